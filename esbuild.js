@@ -1,0 +1,68 @@
+// One build for every entry point. Node bundles are CommonJS; the TypeScript compiler is bundled
+// once (dist/typescript.js) and shared by the server, the CLI and the driver worker.
+const esbuild = require("esbuild");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const watch = process.argv.includes("--watch");
+const production = process.argv.includes("--production");
+
+/** Node entry points: [source, output]. */
+const nodeEntries = [
+  ["runtime/src/index.ts", "runtime/dist/index.js"],
+  ["runtime/src/nic/index.ts", "runtime/dist/nic.js"],
+  ["runtime/src/host/index.ts", "runtime/dist/host.js"],
+  ["runtime/src/host/worker.ts", "dist/worker.js"],
+  ["server/src/server.ts", "dist/server.js"],
+  ["cli/src/main.ts", "dist/cli.js"],
+  ["client/src/debug/debugAdapter.ts", "dist/debugAdapter.js"],
+  ["client/src/extension.ts", "dist/extension.js"],
+  ["client/src/tsPlugin/index.ts", "dist/tsPlugin.js"],
+];
+/** Browser entry points (webviews). */
+const browserEntries = [["client/webview/traffic/main.ts", "dist/webview/traffic.js"], ["client/webview/machine/main.ts", "dist/webview/machine.js"]];
+
+/** `typescript` resolves to the one shared copy next to the bundle. */
+const sharedTypeScript = {
+  name: "shared-typescript",
+  setup(build) {
+    build.onResolve({ filter: /^typescript$/ }, () => ({ path: "./typescript.js", external: true }));
+  },
+};
+
+async function main() {
+  const present = (entries) => entries.filter(([src]) => fs.existsSync(src));
+  const common = { bundle: true, sourcemap: !production, minify: production, logLevel: "warning", conditions: ["source"] };
+  const contexts = [];
+  for (const [src, out] of present(nodeEntries)) {
+    const inRuntime = out.startsWith("runtime/");
+    contexts.push(
+      await esbuild.context({
+        ...common,
+        entryPoints: [src],
+        outfile: out,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        external: ["vscode", ...(inRuntime ? ["typescript"] : [])],
+        plugins: inRuntime ? [] : [sharedTypeScript],
+      }),
+    );
+  }
+  for (const [src, out] of present(browserEntries)) {
+    contexts.push(await esbuild.context({ ...common, entryPoints: [src], outfile: out, platform: "browser", format: "iife", target: "es2022" }));
+  }
+  fs.mkdirSync("dist", { recursive: true });
+  fs.copyFileSync(require.resolve("typescript/lib/typescript.js"), path.join("dist", "typescript.js"));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+// ESLint flat config: type-aware rules for all TypeScript; no console in the language server.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "**/dist/**", "out/**", "samples/**", "test/**/fixtures/**", "test/**/cases/**", "test-results/**", ".cache/**", "*.js", "scripts/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      eqeqeq: ["error", "smart"],
+    },
+  },
+  { files: ["server/**/*.ts"], rules: { "no-console": "error" } },
+);
