@@ -1,0 +1,21 @@
+// `active-driver/nic`: the simulated RTL8169 NIC, its wire and faults, the Ethernet protocol,
+// the simulated OS side and the scenarios that run a driver end to end.
+export { Rtl8169, RESET_US } from "./rtl8169";
+export type { Rtl8169Options, NicCounters, NicEvent } from "./rtl8169";
+export { Reg, Intr, Cmd, Poll, Phy, Desc, RxAccept, Cfg9346, REG_WINDOW, decodeIntr, decodeCmd, decodePhy, decodeOpts1, decodeRxConfig, registerName } from "./regs";
+export { PhysicalMemory, DmaError, DMA_BASE, DMA_ALIGN, DMA_LIMIT } from "./memory";
+export { Wire, wireTimeUs } from "./wire";
+export type { WireOptions, TrafficOptions, WireObserver, WirePort, DropCause, RxResult, WireCounters } from "./wire";
+export { PcapWriter, parsePcap, PCAP_MAGIC, LINKTYPE_ETHERNET } from "./pcap";
+export type { PcapOptions, PcapHeader, PcapRecord } from "./pcap";
+export { FAULT_KINDS, validateFaultPlan } from "./faults";
+export type { FaultKind, FaultPlan, FaultRecord, FaultEvent } from "./faults";
+export { makeFrame, frameTag, describeFrame, parseMac, formatMac, Stream, PEER_MAC, DEFAULT_MAC, BROADCAST, ETH_MIN, ETH_MAX } from "./frames";
+export type { FrameSpec, FrameTag } from "./frames";
+export { Ethernet, EthStatus } from "./ethernet";
+export { SimulatedOs, WORKLOAD_DEFAULTS } from "./os";
+export type { Workload, OsReport, FrameAccount, RequestRecord } from "./os";
+export { scenarios, SCENARIO_NAMES, getScenario, loadScenarioFile, parseScenario, resolveScenario } from "./scenarios";
+export type { Scenario, ScenarioName } from "./scenarios";
+export { runScenario, formatSummary } from "./run";
+export type { RunOptions, RunSummary, MailboxCount } from "./run";

@@ -1,0 +1,95 @@
+// Simulated physical memory for DMA: regions at bus addresses that both the driver (through its
+// DmaRegion views) and the device (through bus addresses) reach. Gaps between regions are unmapped,
+// so a stray descriptor address is a bus error rather than silent corruption.
+import type { DmaRegion } from "../device";
+
+/** First bus address handed out: a low, recognisable value, far from 0 (0 is a common bug). */
+export const DMA_BASE = 0x10000000;
+/** Regions start on this boundary (the RTL8169 wants 256-byte aligned descriptor rings). */
+export const DMA_ALIGN = 256;
+/** Unmapped guard between regions. */
+const GUARD = 4096;
+/** Total DMA the device will allocate: a driver that allocates per frame hits this quickly. */
+export const DMA_LIMIT = 64 * 1024 * 1024;
+
+/** Thrown when a DMA allocation is impossible; the runtime reports it as a driver error. */
+export class DmaError extends Error {}
+
+interface Mapped extends DmaRegion {
+  readonly end: number;
+}
+
+export class PhysicalMemory {
+  private readonly regions: Mapped[] = [];
+  private next = DMA_BASE;
+  private total = 0;
+  private last: Mapped | undefined;
+
+  alloc(bytes: number): DmaRegion {
+    if (!Number.isInteger(bytes) || bytes <= 0) throw new DmaError(`dma(${String(bytes)}): size must be a positive integer`);
+    if (this.total + bytes > DMA_LIMIT) {
+      throw new DmaError(`dma(${bytes}): the device's DMA limit of ${DMA_LIMIT} bytes is exhausted (${this.total} in use); allocate rings and buffers once`);
+    }
+    const addr = this.next;
+    const buffer = new ArrayBuffer(bytes);
+    const region: Mapped = { addr, size: bytes, end: addr + bytes, bytes: new Uint8Array(buffer), view: new DataView(buffer) };
+    this.regions.push(region);
+    this.total += bytes;
+    this.next = Math.ceil((addr + bytes + GUARD) / DMA_ALIGN) * DMA_ALIGN;
+    return region;
+  }
+
+  get allocated(): number {
+    return this.total;
+  }
+
+  get regionCount(): number {
+    return this.regions.length;
+  }
+
+  /** The region holding [addr, addr+len), or undefined when any byte of it is unmapped. */
+  find(addr: number, len: number): Mapped | undefined {
+    const hit = this.last;
+    if (hit !== undefined && addr >= hit.addr && addr + len <= hit.end) return hit;
+    // Regions are sorted by address: binary search.
+    let lo = 0;
+    let hi = this.regions.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.regions[mid];
+      if (addr < r.addr) hi = mid - 1;
+      else if (addr >= r.end) lo = mid + 1;
+      else {
+        if (addr + len > r.end) return undefined;
+        this.last = r;
+        return r;
+      }
+    }
+    return undefined;
+  }
+
+  readU32(addr: number): number | undefined {
+    const r = this.find(addr, 4);
+    return r === undefined ? undefined : r.view.getUint32(addr - r.addr, true);
+  }
+
+  writeU32(addr: number, value: number): boolean {
+    const r = this.find(addr, 4);
+    if (r === undefined) return false;
+    r.view.setUint32(addr - r.addr, value >>> 0, true);
+    return true;
+  }
+
+  /** A copy of [addr, addr+len), or undefined when unmapped. */
+  read(addr: number, len: number): Uint8Array | undefined {
+    const r = this.find(addr, len);
+    return r === undefined ? undefined : r.bytes.slice(addr - r.addr, addr - r.addr + len);
+  }
+
+  write(addr: number, data: Uint8Array): boolean {
+    const r = this.find(addr, data.length);
+    if (r === undefined) return false;
+    r.bytes.set(data, addr - r.addr);
+    return true;
+  }
+}

@@ -1,0 +1,675 @@
+// The simulated OS side of a network interface: a small network stack over `inst.os` for any
+// driver of the Ethernet protocol (or a subset of it). Three OS activities interleave on the
+// virtual clock, with seeded gaps so the seed chooses their interleaving:
+//   - the control thread: open, suspend/resume, close (and the suspend that races an unplug);
+//   - the xmit thread: streams tagged frames while the queue runs, at most `txInFlight` outstanding;
+//   - "interrupt context": the TX watchdog (txTimeout, as Linux's dev_watchdog) and the hotplug
+//     notice (`unplug` after the card vanished).
+// It accounts for every frame: OS -> driver -> NIC -> wire, and wire -> NIC -> driver -> OS.
+//
+// The OS threads are generators stepped synchronously from clock timers (and from request
+// replies): what an OS thread does after a sleep happens inside that timer event, at that virtual
+// instant, before the clock moves on. (An `await` would resume in a microtask after the runtime
+// had already looked for work, so the OS would act late.)
+import type { TimerHandle } from "../device";
+import type { AnyProtocol, DriverInstance } from "../types";
+import type { FaultPlan } from "./faults";
+import { ETH_MAX, ETH_MIN, PEER_MAC, Stream, frameTag, makeFrame, tagKey } from "./frames";
+import type { Rtl8169 } from "./rtl8169";
+import { onNanosecondGrid, type DropCause, type RxResult } from "./wire";
+
+/** What the OS does in a run. Every field has a default; scenario files may give any subset. */
+export interface Workload {
+  /** Frames the OS transmits over the whole run (default 500). */
+  frames?: number;
+  /** Sizes of those frames, without FCS (defaults 60 and 1514). */
+  minSize?: number;
+  maxSize?: number;
+  /** Frames per second the OS offers (default 50000). */
+  xmitRate?: number;
+  /** Frames the OS lets be outstanding (handed to the driver, not yet on the wire) before it stops the queue (default 16). */
+  txInFlight?: number;
+  /** Incoming frames per second from the peer while the interface is up (default 20000; 0 for none). */
+  rxRate?: number;
+  /** Sizes of incoming frames (defaults 60 and 1514). */
+  rxMinSize?: number;
+  rxMaxSize?: number;
+  /** Frames the NIC sends come back to it (default false). */
+  loopback?: boolean;
+  /** Open/close cycles (default 1); the frames are spread over them. */
+  cycles?: number;
+  /** Suspend/resume pairs per open period (default 0). */
+  suspends?: number;
+  /** Time spent suspended (default 1000 us). */
+  suspendedUs?: number;
+  /** TX watchdog period (default 5000 us; Linux uses seconds, scaled down with everything else). */
+  watchdogUs?: number;
+  /** Before close and suspend: longest wait for TX to drain and RX to go quiet (default 2000 us). */
+  drainUs?: number;
+  /** After `unplug`: longest wait for replies still owed (default 10000 us). */
+  replyGraceUs?: number;
+  /** The run stops here whatever happens (default 1000000 us of virtual time). */
+  deadlineUs?: number;
+}
+
+export const WORKLOAD_DEFAULTS: Required<Workload> = {
+  frames: 500,
+  minSize: ETH_MIN,
+  maxSize: ETH_MAX,
+  xmitRate: 50000,
+  txInFlight: 16,
+  rxRate: 20000,
+  rxMinSize: ETH_MIN,
+  rxMaxSize: ETH_MAX,
+  loopback: false,
+  cycles: 1,
+  suspends: 0,
+  suspendedUs: 1000,
+  watchdogUs: 5000,
+  drainUs: 2000,
+  replyGraceUs: 10000,
+  deadlineUs: 1_000_000,
+};
+
+/** One request the OS made and what became of it. */
+export interface RequestRecord {
+  name: string;
+  sentUs: number;
+  repliedUs?: number;
+  status?: number;
+  error?: string;
+}
+
+type TxFate = "outstanding" | "delivered" | "corrupted" | DropCause;
+interface TxFrame {
+  len: number;
+  hash: number;
+  fate: TxFate;
+  /** Outstanding when the watchdog fired / when the card vanished. */
+  atTimeout: boolean;
+  atUnplug: boolean;
+}
+
+type RxFate = "in-ring" | "received" | "corrupted" | DropCause;
+interface RxFrame {
+  len: number;
+  hash: number;
+  fate: RxFate;
+  atTimeout: boolean;
+  atUnplug: boolean;
+}
+
+export interface FrameAccount {
+  /** TX: frames the OS handed to the driver; RX: frames offered to the NIC by the wire. */
+  offered: number;
+  /** TX: on the wire intact; RX: reported to the OS intact (`recv`). */
+  delivered: number;
+  /** Lost and counted, by cause (device causes, plus "tx-timeout"/"rx-reset" for frames a watchdog reset threw away, "unplug" for frames the removal took). */
+  dropped: Record<string, number>;
+  /** Lost with no fault to explain it: the driver never sent / never reported them. */
+  lost: number;
+  /** Delivered with different bytes. */
+  corrupted: number;
+  /** Delivered more than once. */
+  duplicates: number;
+  /** Frames the OS never made (TX) or the wire never carried (RX). */
+  bogus: number;
+}
+
+export interface OsReport {
+  requests: RequestRecord[];
+  txTimeouts: number;
+  tx: FrameAccount;
+  rx: FrameAccount;
+  /** Why the accounting does not balance (empty when it does). */
+  problems: string[];
+  /** Worth knowing but not a failure (RX drops the NIC counted, skipped steps). */
+  notes: string[];
+  /** Whether the workload reached its end (rather than the deadline). */
+  completed: boolean;
+  /** OS view: "closed", "open", "suspended", "gone". */
+  osState: string;
+}
+
+type OsCall = (payload?: unknown) => unknown;
+
+/** What an OS thread yields: sleep on the virtual clock, park until woken, or make a request and take its reply. */
+type Yield = { kind: "sleep"; us: number } | { kind: "park" } | { kind: "request"; name: string };
+interface OsThread {
+  name: string;
+  gen: Generator<Yield, void, unknown>;
+}
+const sleep = (us: number): Yield => ({ kind: "sleep", us });
+
+/** Longer than the wire's loopback delay (1 us by default). */
+const LOOPBACK_SETTLE_US = 5;
+
+interface SuspendPoint {
+  cycle: number;
+  /** Suspend once this share of the period's frames went out... */
+  fraction: number;
+  /** ...or at this virtual time. */
+  atUs?: number;
+  /** The suspend-unplug fault this suspend races, if any. */
+  race: FaultPlan | undefined;
+}
+
+/** Causes a frame may be lost to when a fault of that kind fired in the run. */
+const EXPLAINED_BY: Record<string, readonly string[]> = {
+  "tx-lockup": ["tx-lockup", "tx-reset", "tx-timeout", "rx-reset", "rx-disabled"],
+  "link-flap": ["tx-link-down", "rx-link-down", "tx-timeout", "tx-reset", "rx-reset"],
+  "rx-overflow": ["rx-fifo-overflow", "rx-no-descriptor", "rx-reset", "tx-reset", "tx-timeout"],
+  "hot-unplug": ["unplug", "tx-unplugged", "rx-unplugged"],
+  "suspend-unplug": ["unplug", "tx-unplugged", "rx-unplugged"],
+  "spurious-irq": [],
+};
+
+export class SimulatedOs {
+  readonly workload: Required<Workload>;
+  readonly requests: RequestRecord[] = [];
+  txTimeouts = 0;
+  completed = false;
+  /** True once the run may stop: the workload ended, or the card is gone and owed replies are in (or waited for). */
+  finished = false;
+  private state: "closed" | "opening" | "open" | "suspended" | "gone" = "closed";
+  private queueRunning = false;
+  private framesLeft: number;
+  private cycleFramesLeft = 0;
+  private readonly tx: TxFrame[] = [];
+  private readonly rx = new Map<number, RxFrame>();
+  private readonly txStats = emptyAccount();
+  private readonly rxStats = emptyAccount();
+  private outstanding = 0;
+  private progressAt = 0;
+  private inRing = 0;
+  private pending = 0;
+  private watchdog: TimerHandle | undefined;
+  private readonly notes: string[] = [];
+  private readonly has: (name: string) => boolean;
+  private readonly os: Record<string, OsCall>;
+  private readonly suspendUnplug: FaultPlan[];
+  private xmitParked: OsThread | undefined;
+
+  constructor(
+    private readonly inst: DriverInstance<AnyProtocol>,
+    private readonly nic: Rtl8169,
+    workload: Workload,
+    faults: readonly FaultPlan[],
+  ) {
+    this.workload = { ...WORKLOAD_DEFAULTS, ...workload };
+    this.framesLeft = this.workload.frames;
+    const incoming = new Set<string>(inst.protocol.incoming);
+    this.has = (name) => incoming.has(name) || (inst.protocol.outgoing as readonly string[]).includes(name);
+    this.os = inst.os as unknown as Record<string, OsCall>;
+    this.suspendUnplug = faults.filter((f) => f.kind === "suspend-unplug");
+    for (const name of ["open", "xmit"]) if (!incoming.has(name)) throw new Error(`the driver's protocol "${inst.protocol.name}" has no "${name}" message: the simulated OS needs at least open and xmit`);
+  }
+
+  /** Hooks the wire and the device, and starts the OS threads. */
+  start(): void {
+    const w = this.workload;
+    this.nic.wire.observe({
+      transmitted: (frame, _t, cause) => this.onWireTx(frame, cause),
+      offered: (frame, _t, result) => this.onWireRx(frame, result),
+    });
+    if (this.has("recv")) {
+      (this.inst.on as (name: string, l: (p: { frame?: unknown }) => void) => () => void)("recv", (p) => this.onRecv(p));
+    } else {
+      this.notes.push(`protocol "${this.inst.protocol.name}" has no recv: received frames are counted at the NIC`);
+    }
+    this.nic.onEvent((e) => {
+      if (e.type === "unplugged") this.after(e.noticeUs, () => this.onUnplugNotice());
+    });
+    this.after(w.deadlineUs - this.inst.now(), () => {
+      this.finished = true;
+    });
+    this.step({ name: "control", gen: this.control() }, undefined);
+    this.step({ name: "xmit", gen: this.xmitThread() }, undefined);
+  }
+
+  report(): OsReport {
+    const problems: string[] = [];
+    const explained = new Set<string>();
+    for (const f of this.nic.faultLog) for (const c of EXPLAINED_BY[f.kind] ?? []) explained.add(c);
+    const tx = { ...this.txStats, dropped: { ...this.txStats.dropped } };
+    const rx = { ...this.rxStats, dropped: { ...this.rxStats.dropped } };
+    // Frames still outstanding when the card vanished, or when a watchdog reset that a fault
+    // caused threw them away, are dropped by that fault; any others the driver lost.
+    for (const f of this.tx) {
+      if (f.fate !== "outstanding") continue;
+      const cause = f.atUnplug ? "unplug" : f.atTimeout && explained.has("tx-timeout") ? "tx-timeout" : undefined;
+      if (cause !== undefined) tx.dropped[cause] = (tx.dropped[cause] ?? 0) + 1;
+      else tx.lost++;
+    }
+    for (const f of this.rx.values()) {
+      if (f.fate !== "in-ring") continue;
+      const cause = f.atUnplug ? "unplug" : f.atTimeout && explained.has("rx-reset") ? "rx-reset" : undefined;
+      if (!this.has("recv")) rx.delivered++;
+      else if (cause !== undefined) rx.dropped[cause] = (rx.dropped[cause] ?? 0) + 1;
+      else rx.lost++;
+    }
+    if (tx.lost > 0) problems.push(`${tx.lost} frame(s) the OS sent never reached the wire and no fault explains it`);
+    if (rx.lost > 0) problems.push(`${rx.lost} frame(s) the NIC received were never reported to the OS (recv)`);
+    const notes = [...this.notes];
+    for (const [which, a] of [["TX", tx], ["RX", rx]] as const) {
+      if (a.corrupted > 0) problems.push(`${which}: ${a.corrupted} frame(s) arrived with different bytes`);
+      if (a.duplicates > 0) problems.push(`${which}: ${a.duplicates} frame(s) arrived twice`);
+      if (a.bogus > 0) problems.push(`${which}: ${a.bogus} frame(s) nobody sent`);
+      for (const [cause, n] of Object.entries(a.dropped)) {
+        if (explained.has(cause)) continue;
+        // Every TX frame must reach the wire unless a fault took it; RX drops the NIC counted are
+        // accounted for, but worth a note when no fault explains them.
+        if (which === "TX") problems.push(`TX: ${n} frame(s) dropped (${cause}) with no injected fault to explain it`);
+        else if (!DEVICE_POLICY_DROPS.has(cause)) notes.push(`RX: the NIC dropped ${n} frame(s) (${cause}) with no injected fault to explain it`);
+      }
+    }
+    for (const r of this.requests) if (r.repliedUs === undefined && r.error === undefined) problems.push(`${r.name} (sent at ${r.sentUs}us) was never answered`);
+    return { requests: this.requests, txTimeouts: this.txTimeouts, tx, rx, problems, notes, completed: this.completed, osState: this.state };
+  }
+
+  // ---- the control thread ------------------------------------------------------------------
+
+  private *control(): Generator<Yield, void, unknown> {
+    const w = this.workload;
+    const cycles = Math.max(1, Math.floor(w.cycles));
+    const suspendPoints = this.suspendPlan();
+    yield sleep(this.jitter(20));
+    for (let cycle = 0; cycle < cycles && this.alive(); cycle++) {
+      const reply = yield* this.request("open");
+      if (!this.alive()) break;
+      if (statusOf(reply) !== 0) {
+        this.notes.push(`open answered status ${String(statusOf(reply))}: the OS gives up`);
+        break;
+      }
+      this.state = "open";
+      this.startWatchdog();
+      this.cycleFramesLeft = Math.ceil(this.framesLeft / (cycles - cycle));
+      this.runQueue(true);
+      this.nic.wire.resumeTraffic();
+      const points = suspendPoints.filter((p) => p.cycle === cycle);
+      const perCycle = this.cycleFramesLeft;
+      for (const point of points) {
+        const at = point.atUs;
+        yield* this.until(() => (at !== undefined ? this.inst.now() >= at : this.cycleFramesLeft <= perCycle * (1 - point.fraction)) || this.cycleFramesLeft === 0 || !this.alive());
+        if (!this.alive()) break;
+        yield* this.suspendResume(point.race);
+      }
+      yield* this.until(() => this.cycleFramesLeft === 0 || !this.alive());
+      if (!this.alive()) break;
+      yield* this.quiesce();
+      if (!this.alive()) break;
+      this.stopWatchdog();
+      if (this.has("close")) {
+        this.state = "closed";
+        yield* this.request("close");
+      } else {
+        this.notes.push(`protocol "${this.inst.protocol.name}" has no close: the interface stays open`);
+      }
+    }
+    if (this.state !== "gone") {
+      this.completed = true;
+      // A little time for late frames and messages, then the run may end.
+      yield sleep(100);
+      this.finished = true;
+    }
+  }
+
+  /** Stops the queue, suspends, sleeps, resumes (each step only if the protocol has it). */
+  private *suspendResume(race: FaultPlan | undefined): Generator<Yield, void, unknown> {
+    const w = this.workload;
+    if (!this.has("suspend")) {
+      this.notes.push(`protocol "${this.inst.protocol.name}" has no suspend: suspend skipped`);
+      if (race !== undefined) this.unplugCard(race, "suspend-unplug: no suspend in the protocol; the card is removed anyway");
+      return;
+    }
+    if (race === undefined) yield* this.quiesce();
+    else {
+      this.runQueue(false);
+      this.nic.wire.pauseTraffic();
+    }
+    if (!this.alive()) return;
+    this.stopWatchdog();
+    let suspendAfter = 0;
+    if (race !== undefined) {
+      const window = race.windowUs ?? 20;
+      const delta = Math.round((this.inst.random() * 2 - 1) * window);
+      const when = delta < 0 ? `${-delta}us before` : `${delta}us after`;
+      if (delta < 0) {
+        this.unplugCard(race, `card removed ${when} the suspend request`);
+        suspendAfter = -delta;
+      } else {
+        this.after(delta, () => this.unplugCard(race, `card removed ${when} the suspend request`));
+      }
+    }
+    if (suspendAfter > 0) yield sleep(suspendAfter);
+    this.state = "suspended";
+    yield* this.request("suspend");
+    if (!this.alive()) return;
+    yield sleep(Math.max(1, w.suspendedUs + this.jitter(50)));
+    if (!this.alive() || !this.has("resume")) return;
+    yield* this.request("resume");
+    if (!this.alive()) return;
+    this.state = "open";
+    this.startWatchdog();
+    this.runQueue(true);
+    this.nic.wire.resumeTraffic();
+  }
+
+  /** Before close/suspend: stop the queue and traffic, and wait (bounded) for TX to drain and RX to be reported. */
+  private *quiesce(): Generator<Yield, void, unknown> {
+    this.runQueue(false);
+    this.nic.wire.pauseTraffic();
+    const limit = this.inst.now() + this.workload.drainUs;
+    const drained = () => this.outstanding === 0 && (this.inRing === 0 || !this.has("recv"));
+    yield* this.until(() => drained() || this.inst.now() >= limit || !this.alive());
+    if (this.workload.loopback && this.alive()) {
+      // The last frames sent are still on their way back: let them arrive and be reported.
+      yield sleep(LOOPBACK_SETTLE_US);
+      yield* this.until(() => drained() || this.inst.now() >= limit || !this.alive());
+    }
+  }
+
+  private unplugCard(plan: FaultPlan, detail: string): void {
+    if (this.nic.isUnplugged) return;
+    this.nic.noteFault("suspend-unplug", detail);
+    this.nic.unplug(plan.finalIrq ?? true, plan.noticeUs ?? 50);
+  }
+
+  /** Which open periods suspend, at what share of their frames, and which suspend races an unplug. */
+  private suspendPlan(): SuspendPoint[] {
+    const w = this.workload;
+    const points: SuspendPoint[] = [];
+    for (let c = 0; c < Math.max(1, w.cycles); c++) {
+      for (let i = 0; i < w.suspends; i++) points.push({ cycle: c, fraction: (i + 0.5) / w.suspends, race: undefined });
+    }
+    // A suspend-unplug fault adds a suspend in the first open period that races the removal: at
+    // its time (atUs), or once the OS has sent afterCount frames.
+    for (const plan of this.suspendUnplug) {
+      const share = plan.afterCount !== undefined ? Math.min(0.99, plan.afterCount / Math.max(1, w.frames)) : 0.5;
+      points.push({ cycle: 0, fraction: share, race: plan, ...(plan.atUs !== undefined ? { atUs: plan.atUs } : {}) });
+    }
+    return points.sort((a, b) => a.cycle - b.cycle || a.fraction - b.fraction);
+  }
+
+  private *request(name: string): Generator<Yield, unknown, unknown> {
+    const record: RequestRecord = { name, sentUs: this.inst.now() };
+    this.requests.push(record);
+    this.pending++;
+    try {
+      const reply = yield { kind: "request", name };
+      record.repliedUs = this.inst.now();
+      record.status = statusOf(reply);
+      return reply;
+    } catch (error) {
+      record.error = error instanceof Error ? error.message : String(error);
+      this.finished = true;
+      return { status: -1 };
+    } finally {
+      this.pending--;
+    }
+  }
+
+  private controlFailed(error: unknown): void {
+    this.notes.push(`OS thread stopped: ${error instanceof Error ? error.message : String(error)}`);
+    this.finished = true;
+  }
+
+  // ---- the xmit thread ---------------------------------------------------------------------
+
+  private *xmitThread(): Generator<Yield, void, unknown> {
+    const w = this.workload;
+    const mean = 1e6 / Math.max(1, w.xmitRate);
+    let seq = 0;
+    for (;;) {
+      if (this.state === "gone" || this.finished) return;
+      if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight) {
+        yield { kind: "park" };
+        continue;
+      }
+      const size = w.minSize + Math.floor(this.inst.random() * (Math.max(w.minSize, w.maxSize) - w.minSize + 1));
+      // With a loopback wire the frames are for this station, so they come back through its filter.
+      const mac = this.nic.mac.slice();
+      const frame = makeFrame({ dst: w.loopback ? mac : PEER_MAC, src: mac, stream: Stream.os, seq, size });
+      this.tx.push({ len: size, hash: hash(frame), fate: "outstanding", atTimeout: false, atUnplug: false });
+      seq++;
+      this.txStats.offered++;
+      if (this.outstanding === 0) this.progressAt = this.inst.now();
+      this.outstanding++;
+      this.cycleFramesLeft--;
+      this.framesLeft--;
+      this.os["xmit"]({ frame });
+      yield sleep(roundUs(mean * (0.5 + this.inst.random())));
+    }
+  }
+
+  private runQueue(running: boolean): void {
+    this.queueRunning = running;
+    if (running) this.wakeXmit();
+  }
+
+  private wakeXmit(): void {
+    const thread = this.xmitParked;
+    if (thread === undefined) return;
+    this.xmitParked = undefined;
+    // Through the clock, so the xmit thread's turn is an ordered event like any other.
+    this.after(0, () => this.step(thread, undefined));
+  }
+
+  // ---- interrupt context: watchdog and hotplug ---------------------------------------------
+
+  private startWatchdog(): void {
+    this.stopWatchdog();
+    if (!this.has("txTimeout")) return;
+    const period = this.workload.watchdogUs;
+    const tick = () => {
+      this.watchdog = this.after(period / 2, tick, true);
+      if (this.state !== "open" || this.outstanding === 0) return;
+      if (this.inst.now() - this.progressAt < period) return;
+      // Linux's dev_watchdog: TX outstanding and no completion for a whole period.
+      this.txTimeouts++;
+      for (const f of this.tx) {
+        if (f.fate === "outstanding" && !f.atTimeout) {
+          f.atTimeout = true;
+          this.outstanding--;
+        }
+      }
+      for (const f of this.rx.values()) if (f.fate === "in-ring") f.atTimeout = true;
+      this.progressAt = this.inst.now();
+      this.os["txTimeout"]();
+      this.wakeXmit();
+    };
+    this.watchdog = this.after(period / 2, tick, true);
+  }
+
+  private stopWatchdog(): void {
+    this.watchdog?.cancel();
+    this.watchdog = undefined;
+  }
+
+  private onUnplugNotice(): void {
+    if (this.state === "gone") return;
+    this.state = "gone";
+    this.stopWatchdog();
+    this.runQueue(false);
+    for (const f of this.tx) {
+      if (f.fate === "outstanding" && !f.atUnplug) {
+        f.atUnplug = true;
+        this.outstanding--;
+      }
+    }
+    for (const f of this.rx.values()) if (f.fate === "in-ring") f.atUnplug = true;
+    if (this.has("unplug")) this.os["unplug"]();
+    else this.notes.push(`protocol "${this.inst.protocol.name}" has no unplug: the driver is not told`);
+    this.step({ name: "hotplug", gen: this.awaitOwedReplies(this.inst.now() + this.workload.replyGraceUs) }, undefined);
+  }
+
+  /** After `unplug`: the run ends once the replies still owed are in, or at `limit`. */
+  private *awaitOwedReplies(limit: number): Generator<Yield, void, unknown> {
+    yield* this.until(() => this.pending === 0 || this.inst.now() >= limit);
+    this.finished = true;
+  }
+
+  // ---- accounting --------------------------------------------------------------------------
+
+  private onWireTx(frame: Uint8Array, cause: DropCause | undefined): void {
+    const tag = frameTag(frame);
+    if (tag?.stream !== Stream.os) {
+      if (cause === undefined) this.txStats.bogus++;
+      return;
+    }
+    const f = this.tx[tag.seq];
+    if (f === undefined) {
+      this.txStats.bogus++;
+      return;
+    }
+    if (f.fate !== "outstanding") {
+      if (f.fate === "delivered") this.txStats.duplicates++;
+      return;
+    }
+    if (!f.atTimeout && !f.atUnplug) this.outstanding--;
+    this.progressAt = this.inst.now();
+    if (cause !== undefined) {
+      f.fate = cause;
+      this.txStats.dropped[cause] = (this.txStats.dropped[cause] ?? 0) + 1;
+    } else if (frame.length !== f.len || hash(frame) !== f.hash) {
+      f.fate = "corrupted";
+      this.txStats.corrupted++;
+    } else {
+      f.fate = "delivered";
+      this.txStats.delivered++;
+    }
+    this.wakeXmit();
+  }
+
+  private onWireRx(frame: Uint8Array, result: RxResult): void {
+    const tag = frameTag(frame);
+    if (tag === undefined) return;
+    const key = tagKey(tag);
+    if (this.rx.has(key)) {
+      this.rxStats.duplicates++;
+      return;
+    }
+    this.rxStats.offered++;
+    if (result === "ok") {
+      this.rx.set(key, { len: frame.length, hash: hash(frame), fate: "in-ring", atTimeout: false, atUnplug: false });
+      this.inRing++;
+    } else {
+      this.rx.set(key, { len: frame.length, hash: 0, fate: result, atTimeout: false, atUnplug: false });
+      this.rxStats.dropped[result] = (this.rxStats.dropped[result] ?? 0) + 1;
+    }
+  }
+
+  private onRecv(payload: { frame?: unknown }): void {
+    const frame = payload?.frame;
+    if (!(frame instanceof Uint8Array)) {
+      this.rxStats.bogus++;
+      this.notes.push("recv without a Uint8Array frame");
+      return;
+    }
+    const tag = frameTag(frame);
+    const f = tag === undefined ? undefined : this.rx.get(tagKey(tag));
+    if (f === undefined) {
+      this.rxStats.bogus++;
+      return;
+    }
+    if (f.fate !== "in-ring") {
+      if (f.fate === "received") this.rxStats.duplicates++;
+      else this.rxStats.bogus++;
+      return;
+    }
+    this.inRing--;
+    if (frame.length !== f.len || hash(frame) !== f.hash) {
+      f.fate = "corrupted";
+      this.rxStats.corrupted++;
+    } else {
+      f.fate = "received";
+      this.rxStats.delivered++;
+    }
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private alive(): boolean {
+    return this.state !== "gone" && !this.finished;
+  }
+
+  private after(delayUs: number, fn: () => void, background = false): TimerHandle {
+    const handle = this.inst.after(onNanosecondGrid(this.inst.now(), Math.max(0, delayUs)), fn);
+    // Periodic timers must not keep idle() going (the runtime's handles can be unref'd).
+    if (background) (handle as { unref?: () => void }).unref?.();
+    return handle;
+  }
+
+  /** Polls `cond` every 10 us of virtual time. */
+  private *until(cond: () => boolean): Generator<Yield, void, unknown> {
+    while (!cond() && !this.finished) yield sleep(10);
+  }
+
+  /** Runs an OS thread until it sleeps, parks or waits for a reply. */
+  private step(thread: OsThread, input: unknown, error?: unknown): void {
+    const value = input;
+    let thrown = error;
+    for (;;) {
+      if (this.finished && thread.name !== "hotplug") return;
+      let r: IteratorResult<Yield, void>;
+      try {
+        r = thrown !== undefined ? thread.gen.throw(thrown) : thread.gen.next(value);
+      } catch (e) {
+        this.controlFailed(e);
+        return;
+      }
+      if (r.done === true) return;
+      const y = r.value;
+      if (y.kind === "sleep") {
+        this.after(y.us, () => this.step(thread, undefined));
+        return;
+      }
+      if (y.kind === "park") {
+        this.xmitParked = thread;
+        return;
+      }
+      // A request: the reply settles while the driver runs (the runtime drains that work before
+      // the clock moves), so stepping on from the promise keeps the OS at the reply's instant.
+      let reply: Promise<unknown>;
+      try {
+        reply = Promise.resolve(this.os[y.name]());
+      } catch (e) {
+        // The call itself threw (the instance stopped): the request sees it as its failure.
+        thrown = e ?? new Error(`${y.name} failed`);
+        continue;
+      }
+      reply.then(
+        (v) => this.step(thread, v),
+        (e: unknown) => this.step(thread, undefined, e ?? new Error(`${y.name} failed`)),
+      );
+      return;
+    }
+  }
+
+  private jitter(maxUs: number): number {
+    return Math.floor(this.inst.random() * maxUs);
+  }
+}
+
+/** Drops the device makes by design (its configuration, or the driver's), not losses to explain by a fault. */
+const DEVICE_POLICY_DROPS = new Set(["rx-filtered", "rx-disabled", "rx-too-long"]);
+
+function emptyAccount(): FrameAccount {
+  return { offered: 0, delivered: 0, dropped: {}, lost: 0, corrupted: 0, duplicates: 0, bogus: 0 };
+}
+
+function statusOf(reply: unknown): number | undefined {
+  const s = (reply as { status?: unknown } | undefined)?.status;
+  return typeof s === "number" ? s : undefined;
+}
+
+/** FNV-1a over the bytes. */
+function hash(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}
+
+function roundUs(us: number): number {
+  return Math.max(0.001, Math.round(us * 1000) / 1000);
+}
