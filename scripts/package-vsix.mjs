@@ -2,11 +2,12 @@
 // `node esbuild.js --production && npm run build:types` first). vsce with --no-dependencies (every
 // bundle is self-contained) and the .vscodeignore whitelist; then the TS plugin's shim package is
 // added (see prepackage.mjs) and the result is checked: no sources, no maps, at most 5 MB.
+// Usage: node scripts/package-vsix.mjs [-o FILE.vsix]   (default: <name>-<version>.vsix at the root)
 import { existsSync, readFileSync, renameSync, statSync, createWriteStream } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { shimManifest, shimPath, writeShim } from "./prepackage.mjs";
+import { shimManifest, shimPath } from "./prepackage.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -31,6 +32,9 @@ function addEntries(source, target, extra) {
       if (error) return failed(error);
       const out = new yazl.ZipFile();
       const names = [];
+      // Consumed from the start: yazl reads each entry's stream only as its output drains.
+      const file = createWriteStream(target);
+      out.outputStream.pipe(file).on("finish", () => done(names)).on("error", failed);
       zip.on("entry", (entry) => {
         names.push(entry.fileName);
         zip.openReadStream(entry, (streamError, stream) => {
@@ -45,8 +49,6 @@ function addEntries(source, target, extra) {
           out.addBuffer(Buffer.from(text, "utf8"), path);
         }
         out.end();
-        const file = createWriteStream(target);
-        out.outputStream.pipe(file).on("finish", () => done(names)).on("error", failed);
       });
       zip.on("error", failed);
       zip.readEntry();
@@ -54,12 +56,18 @@ function addEntries(source, target, extra) {
   });
 }
 
+let finished = false;
+// A promise that never settles would let node exit with status 0 and no VSIX: fail loudly instead.
+process.on("beforeExit", () => {
+  if (!finished) fail("packaging stopped before it finished (an unsettled step)");
+});
+
 async function main() {
   const missing = required.filter((f) => !existsSync(join(root, f)));
   if (missing.length > 0) fail(`missing ${missing.join(", ")}: build first (node esbuild.js --production && npm run build:types)`);
-  writeShim(root); // the same shim a development host uses
   const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const packagePath = join(root, `${manifest.name}-${manifest.version}.vsix`);
+  const out = process.argv.indexOf("-o");
+  const packagePath = out >= 0 && process.argv[out + 1] ? resolve(process.argv[out + 1]) : join(root, `${manifest.name}-${manifest.version}.vsix`);
   await vsce.createVSIX({ cwd: root, packagePath, dependencies: false, allowMissingRepository: true });
   const staged = `${packagePath}.tmp`;
   const names = await addEntries(packagePath, staged, [{ path: `extension/${shimPath}`, text: shimManifest(manifest.version) }]);
@@ -68,6 +76,7 @@ async function main() {
   if (forbidden.length > 0) fail(`the VSIX holds files it must not: ${forbidden.join(", ")}`);
   const size = statSync(packagePath).size;
   if (size > maxBytes) fail(`${packagePath} is ${(size / 1048576).toFixed(2)} MB, over the 5 MB limit`);
+  finished = true;
   console.log(`package-vsix: ${packagePath} (${names.length} files, ${(size / 1048576).toFixed(2)} MB)`);
 }
 

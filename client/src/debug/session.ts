@@ -1,0 +1,571 @@
+// The Active Driver debug adapter: translates DAP to the runtime (runtime.ts) and back, as
+// mock-debug's MockDebugSession does for MockRuntime. Runs inline in the extension host
+// (vscode.DebugAdapterInlineImplementation) and on stdio (debugAdapter.ts). No `vscode` import.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  Breakpoint,
+  BreakpointEvent,
+  Event,
+  ExitedEvent,
+  Handles,
+  InitializedEvent,
+  Logger,
+  LoggingDebugSession,
+  OutputEvent,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+  logger,
+} from "@vscode/debugadapter";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import type { SourceLocation, ThreadSnapshot } from "active-driver";
+import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debugEvents";
+import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type StartArgs, type StopInfo } from "./runtime";
+import { exceptionFilterOf, isSleepWake, isThreadStart } from "./stops";
+import { StopModel, formatTime } from "./variables";
+import type { Snapshot } from "./worker/messages";
+
+/** The launch configuration of the DAP contract (DESIGN.md). */
+export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  type?: string;
+  request?: string;
+  driver?: string;
+  scenario?: string;
+  seed?: number;
+  stopOnEntry?: boolean;
+  /** Write the trace to this file, one JSON event per line. */
+  trace?: string;
+}
+
+/** Trace events per custom event (the traffic view takes them in batches). */
+const TRACE_CHUNK = 5000;
+/** How long launch waits for configurationDone from a client that never sends it. */
+const CONFIGURATION_GRACE_MS = 5000;
+
+const ErrorCode = { badLaunch: 2001, notStopped: 2002, notAvailable: 2003, launchFailed: 2004, internal: 2005 } as const;
+
+interface VariableNode {
+  value: unknown;
+  /** Expression that evaluates to it (for watch and copy). */
+  path: string;
+}
+
+export class ActiveDriverDebugSession extends LoggingDebugSession {
+  private readonly runtime = new DriverDebugRuntime();
+  private readonly handles = new Handles<VariableNode>();
+  private model: { stop: StopInfo; model: Promise<StopModel> } | undefined;
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => {
+    this.configurationDone = resolve;
+  });
+  private launched: StartArgs | undefined;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    const rt = this.runtime;
+    rt.on("stopped", (stop) => this.onStopped(stop));
+    rt.on("trace", (events, reset) => {
+      if (events.length === 0 && reset) this.sendCustom<TraceEventBody>(debugEventNames.trace, { events: [], reset: true });
+      for (let i = 0; i < events.length; i += TRACE_CHUNK) {
+        this.sendCustom<TraceEventBody>(debugEventNames.trace, { events: events.slice(i, i + TRACE_CHUNK), ...(reset && i === 0 ? { reset: true } : {}) });
+      }
+    });
+    rt.on("current", (seq, state) => this.sendCustom<CurrentEventBody>(debugEventNames.current, state === undefined ? { seq } : { seq, state }));
+    rt.on("protocol", (p) =>
+      this.sendCustom<ProtocolEventBody>(debugEventNames.protocol, { name: p.name, states: p.states, initial: p.initial, current: p.initial, directions: p.directions }),
+    );
+    rt.on("output", (text, category, loc) => this.sendEvent(this.output(text, category, loc)));
+    rt.on("breakpoint", (bp) => this.sendEvent(new BreakpointEvent("changed", this.functionBreakpoint(bp))));
+    rt.on("end", (code) => {
+      this.sendEvent(new ExitedEvent(code));
+      this.sendEvent(new TerminatedEvent());
+    });
+  }
+
+  /** The runtime under this session (tests look at it; the extension does not need it). */
+  get driverRuntime(): DriverDebugRuntime {
+    return this.runtime;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private sendCustom<T>(name: string, body: T): void {
+    this.sendEvent(new Event(name, body));
+  }
+
+  private source(file: string): Source {
+    return new Source(path.basename(file), this.convertDebuggerPathToClient(file));
+  }
+
+  private output(text: string, category: string, loc: SourceLocation | undefined): DebugProtocol.OutputEvent {
+    const event = new OutputEvent(text, category) as DebugProtocol.OutputEvent;
+    if (loc !== undefined) {
+      event.body.source = this.source(loc.file);
+      event.body.line = this.convertDebuggerLineToClient(loc.line);
+      event.body.column = this.convertDebuggerColumnToClient(loc.column);
+    }
+    return event;
+  }
+
+  /** The driver thread a stop is reported on. */
+  private stopThreadName(stop: StopInfo): string | undefined {
+    return stop.thread ?? stop.delivery?.thread ?? this.runtime.driverThreads()[0]?.name;
+  }
+
+  private onStopped(stop: StopInfo): void {
+    this.handles.reset();
+    this.model = undefined;
+    const name = this.stopThreadName(stop);
+    const threadId = name !== undefined ? this.runtime.threadId(name) : OS_THREAD_ID;
+    const event = new StoppedEvent(stop.reason, threadId, stop.text) as DebugProtocol.StoppedEvent;
+    event.body.description = stop.text;
+    event.body.allThreadsStopped = true;
+    this.sendEvent(event);
+  }
+
+  /** Runs an async request handler; an unexpected error becomes the request's error response. */
+  private respondLater(response: DebugProtocol.Response, work: () => Promise<void>): void {
+    work().catch((error: unknown) => {
+      this.sendErrorResponse(response, { id: ErrorCode.internal, format: `Active Driver: ${error instanceof Error ? error.message : String(error)}`, showUser: false });
+    });
+  }
+
+  // ------------------------------------------------------------------ lifecycle requests
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsStepBack: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsEvaluateForHovers: true,
+      supportsExceptionInfoRequest: true,
+      supportsConditionalBreakpoints: false,
+      supportsHitConditionalBreakpoints: false,
+      exceptionBreakpointFilters: [
+        { filter: "protocol", label: "Protocol violations", description: "A message the protocol does not allow in the current state (unhandled, illegal send, enabled but not waited on).", default: false },
+        { filter: "error", label: "Driver errors", description: "The driver threw, or was stopped for not waiting (cooperative scheduling broken).", default: false },
+      ],
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse, args: DebugProtocol.ConfigurationDoneArguments): void {
+    super.configurationDoneRequest(response, args);
+    this.configurationDone();
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): void {
+    this.respondLater(response, () => this.handleLaunch(response, args));
+  }
+
+  private async handleLaunch(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    logger.setup(Logger.LogLevel.Stop, false);
+    const problem = launchProblem(args);
+    if (problem !== undefined) {
+      this.sendErrorResponse(response, { id: ErrorCode.badLaunch, format: `Active Driver: cannot launch: ${problem}`, showUser: true });
+      return;
+    }
+    // Breakpoints arrive between initialized and configurationDone: wait for them before running.
+    await Promise.race([this.configured, new Promise<void>((resolve) => setTimeout(resolve, CONFIGURATION_GRACE_MS).unref())]);
+    const start: StartArgs = {
+      driver: path.resolve(args.driver!),
+      scenario: args.scenario ?? "default",
+      seed: args.seed ?? 1,
+      stopOnEntry: args.stopOnEntry ?? false,
+      ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
+    };
+    this.launched = start;
+    try {
+      await this.runtime.start(start);
+      this.sendResponse(response);
+    } catch (error) {
+      const text = error instanceof LaunchError ? describeLaunchError(error) : String(error);
+      this.sendErrorResponse(response, { id: ErrorCode.launchFailed, format: `Active Driver: ${text}`, showUser: true });
+      await this.runtime.terminate();
+      this.sendEvent(new TerminatedEvent());
+    }
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): void {
+    this.respondLater(response, () => this.handleRestart(response, args));
+  }
+
+  private async handleRestart(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): Promise<void> {
+    // VS Code passes the (possibly edited) launch configuration; without it, the same run again.
+    const next = args?.arguments as LaunchArguments | undefined;
+    if (next !== undefined && launchProblem(next) !== undefined) {
+      this.sendErrorResponse(response, { id: ErrorCode.badLaunch, format: `Active Driver: cannot restart: ${launchProblem(next)!}`, showUser: true });
+      return;
+    }
+    try {
+      if (next?.driver !== undefined) {
+        await this.runtime.terminate();
+        this.launched = { driver: path.resolve(next.driver), scenario: next.scenario ?? "default", seed: next.seed ?? 1, stopOnEntry: next.stopOnEntry ?? false, ...(next.trace !== undefined ? { trace: path.resolve(next.trace) } : {}) };
+        await this.runtime.start(this.launched);
+      } else await this.runtime.restart();
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: ErrorCode.launchFailed, format: `Active Driver: ${error instanceof LaunchError ? describeLaunchError(error) : String(error)}`, showUser: true });
+    }
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.respondLater(response, () => this.handleTerminate(response));
+  }
+
+  private async handleTerminate(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.runtime.terminate();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+    this.respondLater(response, () => this.handleDisconnect(response, args));
+  }
+
+  private async handleDisconnect(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): Promise<void> {
+    await this.runtime.terminate();
+    super.disconnectRequest(response, args);
+  }
+
+  // ------------------------------------------------------------------ breakpoints
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const file = args.source.path;
+    const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => this.convertClientLineToDebugger(b.line));
+    if (file === undefined) {
+      response.body = { breakpoints: lines.map(() => ({ verified: false, message: "the source has no file path" })) };
+      this.sendResponse(response);
+      return;
+    }
+    const local = this.convertClientPathToDebugger(file);
+    const verdicts = this.runtime.setLineBreakpoints(local, lines);
+    response.body = {
+      breakpoints: verdicts.map((v) => {
+        const bp = new Breakpoint(v.verified, this.convertDebuggerLineToClient(v.line), undefined, this.source(local)) as DebugProtocol.Breakpoint;
+        if (v.message !== undefined) bp.message = v.message;
+        return bp;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  private functionBreakpoint(v: { id: number; verified: boolean; message?: string }): DebugProtocol.Breakpoint {
+    const bp: DebugProtocol.Breakpoint = { id: v.id, verified: v.verified };
+    if (v.message !== undefined) bp.message = v.message;
+    return bp;
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const verdicts = this.runtime.setFunctionBreakpoints(args.breakpoints.map((b) => b.name.trim()));
+    response.body = { breakpoints: verdicts.map((v) => this.functionBreakpoint(v)) };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const filters = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
+    this.runtime.setExceptionFilters(filters);
+    response.body = { breakpoints: filters.map(() => ({ verified: true })) };
+    this.sendResponse(response);
+  }
+
+  // ------------------------------------------------------------------ execution
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    void this.runtime.continue();
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.sendResponse(response);
+    void this.runtime.next();
+  }
+
+  /** Step in and step out are message steps too: a message is the unit of execution here. */
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.sendResponse(response);
+    void this.runtime.next();
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.sendResponse(response);
+    void this.runtime.next();
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.sendResponse(response);
+    void this.runtime.stepBack().catch((error: unknown) => this.replayFailed(error));
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.sendResponse(response);
+    void this.runtime.reverseContinue().catch((error: unknown) => this.replayFailed(error));
+  }
+
+  private replayFailed(error: unknown): void {
+    const text = error instanceof LaunchError ? describeLaunchError(error) : String(error);
+    this.sendEvent(this.output(`Step back failed: the replay could not start: ${text}\n`, "stderr", undefined));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.runtime.pause();
+    this.sendResponse(response);
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    this.respondLater(response, () => this.handleThreads(response));
+  }
+
+  private async handleThreads(response: DebugProtocol.ThreadsResponse): Promise<void> {
+    if (this.runtime.stop !== undefined) {
+      try {
+        for (const t of (await this.runtime.snapshot()).threads) this.runtime.threadId(t.name);
+      } catch {
+        // the list seen so far will do
+      }
+    }
+    const threads = this.runtime.driverThreads().map((t) => new Thread(t.id, t.name));
+    threads.push(new Thread(OS_THREAD_ID, "OS side"), new Thread(NIC_THREAD_ID, "NIC"));
+    response.body = { threads };
+    this.sendResponse(response);
+  }
+
+  private async currentModel(): Promise<StopModel> {
+    const stop = this.runtime.stop;
+    if (stop === undefined) throw new Error("the driver is running: pause it to inspect it");
+    if (this.model === undefined || this.model.stop !== stop) this.model = { stop, model: this.runtime.snapshot().then((s) => new StopModel(s)) };
+    return this.model.model;
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.respondLater(response, () => this.handleStackTrace(response, args));
+  }
+
+  private async handleStackTrace(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
+    const stop = this.runtime.stop;
+    if (stop === undefined) {
+      this.sendErrorResponse(response, { id: ErrorCode.notStopped, format: "the driver is running", showUser: false });
+      return;
+    }
+    let snapshot: Snapshot;
+    try {
+      snapshot = (await this.currentModel()).snapshot;
+    } catch (error) {
+      this.sendErrorResponse(response, { id: ErrorCode.notAvailable, format: String(error), showUser: false });
+      return;
+    }
+    const frames = this.framesOf(args.threadId, stop, snapshot);
+    const start = args.startFrame ?? 0;
+    const count = args.levels !== undefined && args.levels > 0 ? args.levels : frames.length;
+    response.body = { stackFrames: frames.slice(start, start + count), totalFrames: frames.length };
+    this.sendResponse(response);
+  }
+
+  private frame(id: number, name: string, loc: SourceLocation | undefined, hint?: "normal" | "label" | "subtle"): StackFrame {
+    const frame = loc === undefined ? new StackFrame(id, name) : new StackFrame(id, name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column));
+    if (hint !== undefined) (frame as DebugProtocol.StackFrame).presentationHint = hint;
+    return frame;
+  }
+
+  /** Frames of a thread: a driver thread shows the event that stopped it and the wait it blocks in. */
+  private framesOf(threadId: number, stop: StopInfo, snapshot: Snapshot): StackFrame[] {
+    const base = threadId * 1000;
+    if (threadId === OS_THREAD_ID) {
+      const owed = snapshot.protocol.owedReplies;
+      if (owed.length === 0) return [this.frame(base, `OS side: protocol state ${snapshot.protocol.state}, no request pending`, undefined, "label")];
+      return owed.map((o, i) => this.frame(base + i, `awaiting ${o.reply} (answers ${o.request}${o.count > 1 ? `, x${o.count}` : ""})`, undefined, "label"));
+    }
+    if (threadId === NIC_THREAD_ID) {
+      const regs = snapshot.device?.registers ?? {};
+      const state = typeof regs.state === "string" ? regs.state : "attached";
+      const status = regs.IntrStatus !== undefined ? `, IntrStatus ${String(regs.IntrStatus)}` : "";
+      return [this.frame(base, `${snapshot.device?.name ?? "device"}: ${state}${status}`, undefined, "label")];
+    }
+    const name = this.runtime.threadName(threadId);
+    const thread = snapshot.threads.find((t) => t.name === name);
+    const frames: StackFrame[] = [];
+    if (stop.event?.loc !== undefined && name !== undefined && this.stopThreadName(stop) === name) {
+      const e = stop.event;
+      const label = e.kind === "send" ? `send(${e.mailbox ?? "?"}${e.payload ? `, ${e.payload}` : ""})` : `${e.fault ?? "fault"}: ${e.detail ?? ""}`;
+      frames.push(this.frame(base + frames.length, label, e.loc));
+    }
+    if (thread !== undefined) {
+      const delivery = stop.delivery?.thread === name ? stop.delivery : undefined;
+      const loc = thread.loc ?? delivery?.loc ?? (thread.name === "main" ? this.entryLocation() : undefined);
+      frames.push(this.frame(base + frames.length, threadFrameName(thread, delivery), loc));
+    } else if (name !== undefined) {
+      frames.push(this.frame(base + frames.length, `${name}: not running`, undefined, "label"));
+    }
+    return frames;
+  }
+
+  /** Where the driver's main thread begins: the defineDriver(...) call in the entry file. */
+  private entryLocation(): SourceLocation | undefined {
+    const file = this.runtime.files[0];
+    if (file === undefined) return undefined;
+    if (this.entryCache?.file !== file) {
+      let loc: SourceLocation | undefined;
+      try {
+        const lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
+        const i = lines.findIndex((l) => /\bdefine(?:Passive)?Driver\s*\(/.test(l));
+        if (i >= 0) loc = { file, line: i + 1, column: lines[i]!.search(/define(?:Passive)?Driver/) + 1 };
+      } catch {
+        loc = undefined;
+      }
+      this.entryCache = { file, loc };
+    }
+    return this.entryCache.loc;
+  }
+
+  private entryCache: { file: string; loc: SourceLocation | undefined } | undefined;
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    this.respondLater(response, () => this.handleScopes(response));
+  }
+
+  private async handleScopes(response: DebugProtocol.ScopesResponse): Promise<void> {
+    try {
+      const model = await this.currentModel();
+      response.body = { scopes: model.scopes.map((s) => new Scope(s.name, this.handles.create({ value: s.value, path: s.prefix }), s.expensive)) };
+      this.sendResponse(response);
+    } catch (error) {
+      this.sendErrorResponse(response, { id: ErrorCode.notAvailable, format: String(error), showUser: false });
+    }
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.respondLater(response, () => this.handleVariables(response, args));
+  }
+
+  private async handleVariables(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
+    const node = this.handles.get(args.variablesReference);
+    if (node === undefined || node.value === null || typeof node.value !== "object") {
+      response.body = { variables: [] };
+      this.sendResponse(response);
+      return;
+    }
+    const model = await this.currentModel().catch(() => undefined);
+    const entries = Array.isArray(node.value) ? node.value.map((v, i) => [String(i), v] as const) : Object.entries(node.value as Record<string, unknown>);
+    const start = args.start ?? 0;
+    const slice = args.count !== undefined && args.count > 0 ? entries.slice(start, start + args.count) : entries.slice(start);
+    response.body = {
+      variables: slice
+        .filter(([, v]) => v !== undefined)
+        .map(([key, v]) => {
+          const childPath = /^\d+$/.test(key) ? `${node.path}[${key}]` : /^[A-Za-z_$#][\w$#-]*$/.test(key) ? `${node.path}.${key}` : `${node.path}["${key}"]`;
+          return this.variable(key, v, childPath, model);
+        }),
+    };
+    this.sendResponse(response);
+  }
+
+  private variable(name: string, value: unknown, at: string, model: StopModel | undefined): DebugProtocol.Variable {
+    const isObject = value !== null && typeof value === "object";
+    const variable: DebugProtocol.Variable = {
+      name,
+      value: model?.describe(value) ?? String(value),
+      type: Array.isArray(value) ? "array" : typeof value,
+      variablesReference: isObject ? this.handles.create({ value, path: at }) : 0,
+      evaluateName: at,
+    };
+    if (Array.isArray(value)) variable.indexedVariables = value.length;
+    return variable;
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.respondLater(response, () => this.handleEvaluate(response, args));
+  }
+
+  private async handleEvaluate(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    let model: StopModel;
+    try {
+      model = await this.currentModel();
+    } catch (error) {
+      this.sendErrorResponse(response, { id: ErrorCode.notStopped, format: String(error), showUser: false });
+      return;
+    }
+    const found = model.evaluate(args.expression);
+    if (found === undefined) {
+      this.sendErrorResponse(response, {
+        id: ErrorCode.notAvailable,
+        format: `"${args.expression}" is not available: try state, delivery, mailboxes.NAME, protocol.enabled, device.REGISTER, a register name, threads.NAME or trace`,
+        showUser: false,
+      });
+      return;
+    }
+    const v = this.variable(found.path, found.value, found.path, model);
+    response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference };
+    if (v.indexedVariables !== undefined) response.body.indexedVariables = v.indexedVariables;
+    this.sendResponse(response);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const stop = this.runtime.stop;
+    const event = stop?.event;
+    if (stop === undefined || stop.reason !== "exception") {
+      this.sendErrorResponse(response, { id: ErrorCode.notAvailable, format: "not stopped on an exception", showUser: false });
+      return;
+    }
+    const filter = event !== undefined ? exceptionFilterOf(event) : undefined;
+    response.body = {
+      exceptionId: event?.fault ?? "fault",
+      description: stop.text,
+      breakMode: "always",
+      details: {
+        message: event?.detail ?? stop.text,
+        typeName: filter === "protocol" ? "Protocol violation" : "Driver error",
+        ...(event?.loc !== undefined ? { stackTrace: `at ${event.loc.file}:${event.loc.line}:${event.loc.column}` } : {}),
+      },
+    };
+    this.sendResponse(response);
+  }
+}
+
+function threadFrameName(t: ThreadSnapshot, delivery: { mailbox: string; seq: number; payload: string; loc?: SourceLocation } | undefined): string {
+  if (delivery !== undefined && isThreadStart(delivery)) return `${t.name} starts`;
+  if (delivery !== undefined && isSleepWake(delivery)) return "sleep: wakes now";
+  switch (t.status) {
+    case "waiting": {
+      const waits = `wait(${t.waitingOn.join(", ")})`;
+      return delivery !== undefined ? `${waits} <- ${delivery.mailbox} #${delivery.seq}${delivery.payload && delivery.payload !== "undefined" ? ` ${delivery.payload}` : ""}` : waits;
+    }
+    case "sleeping":
+      return t.wakeAt !== undefined ? `sleep (wakes at ${formatTime(t.wakeAt)})` : "sleep";
+    case "ended":
+      return `${t.name} ended`;
+    case "failed":
+      return `${t.name} failed`;
+    default:
+      return `${t.name} ${t.status}`;
+  }
+}
+
+/** Why the launch configuration cannot start, or undefined (checks the contract's attribute types). */
+export function launchProblem(args: LaunchArguments): string | undefined {
+  if (typeof args.driver !== "string" || args.driver === "") return '"driver" must name the driver file (a .ts module whose default export is defineDriver(...)).';
+  if (args.scenario !== undefined && (typeof args.scenario !== "string" || args.scenario === "")) return '"scenario" must be a scenario name (e.g. "default", "tx-timeout") or the path of a scenario file.';
+  if (args.seed !== undefined && (typeof args.seed !== "number" || !Number.isInteger(args.seed) || args.seed < 0)) return '"seed" must be a whole number, 0 or more.';
+  if (args.stopOnEntry !== undefined && typeof args.stopOnEntry !== "boolean") return '"stopOnEntry" must be true or false.';
+  if (args.trace !== undefined && typeof args.trace !== "string") return '"trace" must be the path of a .jsonl file.';
+  return undefined;
+}
+
+function describeLaunchError(error: LaunchError): string {
+  const info = error.info;
+  if (info.kind === "load") return `cannot load the driver: ${info.message}`;
+  return info.message;
+}

@@ -1,0 +1,107 @@
+// One debugged driver run, in a worker thread: loads the driver with the host's TypeScript loader,
+// runs the scenario with the seed, and holds the domain at deliveries through the runtime's gate as
+// the adapter asks (messages.ts). The driver never runs on the adapter's thread.
+import { parentPort, workerData } from "node:worker_threads";
+import type { AnyDriverDefinition, DriverInstance } from "active-driver";
+import { resolveScenario, runScenario } from "active-driver/nic";
+import { loadDriver } from "../../../../runtime/src/host/loader";
+import { RECENT_EVENTS, type DebugWorkerData, type ParentToWorker, type ProtocolInfo, type WorkerToParent } from "./messages";
+import { toPlain } from "./plain";
+import { keepCompiledModules } from "./keepModules";
+import { errorInfo, protocolInfo, takeSnapshot } from "./snapshot";
+import { Stepper } from "./stepper";
+
+const port = parentPort;
+if (port === null) throw new Error("debugWorker: must run in a worker thread (started by the Active Driver debug adapter)");
+const data = workerData as DebugWorkerData;
+const post = (message: WorkerToParent): void => port.postMessage(message);
+const stepper = new Stepper(post, new Int32Array(data.flags));
+
+let instance: DriverInstance | undefined;
+let driver: AnyDriverDefinition | undefined;
+let protocol: ProtocolInfo | undefined;
+let started = false;
+let stopping = false;
+
+function load(): void {
+  let files: string[];
+  try {
+    const loaded = loadDriver(data.driverPath);
+    files = loaded.files;
+    driver = loaded.driver as AnyDriverDefinition;
+    protocol = protocolInfo(driver.protocol);
+  } catch (error) {
+    post({ type: "error", error: errorInfo(error, "load") });
+    return;
+  }
+  try {
+    // An unknown scenario fails the launch, as a driver that does not load does.
+    resolveScenario(data.scenario);
+  } catch (error) {
+    post({ type: "error", error: errorInfo(error, "scenario") });
+    return;
+  }
+  post({ type: "loaded", files, protocol, model: driver.kind });
+}
+
+async function run(): Promise<void> {
+  try {
+    const summary = await runScenario(driver!, data.scenario, {
+      seed: data.seed,
+      trace: true,
+      gate: stepper.gate,
+      onLaunch: (inst) => {
+        instance = inst;
+        stepper.attach(inst);
+      },
+    });
+    if (stopping) return;
+    const failure = instance?.failure !== undefined ? errorInfo(instance.failure, "driver-error") : undefined;
+    stepper.finish(toPlain(summary) as Record<string, unknown>, failure);
+  } catch (error) {
+    if (stopping) return;
+    stepper.flush();
+    post({ type: "error", error: errorInfo(error, "scenario") });
+  }
+}
+
+async function stop(): Promise<void> {
+  stopping = true;
+  try {
+    await instance?.stop();
+  } finally {
+    port!.close();
+    process.exit(0);
+  }
+}
+
+port.on("message", (command: ParentToWorker) => {
+  switch (command.type) {
+    case "run":
+      if (!started) {
+        started = true;
+        stepper.resume(command.until, command.breakpoints);
+        void run();
+      } else if (stepper.finished) {
+        if (stepper.lastFinished !== undefined) post(stepper.lastFinished);
+      } else stepper.resume(command.until, command.breakpoints);
+      break;
+    case "breakpoints":
+      stepper.setBreakpoints(command.breakpoints);
+      break;
+    case "snapshot":
+      if (instance !== undefined && protocol !== undefined) {
+        const position = stepper.held?.position ?? stepper.currentPosition;
+        post({ type: "snapshot", id: command.id, snapshot: takeSnapshot(instance, protocol, position, stepper.held, stepper.recent().slice(-RECENT_EVENTS), stepper.lastWaits) });
+      } else {
+        post({ type: "snapshot", id: command.id, error: "the run has not started yet" });
+      }
+      break;
+    case "stop":
+      void stop();
+      break;
+  }
+});
+
+keepCompiledModules();
+load();

@@ -1,0 +1,223 @@
+// The messages between the debug adapter (parent) and the worker that runs one driver run, declared
+// once. Everything here is structured-cloneable (no functions, no class instances).
+//
+// A run is a sequence of deliveries. "Position p" means: held before delivery number p (0-based,
+// counted by the runtime's delivery gate), or at the end of the run when p equals the number of
+// deliveries made. Same driver, scenario and seed give the same deliveries, so a position names the
+// same moment in every replay: step back is "replay to position p - 1".
+import type { MailboxSnapshot, SourceLocation, ThreadSnapshot, TraceEvent, Violation } from "active-driver";
+
+/** What the worker is started with (its `workerData`). */
+export interface DebugWorkerData {
+  /** Absolute path of the driver's entry file. */
+  driverPath: string;
+  /** A scenario name, or the path of a scenario file. */
+  scenario: string;
+  seed: number;
+  /** Int32 cells shared with the parent: see `Flag`. */
+  flags: SharedArrayBuffer;
+}
+
+/** Indices into the shared Int32 flag cells. */
+export const Flag = {
+  /** Non-zero: stop at the next delivery (set by the parent's pause, read synchronously at each delivery). */
+  pause: 0,
+} as const;
+export const FLAG_CELLS = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Breakpoints and stop rules (shared by the worker, which stops live, and the parent, which
+// searches the recorded history for reverse continue)
+
+export interface BreakpointSpec {
+  /** Absolute file path -> 1-based lines holding a wait(...) or send(...) call. */
+  lines: Record<string, number[]>;
+  /** Mailbox names (function breakpoints): a delivery there, or a send on an outgoing mailbox. */
+  mailboxes: string[];
+  /** Exception filters: "protocol" (protocol violations) and "error" (driver errors). */
+  exceptions: ExceptionFilter[];
+}
+
+export type ExceptionFilter = "protocol" | "error";
+
+/** Where to stop next. Breakpoints always apply unless `breakpoints` is false. */
+export interface RunUntil {
+  /** Stop when this position is reached (the end of the run stops in any case). */
+  position?: number;
+  /** Reason reported when `position` is reached. */
+  reason?: StopReason;
+  /** Check breakpoints and exception filters on the way (false for replays). */
+  breakpoints: boolean;
+}
+
+export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto";
+
+/** Why a run stopped where it did. */
+export interface StopHit {
+  reason: StopReason;
+  /** One line for the stopped event's `text`/`description`. */
+  text: string;
+  /** The driver thread the stop concerns (the receiver of the delivery, or the thread of the event). */
+  thread?: string;
+  /** The trace event that caused it (a send on a breakpoint line, a fault), when not the delivery itself. */
+  event?: TraceEvent;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the worker reports
+
+/** A delivery, as the gate saw it, numbered by its position in the run. */
+export interface Delivery {
+  /** Position (0-based count of deliveries before this one). */
+  position: number;
+  /** Arrival sequence number of the message in its domain. */
+  seq: number;
+  thread: string;
+  mailbox: string;
+  /** Payload summary. */
+  payload: string;
+  /** Virtual time, µs. */
+  time: number;
+  /** Protocol state at delivery. */
+  state: string;
+  /** Where the receiving thread waits. */
+  loc?: SourceLocation;
+  /** Trace events recorded before the gate was called for this delivery. */
+  traceLength: number;
+}
+
+/** The protocol as declared, for the state-machine view and the Protocol scope. */
+export interface ProtocolInfo {
+  name: string;
+  initial: string;
+  states: Record<string, Record<string, string>>;
+  directions: Record<string, "in" | "out">;
+  /** Request -> the out message that answers it. */
+  replies: Record<string, string>;
+}
+
+/** A plain description of an error (load error, driver failure, runner error). */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  loc?: SourceLocation;
+  /** "load", "driver-error", "scenario", "worker". */
+  kind: string;
+}
+
+export interface LoadedMessage {
+  type: "loaded";
+  /** The driver's source files, entry first. */
+  files: string[];
+  protocol: ProtocolInfo;
+  model: "active" | "passive";
+}
+
+/** Trace events and deliveries since the last batch, in order. */
+export interface EventsMessage {
+  type: "events";
+  events: TraceEvent[];
+  deliveries: Delivery[];
+}
+
+/** Held at a delivery (the domain waits for `run`). Always preceded by the events up to here. */
+export interface StoppedMessage {
+  type: "stopped";
+  position: number;
+  delivery: Delivery;
+  hit: StopHit;
+  traceLength: number;
+}
+
+/** The scenario finished (or the driver failed and it gave up): held at the end position. */
+export interface FinishedMessage {
+  type: "finished";
+  position: number;
+  traceLength: number;
+  /** The scenario's summary, cloned. */
+  summary: Record<string, unknown>;
+  failure?: ErrorInfo;
+  /** Set when a breakpoint or exception filter matched events after the last delivery. */
+  hit?: StopHit;
+}
+
+export interface SnapshotMessage {
+  type: "snapshot";
+  id: number;
+  /** Absent when there is nothing to show yet (the run has not started); `error` says why. */
+  snapshot?: Snapshot;
+  error?: string;
+}
+
+/** The run could not start or go on: load error, unknown scenario, an error of the runner itself. */
+export interface ErrorMessage {
+  type: "error";
+  error: ErrorInfo;
+}
+
+export type WorkerToParent = LoadedMessage | EventsMessage | StoppedMessage | FinishedMessage | SnapshotMessage | ErrorMessage;
+
+// ---------------------------------------------------------------------------------------------
+// What the parent asks
+
+/** Start (the first one) or resume the run until the rule stops it. */
+export interface RunCommand {
+  type: "run";
+  until: RunUntil;
+  breakpoints: BreakpointSpec;
+}
+
+/** New breakpoints for the live run (applies from the next delivery). */
+export interface BreakpointsCommand {
+  type: "breakpoints";
+  breakpoints: BreakpointSpec;
+}
+
+export interface SnapshotCommand {
+  type: "snapshot";
+  id: number;
+}
+
+/** Stop the domain and end the worker. */
+export interface StopCommand {
+  type: "stop";
+}
+
+export type ParentToWorker = RunCommand | BreakpointsCommand | SnapshotCommand | StopCommand;
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: everything the Variables view shows at a stop
+
+export interface ProtocolSnapshot {
+  name: string;
+  state: string;
+  /** Incoming messages the current state's row names. */
+  enabled: string[];
+  /** Outgoing messages the driver may send in this state. */
+  allowedSends: string[];
+  /** Replies owed to the OS: `reply` answers `request`, `count` of them outstanding. */
+  owedReplies: { reply: string; request: string; count: number }[];
+  /** The current state's row: message -> next state. */
+  transitions: Record<string, string>;
+  violations: Violation[];
+}
+
+export interface Snapshot {
+  position: number;
+  /** Virtual time, µs. */
+  time: number;
+  status: string;
+  /** The delivery held at this stop (absent at the end of the run). */
+  delivery?: Delivery;
+  threads: ThreadSnapshot[];
+  mailboxes: MailboxSnapshot[];
+  protocol: ProtocolSnapshot;
+  /** Device name and its decoded registers and rings (device.inspect()), made plain. */
+  device?: { name: string; registers: Record<string, unknown> };
+  /** The last trace events (at most RECENT_EVENTS). */
+  recent: TraceEvent[];
+  failure?: ErrorInfo;
+}
+
+export const RECENT_EVENTS = 64;

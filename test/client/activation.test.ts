@@ -1,0 +1,101 @@
+// Activation outside VS Code (a stand-in `vscode` module, see vscodeStub.ts): commands registered
+// as contributed, a missing server shown to the user with the way to the output, Workspace Trust
+// refusing run and debug even when called directly, launch configurations filled and checked,
+// and deactivate disposing everything.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+// First: the stand-in must be in place before the extension's modules load.
+import { record, trust } from "./vscodeStubInstalled";
+import * as extension from "../../client/src/extension";
+
+const repo = path.resolve(__dirname, "..", "..");
+let tmp = "";
+
+const contributed = (JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ad-activation-"));
+  const extensionUri = { scheme: "file", fsPath: tmp, toString: () => `file://${tmp}` };
+  const context = { extensionUri, extensionPath: tmp, asAbsolutePath: (p: string) => path.join(tmp, p), subscriptions: [] };
+  extension.activate(context as unknown as Parameters<typeof extension.activate>[0]);
+  await settle();
+});
+
+after(() => {
+  if (tmp !== "") fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test("activation registers exactly the contributed commands", () => {
+  assert.deepEqual([...record.commands.keys()].sort(), [...contributed].sort());
+});
+
+test("a server that cannot start is shown to the user, naming the missing file", () => {
+  const shown = record.errors.find((m) => m.includes("analysis server"));
+  assert.ok(shown, `errors shown: ${JSON.stringify(record.errors)}`);
+  assert.match(shown, /dist\/server\.js is missing/);
+});
+
+test("Restricted Mode: the run command refuses when called directly, saying why", async () => {
+  trust.trusted = false;
+  record.errors.length = 0;
+  await record.commands.get("activeDriver.run")!();
+  assert.equal(record.errors.length, 1, JSON.stringify(record.errors));
+  assert.match(record.errors[0]!, /cannot run a driver in Restricted Mode.*executes code from this workspace/);
+});
+
+test("Restricted Mode: debug configurations and the adapter factory refuse", async () => {
+  trust.trusted = false;
+  record.errors.length = 0;
+  const initial = record.debugProviders.find((p) => p.type === "active-driver" && p.provider.resolveDebugConfiguration !== undefined)!.provider;
+  const config = { type: "active-driver", request: "launch", name: "d", driver: "${file}", scenario: "default", seed: 1, stopOnEntry: true };
+  assert.equal(await initial.resolveDebugConfiguration!(undefined, { ...config }), undefined);
+  assert.equal(await initial.resolveDebugConfigurationWithSubstitutedVariables!(undefined, { ...config, driver: __filename }), undefined);
+  assert.equal(record.errors.length, 2);
+  for (const e of record.errors) assert.match(e, /cannot debug a driver in Restricted Mode/);
+  const factory = record.adapterFactories.find((f) => f.type === "active-driver")!.factory;
+  assert.throws(() => factory.createDebugAdapterDescriptor!({}), /Restricted Mode/);
+});
+
+test("trusted: F5 with no launch.json and no driver open asks for a driver file", async () => {
+  trust.trusted = true;
+  record.errors.length = 0;
+  const initial = record.debugProviders.find((p) => p.provider.resolveDebugConfiguration !== undefined)!.provider;
+  assert.equal(await initial.resolveDebugConfiguration!(undefined, {}), undefined);
+  assert.match(record.errors[0] ?? "", /open a driver file/);
+});
+
+test("trusted: a launch configuration is completed with the defaults, then checked", async () => {
+  trust.trusted = true;
+  record.errors.length = 0;
+  const initial = record.debugProviders.find((p) => p.provider.resolveDebugConfiguration !== undefined)!.provider;
+  const filled = (await initial.resolveDebugConfiguration!(undefined, { type: "active-driver", request: "launch", name: "d" })) as Record<string, unknown>;
+  assert.deepEqual(filled, { type: "active-driver", request: "launch", name: "d", driver: "${file}", scenario: "default", seed: 1, stopOnEntry: true });
+  const missing = await initial.resolveDebugConfigurationWithSubstitutedVariables!(undefined, { ...filled, driver: path.join(tmp, "nope.ts") });
+  assert.equal(missing, undefined);
+  assert.match(record.errors.at(-1) ?? "", /nope\.ts does not exist/);
+  const ok = (await initial.resolveDebugConfigurationWithSubstitutedVariables!(undefined, { ...filled, driver: __filename })) as Record<string, unknown>;
+  assert.equal(ok.driver, __filename);
+  const bad = await initial.resolveDebugConfigurationWithSubstitutedVariables!(undefined, { ...filled, driver: __filename, seed: "one" });
+  assert.equal(bad, undefined);
+  assert.match(record.errors.at(-1) ?? "", /"seed" must be a whole number/);
+});
+
+test("trusted: the dynamic configurations are empty with no driver open", async () => {
+  const dynamic = record.debugProviders.filter((p) => p.type === "active-driver" && p.provider.resolveDebugConfiguration === undefined);
+  assert.equal(dynamic.length, 1);
+  assert.deepEqual(await dynamic[0]!.provider.provideDebugConfigurations!(undefined), []);
+});
+
+test("deactivate disposes the commands and the rest", async () => {
+  const before = record.disposed;
+  await extension.deactivate();
+  assert.equal(record.commands.size, 0, "commands unregistered");
+  assert.ok(record.disposed > before, "other disposables disposed");
+});

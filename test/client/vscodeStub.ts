@@ -1,0 +1,151 @@
+// A stand-in for the `vscode` module, enough to activate the extension outside VS Code: the parts
+// the extension calls are real (commands, configuration, events, messages are recorded); anything
+// else is an inert, callable, constructible placeholder. Install it before importing client code.
+import Module from "node:module";
+
+type Listener<T> = (e: T) => unknown;
+
+class EventEmitter<T> {
+  private listeners = new Set<Listener<T>>();
+  event = (listener: Listener<T>) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+class Uri {
+  constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
+  get path(): string {
+    return this.fsPath;
+  }
+  static file(p: string): Uri {
+    return new Uri("file", p);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, [base.fsPath, ...parts].join("/"));
+  }
+  toString(): string {
+    return `${this.scheme}://${this.fsPath}`;
+  }
+}
+
+/** An inert value: any property, call or `new` gives another one. */
+function inert(name: string): unknown {
+  const target = function () {} as unknown as object;
+  return new Proxy(target, {
+    get: (_t, key) => (key === "then" ? undefined : key === Symbol.toPrimitive ? () => name : key === "dispose" ? () => undefined : inert(`${name}.${String(key)}`)),
+    apply: () => inert(`${name}()`),
+    construct: () => inert(`new ${name}`) as object,
+  });
+}
+
+export interface VscodeRecord {
+  commands: Map<string, (...args: unknown[]) => unknown>;
+  errors: string[];
+  infos: string[];
+  debugProviders: { type: string; provider: Record<string, (...args: unknown[]) => unknown> }[];
+  adapterFactories: { type: string; factory: Record<string, (...args: unknown[]) => unknown> }[];
+  disposed: number;
+}
+
+export interface StubOptions {
+  trusted: boolean;
+  settings?: Record<string, unknown>;
+}
+
+export function installVscodeStub(options: StubOptions): VscodeRecord {
+  const record: VscodeRecord = { commands: new Map(), errors: [], infos: [], debugProviders: [], adapterFactories: [], disposed: 0 };
+  const disposable = () => ({ dispose: () => void record.disposed++ });
+  const noEvent = () => disposable();
+  const settings = options.settings ?? {};
+  const api: Record<string, unknown> = {
+    EventEmitter,
+    Uri,
+    Disposable: class {
+      constructor(private readonly fn: () => void) {}
+      dispose(): void {
+        this.fn();
+      }
+      static from(...ds: { dispose(): void }[]) {
+        return { dispose: () => ds.forEach((d) => d.dispose()) };
+      }
+    },
+    ThemeColor: class {
+      constructor(readonly id: string) {}
+    },
+    ThemeIcon: class {
+      constructor(readonly id: string) {}
+    },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+    DebugConfigurationProviderTriggerKind: { Initial: 1, Dynamic: 2 },
+    ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
+    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+    commands: {
+      registerCommand: (name: string, fn: (...args: unknown[]) => unknown) => {
+        if (record.commands.has(name)) throw new Error(`command ${name} registered twice`);
+        record.commands.set(name, fn);
+        return { dispose: () => record.commands.delete(name) };
+      },
+      executeCommand: async (name: string, ...args: unknown[]) => record.commands.get(name)?.(...args),
+    },
+    window: {
+      createOutputChannel: () => ({ info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, trace: () => {}, append: () => {}, appendLine: () => {}, show: () => {}, hide: () => {}, clear: () => {}, dispose: () => void record.disposed++, onDidChangeLogLevel: noEvent, logLevel: 2 }),
+      createStatusBarItem: () => ({ show: () => {}, hide: () => {}, dispose: () => void record.disposed++ }),
+      showErrorMessage: async (message: string) => {
+        record.errors.push(message);
+        return undefined;
+      },
+      showInformationMessage: async (message: string) => {
+        record.infos.push(message);
+        return undefined;
+      },
+      showWarningMessage: async () => undefined,
+      onDidChangeActiveTextEditor: noEvent,
+      onDidCloseTerminal: noEvent,
+      activeTextEditor: undefined,
+      visibleTextEditors: [],
+      createWebviewPanel: () => inert("WebviewPanel"),
+    },
+    workspace: {
+      get isTrusted() {
+        return options.trusted;
+      },
+      workspaceFolders: undefined,
+      getConfiguration: (section: string) => ({ get: <T>(key: string, fallback: T): T => (`${section}.${key}` in settings ? (settings[`${section}.${key}`] as T) : fallback) }),
+      onDidChangeConfiguration: noEvent,
+      onDidChangeTextDocument: noEvent,
+      createFileSystemWatcher: () => ({ dispose: () => void record.disposed++, onDidCreate: noEvent, onDidChange: noEvent, onDidDelete: noEvent }),
+    },
+    languages: { onDidChangeDiagnostics: noEvent, getDiagnostics: () => [] },
+    debug: {
+      registerDebugConfigurationProvider: (type: string, provider: Record<string, (...args: unknown[]) => unknown>) => {
+        record.debugProviders.push({ type, provider });
+        return disposable();
+      },
+      registerDebugAdapterDescriptorFactory: (type: string, factory: Record<string, (...args: unknown[]) => unknown>) => {
+        record.adapterFactories.push({ type, factory });
+        return disposable();
+      },
+      onDidStartDebugSession: noEvent,
+      onDidReceiveDebugSessionCustomEvent: noEvent,
+    },
+  };
+  const vscode = new Proxy(api, { get: (t, key: string) => (key in t ? t[key] : inert(`vscode.${key}`)) });
+  const resolver = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string; _cache: Record<string, unknown> };
+  const original = resolver._resolveFilename;
+  resolver._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === "vscode" ? "vscode-stub" : original.call(this, request, ...rest);
+  };
+  resolver._cache["vscode-stub"] = { id: "vscode-stub", filename: "vscode-stub", loaded: true, exports: vscode } as unknown;
+  return record;
+}
