@@ -84,6 +84,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
       "extensions.autoCheckUpdates": false,
       "typescript.disableAutomaticTypeAcquisition": true,
       "editor.codeLens": true,
+      "files.autoSave": "off",
       "editor.minimap.enabled": false,
       "debug.openDebug": "openOnDebugBreak",
       "window.restoreWindows": "none",

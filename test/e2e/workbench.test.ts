@@ -1,0 +1,169 @@
+// End to end, as a user would: the packaged VSIX installed into a real VS Code (code-server), the
+// workbench driven in Chromium by looking at it and clicking it. Every test leaves a screenshot in
+// test-results/e2e/; a failure also leaves the code-server and browser logs there.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it, type TestContext } from "node:test";
+import type { Frame, Page } from "playwright-core";
+import { installVsix, listExtensions, makeWorkspace, openFile, openWorkbench, runCommand, screenshot, type Workbench } from "./codeServer";
+
+const manifest = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { publisher: string; name: string; version: string };
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+let extensionsDir = "";
+
+/** Opens a workbench for one test and always leaves a screenshot behind, pass or fail. */
+async function withWorkbench(t: TestContext, trusted: boolean, body: (wb: Workbench, workspace: string) => Promise<void>): Promise<void> {
+  const workspace = makeWorkspace();
+  const name = t.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const wb = await openWorkbench({ extensionsDir, folder: workspace, trusted, name });
+  try {
+    await body(wb, workspace);
+    await screenshot(wb.page, name);
+  } catch (error) {
+    await screenshot(wb.page, `${name}-failure`).catch(() => undefined);
+    throw error;
+  } finally {
+    await wb.close();
+  }
+}
+
+async function problemsText(page: Page): Promise<string> {
+  await runCommand(page, "View: Focus Problems");
+  const panel = page.locator(".markers-panel");
+  await panel.waitFor({ state: "visible" });
+  return (await panel.innerText()).replace(/\s+/g, " ");
+}
+
+async function waitForProblem(page: Page, code: string, present: boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let text = "";
+  while (Date.now() < deadline) {
+    text = await problemsText(page);
+    if (text.includes(code) === present) return;
+    await page.waitForTimeout(500);
+  }
+  assert.fail(`expected ${code} ${present ? "in" : "gone from"} the Problems panel; it shows: ${text.slice(0, 500)}`);
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.fail(`timed out waiting until ${what}`);
+}
+
+/** The sequence number of the delivery the debugger stands on, from the Variables view. */
+async function deliverySeq(page: Page): Promise<number> {
+  const text = (await page.locator(".debug-variables").innerText()).replace(/\s+/g, " ");
+  const match = /seq = (\d+)/.exec(text);
+  return match === null ? Number.NaN : Number(match[1]);
+}
+
+/** The webview frame whose document contains `selector`. */
+async function webviewFrame(page: Page, selector: string): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.$(selector).catch(() => null)) !== null) return frame;
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`no webview shows ${selector}`);
+}
+
+describe("Active Drivers in a real VS Code", () => {
+  before(() => {
+    extensionsDir = installVsix().extensionsDir;
+  });
+  after(() => undefined);
+
+  it("installs from the packaged VSIX and activates on a driver file", async (t) => {
+    const installed = listExtensions(extensionsDir);
+    assert.ok(
+      installed.some((line) => line.toLowerCase() === `${extensionId}@${manifest.version}`.toLowerCase()),
+      `installed: ${installed.join(", ")}`,
+    );
+    await withWorkbench(t, true, async ({ page }) => {
+      await openFile(page, "rtl8169/active.ts");
+      await page.locator(".statusbar-item", { hasText: /Active driver/i }).first().waitFor({ timeout: 60_000 });
+    });
+  });
+
+  it("shows live diagnostics, fixes them without saving, and shows coverage in a code lens", async (t) => {
+    await withWorkbench(t, true, async ({ page }) => {
+      await openFile(page, "broken/ad001-missing-wait.ts");
+      await waitForProblem(page, "AD001", true);
+      // The quick fix, from the keyboard: go to the problem, open the code actions, take the first fix.
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("F8");
+      await page.keyboard.press("Escape");
+      await runCommand(page, "Quick Fix...");
+      const fix = page.locator(".action-widget").getByText("Add txTimeout to the wait", { exact: false }).first();
+      await fix.waitFor({ timeout: 15_000 });
+      await fix.click();
+      await waitForProblem(page, "AD001", false);
+      assert.equal(await page.locator(".tabs-container .tab.dirty").count(), 1, "the fix is live: the file is not saved");
+      const lens = page.locator(".contentWidgets .codelens-decoration, .codelens-decoration", { hasText: /requests accepted/ }).first();
+      await lens.waitFor({ timeout: 30_000 });
+      assert.match(await lens.innerText(), /\d+\/\d+ requests accepted/);
+    });
+  });
+
+  it("debugs the tx-timeout scenario message by message, and back", async (t) => {
+    await withWorkbench(t, true, async ({ page }) => {
+      await openFile(page, "rtl8169/active.ts");
+      // A function breakpoint on the txTimeout mailbox.
+      await runCommand(page, "Add Function Breakpoint");
+      const breakpointInput = page.locator(".debug-breakpoints input, .debug-pane input.input").first();
+      await breakpointInput.waitFor({ state: "visible", timeout: 15_000 });
+      await breakpointInput.fill("txTimeout");
+      await page.keyboard.press("Enter");
+      await runCommand(page, "Debug: Select and Start Debugging");
+      const config = page.locator(".quick-input-list .monaco-list-row", { hasText: /tx-timeout/ }).first();
+      await config.waitFor({ timeout: 15_000 });
+      await config.click();
+      const toolbar = page.locator(".debug-toolbar");
+      await toolbar.waitFor({ state: "visible", timeout: 60_000 });
+      const stopped = page.locator(".debug-call-stack .state.label, .debug-call-stack .monaco-list-row", { hasText: /paused|entry/i }).first();
+      await stopped.waitFor({ timeout: 30_000 });
+      await page.keyboard.press("F5");
+      const variables = page.locator(".debug-variables");
+      await waitFor(async () => /mailbox = txTimeout/.test((await variables.innerText()).replace(/\s+/g, " ")), "continue stops at the txTimeout breakpoint", 60_000);
+      // Next = deliver one message and run to the next wait: the delivery number grows each time.
+      const atBreakpoint = await deliverySeq(page);
+      await page.keyboard.press("F10");
+      await waitFor(async () => (await deliverySeq(page)) > atBreakpoint, "the first step delivers a message");
+      const afterFirstStep = await deliverySeq(page);
+      await page.keyboard.press("F10");
+      await waitFor(async () => (await deliverySeq(page)) > afterFirstStep, "the second step delivers a message");
+      const afterSecondStep = await deliverySeq(page);
+      await variables.getByText("Protocol", { exact: true }).first().waitFor({ timeout: 30_000 });
+      assert.match((await variables.innerText()).replace(/\s+/g, " "), /state = (open|closed|opening|closing)/, "the Variables view shows the protocol state");
+      // Step back by deterministic replay: the delivery before the current one.
+      await page.locator(".debug-toolbar .codicon-debug-step-back").first().click();
+      await waitFor(async () => (await deliverySeq(page)) < afterSecondStep, "step back moves to an earlier delivery");
+      assert.equal(await deliverySeq(page), afterFirstStep, "step back lands on the previous delivery");
+      await runCommand(page, "Active Driver: Show Mailbox Traffic");
+      const frame = await webviewFrame(page, ".row");
+      await frame.waitForSelector(".row.current", { timeout: 30_000 });
+      const arrows = await frame.locator(".row").count();
+      assert.ok(arrows > 5, `the traffic view draws the messages (${arrows} rows)`);
+      await screenshot(page, "debug-session");
+    });
+  });
+
+  it("refuses to run a driver in Restricted Mode, with the reason", async (t) => {
+    await withWorkbench(t, false, async ({ page }) => {
+      await page.locator(".statusbar-item", { hasText: "Restricted Mode" }).first().waitFor({ timeout: 30_000 });
+      await openFile(page, "rtl8169/active.ts");
+      await runCommand(page, "Active Driver: Run Driver on Simulated NIC");
+      const toast = page.locator(".notifications-toasts .notification-toast", { hasText: /Restricted Mode/ }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      assert.match(await toast.innerText(), /trust/i);
+    });
+  });
+});
