@@ -7,9 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SourceLocation, TraceEvent } from "active-driver";
 import { verifyLines, type LineVerdict } from "./breakpointLines";
-import { describeDelivery, exceptionFilterOf, fileKey, stopAt } from "./stops";
-import type { BreakpointSpec, Delivery, ErrorInfo, ExceptionFilter, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
-import { WorkerHost } from "./workerHost";
+import { RunHistory, TraceFile } from "./history";
+import { describeDelivery, exceptionFilterOf, fileKey } from "./stops";
+import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
+import { LaunchError, WorkerHost } from "./workerHost";
+
+export { LaunchError };
 
 export interface StartArgs {
   /** Absolute path of the driver's entry file. */
@@ -56,25 +59,9 @@ export interface RuntimeEvents {
   end: [number];
 }
 
-/** The launch failed: the driver does not load, or the scenario is unknown. */
-export class LaunchError extends Error {
-  constructor(readonly info: ErrorInfo) {
-    super(info.message);
-    this.name = "LaunchError";
-  }
-}
-
 /** Stable thread ids: these two, then driver threads in the order they are first seen. */
 export const OS_THREAD_ID = 1;
 export const NIC_THREAD_ID = 2;
-
-function sameEvent(a: TraceEvent, b: TraceEvent): boolean {
-  return a.kind === b.kind && a.time === b.time && a.from === b.from && a.to === b.to && a.mailbox === b.mailbox && a.payload === b.payload && a.detail === b.detail;
-}
-
-function sameDelivery(a: Delivery, b: Delivery): boolean {
-  return a.seq === b.seq && a.mailbox === b.mailbox && a.thread === b.thread && a.traceLength === b.traceLength;
-}
 
 function summaryLine(summary: Record<string, unknown> | undefined): string {
   if (summary === undefined) return "the run ended";
@@ -93,8 +80,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private nextBreakpointId = 1;
   private exceptionFilters: ExceptionFilter[] = [];
   /** The run's history: the same in every replay of the seed. */
-  readonly events: TraceEvent[] = [];
-  readonly deliveries: Delivery[] = [];
+  readonly history = new RunHistory();
   private current: StopInfo | undefined;
   private until: RunUntil = { breakpoints: true };
   /** Reported instead of the worker's own reason at the next stop (replays). */
@@ -104,7 +90,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private summary: Record<string, unknown> | undefined;
   private ended = false;
   private ops: Promise<void> = Promise.resolve();
-  private traceWritten = 0;
+  private traceFile: TraceFile | undefined;
   protocol: ProtocolInfo | undefined;
   /** The driver's source files (entry first). */
   files: string[] = [];
@@ -137,7 +123,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   async terminate(): Promise<void> {
     this.ended = true;
     await this.ops.catch(() => undefined);
-    await this.disposeWorker();
+    await Promise.all([this.disposeWorker(), this.disposeSpare()]);
   }
 
   get isRunning(): boolean {
@@ -185,7 +171,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
         return;
       }
       const target = at.position - 1;
-      const delivery = this.deliveries[target];
+      const delivery = this.history.deliveries[target];
       await this.replayTo(target, { reason: "step", text: delivery !== undefined ? `Stepped back to ${describeDelivery(delivery)}` : "Stepped back", thread: delivery?.thread });
     });
   }
@@ -197,20 +183,27 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       if (at === undefined) return;
       const found = this.previousHit(at.position);
       if (found !== undefined) await this.replayTo(found.position, found.hit);
-      else await this.replayTo(0, { reason: "entry", text: "Reached the start of the run: no breakpoint before", thread: this.deliveries[0]?.thread });
+      else await this.replayTo(0, { reason: "entry", text: "Reached the start of the run: no breakpoint before", thread: this.history.deliveries[0]?.thread });
+    });
+  }
+
+  /** Stops just after trace event `seq` (at the first delivery after it), replaying when it lies behind. */
+  goToEvent(seq: number): Promise<void> {
+    return this.enqueue(async () => {
+      const at = this.current;
+      if (at === undefined) return;
+      const target = this.history.positionAfterEvent(seq);
+      const hit: StopHit = { reason: "goto", text: `After trace event ${seq}` };
+      if (target >= 0 && target < at.position) await this.replayTo(target, { ...hit, thread: this.history.deliveries[target]!.thread });
+      else if (target === at.position) this.setStop({ ...at, ...hit });
+      else if (!at.ended) this.resume(target >= 0 ? { position: target, reason: "goto", breakpoints: false } : { event: seq, reason: "goto", breakpoints: false });
+      else this.setStop({ ...at, ...hit, text: `Trace event ${seq} is past the end of the run` });
     });
   }
 
   /** The last position before `position` that a breakpoint would stop at, from the recorded history. */
   previousHit(position: number): { position: number; hit: StopHit } | undefined {
-    const bps = this.breakpointSpec();
-    for (let p = Math.min(position, this.deliveries.length) - 1; p >= 0; p--) {
-      const d = this.deliveries[p]!;
-      const from = p === 0 ? 0 : this.deliveries[p - 1]!.traceLength;
-      const hit = stopAt(p, d, this.events.slice(from, d.traceLength), bps, { breakpoints: true });
-      if (hit !== undefined) return { position: p, hit };
-    }
-    return undefined;
+    return this.history.previousHit(position, this.breakpointSpec());
   }
 
   // ------------------------------------------------------------------ breakpoints
@@ -301,57 +294,103 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   private resetHistory(): void {
-    this.events.length = 0;
-    this.deliveries.length = 0;
+    this.history.clear();
     this.current = undefined;
     this.summary = undefined;
     this.snapshotPromise = undefined;
-    this.traceWritten = 0;
-    if (this.args?.trace !== undefined) {
-      fs.mkdirSync(path.dirname(this.args.trace), { recursive: true });
-      fs.writeFileSync(this.args.trace, "");
-    }
+    this.traceFile = this.args?.trace !== undefined ? new TraceFile(this.args.trace) : undefined;
   }
 
-  /** Starts a worker and resolves once it has loaded the driver. `announce`: a new run (emit the protocol). */
-  private spawn(announce: boolean): Promise<void> {
+  /**
+   * Starts a worker (or adopts the spare one, already loaded) and resolves once it has loaded the
+   * driver. `announce`: a new run (emit the protocol; never a spare, whose files may be stale).
+   */
+  private async spawn(announce: boolean): Promise<void> {
     const args = this.args!;
-    const host = new WorkerHost(args.driver, args.scenario, args.seed);
+    if (announce) void this.disposeSpare();
+    const host = (announce ? undefined : this.takeSpare()) ?? new WorkerHost(args.driver, args.scenario, args.seed);
     this.worker = host;
-    return new Promise<void>((resolve, reject) => {
-      let loaded = false;
-      host.on("output", (text, category) => this.emit("output", text, category, undefined));
-      host.on("message", (message) => {
-        if (host !== this.worker) return;
-        if (!loaded) {
-          if (message.type === "loaded") {
-            loaded = true;
-            this.files = message.files;
-            if (announce || this.protocol === undefined) {
-              this.protocol = message.protocol;
-              this.emit("protocol", message.protocol);
-              this.reverifyFunctionBreakpoints();
-            }
-            resolve();
-          } else if (message.type === "error") reject(new LaunchError(message.error));
-          return;
-        }
-        this.onMessage(message);
-      });
-      host.on("exit", (code, error) => {
-        if (host !== this.worker) return;
-        this.worker = undefined;
-        const why = error !== undefined ? `${error.name}: ${error.message}` : `exit code ${code}`;
-        if (!loaded) {
-          reject(new LaunchError({ name: "Error", message: `the driver's worker ended before the driver loaded (${why})`, kind: "worker" }));
-          return;
-        }
-        if (this.ended) return;
-        this.emit("output", `The driver's worker ended unexpectedly (${why}).\n`, "stderr", undefined);
-        this.ended = true;
-        this.emit("end", 1);
-      });
+    let loaded = false;
+    host.on("output", (text, category) => this.emit("output", text, category, undefined));
+    host.on("message", (message) => {
+      if (host === this.worker) this.onMessage(message);
     });
+    host.on("exit", (code, error) => {
+      if (host !== this.worker || !loaded) return; // before loading, `host.loaded` rejects instead
+      this.worker = undefined;
+      if (this.ended) return;
+      const why = error !== undefined ? `${error.name}: ${error.message}` : `exit code ${code}`;
+      this.emit("output", `The driver's worker ended unexpectedly (${why}).\n`, "stderr", undefined);
+      this.ended = true;
+      this.emit("end", 1);
+    });
+    let message: LoadedMessage;
+    try {
+      message = await host.loaded;
+    } catch (error) {
+      if (this.worker === host) this.worker = undefined;
+      await host.dispose();
+      throw error;
+    }
+    loaded = true;
+    this.files = message.files;
+    if (announce || this.protocol === undefined) {
+      this.protocol = message.protocol;
+      this.emit("protocol", message.protocol);
+      this.reverifyFunctionBreakpoints();
+      if (message.model === "passive") {
+        this.emit(
+          "output",
+          `${path.basename(args.driver)} is a passive driver: the OS calls its entry points directly, so there are no message deliveries to stop at or step through. The run goes to its end, where it can be inspected.\n`,
+          "important",
+          undefined,
+        );
+      }
+    }
+    this.prepareSpare();
+  }
+
+  // A spare worker, loaded and waiting: step back and reverse continue replay into it at once
+  // instead of paying for a worker start and the driver's load (most of a replay's time).
+  private spare: { host: WorkerHost; stamp: string } | undefined;
+
+  /** Size and mtime of the driver's files: a spare loaded before an edit must not be used after it. */
+  private filesStamp(): string {
+    return this.files
+      .map((file) => {
+        try {
+          const st = fs.statSync(file);
+          return `${file}:${st.size}:${st.mtimeMs}`;
+        } catch {
+          return `${file}:missing`;
+        }
+      })
+      .join("|");
+  }
+
+  private prepareSpare(): void {
+    if (this.spare !== undefined || this.ended || this.args === undefined) return;
+    this.spare = { host: new WorkerHost(this.args.driver, this.args.scenario, this.args.seed), stamp: this.filesStamp() };
+  }
+
+  private takeSpare(): WorkerHost | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare === undefined) return undefined;
+    if (spare.host.alive && spare.stamp === this.filesStamp()) return spare.host;
+    void spare.host.dispose();
+    return undefined;
+  }
+
+  private disposeSpare(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    return spare?.host.dispose() ?? Promise.resolve();
+  }
+
+  /** Workers this runtime owns now: the one running the driver and the spare. */
+  get workerCount(): number {
+    return (this.worker?.alive === true ? 1 : 0) + (this.spare?.host.alive === true ? 1 : 0);
   }
 
   private reverifyFunctionBreakpoints(): void {
@@ -408,7 +447,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
         }
         const end = { position: message.position, ended: true, traceLength: message.traceLength };
         if (message.hit !== undefined) this.setStop({ ...message.hit, ...end });
-        else if (this.until.position !== undefined) this.setStop({ reason: this.until.reason ?? "step", text: `End of the run: ${summaryLine(message.summary)}`, ...end });
+        else if (this.until.position !== undefined || this.until.event !== undefined) this.setStop({ reason: this.until.reason ?? "step", text: `End of the run: ${summaryLine(message.summary)}`, ...end });
         else void this.enqueue(() => this.finishRun());
         break;
       }
@@ -421,35 +460,16 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     }
   }
 
-  /** Adds what the worker reports to the history; a replay repeats known events, which are checked, not repeated. */
+  /** Adds what the worker reports to the history and tells the views what is new. */
   private absorb(events: readonly TraceEvent[], deliveries: readonly Delivery[]): void {
-    const fresh: TraceEvent[] = [];
-    let reset = false;
-    for (const event of events) {
-      const known = this.events[event.seq];
-      if (known !== undefined) {
-        if (sameEvent(known, event)) continue;
-        // The replay went another way (the driver's files changed on disk): the new run wins.
-        this.emit("output", `Replay diverged from the recorded run at trace event ${event.seq}: the driver or scenario changed since the launch; showing the new run.\n`, "important", undefined);
-        this.events.length = event.seq;
-        this.deliveries.length = this.deliveries.filter((d) => d.traceLength <= event.seq).length;
-        this.traceWritten = Math.min(this.traceWritten, event.seq);
-        reset = true;
-      }
-      if (event.seq !== this.events.length) continue; // a gap cannot happen; never store out of order
-      this.events.push(event);
-      fresh.push(event);
-    }
-    for (const d of deliveries) {
-      this.threadId(d.thread);
-      const known = this.deliveries[d.position];
-      if (known !== undefined && sameDelivery(known, d)) continue;
-      this.deliveries.length = Math.min(this.deliveries.length, d.position);
-      if (d.position === this.deliveries.length) this.deliveries.push(d);
+    for (const d of deliveries) this.threadId(d.thread);
+    const { fresh, divergedAt } = this.history.absorb(events, deliveries);
+    if (divergedAt !== undefined) {
+      this.emit("output", `Replay diverged from the recorded run at trace event ${divergedAt}: the driver or scenario changed since the launch; showing the new run.\n`, "important", undefined);
     }
     for (const event of fresh) this.report(event);
-    this.writeTrace();
-    if (reset) this.emit("trace", [...this.events], true);
+    this.traceFile?.write(this.history.events, divergedAt !== undefined);
+    if (divergedAt !== undefined) this.emit("trace", [...this.history.events], true);
     else if (fresh.length > 0) this.emit("trace", fresh, false);
   }
 
@@ -465,31 +485,13 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     }
   }
 
-  private writeTrace(): void {
-    const file = this.args?.trace;
-    if (file === undefined || this.traceWritten >= this.events.length) return;
-    if (this.traceWritten === 0) fs.writeFileSync(file, "");
-    const lines = this.events.slice(this.traceWritten).map((e) => JSON.stringify(e)).join("\n");
-    fs.appendFileSync(file, `${lines}\n`);
-    this.traceWritten = this.events.length;
-  }
-
   private setStop(stop: StopInfo): void {
     this.current = stop;
     this.snapshotPromise = undefined;
     if (stop.thread !== undefined) this.threadId(stop.thread);
     const seq = stop.event?.seq ?? (stop.traceLength > 0 ? stop.traceLength - 1 : null);
-    this.emit("current", seq, stop.delivery?.state ?? this.lastState(stop.traceLength));
+    this.emit("current", seq, stop.delivery?.state ?? this.history.stateAfter(stop.traceLength) ?? this.protocol?.initial);
     this.emit("stopped", stop);
-  }
-
-  /** Protocol state after the first `length` events (from the last state event). */
-  private lastState(length: number): string | undefined {
-    for (let i = Math.min(length, this.events.length) - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.kind === "state" && e.state !== undefined) return e.state;
-    }
-    return this.protocol?.initial;
   }
 
   /** The run is over: stop the worker, say how it went, and end. */
@@ -497,7 +499,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     if (this.ended) return;
     this.ended = true;
     const summary = this.summary;
-    await this.disposeWorker();
+    await Promise.all([this.disposeWorker(), this.disposeSpare()]);
     this.emit("output", `${summaryLine(summary)}\n`, "console", undefined);
     this.emit("end", code ?? (summary?.ok === true ? 0 : 1));
   }

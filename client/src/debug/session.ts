@@ -1,7 +1,6 @@
 // The Active Driver debug adapter: translates DAP to the runtime (runtime.ts) and back, as
 // mock-debug's MockDebugSession does for MockRuntime. Runs inline in the extension host
 // (vscode.DebugAdapterInlineImplementation) and on stdio (debugAdapter.ts). No `vscode` import.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   Breakpoint,
@@ -22,11 +21,12 @@ import {
   logger,
 } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import type { SourceLocation, ThreadSnapshot } from "active-driver";
+import type { SourceLocation } from "active-driver";
 import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debugEvents";
 import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type StartArgs, type StopInfo } from "./runtime";
-import { exceptionFilterOf, isSleepWake, isThreadStart } from "./stops";
-import { StopModel, formatTime } from "./variables";
+import { driverEntry, driverThreadFrames, nicFrames, osFrames, type PlainFrame } from "./frames";
+import { exceptionFilterOf } from "./stops";
+import { StopModel } from "./variables";
 import type { Snapshot } from "./worker/messages";
 
 /** The launch configuration of the DAP contract (DESIGN.md). */
@@ -40,6 +40,9 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** Write the trace to this file, one JSON event per line. */
   trace?: string;
 }
+
+/** Custom request: go to the first delivery after a trace event (body `{ seq }`). */
+export const goToEventRequest = "activeDriver.goToEvent";
 
 /** Trace events per custom event (the traffic view takes them in batches). */
 const TRACE_CHUNK = 5000;
@@ -62,7 +65,6 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   private readonly configured = new Promise<void>((resolve) => {
     this.configurationDone = resolve;
   });
-  private launched: StartArgs | undefined;
 
   constructor() {
     super();
@@ -129,10 +131,15 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     this.sendEvent(event);
   }
 
+  /** An error response. `variables: {}`: payload text holds braces, which must not be taken for `{placeholders}`. */
+  private fail(response: DebugProtocol.Response, id: number, text: string, showUser: boolean): void {
+    this.sendErrorResponse(response, { id, format: text, showUser, variables: {} });
+  }
+
   /** Runs an async request handler; an unexpected error becomes the request's error response. */
   private respondLater(response: DebugProtocol.Response, work: () => Promise<void>): void {
     work().catch((error: unknown) => {
-      this.sendErrorResponse(response, { id: ErrorCode.internal, format: `Active Driver: ${error instanceof Error ? error.message : String(error)}`, showUser: false });
+      this.fail(response, ErrorCode.internal, `Active Driver: ${error instanceof Error ? error.message : String(error)}`, false);
     });
   }
 
@@ -172,25 +179,17 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     logger.setup(Logger.LogLevel.Stop, false);
     const problem = launchProblem(args);
     if (problem !== undefined) {
-      this.sendErrorResponse(response, { id: ErrorCode.badLaunch, format: `Active Driver: cannot launch: ${problem}`, showUser: true });
+      this.fail(response, ErrorCode.badLaunch, `Active Driver: cannot launch: ${problem}`, true);
       return;
     }
     // Breakpoints arrive between initialized and configurationDone: wait for them before running.
     await Promise.race([this.configured, new Promise<void>((resolve) => setTimeout(resolve, CONFIGURATION_GRACE_MS).unref())]);
-    const start: StartArgs = {
-      driver: path.resolve(args.driver!),
-      scenario: args.scenario ?? "default",
-      seed: args.seed ?? 1,
-      stopOnEntry: args.stopOnEntry ?? false,
-      ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
-    };
-    this.launched = start;
     try {
-      await this.runtime.start(start);
+      await this.runtime.start(startArgs(args));
       this.sendResponse(response);
     } catch (error) {
       const text = error instanceof LaunchError ? describeLaunchError(error) : String(error);
-      this.sendErrorResponse(response, { id: ErrorCode.launchFailed, format: `Active Driver: ${text}`, showUser: true });
+      this.fail(response, ErrorCode.launchFailed, `Active Driver: ${text}`, true);
       await this.runtime.terminate();
       this.sendEvent(new TerminatedEvent());
     }
@@ -204,18 +203,17 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     // VS Code passes the (possibly edited) launch configuration; without it, the same run again.
     const next = args?.arguments as LaunchArguments | undefined;
     if (next !== undefined && launchProblem(next) !== undefined) {
-      this.sendErrorResponse(response, { id: ErrorCode.badLaunch, format: `Active Driver: cannot restart: ${launchProblem(next)!}`, showUser: true });
+      this.fail(response, ErrorCode.badLaunch, `Active Driver: cannot restart: ${launchProblem(next)!}`, true);
       return;
     }
     try {
       if (next?.driver !== undefined) {
         await this.runtime.terminate();
-        this.launched = { driver: path.resolve(next.driver), scenario: next.scenario ?? "default", seed: next.seed ?? 1, stopOnEntry: next.stopOnEntry ?? false, ...(next.trace !== undefined ? { trace: path.resolve(next.trace) } : {}) };
-        await this.runtime.start(this.launched);
+        await this.runtime.start(startArgs(next));
       } else await this.runtime.restart();
       this.sendResponse(response);
     } catch (error) {
-      this.sendErrorResponse(response, { id: ErrorCode.launchFailed, format: `Active Driver: ${error instanceof LaunchError ? describeLaunchError(error) : String(error)}`, showUser: true });
+      this.fail(response, ErrorCode.launchFailed, `Active Driver: ${error instanceof LaunchError ? describeLaunchError(error) : String(error)}`, true);
     }
   }
 
@@ -319,6 +317,21 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     this.sendEvent(new TerminatedEvent());
   }
 
+  /** `activeDriver.goToEvent { seq }`: the traffic view asks to stand at one of its events (by replay when it lies behind). */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command !== goToEventRequest) {
+      super.customRequest(command, response, args);
+      return;
+    }
+    const seq = (args as { seq?: unknown } | undefined)?.seq;
+    if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
+      this.fail(response, ErrorCode.badLaunch, `${goToEventRequest}: "seq" must be a trace event number`, false);
+      return;
+    }
+    this.sendResponse(response);
+    void this.runtime.goToEvent(seq).catch((error: unknown) => this.replayFailed(error));
+  }
+
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
     this.runtime.pause();
     this.sendResponse(response);
@@ -358,14 +371,14 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   private async handleStackTrace(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     const stop = this.runtime.stop;
     if (stop === undefined) {
-      this.sendErrorResponse(response, { id: ErrorCode.notStopped, format: "the driver is running", showUser: false });
+      this.fail(response, ErrorCode.notStopped, "the driver is running", false);
       return;
     }
     let snapshot: Snapshot;
     try {
       snapshot = (await this.currentModel()).snapshot;
     } catch (error) {
-      this.sendErrorResponse(response, { id: ErrorCode.notAvailable, format: String(error), showUser: false });
+      this.fail(response, ErrorCode.notAvailable, String(error), false);
       return;
     }
     const frames = this.framesOf(args.threadId, stop, snapshot);
@@ -375,63 +388,26 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private frame(id: number, name: string, loc: SourceLocation | undefined, hint?: "normal" | "label" | "subtle"): StackFrame {
-    const frame = loc === undefined ? new StackFrame(id, name) : new StackFrame(id, name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column));
-    if (hint !== undefined) (frame as DebugProtocol.StackFrame).presentationHint = hint;
-    return frame;
+  private frame(id: number, frame: PlainFrame): StackFrame {
+    const loc = frame.loc;
+    const out = loc === undefined ? new StackFrame(id, frame.name) : new StackFrame(id, frame.name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column));
+    if (frame.hint !== undefined) (out as DebugProtocol.StackFrame).presentationHint = frame.hint;
+    return out;
   }
 
-  /** Frames of a thread: a driver thread shows the event that stopped it and the wait it blocks in. */
+  /** Frames of a thread, with ids unique within the stop (thread id * 1000 + depth). */
   private framesOf(threadId: number, stop: StopInfo, snapshot: Snapshot): StackFrame[] {
-    const base = threadId * 1000;
-    if (threadId === OS_THREAD_ID) {
-      const owed = snapshot.protocol.owedReplies;
-      if (owed.length === 0) return [this.frame(base, `OS side: protocol state ${snapshot.protocol.state}, no request pending`, undefined, "label")];
-      return owed.map((o, i) => this.frame(base + i, `awaiting ${o.reply} (answers ${o.request}${o.count > 1 ? `, x${o.count}` : ""})`, undefined, "label"));
+    let plain: PlainFrame[];
+    if (threadId === OS_THREAD_ID) plain = osFrames(snapshot);
+    else if (threadId === NIC_THREAD_ID) plain = nicFrames(snapshot);
+    else {
+      const name = this.runtime.threadName(threadId);
+      if (name === undefined) return [];
+      const entryFile = this.runtime.files[0];
+      plain = driverThreadFrames(name, stop, this.stopThreadName(stop) === name, snapshot, () => (entryFile !== undefined ? driverEntry(entryFile) : undefined));
     }
-    if (threadId === NIC_THREAD_ID) {
-      const regs = snapshot.device?.registers ?? {};
-      const state = typeof regs.state === "string" ? regs.state : "attached";
-      const status = regs.IntrStatus !== undefined ? `, IntrStatus ${String(regs.IntrStatus)}` : "";
-      return [this.frame(base, `${snapshot.device?.name ?? "device"}: ${state}${status}`, undefined, "label")];
-    }
-    const name = this.runtime.threadName(threadId);
-    const thread = snapshot.threads.find((t) => t.name === name);
-    const frames: StackFrame[] = [];
-    if (stop.event?.loc !== undefined && name !== undefined && this.stopThreadName(stop) === name) {
-      const e = stop.event;
-      const label = e.kind === "send" ? `send(${e.mailbox ?? "?"}${e.payload ? `, ${e.payload}` : ""})` : `${e.fault ?? "fault"}: ${e.detail ?? ""}`;
-      frames.push(this.frame(base + frames.length, label, e.loc));
-    }
-    if (thread !== undefined) {
-      const delivery = stop.delivery?.thread === name ? stop.delivery : undefined;
-      const loc = thread.loc ?? delivery?.loc ?? (thread.name === "main" ? this.entryLocation() : undefined);
-      frames.push(this.frame(base + frames.length, threadFrameName(thread, delivery), loc));
-    } else if (name !== undefined) {
-      frames.push(this.frame(base + frames.length, `${name}: not running`, undefined, "label"));
-    }
-    return frames;
+    return plain.map((f, i) => this.frame(threadId * 1000 + i, f));
   }
-
-  /** Where the driver's main thread begins: the defineDriver(...) call in the entry file. */
-  private entryLocation(): SourceLocation | undefined {
-    const file = this.runtime.files[0];
-    if (file === undefined) return undefined;
-    if (this.entryCache?.file !== file) {
-      let loc: SourceLocation | undefined;
-      try {
-        const lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
-        const i = lines.findIndex((l) => /\bdefine(?:Passive)?Driver\s*\(/.test(l));
-        if (i >= 0) loc = { file, line: i + 1, column: lines[i]!.search(/define(?:Passive)?Driver/) + 1 };
-      } catch {
-        loc = undefined;
-      }
-      this.entryCache = { file, loc };
-    }
-    return this.entryCache.loc;
-  }
-
-  private entryCache: { file: string; loc: SourceLocation | undefined } | undefined;
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
     this.respondLater(response, () => this.handleScopes(response));
@@ -443,7 +419,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       response.body = { scopes: model.scopes.map((s) => new Scope(s.name, this.handles.create({ value: s.value, path: s.prefix }), s.expensive)) };
       this.sendResponse(response);
     } catch (error) {
-      this.sendErrorResponse(response, { id: ErrorCode.notAvailable, format: String(error), showUser: false });
+      this.fail(response, ErrorCode.notAvailable, String(error), false);
     }
   }
 
@@ -495,16 +471,12 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     try {
       model = await this.currentModel();
     } catch (error) {
-      this.sendErrorResponse(response, { id: ErrorCode.notStopped, format: String(error), showUser: false });
+      this.fail(response, ErrorCode.notStopped, String(error), false);
       return;
     }
     const found = model.evaluate(args.expression);
     if (found === undefined) {
-      this.sendErrorResponse(response, {
-        id: ErrorCode.notAvailable,
-        format: `"${args.expression}" is not available: try state, delivery, mailboxes.NAME, protocol.enabled, device.REGISTER, a register name, threads.NAME or trace`,
-        showUser: false,
-      });
+      this.fail(response, ErrorCode.notAvailable, `"${args.expression}" is not available: try state, delivery, mailboxes.NAME, protocol.enabled, device.REGISTER, a register name, threads.NAME or trace`, false);
       return;
     }
     const v = this.variable(found.path, found.value, found.path, model);
@@ -517,7 +489,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     const stop = this.runtime.stop;
     const event = stop?.event;
     if (stop === undefined || stop.reason !== "exception") {
-      this.sendErrorResponse(response, { id: ErrorCode.notAvailable, format: "not stopped on an exception", showUser: false });
+      this.fail(response, ErrorCode.notAvailable, "not stopped on an exception", false);
       return;
     }
     const filter = event !== undefined ? exceptionFilterOf(event) : undefined;
@@ -535,23 +507,15 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   }
 }
 
-function threadFrameName(t: ThreadSnapshot, delivery: { mailbox: string; seq: number; payload: string; loc?: SourceLocation } | undefined): string {
-  if (delivery !== undefined && isThreadStart(delivery)) return `${t.name} starts`;
-  if (delivery !== undefined && isSleepWake(delivery)) return "sleep: wakes now";
-  switch (t.status) {
-    case "waiting": {
-      const waits = `wait(${t.waitingOn.join(", ")})`;
-      return delivery !== undefined ? `${waits} <- ${delivery.mailbox} #${delivery.seq}${delivery.payload && delivery.payload !== "undefined" ? ` ${delivery.payload}` : ""}` : waits;
-    }
-    case "sleeping":
-      return t.wakeAt !== undefined ? `sleep (wakes at ${formatTime(t.wakeAt)})` : "sleep";
-    case "ended":
-      return `${t.name} ended`;
-    case "failed":
-      return `${t.name} failed`;
-    default:
-      return `${t.name} ${t.status}`;
-  }
+/** The runtime's start arguments from a checked launch configuration (defaults of the contract). */
+function startArgs(args: LaunchArguments): StartArgs {
+  return {
+    driver: path.resolve(args.driver!),
+    scenario: args.scenario ?? "default",
+    seed: args.seed ?? 1,
+    stopOnEntry: args.stopOnEntry ?? false,
+    ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
+  };
 }
 
 /** Why the launch configuration cannot start, or undefined (checks the contract's attribute types). */

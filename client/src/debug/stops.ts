@@ -97,7 +97,8 @@ export function stopAt(position: number, delivery: Delivery | undefined, events:
     const hit = matchEvents(events, bps) ?? (delivery !== undefined ? matchDelivery(delivery, bps) : undefined);
     if (hit !== undefined) return hit;
   }
-  if (until.position !== undefined && position >= until.position) {
+  const eventReached = until.event !== undefined && delivery !== undefined && delivery.traceLength > until.event;
+  if ((until.position !== undefined && position >= until.position) || eventReached) {
     const reason = until.reason ?? "step";
     const text = delivery !== undefined ? describeDelivery(delivery) : "end of the run";
     return delivery !== undefined ? { reason, text, thread: delivery.thread } : { reason, text };

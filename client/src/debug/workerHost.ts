@@ -5,7 +5,15 @@ import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { FLAG_CELLS, Flag, type DebugWorkerData, type ParentToWorker, type Snapshot, type WorkerToParent } from "./worker/messages";
+import { FLAG_CELLS, Flag, type DebugWorkerData, type ErrorInfo, type LoadedMessage, type ParentToWorker, type Snapshot, type WorkerToParent } from "./worker/messages";
+
+/** The driver could not be loaded (or the scenario is unknown): the launch fails with this. */
+export class LaunchError extends Error {
+  constructor(readonly info: ErrorInfo) {
+    super(info.message);
+    this.name = "LaunchError";
+  }
+}
 
 /** How to start the worker from where this code runs. */
 export function workerEntry(): { file: string; execArgv: string[] } {
@@ -26,6 +34,7 @@ export function liveWorkerCount(): number {
 }
 
 export interface WorkerHostEvents {
+  /** What the worker reports once the driver is loaded (`loaded` itself resolves `loaded`). */
   message: [WorkerToParent];
   /** Text the driver wrote to stdout/stderr itself (console.log in a driver). */
   output: [string, "stdout" | "stderr"];
@@ -42,9 +51,16 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
   private exited: Promise<void>;
   private error: Error | undefined;
   alive = true;
+  /** Resolves when the worker has loaded the driver; rejects with a LaunchError when it cannot. */
+  readonly loaded: Promise<LoadedMessage>;
+  private settleLoaded: { resolve: (m: LoadedMessage) => void; reject: (e: LaunchError) => void } | undefined;
 
   constructor(driverPath: string, scenario: string, seed: number) {
     super();
+    this.loaded = new Promise<LoadedMessage>((resolve, reject) => {
+      this.settleLoaded = { resolve, reject };
+    });
+    this.loaded.catch(() => undefined); // a spare worker's failure may never be looked at
     const shared = new SharedArrayBuffer(FLAG_CELLS * Int32Array.BYTES_PER_ELEMENT);
     this.flags = new Int32Array(shared);
     const data: DebugWorkerData = { driverPath, scenario, seed, flags: shared };
@@ -62,6 +78,13 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
         else waiter?.reject(new Error(message.error ?? "no snapshot"));
         return;
       }
+      const loading = this.settleLoaded;
+      if (loading !== undefined && (message.type === "loaded" || message.type === "error")) {
+        this.settleLoaded = undefined;
+        if (message.type === "loaded") loading.resolve(message);
+        else loading.reject(new LaunchError(message.error));
+        return;
+      }
       this.emit("message", message);
     });
     this.worker.on("error", (error) => {
@@ -73,6 +96,9 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
         this.alive = false;
         for (const waiter of this.snapshots.values()) waiter.reject(new Error("the driver's worker ended"));
         this.snapshots.clear();
+        const why = this.error !== undefined ? `${this.error.name}: ${this.error.message}` : `exit code ${code}`;
+        this.settleLoaded?.reject(new LaunchError({ name: "Error", message: `the driver's worker ended before the driver loaded (${why})`, kind: "worker" }));
+        this.settleLoaded = undefined;
         this.emit("exit", code, this.error);
         resolve();
       });

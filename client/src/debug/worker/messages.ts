@@ -44,6 +44,8 @@ export type ExceptionFilter = "protocol" | "error";
 export interface RunUntil {
   /** Stop when this position is reached (the end of the run stops in any case). */
   position?: number;
+  /** Stop at the first delivery after trace event `event` happened (go to an event of the traffic view). */
+  event?: number;
   /** Reason reported when `position` is reached. */
   reason?: StopReason;
   /** Check breakpoints and exception filters on the way (false for replays). */

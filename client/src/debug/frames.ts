@@ -1,0 +1,89 @@
+// What each thread's call stack shows at a stop, as plain frames (the session makes DAP frames of
+// them). A driver thread shows the event that stopped it (a send on a breakpoint line, a fault) and
+// the wait it is blocked in; the OS side shows the replies it awaits; the NIC its state.
+import * as fs from "node:fs";
+import type { SourceLocation, ThreadSnapshot } from "active-driver";
+import { isSleepWake, isThreadStart } from "./stops";
+import { formatTime } from "./variables";
+import type { Delivery, Snapshot, StopHit } from "./worker/messages";
+
+export interface PlainFrame {
+  name: string;
+  loc?: SourceLocation;
+  /** "label": a frame with no code behind it. */
+  hint?: "label";
+}
+
+export function osFrames(snapshot: Snapshot): PlainFrame[] {
+  const owed = snapshot.protocol.owedReplies;
+  if (owed.length === 0) return [{ name: `OS side: protocol state ${snapshot.protocol.state}, no request pending`, hint: "label" }];
+  return owed.map((o) => ({ name: `awaiting ${o.reply} (answers ${o.request}${o.count > 1 ? `, x${o.count}` : ""})`, hint: "label" }));
+}
+
+export function nicFrames(snapshot: Snapshot): PlainFrame[] {
+  const regs = snapshot.device?.registers ?? {};
+  const state = typeof regs.state === "string" ? regs.state : "attached";
+  const status = regs.IntrStatus !== undefined ? `, IntrStatus ${String(regs.IntrStatus)}` : "";
+  return [{ name: `${snapshot.device?.name ?? "device"}: ${state}${status}`, hint: "label" }];
+}
+
+/**
+ * Frames of driver thread `name`. `stopped`: the stop is reported on this thread (its event goes on
+ * top). `entry`: where the driver's main thread begins, for a thread that has not run yet.
+ */
+export function driverThreadFrames(name: string, stop: StopHit & { delivery?: Delivery }, stopped: boolean, snapshot: Snapshot, entry: () => SourceLocation | undefined): PlainFrame[] {
+  const frames: PlainFrame[] = [];
+  const e = stop.event;
+  if (stopped && e?.loc !== undefined) {
+    const name = e.kind === "send" ? `send(${e.mailbox ?? "?"}${e.payload ? `, ${e.payload}` : ""})` : `${e.fault ?? "fault"}: ${e.detail ?? ""}`;
+    frames.push({ name, loc: e.loc });
+  }
+  const thread = snapshot.threads.find((t) => t.name === name);
+  if (thread === undefined) {
+    frames.push({ name: `${name}: not running`, hint: "label" });
+    return frames;
+  }
+  const delivery = stop.delivery?.thread === name ? stop.delivery : undefined;
+  const loc = thread.loc ?? delivery?.loc ?? (thread.name === "main" ? entry() : undefined);
+  frames.push(loc !== undefined ? { name: threadFrameName(thread, delivery), loc } : { name: threadFrameName(thread, delivery) });
+  return frames;
+}
+
+function threadFrameName(t: ThreadSnapshot, delivery: Delivery | undefined): string {
+  if (delivery !== undefined && isThreadStart(delivery)) return `${t.name} starts`;
+  if (delivery !== undefined && isSleepWake(delivery)) return "sleep: wakes now";
+  switch (t.status) {
+    case "waiting": {
+      const waits = `wait(${t.waitingOn.join(", ")})`;
+      if (delivery === undefined) return waits;
+      const payload = delivery.payload && delivery.payload !== "undefined" ? ` ${delivery.payload}` : "";
+      return `${waits} <- ${delivery.mailbox} #${delivery.seq}${payload}`;
+    }
+    case "sleeping":
+      return t.wakeAt !== undefined ? `sleep (wakes at ${formatTime(t.wakeAt)})` : "sleep";
+    case "ended":
+      return `${t.name} ended`;
+    case "failed":
+      return `${t.name} failed`;
+    default:
+      return `${t.name} ${t.status}`;
+  }
+}
+
+const entryCache = new Map<string, SourceLocation | undefined>();
+
+/** Where a driver's main thread begins: the defineDriver(...) call in its entry file. */
+export function driverEntry(file: string): SourceLocation | undefined {
+  if (!entryCache.has(file)) {
+    let loc: SourceLocation | undefined;
+    try {
+      const lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
+      const i = lines.findIndex((l) => /\bdefine(?:Passive)?Driver\s*\(/.test(l));
+      if (i >= 0) loc = { file, line: i + 1, column: lines[i]!.search(/define(?:Passive)?Driver/) + 1 };
+    } catch {
+      loc = undefined;
+    }
+    entryCache.set(file, loc);
+  }
+  return entryCache.get(file);
+}

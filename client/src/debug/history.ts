@@ -1,0 +1,103 @@
+// The history of one run: its trace events (by seq) and its deliveries (by position). Replays of
+// the seed repeat them; what a replay reports is checked against the record, and a replay that goes
+// another way (the driver changed on disk) replaces the record from where it differs.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { TraceEvent } from "active-driver";
+import { stopAt } from "./stops";
+import type { BreakpointSpec, Delivery, StopHit } from "./worker/messages";
+
+function sameEvent(a: TraceEvent, b: TraceEvent): boolean {
+  return a.kind === b.kind && a.time === b.time && a.from === b.from && a.to === b.to && a.mailbox === b.mailbox && a.payload === b.payload && a.detail === b.detail;
+}
+
+function sameDelivery(a: Delivery, b: Delivery): boolean {
+  return a.seq === b.seq && a.mailbox === b.mailbox && a.thread === b.thread && a.traceLength === b.traceLength;
+}
+
+export interface Absorbed {
+  /** Events not known before, in seq order. */
+  fresh: TraceEvent[];
+  /** The trace event where a replay first differed from the record, if it did. */
+  divergedAt?: number;
+}
+
+export class RunHistory {
+  readonly events: TraceEvent[] = [];
+  readonly deliveries: Delivery[] = [];
+
+  clear(): void {
+    this.events.length = 0;
+    this.deliveries.length = 0;
+  }
+
+  /** Adds what a worker reports; events and deliveries already recorded are checked, not repeated. */
+  absorb(events: readonly TraceEvent[], deliveries: readonly Delivery[]): Absorbed {
+    const out: Absorbed = { fresh: [] };
+    for (const event of events) {
+      const known = this.events[event.seq];
+      if (known !== undefined) {
+        if (sameEvent(known, event)) continue;
+        out.divergedAt ??= event.seq;
+        this.events.length = event.seq;
+        this.deliveries.length = this.deliveries.filter((d) => d.traceLength <= event.seq).length;
+      }
+      if (event.seq !== this.events.length) continue; // never store out of order
+      this.events.push(event);
+      out.fresh.push(event);
+    }
+    for (const d of deliveries) {
+      const known = this.deliveries[d.position];
+      if (known !== undefined && sameDelivery(known, d)) continue;
+      this.deliveries.length = Math.min(this.deliveries.length, d.position);
+      if (d.position === this.deliveries.length) this.deliveries.push(d);
+    }
+    return out;
+  }
+
+  /** The last position before `position` where a breakpoint or exception filter matches. */
+  previousHit(position: number, bps: BreakpointSpec): { position: number; hit: StopHit } | undefined {
+    for (let p = Math.min(position, this.deliveries.length) - 1; p >= 0; p--) {
+      const d = this.deliveries[p]!;
+      const from = p === 0 ? 0 : this.deliveries[p - 1]!.traceLength;
+      const hit = stopAt(p, d, this.events.slice(from, d.traceLength), bps, { breakpoints: true });
+      if (hit !== undefined) return { position: p, hit };
+    }
+    return undefined;
+  }
+
+  /** The first position held after trace event `seq` happened (-1 when the record does not reach it). */
+  positionAfterEvent(seq: number): number {
+    return this.deliveries.findIndex((d) => d.traceLength > seq);
+  }
+
+  /** Protocol state after the first `length` events (the last state event's), if any. */
+  stateAfter(length: number): string | undefined {
+    for (let i = Math.min(length, this.events.length) - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.kind === "state" && e.state !== undefined) return e.state;
+    }
+    return undefined;
+  }
+}
+
+/** The launch configuration's `trace` file: the history's events as JSON lines, appended as they come. */
+export class TraceFile {
+  private written = 0;
+
+  constructor(private readonly file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, "");
+  }
+
+  /** Writes the events not yet in the file; `rewrite` starts over (the record changed). */
+  write(events: readonly TraceEvent[], rewrite = false): void {
+    if (rewrite) {
+      fs.writeFileSync(this.file, "");
+      this.written = 0;
+    }
+    if (this.written >= events.length) return;
+    fs.appendFileSync(this.file, `${events.slice(this.written).map((e) => JSON.stringify(e)).join("\n")}\n`);
+    this.written = events.length;
+  }
+}

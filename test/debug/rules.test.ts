@@ -1,0 +1,103 @@
+// The debugger's pure parts: which lines take breakpoints, the stop rule shared by the worker and
+// reverse continue, and evaluate over a snapshot.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { TraceEvent } from "active-driver";
+import { messageLines, verifyLines } from "../../client/src/debug/breakpointLines";
+import { exceptionFilterOf, fileKey, stopAt } from "../../client/src/debug/stops";
+import { StopModel, parsePath } from "../../client/src/debug/variables";
+import type { BreakpointSpec, Delivery, Snapshot } from "../../client/src/debug/worker/messages";
+
+test("wait and send lines are found in code, not in comments or strings", () => {
+  const text = [
+    "const r = await d.wait(open, txTimeout);", // 1 wait
+    "d.send(openComplete, { status: 0 });", // 2 send
+    "// await d.wait(close)", // 3 comment
+    'const s = "d.send(x)";', // 4 string
+    "/* d.wait(a)", // 5 block comment
+    "   still comment send(b) */ await wait(irq);", // 6 wait after the comment ends
+    "const { wait, send } = d; await wait (mb.close);", // 7 destructured, space before (
+    "resend(x); awaiting(y);", // 8 other names
+  ].join("\n");
+  assert.deepEqual(messageLines(text), ["wait", "send", undefined, undefined, undefined, "wait", "wait", undefined]);
+  const verdicts = verifyLines("/x.ts", [1, 3, 99], text);
+  assert.deepEqual(
+    verdicts.map((v) => v.verified),
+    [true, false, false],
+  );
+  assert.match(verdicts[1]!.message!, /line 3 holds no wait\(\.\.\.\) or send\(\.\.\.\) call/);
+  assert.match(verdicts[2]!.message!, /past the end/);
+  assert.match(verifyLines("/no/such/file.ts", [1])[0]!.message!, /cannot read \/no\/such\/file\.ts/);
+});
+
+const ev = (seq: number, e: Partial<TraceEvent>): TraceEvent => ({ seq, time: seq, kind: "send", from: "os", ...e }) as TraceEvent;
+const delivery = (position: number, mailbox: string, line: number): Delivery => ({
+  position,
+  seq: position + 1,
+  thread: "main",
+  mailbox,
+  payload: "",
+  time: 0,
+  state: "open",
+  loc: { file: "/d/a.ts", line, column: 5 },
+  traceLength: 0,
+});
+const none: BreakpointSpec = { lines: {}, mailboxes: [], exceptions: [] };
+
+test("exception filters: violations are protocol, driver failures are errors, injected faults are neither", () => {
+  assert.equal(exceptionFilterOf(ev(0, { kind: "fault", fault: "illegal-send" })), "protocol");
+  assert.equal(exceptionFilterOf(ev(0, { kind: "fault", fault: "unhandled" })), "protocol");
+  assert.equal(exceptionFilterOf(ev(0, { kind: "fault", fault: "driver-error" })), "error");
+  assert.equal(exceptionFilterOf(ev(0, { kind: "fault", fault: "tx-lockup" })), undefined);
+  assert.equal(exceptionFilterOf(ev(0, { kind: "log" })), undefined);
+});
+
+test("the stop rule: exceptions, then breakpoints on sends, then the delivery, then the target position", () => {
+  const d = delivery(4, "xmit", 10);
+  const fault = ev(7, { kind: "fault", fault: "illegal-send", from: "thread:main", detail: "bad send", loc: { file: "/d/a.ts", line: 12, column: 3 } });
+  const send = ev(6, { kind: "send", from: "thread:main", to: "os", mailbox: "openComplete", loc: { file: "/d/a.ts", line: 11, column: 3 } });
+  const all: BreakpointSpec = { lines: { [fileKey("/d/a.ts")]: [10, 11] }, mailboxes: ["xmit", "openComplete"], exceptions: ["protocol"] };
+  assert.equal(stopAt(4, d, [send, fault], all, { breakpoints: true })?.reason, "exception");
+  assert.equal(stopAt(4, d, [send, fault], { ...all, exceptions: [] }, { breakpoints: true })?.text, "send openComplete at a.ts:11");
+  assert.equal(stopAt(4, d, [], all, { breakpoints: true })?.reason, "breakpoint");
+  assert.equal(stopAt(4, d, [], { ...all, lines: {} }, { breakpoints: true })?.reason, "function breakpoint");
+  assert.equal(stopAt(4, d, [send], { ...none, mailboxes: ["openComplete"] }, { breakpoints: true })?.reason, "function breakpoint");
+  assert.equal(stopAt(4, d, [send, fault], all, { breakpoints: false }), undefined, "replays ignore breakpoints");
+  assert.equal(stopAt(4, d, [], none, { breakpoints: true, position: 5 }), undefined);
+  assert.deepEqual(stopAt(5, delivery(5, "close", 10), [], none, { breakpoints: true, position: 5, reason: "step" }), { reason: "step", text: "close #6 -> main", thread: "main" });
+  assert.equal(stopAt(9, undefined, [], none, { breakpoints: true, position: 3 })?.text, "end of the run");
+});
+
+test("evaluate resolves paths, aliases from driver code and register names", () => {
+  assert.deepEqual(parsePath('mailboxes.xmit.queued[0]["a b"]'), ["mailboxes", "xmit", "queued", "0", "a b"]);
+  assert.equal(parsePath("a + b"), undefined);
+  const snapshot: Snapshot = {
+    position: 3,
+    time: 1500,
+    status: "running",
+    delivery: delivery(3, "xmit", 10),
+    threads: [{ name: "main", status: "waiting", waitingOn: ["close", "xmit"] }],
+    mailboxes: [
+      { name: "xmit", direction: "in", length: 2, queued: ["{frame:60}", "{frame:61}"], waiter: "main", sent: 5, delivered: 3 },
+      { name: "openComplete", direction: "out", length: 0, queued: [], sent: 1, delivered: 0 },
+    ],
+    protocol: { name: "eth", state: "open", enabled: ["close", "xmit"], allowedSends: [], owedReplies: [], transitions: { close: "closing", xmit: "open" }, violations: [] },
+    device: { name: "rtl8169", registers: { IntrStatus: "0x0001 (RxOK)", txRing: { next: 3, descriptors: [{ own: true }] } } },
+    recent: [],
+  };
+  const model = new StopModel(snapshot);
+  assert.deepEqual(
+    model.scopes.map((s) => s.name),
+    ["Delivery", "Mailboxes", "Protocol", "Device", "Trace"],
+  );
+  assert.equal(model.evaluate("state")?.value, "open");
+  assert.equal(model.describe(model.evaluate("mailboxes.xmit")?.value), "2 queued, main waits, next {frame:60}, sent 5");
+  assert.equal(model.evaluate("d.mb.xmit.queued[1]")?.value, "{frame:61}");
+  assert.equal(model.evaluate("device.IntrStatus")?.value, "0x0001 (RxOK)");
+  assert.equal(model.evaluate("intrstatus")?.path, "device.IntrStatus");
+  assert.equal(model.evaluate("next")?.path, "device.txRing.next");
+  assert.equal(model.evaluate("enabled")?.path, "protocol.enabled");
+  assert.equal(model.describe(model.evaluate("enabled")?.value), "close, xmit");
+  assert.equal(model.evaluate("nothing"), undefined);
+  assert.equal(model.evaluate("mailboxes.nothing"), undefined);
+});
