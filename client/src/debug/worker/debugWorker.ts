@@ -7,7 +7,6 @@ import { resolveScenario, runScenario } from "active-driver/nic";
 import { loadDriver } from "../../../../runtime/src/host/loader";
 import { RECENT_EVENTS, type DebugWorkerData, type ParentToWorker, type ProtocolInfo, type WorkerToParent } from "./messages";
 import { toPlain } from "./plain";
-import { keepCompiledModules } from "./keepModules";
 import { errorInfo, protocolInfo, takeSnapshot } from "./snapshot";
 import { Stepper } from "./stepper";
 
@@ -103,5 +102,4 @@ port.on("message", (command: ParentToWorker) => {
   }
 });
 
-keepCompiledModules();
 load();

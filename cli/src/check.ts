@@ -1,0 +1,210 @@
+// `active-driver check [--format text|json|sarif] PATH...`: the analyser's diagnostics for files and
+// folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0 without errors, 1 with
+// errors, 2 on bad usage or unreadable input.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { analyzeFile, createAnalysisCache, rules, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
+import { parseArgs, UsageError } from "./usage";
+
+/** One diagnostic as the JSON format prints it (1-based lines and columns; the end column is exclusive). */
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+export interface CheckedFile {
+  /** As printed: relative to the working directory when inside it, with forward slashes. */
+  file: string;
+  diagnostics: AnalysisDiagnostic[];
+}
+
+/** Input that cannot be read: reported with exit status 2. */
+export class InputError extends Error {}
+
+const formats = ["text", "json", "sarif"] as const;
+type Format = (typeof formats)[number];
+
+function isSource(name: string): boolean {
+  return name.endsWith(".ts") && !name.endsWith(".d.ts");
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES") return "permission denied";
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The files named by the arguments: files as given, folders searched for *.ts. */
+export function collectFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new InputError(`cannot read folder '${dir}': ${reason(error)}`);
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && isSource(entry.name)) out.push(p);
+    }
+  };
+  for (const p of paths) {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch (error) {
+      throw new InputError(`cannot read '${p}': ${reason(error)}`);
+    }
+    if (stat.isDirectory()) walk(p);
+    else out.push(p);
+  }
+  return [...new Set(out.map((f) => path.resolve(f)))];
+}
+
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, file);
+  const shown = rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+  return shown.split(path.sep).join("/");
+}
+
+const fsHost: AnalysisHost = {
+  readFile(p) {
+    try {
+      return readFileSync(p, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** Analyses files (absolute paths); throws InputError for a file that cannot be read. */
+export function checkFiles(files: readonly string[], cwd = process.cwd()): { checked: CheckedFile[]; internalErrors: string[] } {
+  const cache = createAnalysisCache();
+  const checked: CheckedFile[] = [];
+  const internalErrors: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new InputError(`cannot read '${displayPath(file, cwd)}': ${reason(error)}`);
+    }
+    const result = analyzeFile(file, text, fsHost, { cache });
+    checked.push({ file: displayPath(file, cwd), diagnostics: result.diagnostics });
+    internalErrors.push(...result.internalErrors);
+  }
+  return { checked, internalErrors };
+}
+
+export function findings(checked: readonly CheckedFile[]): Finding[] {
+  return checked.flatMap(({ file, diagnostics }) =>
+    diagnostics.map((d) => ({
+      file,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+    })),
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 || word === "information" ? "" : "s"}`;
+}
+
+export function formatText(checked: readonly CheckedFile[]): string {
+  const all = findings(checked);
+  const lines = all.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
+  const count = (s: Severity): number => all.filter((f) => f.severity === s).length;
+  const files = plural(checked.length, "file");
+  lines.push(all.length === 0 ? `no problems in ${files}` : `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "information")} in ${files}`);
+  return `${lines.join("\n")}\n`;
+}
+
+const sarifLevel: Record<Severity, string> = { error: "error", warning: "warning", information: "note" };
+
+/** SARIF 2.1.0, as GitHub code scanning reads it. */
+export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()): string {
+  const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
+  const region = (r: AnalysisDiagnostic["range"]) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
+  const artifact = (file: string) =>
+    path.isAbsolute(file) ? { uri: `file://${file.split(path.sep).join("/").replace(/^([A-Za-z]:)/, "/$1")}` } : { uri: encodeURI(file), uriBaseId: "%SRCROOT%" };
+  const results = checked.flatMap(({ file, diagnostics }) =>
+    diagnostics.map((d) => ({
+      ruleId: d.code,
+      ruleIndex: ruleIndex.get(d.code) ?? 0,
+      level: sarifLevel[d.severity],
+      message: { text: d.message },
+      locations: [{ physicalLocation: { artifactLocation: artifact(file), region: region(d.range) } }],
+      ...(d.related.length > 0
+        ? {
+            relatedLocations: d.related.map((r, i) => ({
+              id: i + 1,
+              message: { text: r.message },
+              physicalLocation: { artifactLocation: artifact(displayPath(r.file, cwd)), region: region(r.range) },
+            })),
+          }
+        : {}),
+    })),
+  );
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "active-driver",
+            version: "0.1.0",
+            rules: rules.map((r) => ({
+              id: r.code,
+              name: r.name,
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.help },
+              help: { text: r.help, markdown: `**${r.code}** ${r.title}\n\n${r.help}` },
+              defaultConfiguration: { level: sarifLevel[r.severity] },
+              properties: { tags: ["active-driver", "correctness"] },
+            })),
+          },
+        },
+        originalUriBaseIds: { "%SRCROOT%": { uri: `file://${cwd.split(path.sep).join("/").replace(/^([A-Za-z]:)/, "/$1").replace(/\/?$/, "/")}` } },
+        columnKind: "utf16CodeUnits",
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+export async function check(args: string[]): Promise<number> {
+  const { options, positional } = parseArgs(args, { format: "string" });
+  const format = (options.format ?? "text") as string;
+  if (!formats.includes(format as Format)) throw new UsageError(`unknown format '${format}' (expected text, json or sarif)`);
+  if (positional.length === 0) throw new UsageError("check needs at least one file or folder");
+  let result: ReturnType<typeof checkFiles>;
+  try {
+    result = checkFiles(collectFiles(positional));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    process.stderr.write(`active-driver check: ${error.message}\n`);
+    return 2;
+  }
+  for (const e of result.internalErrors) process.stderr.write(`active-driver check: internal error (please report): ${e}\n`);
+  const { checked } = result;
+  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked) : formatText(checked);
+  process.stdout.write(out);
+  return checked.some((c) => c.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
+}

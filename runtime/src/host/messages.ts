@@ -1,0 +1,91 @@
+// The messages between a driver worker and the thread that started it, declared once: the run
+// command, explore and the tests use this channel. Everything here is structured-cloneable (no
+// functions, no class instances).
+import type { RunSummary as ScenarioSummary } from "../nic/run";
+import type { SourceLocation, TraceEvent } from "../trace";
+import type { SerializedError } from "./errors";
+
+/** One run of the driver: a scenario and a seed. */
+export interface RunSpec {
+  /** A scenario name known to the NIC, a path to a scenario .json file, or a scenario object. */
+  scenario: string | Record<string, unknown>;
+  seed: number;
+  /** Write the run's trace here as JSON lines (written by the worker itself). */
+  tracePath?: string;
+}
+
+/** What the worker is asked to do (its `workerData`): runs of one driver, one after the other. */
+export interface WorkerRequest {
+  /** Absolute path of the driver's entry file. Each run loads it afresh (module state does not leak between runs). */
+  driverPath: string;
+  runs: RunSpec[];
+  /** Stream trace events to the parent in `trace` messages. */
+  streamTrace?: boolean;
+  /**
+   * Heartbeat cells shared with the parent's watchdog: [steps] counts beats (virtual time moved,
+   * a file loaded, a trace batch written); [paused] is non-zero while the worker does host work
+   * that is not the driver's (the compiler) or a run is held on purpose, so that time is not
+   * counted against the driver.
+   */
+  heartbeat: SharedArrayBuffer;
+}
+
+/** Indices into the heartbeat cells. */
+export const Beat = { steps: 0, paused: 1 } as const;
+export const HEARTBEAT_CELLS = 2;
+
+/** The worker loaded its own code: the watchdog starts now. */
+export interface ReadyMessage {
+  type: "ready";
+}
+
+/** Run `index` starts; the driver's files are loaded. */
+export interface LoadedMessage {
+  type: "loaded";
+  index: number;
+  files: string[];
+}
+
+/** A batch of trace events of run `index`, in seq order (only with `streamTrace`). */
+export interface TraceMessage {
+  type: "trace";
+  index: number;
+  events: TraceEvent[];
+}
+
+/** Progress now and then: virtual time (us) and events so far in run `index`. */
+export interface ProgressMessage {
+  type: "progress";
+  index: number;
+  time: number;
+  events: number;
+}
+
+/** Run `index` finished (the driver may still have failed inside it: see the summary). */
+export interface ResultMessage {
+  type: "result";
+  index: number;
+  summary: RunSummary;
+  /** Trace events the run produced. */
+  events: number;
+}
+
+/** Run `index` could not finish: the driver did not load, or the scenario runner itself threw. */
+export interface ErrorMessage {
+  type: "error";
+  index: number;
+  error: SerializedError;
+}
+
+export type WorkerToParent = ReadyMessage | LoadedMessage | TraceMessage | ProgressMessage | ResultMessage | ErrorMessage;
+
+/**
+ * The scenario's summary as it crosses the thread boundary: the NIC's summary without the
+ * trace and capture (not cloned), plus the driver files and where the driver failed.
+ */
+export type RunSummary = Omit<ScenarioSummary, "trace" | "pcap"> & {
+  /** The driver's source files, entry first. */
+  files: string[];
+  /** Where in the driver's sources it failed, when it did and the location is known. */
+  failureLoc?: SourceLocation;
+};

@@ -1,0 +1,35 @@
+// AD020: a typo in the protocol's state table: "txTimout" is not a message, so the table silently
+// forgets that the watchdog can fire while the device is closing.
+import { defineDriver, defineProtocol, msg } from "active-driver";
+
+export const Ethernet = defineProtocol({
+  name: "ethernet",
+  messages: {
+    open: msg.in({ reply: "openComplete" }),
+    openComplete: msg.out<{ status: number }>(),
+    close: msg.in({ reply: "closeComplete" }),
+    closeComplete: msg.out<{ status: number }>(),
+    txTimeout: msg.in(),
+  },
+  initial: "closed",
+  states: {
+    closed: { open: "opening", txTimeout: "closed" },
+    opening: { openComplete: "open", txTimeout: "opening" },
+    open: { close: "closing", txTimeout: "open" },
+    closing: { closeComplete: "closed", txTimout: "closing" }, //~ AD020
+  },
+});
+
+export default defineDriver({ protocol: Ethernet }, async (d) => {
+  const { open, close, txTimeout, openComplete, closeComplete } = d.mb;
+  for (;;) {
+    const a = await d.wait(open, txTimeout);
+    if (a.mb !== open) continue;
+    d.send(openComplete, { status: 0 });
+    for (;;) {
+      const b = await d.wait(close, txTimeout);
+      if (b.mb === close) break;
+    }
+    d.send(closeComplete, { status: 0 });
+  }
+});
