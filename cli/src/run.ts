@@ -53,25 +53,31 @@ export function seedArgument(value: string | boolean | undefined, fallback: numb
   return Number(text);
 }
 
+/** An output path the worker will write: fails early, with exit 2, when it cannot be written. */
+function writableOutput(value: string | boolean | undefined, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  const file = String(value);
+  try {
+    fs.closeSync(fs.openSync(file, "w"));
+  } catch (error) {
+    throw new UsageError(`${file}: cannot write the ${what} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return file;
+}
+
 export async function run(args: string[]): Promise<number> {
-  const { options, positional } = parseArgs(args, { scenario: "string", seed: "string", trace: "string" });
+  const { options, positional } = parseArgs(args, { scenario: "string", seed: "string", trace: "string", pcap: "string" });
   const driver = driverArgument(positional, "run");
   const scenario = scenarioArgument(options["scenario"]);
   const seed = seedArgument(options["seed"], scenario.seed ?? 1);
-  const tracePath = options["trace"] === undefined ? undefined : String(options["trace"]);
-  if (tracePath !== undefined) {
-    // Fail early, with exit 2, when the trace cannot be written (the worker writes it).
-    try {
-      fs.closeSync(fs.openSync(tracePath, "w"));
-    } catch (error) {
-      throw new UsageError(`${tracePath}: cannot write the trace file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
-  }
+  const tracePath = writableOutput(options["trace"], "trace file");
+  const pcapPath = writableOutput(options["pcap"], "capture file");
   const result = await runDriverInWorker({
     driverPath: driver,
     scenario: scenario as unknown as Record<string, unknown>,
     seed,
     ...(tracePath !== undefined ? { tracePath } : {}),
+    ...(pcapPath !== undefined ? { pcapPath } : {}),
   });
   process.stdout.write(formatRun(result, { driver, scenario, seed, tracePath }));
   return result.ok ? 0 : 1;
@@ -137,6 +143,7 @@ export function formatRun(result: RunResult, context: RunContext): string {
   for (const p of s.problems) out.push(`problem    ${p}`);
   for (const n of s.notes) out.push(`note       ${n}`);
   if (context.tracePath !== undefined) out.push(`trace      ${context.tracePath} (${result.events} events, one JSON object per line)`);
+  if (s.pcapFile !== undefined) out.push(`capture    ${s.pcapFile} (pcap: open it in Wireshark)`);
   return out.join("\n") + "\n";
 }
 

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parsePcap } from "active-driver/nic";
 
 const root = path.resolve(__dirname, "..", "..");
 const fixtures = path.join(__dirname, "fixtures");
@@ -65,6 +66,23 @@ test("run --trace writes one JSON event per line and says where", () => {
     assert.equal(first.seq, 0);
     assert.equal(last.seq, lines.length - 1);
     assert.match(r.stdout, /^fault {6}at \d+\.\d{3} ms: tx-lockup: /m);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("run --pcap writes what crossed the wire as a capture Wireshark opens", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ad-cli-"));
+  try {
+    const capture = path.join(dir, "wire.pcap");
+    const r = cli("run", active, "--scenario", "default", "--pcap", capture);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^capture {4}.*wire\.pcap \(pcap/m);
+    const { header, records } = parsePcap(fs.readFileSync(capture));
+    assert.equal(header.network, 1, "link type 1: Ethernet");
+    const onWire = /^nic {8}(\d+) frames sent, (\d+) received/m.exec(r.stdout);
+    assert.ok(onWire !== null, r.stdout);
+    assert.equal(records.length, Number(onWire[1]) + Number(onWire[2]), "every frame sent and received is in the capture");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

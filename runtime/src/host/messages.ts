@@ -12,6 +12,8 @@ export interface RunSpec {
   seed: number;
   /** Write the run's trace here as JSON lines (written by the worker itself). */
   tracePath?: string;
+  /** Write the wire capture (both directions) to this .pcap file. */
+  pcapPath?: string;
 }
 
 /** What the worker is asked to do (its `workerData`): runs of one driver, one after the other. */

@@ -35,6 +35,8 @@ export interface RunRequest extends WorkerOptions {
   seed?: number;
   /** Write the trace as JSON lines (one TraceEvent per line) to this file. */
   tracePath?: string;
+  /** Write what crossed the wire to this .pcap file (opens in Wireshark). */
+  pcapPath?: string;
   /** Receive trace events as the run goes (in batches, in seq order). */
   onTrace?: (events: TraceEvent[]) => void;
   /** Progress now and then: virtual time (us) and trace events so far. */
@@ -105,6 +107,7 @@ function isFile(file: string): boolean {
 export async function runDriverInWorker(request: RunRequest): Promise<RunResult> {
   const spec: RunSpec = { scenario: request.scenario ?? "default", seed: request.seed ?? 1 };
   if (request.tracePath !== undefined) spec.tracePath = path.resolve(request.tracePath);
+  if (request.pcapPath !== undefined) spec.pcapPath = path.resolve(request.pcapPath);
   const results = await runDriverBatch(request.driverPath, [spec], request, {
     ...(request.onTrace !== undefined ? { onTrace: (_i: number, events: TraceEvent[]) => request.onTrace!(events) } : {}),
     ...(request.onProgress !== undefined ? { onProgress: (_i: number, p: { time: number; events: number }) => request.onProgress!(p) } : {}),

@@ -66,6 +66,7 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
       trace: true,
+      ...(spec.pcapPath !== undefined ? { pcap: spec.pcapPath } : {}),
       onLaunch: (inst) => {
         instance = inst;
         beatOnVirtualTime(inst, tick);
