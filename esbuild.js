@@ -16,6 +16,7 @@ const nodeEntries = [
   ["server/src/server.ts", "dist/server.js"],
   ["cli/src/main.ts", "dist/cli.js"],
   ["client/src/debug/debugAdapter.ts", "dist/debugAdapter.js"],
+  ["client/src/debug/worker/debugWorker.ts", "dist/debugWorker.js"],
   ["client/src/extension.ts", "dist/extension.js"],
   ["client/src/tsPlugin/index.ts", "dist/tsPlugin.js"],
 ];

@@ -15,7 +15,7 @@ function run(cmd, args) {
 function collect(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (name === "node_modules" || name === "fixtures" || name === "e2e") continue;
+    if (name === "node_modules" || name === "fixtures" || name === "e2e" || name === "electron") continue;
     if (statSync(p).isDirectory()) collect(p, out);
     else if (name.endsWith(".test.ts")) out.push(p);
   }

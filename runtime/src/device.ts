@@ -14,6 +14,8 @@ export interface DmaRegion {
 
 export interface TimerHandle {
   cancel(): void;
+  /** Lets `inst.idle()` finish while this timer is pending (periodic timers). The runtime's handles have it. */
+  unref?(): void;
 }
 
 /** What the domain gives a device: virtual time, a seeded random source, interrupts, tracing. */

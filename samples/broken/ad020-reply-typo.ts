@@ -1,11 +1,11 @@
-// AD020: a typo in the protocol's state table: "txTimout" is not a message, so the table silently
-// forgets that the watchdog can fire while the device is closing.
+// AD020: a typo in the protocol: open's reply is named "opened", which is not a message. The types
+// accept any string there; the OS would wait for a reply that no mailbox can carry.
 import { defineDriver, defineProtocol, msg } from "active-driver";
 
 export const Ethernet = defineProtocol({
   name: "ethernet",
   messages: {
-    open: msg.in({ reply: "openComplete" }),
+    open: msg.in({ reply: "opened" }), //~ AD020
     openComplete: msg.out<{ status: number }>(),
     close: msg.in({ reply: "closeComplete" }),
     closeComplete: msg.out<{ status: number }>(),
@@ -16,7 +16,7 @@ export const Ethernet = defineProtocol({
     closed: { open: "opening", txTimeout: "closed" },
     opening: { openComplete: "open", txTimeout: "opening" },
     open: { close: "closing", txTimeout: "open" },
-    closing: { closeComplete: "closed", txTimout: "closing" }, //~ AD020
+    closing: { closeComplete: "closed", txTimeout: "closing" },
   },
 });
 

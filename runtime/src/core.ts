@@ -1,0 +1,347 @@
+// Per-instance services shared by the active domain and the passive runner: clock, trace,
+// protocol mailboxes and monitor, the device, OS-side calls and replies, violations and failure.
+import type { DeviceModel } from "./device";
+import { VirtualClock } from "./clock";
+import type { Engine } from "./engine";
+import { DriverError } from "./errors";
+import { Mailbox, type PendingCall } from "./mailbox";
+import { Monitor } from "./monitor";
+import { createRandom } from "./random";
+import { summarize } from "./summary";
+import { codes, Tracer } from "./tracer";
+import type { SourceLocation } from "./trace";
+import type { AnyProtocol, DeliveryGate, InMessage, InstanceStatus, LaunchOptions, Violation, ViolationKind } from "./types";
+import { callerOf, formatLocation } from "./where";
+
+const { SEND, STATE, FAULT, NONE } = codes;
+
+// One executor for every request promise: no closure per call.
+let capturedResolve: (value: unknown) => void = () => {};
+let capturedReject: (error: Error) => void = () => {};
+function captureResolvers(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+class Call implements PendingCall {
+  constructor(
+    readonly request: string,
+    readonly since: number,
+    readonly promise: Promise<unknown>,
+    readonly resolve: (payload: unknown) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+}
+
+export class Core {
+  readonly clock = new VirtualClock();
+  readonly tracer: Tracer | null;
+  readonly monitor: Monitor;
+  /** Protocol mailboxes by message index. */
+  readonly mailboxes: Mailbox[] = [];
+  readonly byName = new Map<string, Mailbox>();
+  readonly irq: Mailbox;
+  readonly deviceRandom: () => number;
+  readonly workloadRandom: () => number;
+  readonly gate: DeliveryGate | undefined;
+  /** Capture source locations of waits and sends (tracing with locations, or a gate). */
+  readonly locations: boolean;
+  readonly stepBudget: number;
+  readonly maxQueued: number;
+  readonly maxTimerEvents: number;
+  readonly maxBusyTurns: number;
+  readonly osId: number;
+  readonly adapterId: number;
+  readonly nicId: number;
+  engine!: Engine;
+  device!: DeviceModel;
+  status: InstanceStatus = "running";
+  failure: Error | undefined;
+  readonly violations: Violation[] = [];
+  /** Errors thrown by OS-side listeners; the next idle/advance/runUntil rethrows the first. */
+  readonly osErrors: unknown[] = [];
+  private readonly listeners = new Map<string, ((payload: unknown) => void)[]>();
+  private readonly reported = new Set<string>();
+  private onQuiet: (() => void) | null = null;
+
+  constructor(
+    readonly protocol: AnyProtocol,
+    options: LaunchOptions,
+  ) {
+    const trace = options.trace ?? true;
+    const traceOptions = typeof trace === "object" ? trace : {};
+    this.tracer =
+      trace === false
+        ? null
+        : new Tracer(this.clock, traceOptions.payloadChars ?? 80, traceOptions.locations ?? true, traceOptions.registers ?? true, (e) => this.osErrors.push(e));
+    this.gate = options.gate;
+    this.locations = (this.tracer?.locations ?? false) || this.gate !== undefined;
+    this.stepBudget = options.stepBudget ?? 1_000_000;
+    this.maxQueued = options.maxQueued ?? 1 << 24;
+    this.maxTimerEvents = options.maxTimerEvents ?? 1_000_000;
+    this.maxBusyTurns = options.maxBusyTurns ?? 10_000;
+    const seed = options.seed ?? 1;
+    this.deviceRandom = createRandom(seed, 0);
+    this.workloadRandom = createRandom(seed, 1);
+    this.monitor = new Monitor(protocol);
+    this.osId = this.traceId("os");
+    this.adapterId = this.traceId("adapter");
+    this.nicId = this.traceId("nic");
+    this.monitor.messageNames.forEach((name, i) => {
+      const spec = protocol.messages[name];
+      const mb = new Mailbox(name, spec.direction, this, i, false, 8, this.tracer !== null);
+      mb.traceId = this.traceId(name);
+      this.mailboxes.push(mb);
+      this.byName.set(name, mb);
+    });
+    this.irq = new Mailbox("irq", "in", this, -1, false, 8, this.tracer !== null);
+    this.irq.traceId = this.traceId("irq");
+    for (const s of this.monitor.stateNames) this.traceId(s);
+  }
+
+  traceId(name: string): number {
+    return this.tracer === null ? NONE : this.tracer.id(name);
+  }
+
+  /** Summary text for snapshots and the gate (not the hot path). */
+  summary(payload: unknown): string | undefined {
+    return summarize(payload, this.tracer?.payloadChars ?? 80);
+  }
+
+  // ------------------------------------------------------------------ OS side
+
+  /** `inst.os.<request>(payload)`: the promise settles with the reply payload. */
+  request(mb: Mailbox, reply: Mailbox, payload: unknown): Promise<unknown> {
+    if (this.status !== "running") return this.refused(mb);
+    const promise = new Promise<unknown>(captureResolvers);
+    const call: PendingCall = new Call(mb.name, this.clock.now, promise, capturedResolve, capturedReject);
+    reply.pushPending(call);
+    this.engine.osSend(mb, payload);
+    return promise;
+  }
+
+  private refused(mb: Mailbox): Promise<unknown> {
+    const error = this.failure ?? new Error(`${mb.name}: the driver instance is stopped`);
+    return Promise.reject(error);
+  }
+
+  /** Listener for outgoing messages that answer no pending call. */
+  on(name: string, listener: (payload: unknown) => void): () => void {
+    const mb = this.byName.get(name);
+    if (mb === undefined || mb.direction !== "out") throw new TypeError(`on("${name}"): not an outgoing message of protocol "${this.protocol.name}"`);
+    const list = this.listeners.get(name) ?? [];
+    list.push(listener);
+    this.listeners.set(name, list);
+    return () => {
+      const i = list.indexOf(listener);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  // ------------------------------------------------------------------ monitor
+
+  /** An incoming protocol message arrived (trace `send` already emitted). */
+  arrived(mb: Mailbox): void {
+    const monitor = this.monitor;
+    const next = monitor.next(mb.message);
+    if (next < 0) {
+      const where = this.engine.whereWaits(mb);
+      const waiter = where?.thread;
+      const waiterLoc = where?.loc;
+      this.violate(
+        "unhandled",
+        mb,
+        waiter,
+        waiterLoc,
+        `"${mb.name}" arrived in state "${monitor.stateName}", which does not enable it (enabled: ${monitor.enabledNames().join(", ") || "none"})` +
+          (waiterLoc === undefined ? "" : `; the driver waits at ${formatLocation(waiterLoc)}`),
+      );
+    } else if (next !== monitor.state) this.moveTo(next, mb);
+  }
+
+  /** The driver sends on an outgoing protocol mailbox: monitor, trace, then the reply or the listeners. */
+  outgoing(mb: Mailbox, payload: unknown, from: number, thread: string, api: (...args: never[]) => unknown, call?: PendingCall): void {
+    mb.sent++;
+    const tracer = this.tracer;
+    if (tracer !== null) {
+      tracer.emit(SEND, from, this.osId, mb.traceId, tracer.summary(payload), NONE, this.locations ? callerOf(api) : undefined);
+    }
+    const monitor = this.monitor;
+    const next = monitor.next(mb.message);
+    if (next < 0) {
+      const loc = callerOf(api);
+      this.violate(
+        "illegal-send",
+        mb,
+        thread,
+        loc,
+        `send of "${mb.name}" in state "${monitor.stateName}", which does not allow it (allowed: ${monitor.enabledNames().join(", ") || "none"}) at ${formatLocation(loc)}`,
+      );
+    } else if (next !== monitor.state) this.moveTo(next, mb);
+    const answered = call !== undefined ? (mb.removePending(call), call) : mb.shiftPending();
+    if (answered !== undefined) answered.resolve(payload);
+    else this.notifyListeners(mb.name, payload);
+  }
+
+  notifyListeners(name: string, payload: unknown): void {
+    const list = this.listeners.get(name);
+    if (list === undefined) return;
+    for (const listener of list.slice()) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.osErrors.push(error);
+      }
+    }
+  }
+
+  private moveTo(next: number, mb: Mailbox): void {
+    const monitor = this.monitor;
+    const from = monitor.stateName;
+    monitor.state = next;
+    const tracer = this.tracer;
+    if (tracer !== null) {
+      tracer.emit(STATE, this.adapterId, NONE, mb.traceId, -1, tracer.id(monitor.stateName), undefined, undefined, `${from} -> ${monitor.stateName} on ${mb.name}`);
+    }
+  }
+
+  violate(kind: ViolationKind, mb: Mailbox, thread: string | undefined, loc: SourceLocation | undefined, detail: string): void {
+    const violation: Violation = { kind, message: mb.name, state: this.monitor.stateName, time: this.clock.now, thread, loc, detail };
+    this.violations.push(violation);
+    const tracer = this.tracer;
+    if (tracer !== null) {
+      const from = kind === "illegal-send" && thread !== undefined ? tracer.id(`thread:${thread}`) : this.adapterId;
+      tracer.emit(FAULT, from, NONE, mb.traceId, -1, tracer.id(this.monitor.stateName), loc, kind, detail);
+    }
+  }
+
+  /** At quiescence: enabled incoming messages that sit queued with no thread waiting on their mailbox. */
+  checkUnwaited(): void {
+    if (this.status !== "running") return;
+    for (const mb of this.mailboxes) {
+      if (mb.direction !== "in" || mb.size === 0 || this.engine.waiterOf(mb) !== undefined) continue;
+      const key = `${mb.name}#${mb.headSeq()}`;
+      if (this.reported.has(key) || !this.monitor.enabled(mb.message)) continue;
+      this.reported.add(key);
+      const waiting = this.engine.threads().filter((t) => t.status === "waiting" || t.status === "sleeping");
+      const where = waiting.map((t) => `"${t.name}" waits on ${t.waitingOn.join(", ") || "a timer"}${t.loc === undefined ? "" : ` at ${formatLocation(t.loc)}`}`).join("; ");
+      this.violate(
+        "unwaited",
+        mb,
+        waiting[0]?.name,
+        waiting[0]?.loc,
+        `"${mb.name}" (${mb.size} queued) is enabled in state "${this.monitor.stateName}" but no thread waits on it${where === "" ? "" : ` (${where})`}`,
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------ failure and stop
+
+  /** The driver failed: record it, stop everything, reject the OS side's pending calls with it. */
+  fail(error: Error, from = this.adapterId): void {
+    if (this.status !== "running") return;
+    this.status = "faulted";
+    this.failure = error;
+    this.tracer?.emit(FAULT, from, NONE, NONE, -1, NONE, error instanceof DriverError ? error.loc : undefined, "driver-error", error.message);
+    this.shutdown(() => error);
+  }
+
+  /** A device timer threw: the simulation cannot go on. */
+  deviceFailed(error: unknown): void {
+    const text = error instanceof Error ? error.message : String(error);
+    const failure = new DriverError(`device "${this.device.name}" failed in a timer: ${text}`, undefined, undefined, { cause: error });
+    this.fail(failure, this.nicId);
+  }
+
+  stop(): void {
+    if (this.status === "stopped") return;
+    const wasRunning = this.status === "running";
+    this.status = "stopped";
+    if (!wasRunning) return;
+    this.shutdown(
+      (call, reply) =>
+        new Error(
+          `${call.request}: stopped while the driver still owed the reply "${reply}" (requested at ${call.since} µs, protocol state "${this.monitor.stateName}"): the driver never replied`,
+        ),
+    );
+  }
+
+  private shutdown(reason: (call: PendingCall, reply: string) => Error): void {
+    this.engine.halt();
+    this.clock.clear();
+    try {
+      this.device.detach();
+    } catch {
+      // a device that fails to detach is not the driver's failure
+    }
+    for (const mb of this.mailboxes) {
+      for (let call = mb.shiftPending(); call !== undefined; call = mb.shiftPending()) {
+        const error = reason(call, mb.name);
+        call.promise.catch(() => {}); // the OS side may have dropped the promise: never an unhandled rejection
+        call.reject(error);
+      }
+    }
+    this.quiet();
+  }
+
+  // ------------------------------------------------------------------ quiescence
+
+  /** The engine became quiet (nothing runnable). */
+  quiet(): void {
+    const onQuiet = this.onQuiet;
+    if (onQuiet !== null) {
+      this.onQuiet = null;
+      onQuiet();
+    }
+  }
+
+  /** Lets the driver run until nothing is runnable (timers aside). Faults a thread that stays busy without waiting. */
+  async settle(): Promise<void> {
+    const engine = this.engine;
+    let turns = 0;
+    let progress = engine.progress;
+    while (this.status === "running" && engine.busy()) {
+      const held = engine.held;
+      if (held !== null) {
+        await held;
+        turns = 0;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const turn = setImmediate(resolve);
+        this.onQuiet = () => {
+          clearImmediate(turn);
+          resolve();
+        };
+      });
+      this.onQuiet = null;
+      if (engine.progress !== progress) {
+        progress = engine.progress;
+        turns = 0;
+      } else if (++turns >= this.maxBusyTurns && engine.busy()) {
+        const name = engine.busyName();
+        this.fail(
+          new DriverError(
+            `${name} neither waits nor ends: it made no progress for ${turns} event-loop turns, so it awaits something other than wait/sleep (cooperative scheduling is broken there)`,
+            name,
+            undefined,
+          ),
+        );
+      }
+    }
+  }
+
+  throwPending(): void {
+    if (this.osErrors.length > 0) {
+      const error = this.osErrors.shift();
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Reply mailbox of a request message, if it is one. */
+  replyOf(name: string): Mailbox | undefined {
+    const spec = this.protocol.messages[name] as InMessage<unknown, string>;
+    return spec.reply === undefined ? undefined : this.byName.get(spec.reply);
+  }
+}

@@ -1,0 +1,248 @@
+// One active driver: runs its threads through the interpreter (again, with each thread's share of
+// the protocol, while the threads' messages change), then turns what was learned into diagnostics
+// and a model of the driver.
+import ts from "typescript";
+import { Denotations, mailboxKey, mailboxName } from "./denotation";
+import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
+import { runThread } from "./interpreter";
+import { Machine, type ThreadRun } from "./machine";
+import { flagVariableText, foreignAwaitText, registerPollText } from "./messages";
+import type { Modules } from "./modules";
+import type { Protocol } from "./protocol";
+import { diagnostic, place } from "./report";
+import { coverageDiagnostics, argumentsEnd, ordered } from "./rules/coverage";
+import { findFlagCandidates } from "./rules/flags";
+import { loopKeywordSpan } from "./rules/registerPoll";
+import { replyDiagnostics } from "./rules/replies";
+import { sendDiagnostics } from "./rules/sends";
+import type { Declaration } from "./scope";
+import { State, StateSet, UNKNOWN } from "./state";
+import { unwrap, type FunctionNode } from "./syntax";
+import { rangeOf, shortText, spanRange } from "./text";
+import { Tracking } from "./tracking";
+import type { AnalysisDiagnostic, CancellationLike, DriverModel, MailboxBinding } from "./types";
+import type { StaticValues } from "./values";
+
+export interface DriverEnvironment {
+  root: ts.SourceFile;
+  modules: Modules;
+  values: StaticValues;
+  deadline: number;
+  cancellation: CancellationLike | undefined;
+}
+
+interface ThreadEntry {
+  key: ts.Node;
+  name: string;
+  fn: FunctionNode;
+  call?: ts.CallExpression;
+  entry: StateSet;
+  run?: ThreadRun;
+}
+
+/** Passes over the threads while their shares of the protocol keep changing. */
+const MAX_PASSES = 4;
+
+type Shares = Map<ts.Node, { ins: Set<string>; outs: Set<string> }>;
+
+function othersOf(threads: readonly ThreadEntry[], key: ts.Node): Shares extends Map<ts.Node, infer V> ? V : never {
+  const ins = new Set<string>();
+  const outs = new Set<string>();
+  for (const t of threads) {
+    if (t.key === key || !t.run) continue;
+    for (const m of t.run.ins) ins.add(m);
+    for (const m of t.run.outs) outs.add(m);
+  }
+  return { ins, outs };
+}
+
+function sameShares(a: Shares, b: Shares): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w || w.ins.size !== v.ins.size || w.outs.size !== v.outs.size) return false;
+    for (const m of v.ins) if (!w.ins.has(m)) return false;
+    for (const m of v.outs) if (!w.outs.has(m)) return false;
+  }
+  return true;
+}
+
+export function driverProtocol(driver: DriverCall, modules: Modules): Protocol | undefined {
+  return driver.protocolExpr ? resolveProtocol(driver.protocolExpr, modules) : undefined;
+}
+
+export function baseModel(driver: DriverCall, protocol: Protocol | undefined, fn: FunctionNode | undefined): DriverModel {
+  return {
+    kind: driver.kind,
+    range: rangeOf(driver.call),
+    ...(fn ? { functionRange: rangeOf(fn) } : {}),
+    ...(protocol ? { protocol: protocol.toModel(), protocolFile: protocol.file } : {}),
+    ...(protocol?.name !== undefined ? { protocolName: protocol.name } : {}),
+    threads: [],
+    waits: [],
+    sends: [],
+    mailboxBindings: [],
+    entryPoints: [],
+  };
+}
+
+export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { diagnostics: AnalysisDiagnostic[]; model: DriverModel } {
+  const protocol = driverProtocol(driver, env.modules);
+  const den = new Denotations(env.modules, protocol);
+  const fn = driverFunction(driver.fnExpr, (e) => den.functionOf(e));
+  const model = baseModel(driver, protocol, fn);
+  if (!fn) return { diagnostics: [], model };
+  const first = fn.parameters[0];
+  if (first) den.bindParameter(first, "ctx");
+  const tracking = new Tracking();
+  const candidates = findFlagCandidates(fn, den);
+  const bits = new Map<Declaration, number>([...candidates.keys()].map((d) => [d, tracking.freshId()]));
+  const initial = new State(protocol?.usable ? protocol.initial! : UNKNOWN, "", new Map(), false);
+
+  let shares: Shares = new Map();
+  let m!: Machine;
+  let threads: ThreadEntry[] = [];
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    m = new Machine(env.root, env.modules, den, env.values, tracking, protocol, env.deadline, env.cancellation);
+    for (const [d, bit] of bits) m.flagBits.set(d, bit);
+    m.flagBitIds = [...bits.values()];
+    const current: ThreadEntry[] = [{ key: fn, name: "main", fn, entry: StateSet.of([initial]) }];
+    m.onSpawn = (req) => {
+      let t = current.find((x) => x.key === req.call);
+      if (!t) current.push((t = { key: req.call, name: req.name, fn: req.fn, call: req.call, entry: new StateSet() }));
+      for (const s of req.states) t.entry.add(new State(s.ps, "", new Map(), s.vague));
+    };
+    for (let i = 0; i < current.length; i++) {
+      const t = current[i]!;
+      m.beginThread(t.name, shares.get(t.key) ?? { ins: new Set(), outs: new Set() });
+      // A spawned thread that waits on no protocol message only sees the protocol state other
+      // threads move: whatever it holds at its start is a guess, so its findings stay silent.
+      const before = threads.find((x) => x.key === t.key)?.run;
+      const entry = t.call && before && before.ins.size === 0 ? t.entry.toArray().map((s) => s.withVague()) : t.entry.toArray();
+      runThread(m, t.fn, entry);
+      t.run = m.thread;
+    }
+    threads = current;
+    if (threads.length === 1) break;
+    const next: Shares = new Map(threads.map((t) => [t.key, othersOf(threads, t.key)]));
+    if (sameShares(next, shares)) break;
+    shares = next;
+  }
+
+  const diagnostics = [...coverageDiagnostics(m, den), ...replyDiagnostics(m, den), ...sendDiagnostics(m), ...otherFindings(m, candidates)];
+  fillModel(model, m, den, threads);
+  return { diagnostics, model };
+}
+
+function otherFindings(m: Machine, candidates: ReturnType<typeof findFlagCandidates>): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  for (const [node, anchors] of m.foreignAwaits) {
+    const awaited = awaitedText(node.expression);
+    out.push(...place(m.root, node, anchors, (at) => diagnostic("AD013", at, foreignAwaitText(awaited), { data: { kind: "foreignAwait", awaited } })));
+  }
+  for (const [loop, anchors] of m.pollLoops) {
+    const [start, end] = loopKeywordSpan(loop);
+    out.push(
+      ...place(m.root, loop, anchors, (at) =>
+        diagnostic("AD030", at, registerPollText(), { ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}), data: { kind: "registerPoll" } }),
+      ),
+    );
+  }
+  for (const [decl, c] of candidates) {
+    if (m.stateVariables.has(decl)) continue;
+    const fn = enclosingExecuted(decl, m);
+    if (!fn) continue;
+    const name = c.decl.name.getText();
+    const setIn = [...c.setIn];
+    const testedIn = [...c.testedIn];
+    out.push(diagnostic("AD012", c.decl, flagVariableText(name, setIn, testedIn), { data: { kind: "flagVariable", variable: name, setIn, testedIn } }));
+  }
+  return out;
+}
+
+/** `new Promise(...)`, `fetch(...)`, `p`: what an await waits for, in a few words. */
+function awaitedText(expr: ts.Expression): string {
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e) || ts.isNewExpression(e)) return `${ts.isNewExpression(e) ? "new " : ""}${shortText(e.expression, 30)}(...)`;
+  return shortText(e, 30);
+}
+
+/** The executed function a declaration lives in (unreached code gives no AD012). */
+function enclosingExecuted(decl: ts.Node, m: Machine): ts.Node | undefined {
+  for (let n = decl.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return m.executed.has(n) ? n : undefined;
+  return undefined;
+}
+
+function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: readonly ThreadEntry[]): void {
+  const protocol = m.protocol;
+  const order = (states: Iterable<string>): string[] => (protocol ? ordered(protocol, states) : [...states]);
+  model.threads = threads.map((t) => ({
+    name: t.name,
+    file: (t.call ?? t.fn).getSourceFile().fileName,
+    range: rangeOf(t.call ?? t.fn),
+    owns: [...(t.run?.waitsOn ?? [])].map(mailboxName),
+  }));
+  for (const rec of m.records.waits.values()) {
+    model.waits.push({
+      file: rec.call.getSourceFile().fileName,
+      range: rangeOf(rec.call),
+      argumentsEnd: argumentsEnd(rec.call),
+      kind: rec.protocol ? "protocol" : "inner",
+      sleep: rec.sleep,
+      mailboxes: rec.args.map((a) => ({ name: a.key ? mailboxName(a.key) : "?", kind: a.key ? den.mailboxKind(a.key) : "unknown", range: rangeOf(a.node) })),
+      states: order(rec.states),
+      stateUnknown: rec.stateUnknown,
+      enabled: protocol ? protocol.messageNames().filter((n) => rec.enabled.has(n)) : [...rec.enabled],
+      owed: [...rec.owedAny].sort(),
+      thread: rec.thread,
+    });
+  }
+  for (const rec of m.records.sends.values()) {
+    model.sends.push({
+      file: rec.call.getSourceFile().fileName,
+      range: rangeOf(rec.call),
+      ...(rec.key !== undefined && rec.key !== "u" ? { message: mailboxName(rec.key) } : {}),
+      kind: rec.key ? den.mailboxKind(rec.key) : "unknown",
+      states: order(rec.states),
+      thread: rec.thread,
+    });
+  }
+  model.mailboxBindings = mailboxBindings(m.root, den);
+}
+
+/** Identifiers of the file that denote mailboxes: `open` in `const { open } = d.mb`, uses, `d.mb.open`. */
+function mailboxBindings(sf: ts.SourceFile, den: Denotations): MailboxBinding[] {
+  const out: MailboxBinding[] = [];
+  const add = (node: ts.Node, key: string | undefined, declaration: boolean): void => {
+    if (key === undefined || key === "u") return;
+    out.push({ range: rangeOf(node, sf), text: node.getText(sf), mailbox: mailboxName(key), kind: den.mailboxKind(key), declaration });
+  };
+  const memberNames = new Set(["irq", ...(den.protocol ? den.protocol.messageNames() : [])]);
+  const declared = new Set<string>();
+  const references: ts.Identifier[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n)) {
+      if (memberNames.has(n.name.text)) add(n.name, mailboxKey(den.of(n)), false);
+      visit(n.expression);
+      return;
+    }
+    if ((ts.isBindingElement(n) || ts.isVariableDeclaration(n)) && ts.isIdentifier(n.name)) {
+      const key = mailboxKey(den.ofDeclaration(n));
+      if (key !== undefined) {
+        add(n.name, key, true);
+        declared.add(n.name.text);
+      }
+    } else if (ts.isIdentifier(n) && isReference(n)) references.push(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  for (const id of references) if (declared.has(id.text)) add(id, mailboxKey(den.of(id)), false);
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+function isReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isBindingElement(p) && (p.name === id || p.propertyName === id))) return false;
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isPropertyAssignment(p) || ts.isImportSpecifier(p)) && p.name === id) return false;
+  return true;
+}

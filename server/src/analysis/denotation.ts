@@ -1,0 +1,272 @@
+// What an expression denotes in driver code, independent of the run-time path: the driver context
+// `d` (or a passive driver's `k`), `d.mb`, `d.dev`, one of `d`'s functions, or a mailbox. Aliases
+// and destructuring are followed through declarations; parameters of inlined helpers are bound by
+// the interpreter (`bindParameter`).
+import ts from "typescript";
+import type { Modules, Target } from "./modules";
+import type { Protocol } from "./protocol";
+import type { Declaration } from "./scope";
+import { isFunctionNode, memberAccess, propertyNameText, unwrap, unwrapAwait, type FunctionNode } from "./syntax";
+import type { MailboxKind } from "./types";
+
+/**
+ * `ctx` (d), `kctx` (k), `mb` (d.mb), `dev` (d.dev), `fn:<op>` (d.wait, d.dev.read8 ...),
+ * `kfn:<op>` (k.schedule ...), `mbx:<key>` with key `p:<message>`, `d:irq`, `i:<name>` or `u`,
+ * `obj:<n>` (an object literal whose properties may denote any of these, e.g. a record of mailboxes).
+ */
+export type Denotation = string;
+
+const contextFunctions = new Set(["wait", "send", "sleep", "spawn", "mailbox", "log"]);
+const kernelFunctions = new Set(["schedule", "lock", "unlock", "sleep", "send", "log"]);
+const deviceFunctions: Record<string, string> = {
+  read8: "fn:read",
+  read16: "fn:read",
+  read32: "fn:read",
+  write8: "fn:write",
+  write16: "fn:write",
+  write32: "fn:write",
+  dma: "fn:dma",
+};
+
+/** Mailbox key of a denotation (`p:open`, `d:irq`, `i:work`, `u`), if it is a mailbox. */
+export function mailboxKey(den: Denotation | undefined): string | undefined {
+  return den !== undefined && den.startsWith("mbx:") ? den.slice(4) : undefined;
+}
+
+/** The name a mailbox key carries at run time (`r.name`). */
+export function mailboxName(key: string): string {
+  return key === "u" ? "?" : key.slice(2);
+}
+
+/** True for denotations through which code can wait or send on the protocol. */
+export function isDriverCapability(den: Denotation | undefined): boolean {
+  return den === "ctx" || den === "mb" || den === "fn:wait" || den === "fn:send" || den === "fn:spawn" || den === "kctx";
+}
+
+export class Denotations {
+  private readonly params = new Map<ts.Node, Denotation>();
+  /** Parameters bound to a function by the call being inlined (a callback a helper calls). */
+  private readonly functionParams = new Map<ts.Node, FunctionNode>();
+  private readonly cache = new Map<ts.Node, Denotation | null>();
+  private readonly visiting = new Set<ts.Node>();
+  private readonly exprCache = new Map<ts.Node, { den: Denotation | undefined; param: boolean; generation: number }>();
+  private readonly objects: ts.ObjectLiteralExpression[] = [];
+  private readonly objectIds = new Map<ts.ObjectLiteralExpression, number>();
+  /** Bumped whenever a parameter binding changes: cached results that read parameters expire. */
+  private generation = 0;
+  private usedParam = false;
+
+  constructor(
+    readonly modules: Modules,
+    readonly protocol: Protocol | undefined,
+  ) {}
+
+  mailboxKind(key: string): MailboxKind {
+    if (key.startsWith("p:")) {
+      const name = key.slice(2);
+      if (this.protocol === undefined) return "unknown";
+      return this.protocol.isIncoming(name) ? "in" : this.protocol.isOutgoing(name) ? "out" : "unknown";
+    }
+    if (key.startsWith("d:")) return "device";
+    if (key.startsWith("i:")) return "internal";
+    return "unknown";
+  }
+
+  /** Binds a parameter (of the main function or an inlined helper); returns the previous binding. */
+  bindParameter(param: ts.Node, den: Denotation | undefined): Denotation | undefined {
+    const previous = this.params.get(param);
+    if (previous === den) return previous;
+    this.generation++;
+    if (den === undefined) this.params.delete(param);
+    else this.params.set(param, den);
+    return previous;
+  }
+
+  /** Binds a parameter to the function an inlined call passes for it; returns the previous binding. */
+  bindFunctionParameter(param: ts.Node, fn: FunctionNode | undefined): FunctionNode | undefined {
+    const previous = this.functionParams.get(param);
+    if (fn === undefined) this.functionParams.delete(param);
+    else this.functionParams.set(param, fn);
+    return previous;
+  }
+
+  restoreFunctionParameter(param: ts.Node, previous: FunctionNode | undefined): void {
+    if (previous === undefined) this.functionParams.delete(param);
+    else this.functionParams.set(param, previous);
+  }
+
+  /** Rebinds after an inlined call; a parameter keeps its last binding for later queries (hover, rules). */
+  restoreParameter(param: ts.Node, previous: Denotation | undefined): void {
+    if (previous === undefined || this.params.get(param) === previous) return;
+    this.generation++;
+    this.params.set(param, previous);
+  }
+
+  member(base: Denotation | undefined, name: string): Denotation | undefined {
+    if (base !== undefined && base.startsWith("obj:")) return this.objectMember(Number(base.slice(4)), name);
+    switch (base) {
+      case "ctx":
+        if (name === "mb") return "mb";
+        if (name === "dev") return "dev";
+        return contextFunctions.has(name) ? `fn:${name}` : undefined;
+      case "kctx":
+        if (name === "dev") return "dev";
+        return kernelFunctions.has(name) ? `kfn:${name}` : undefined;
+      case "mb":
+        if (this.protocol !== undefined && this.protocol.complete && !this.protocol.messages.has(name)) return "mbx:u";
+        return `mbx:p:${name}`;
+      case "dev":
+        if (name === "irq") return "mbx:d:irq";
+        return deviceFunctions[name];
+      default:
+        return undefined;
+    }
+  }
+
+  private objectMember(id: number, name: string): Denotation | undefined {
+    const obj = this.objects[id];
+    const prop = obj?.properties.find((p) => propertyNameText(p.name) === name);
+    if (prop === undefined) return undefined;
+    if (ts.isPropertyAssignment(prop)) return this.of(prop.initializer);
+    if (ts.isShorthandPropertyAssignment(prop)) return this.of(prop.name);
+    return undefined;
+  }
+
+  /** An object literal as a denotation, when some property denotes something (a record of mailboxes). */
+  private objectOf(obj: ts.ObjectLiteralExpression): Denotation | undefined {
+    let id = this.objectIds.get(obj);
+    if (id === undefined) {
+      const meaningful = obj.properties.some((p) => (ts.isPropertyAssignment(p) ? this.of(p.initializer) : ts.isShorthandPropertyAssignment(p) ? this.of(p.name) : undefined) !== undefined);
+      if (!meaningful) return undefined;
+      id = this.objects.length;
+      this.objects.push(obj);
+      this.objectIds.set(obj, id);
+    }
+    return `obj:${id}`;
+  }
+
+  /** The denotation of an expression, or undefined when it is not part of the driver's vocabulary. */
+  of(expr: ts.Expression): Denotation | undefined {
+    const hit = this.exprCache.get(expr);
+    if (hit !== undefined && (!hit.param || hit.generation === this.generation)) {
+      this.usedParam ||= hit.param;
+      return hit.den;
+    }
+    const outer = this.usedParam;
+    this.usedParam = false;
+    const den = this.compute(expr);
+    this.exprCache.set(expr, { den, param: this.usedParam, generation: this.generation });
+    this.usedParam ||= outer;
+    return den;
+  }
+
+  private compute(expr: ts.Expression): Denotation | undefined {
+    const e = unwrap(expr);
+    if (ts.isIdentifier(e)) {
+      const target = this.modules.resolve(e);
+      return target === undefined ? undefined : this.ofTarget(target);
+    }
+    const access = memberAccess(e);
+    if (access) return this.member(this.of(access.object), access.name);
+    if (ts.isObjectLiteralExpression(e)) return this.objectOf(e);
+    if (ts.isCallExpression(e) && this.of(e.expression) === "fn:mailbox") {
+      const arg = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
+      return arg && ts.isStringLiteralLike(arg) ? `mbx:i:${arg.text}` : "mbx:u";
+    }
+    return undefined;
+  }
+
+  ofTarget(target: Target): Denotation | undefined {
+    if (ts.isSourceFile(target) || ts.isExportAssignment(target)) return undefined;
+    return this.ofDeclaration(target);
+  }
+
+  ofDeclaration(decl: Declaration): Denotation | undefined {
+    if (ts.isParameter(decl)) {
+      this.usedParam = true;
+      return this.params.get(decl);
+    }
+    const cached = this.cache.get(decl);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.visiting.has(decl)) return undefined;
+    this.visiting.add(decl);
+    const outer = this.usedParam;
+    this.usedParam = false;
+    let den: Denotation | undefined;
+    try {
+      den = this.computeDeclaration(decl);
+    } finally {
+      this.visiting.delete(decl);
+    }
+    if (!this.usedParam) this.cache.set(decl, den ?? null);
+    this.usedParam ||= outer;
+    return den;
+  }
+
+  private computeDeclaration(decl: Declaration): Denotation | undefined {
+    if (ts.isVariableDeclaration(decl)) {
+      // A wait result is a value, not a denotation; only aliases of the driver's vocabulary count.
+      return decl.initializer && ts.isIdentifier(decl.name) ? this.of(decl.initializer) : undefined;
+    }
+    if (ts.isBindingElement(decl)) {
+      if (decl.dotDotDotToken) return undefined;
+      const pattern = decl.parent;
+      if (!ts.isObjectBindingPattern(pattern)) return undefined;
+      const name = propertyNameText(decl.propertyName ?? decl.name);
+      if (name === undefined) return undefined;
+      return this.member(this.ofPattern(pattern), name);
+    }
+    return undefined;
+  }
+
+  /** What the object destructured by a pattern denotes. */
+  private ofPattern(pattern: ts.ObjectBindingPattern): Denotation | undefined {
+    const owner = pattern.parent;
+    if (ts.isVariableDeclaration(owner)) return owner.initializer ? this.of(owner.initializer) : undefined;
+    if (ts.isParameter(owner)) {
+      this.usedParam = true;
+      return this.params.get(owner);
+    }
+    if (ts.isBindingElement(owner) && ts.isObjectBindingPattern(owner.parent)) {
+      const name = propertyNameText(owner.propertyName ?? owner.name);
+      return name === undefined ? undefined : this.member(this.ofPattern(owner.parent), name);
+    }
+    return undefined;
+  }
+
+  /** The function a callee expression names, when its body can be analysed. */
+  functionOf(expr: ts.Expression, depth = 0): FunctionNode | undefined {
+    const e = unwrap(expr);
+    if (depth > 8) return undefined;
+    if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && e.body) return e;
+    if (ts.isIdentifier(e)) return this.functionOfTarget(this.modules.resolve(e), depth);
+    const access = memberAccess(e);
+    if (access && ts.isIdentifier(unwrap(access.object))) {
+      const ns = this.modules.resolve(unwrap(access.object) as ts.Identifier);
+      return this.functionOfTarget(this.modules.member(ns, access.name), depth);
+    }
+    return undefined;
+  }
+
+  private functionOfTarget(target: Target | undefined, depth: number): FunctionNode | undefined {
+    if (target === undefined || ts.isSourceFile(target)) return undefined;
+    if (ts.isParameter(target)) return this.functionParams.get(target);
+    if (ts.isFunctionDeclaration(target) || ts.isFunctionExpression(target)) return target.body ? target : undefined;
+    if (ts.isExportAssignment(target)) return this.functionOf(target.expression, depth + 1);
+    if (ts.isVariableDeclaration(target) && target.initializer && ts.isIdentifier(target.name)) {
+      const init = unwrap(target.initializer);
+      if (isFunctionNode(init)) return init.body ? init : undefined;
+      if (ts.isIdentifier(init)) return this.functionOf(init, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** For `const r = await d.wait(...)`: the wait call that initialises a declaration. */
+  waitCallOf(decl: Declaration): ts.CallExpression | undefined {
+    let node: ts.Node = decl;
+    while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node)) node = node.parent;
+    if (!ts.isVariableDeclaration(node) || !node.initializer) return undefined;
+    const init = unwrapAwait(node.initializer);
+    return ts.isCallExpression(init) && this.of(init.expression) === "fn:wait" ? init : undefined;
+  }
+}

@@ -1,0 +1,225 @@
+// Expressions over sets of abstract states: each evaluation yields (state, value) pairs, forking
+// where a wait delivers one of several messages. Conditions split states into those where the
+// condition holds and those where it does not, refining on wait results and tracked variables.
+import ts from "typescript";
+import { mailboxName } from "./denotation";
+import { evCall } from "./effects";
+import type { Machine, Pair } from "./machine";
+import { isForeignAwait } from "./rules/awaits";
+import type { Declaration } from "./scope";
+import type { State } from "./state";
+import { propertyNameText, unwrap } from "./syntax";
+import { identifiersIn } from "./tracking";
+import { truthiness, valuesEqual, type Value } from "./values";
+
+export function withValue(states: readonly State[], v: Value | undefined): Pair[] {
+  return states.map((s) => ({ s, v }));
+}
+
+export function statesOf(pairs: readonly Pair[]): State[] {
+  return pairs.map((p) => p.s);
+}
+
+/** `r.mb` / `r.name` of a wait result value. */
+export function memberValue(object: Value | undefined, name: string | undefined): Value | undefined {
+  if (object === undefined || !object.startsWith("r:")) return undefined;
+  const key = object.slice(2);
+  if (name === "mb") return `m:${key}`;
+  if (name === "name") return key === "u" ? undefined : `s:${mailboxName(key)}`;
+  return undefined;
+}
+
+/** Evaluates for effects only. */
+export function evStates(m: Machine, expr: ts.Expression | undefined, states: readonly State[]): State[] {
+  if (!expr || !m.hasEffects(expr)) return states as State[];
+  return statesOf(ev(m, expr, states));
+}
+
+/** Evaluates expressions left to right for their effects. */
+export function evSequence(m: Machine, exprs: readonly (ts.Expression | undefined)[], states: readonly State[]): State[] {
+  let current = states as State[];
+  for (const e of exprs) current = evStates(m, e, current);
+  return current;
+}
+
+export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): Pair[] {
+  if (states.length === 0) return [];
+  if (!m.hasEffects(expr)) return states.map((s) => ({ s, v: m.valueOf(expr, s) }));
+  m.tick();
+  const e = unwrap(expr);
+  if (ts.isAwaitExpression(e)) {
+    m.checkAwait(e, () => isForeignAwait(m, e));
+    return ev(m, e.expression, states);
+  }
+  if (ts.isCallExpression(e)) return evCall(m, e, states);
+  if (ts.isNewExpression(e)) return withValue(evSequence(m, e.arguments ?? [], states), undefined);
+  if (ts.isBinaryExpression(e)) return evBinary(m, e, states);
+  if (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) {
+    if (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken) {
+      return assignTo(m, e.operand, withValue(evStates(m, e.operand, states), undefined)).map((p) => ({ s: p.s, v: undefined }));
+    }
+    const pairs = ev(m, e.operand, states);
+    if (e.operator !== ts.SyntaxKind.ExclamationToken) return withValue(statesOf(pairs), undefined);
+    return pairs.map((p) => {
+      const t = truthiness(p.v);
+      return { s: p.s, v: t === undefined ? undefined : t ? "b:0" : "b:1" };
+    });
+  }
+  if (ts.isConditionalExpression(e)) {
+    const { t, f } = split(m, e.condition, states);
+    return [...ev(m, e.whenTrue, t), ...ev(m, e.whenFalse, f)];
+  }
+  if (ts.isPropertyAccessExpression(e)) {
+    return ev(m, e.expression, states).map((p) => ({ s: p.s, v: memberValue(p.v, e.name.text) }));
+  }
+  if (ts.isElementAccessExpression(e)) {
+    const pairs = ev(m, e.expression, states);
+    const arg = unwrap(e.argumentExpression);
+    const name = ts.isStringLiteralLike(arg) ? arg.text : undefined;
+    return pairs.flatMap((p) => withValue(evStates(m, e.argumentExpression, [p.s]), memberValue(p.v, name)));
+  }
+  if (ts.isObjectLiteralExpression(e)) {
+    const parts = e.properties.map((p) => (ts.isPropertyAssignment(p) ? p.initializer : ts.isSpreadAssignment(p) ? p.expression : undefined));
+    return withValue(evSequence(m, parts, states), undefined);
+  }
+  if (ts.isArrayLiteralExpression(e)) return withValue(evSequence(m, e.elements, states), undefined);
+  if (ts.isTemplateExpression(e)) return withValue(evSequence(m, e.templateSpans.map((s) => s.expression), states), undefined);
+  if (ts.isTaggedTemplateExpression(e)) {
+    const spans = ts.isTemplateExpression(e.template) ? e.template.templateSpans.map((s) => s.expression) : [];
+    return withValue(evSequence(m, [e.tag, ...spans], states), undefined);
+  }
+  if (ts.isSpreadElement(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) || ts.isDeleteExpression(e)) {
+    return withValue(evStates(m, e.expression, states), undefined);
+  }
+  if (ts.isYieldExpression(e)) return withValue(evStates(m, e.expression, states), undefined);
+  return withValue(states, undefined);
+}
+
+function isEquality(op: ts.SyntaxKind): boolean {
+  return op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+}
+
+function evBinary(m: Machine, e: ts.BinaryExpression, states: readonly State[]): Pair[] {
+  const op = e.operatorToken.kind;
+  if (op === ts.SyntaxKind.EqualsToken) return assignTo(m, e.left, ev(m, e.right, states));
+  if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) {
+    return assignTo(m, e.left, withValue(evStates(m, e.right, states), undefined));
+  }
+  if (op === ts.SyntaxKind.CommaToken) return ev(m, e.right, evStates(m, e.left, states));
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
+    const a = split(m, e.left, states);
+    return [...ev(m, e.right, a.t), ...withValue(a.f, undefined)];
+  }
+  if (op === ts.SyntaxKind.BarBarToken) {
+    const a = split(m, e.left, states);
+    return [...withValue(a.t, undefined), ...ev(m, e.right, a.f)];
+  }
+  const left = ev(m, e.left, states);
+  const out: Pair[] = [];
+  for (const p of left) {
+    for (const q of ev(m, e.right, [p.s])) {
+      let v: Value | undefined;
+      if (isEquality(op)) {
+        const loose = op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+        const eq = valuesEqual(p.v, q.v, loose);
+        const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+        v = eq === undefined ? undefined : eq !== negated ? "b:1" : "b:0";
+      }
+      out.push({ s: q.s, v });
+    }
+  }
+  return out;
+}
+
+/** Splits states on a condition: where it holds (t) and where it does not (f). */
+export function split(m: Machine, expr: ts.Expression, states: readonly State[]): { t: State[]; f: State[] } {
+  if (states.length === 0) return { t: [], f: [] };
+  const e = unwrap(expr);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
+    const r = split(m, e.operand, states);
+    return { t: r.f, f: r.t };
+  }
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
+      const a = split(m, e.left, states);
+      const b = split(m, e.right, a.t);
+      return { t: b.t, f: [...a.f, ...b.f] };
+    }
+    if (op === ts.SyntaxKind.BarBarToken) {
+      const a = split(m, e.left, states);
+      const b = split(m, e.right, a.f);
+      return { t: [...a.t, ...b.t], f: b.f };
+    }
+  }
+  const t: State[] = [];
+  const f: State[] = [];
+  for (const p of ev(m, e, states)) {
+    const truth = truthiness(p.v);
+    if (truth === true) t.push(p.s);
+    else if (truth === false) f.push(p.s);
+    else {
+      const s = m.dependsOnLostVariable(e, p.s) ? p.s.withVague() : p.s;
+      t.push(s);
+      f.push(s);
+    }
+  }
+  return { t, f };
+}
+
+/** A statement-level test (if, loop, switch): notes flag reads, then splits. */
+export function test(m: Machine, expr: ts.Expression, states: readonly State[]): { t: State[]; f: State[] } {
+  m.noteTests(expr, states);
+  return split(m, expr, states);
+}
+
+/** Assigns values to a target; returns the pairs with the new states. */
+export function assignTo(m: Machine, target: ts.Expression, pairs: Pair[]): Pair[] {
+  const t = unwrap(target);
+  if (ts.isIdentifier(t)) {
+    const decl = m.variableOf(t);
+    if (decl === undefined) return pairs;
+    const id = m.tracking.idOf(decl);
+    const bit = m.flagBits.get(decl);
+    if (id === undefined && bit === undefined) return pairs;
+    return pairs.map((p) => {
+      let s = p.s;
+      if (id !== undefined) s = s.set(id, p.v);
+      if (bit !== undefined) s = s.set(bit, "b:1");
+      return { s, v: p.v };
+    });
+  }
+  if (ts.isObjectLiteralExpression(t) || ts.isArrayLiteralExpression(t)) return forget(m, identifiersIn(t), pairs);
+  return pairs;
+}
+
+function forget(m: Machine, ids: readonly ts.Identifier[], pairs: Pair[]): Pair[] {
+  const vids: number[] = [];
+  for (const id of ids) {
+    const decl = m.variableOf(id);
+    const vid = decl && m.tracking.idOf(decl);
+    if (vid !== undefined) vids.push(vid);
+  }
+  return vids.length === 0 ? pairs : pairs.map((p) => ({ s: p.s.drop(vids), v: p.v }));
+}
+
+/** Binds a declared name (identifier or destructuring pattern) to values. */
+export function bindName(m: Machine, name: ts.BindingName, decl: Declaration, pairs: Pair[]): State[] {
+  if (ts.isIdentifier(name)) {
+    const id = m.tracking.idOf(decl);
+    return id === undefined ? statesOf(pairs) : pairs.map((p) => p.s.set(id, p.v));
+  }
+  if (ts.isArrayBindingPattern(name)) return statesOf(forget(m, identifiersIn(name), pairs));
+  let out = pairs;
+  for (const element of name.elements) {
+    if (!ts.isIdentifier(element.name)) {
+      out = forget(m, identifiersIn(element.name), out);
+      continue;
+    }
+    const id = m.tracking.idOf(element);
+    if (id === undefined) continue;
+    const prop = element.dotDotDotToken ? undefined : propertyNameText(element.propertyName ?? element.name);
+    out = out.map((p) => ({ s: p.s.set(id, memberValue(p.v, prop)), v: p.v }));
+  }
+  return statesOf(out);
+}

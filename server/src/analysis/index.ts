@@ -1,0 +1,99 @@
+// The driver analysis: diagnostics AD001..AD030 and a model of each file, from the file's text
+// alone (relative imports are read through the host). Pure TypeScript compiler API: no VS Code,
+// no tsconfig, no installed `active-driver` needed. See DESIGN.md, "Analysis rules".
+import { analyzeActive, baseModel, driverProtocol, type DriverEnvironment } from "./active";
+import { Denotations } from "./denotation";
+import { driverFunction, findDrivers, findProtocolCalls } from "./discovery";
+import { Aborted } from "./machine";
+import { Modules, SourceFileCache } from "./modules";
+import { readProtocol } from "./protocol";
+import { checkProtocolSpec } from "./rules/protocolSpec";
+import { analyzePassive } from "./rules/passive";
+import { StaticValues } from "./values";
+import type { AnalysisCache, AnalysisDiagnostic, AnalysisHost, AnalysisOptions, AnalysisResult } from "./types";
+
+export type * from "./types";
+export { rules, ruleInfo, type RuleInfo } from "./rules";
+
+/** A cache of parsed files to share across analyses (a workspace, a CLI run). */
+export function createAnalysisCache(): AnalysisCache {
+  return new SourceFileCache();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function compare(a: AnalysisDiagnostic, b: AnalysisDiagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
+}
+
+/**
+ * Analyses one file: every protocol it defines (AD020) and every driver it defines (active:
+ * AD001-AD004, AD012, AD013, AD030; passive: AD010, AD011, AD030).
+ *
+ * @param fileName absolute path (relative imports resolve against it)
+ * @param text the file's current text (an editor buffer may differ from disk)
+ * @param host reads imported files; return undefined for a file that does not exist
+ * @param options cancellation, a time budget for the control-flow analysis, a shared parse cache
+ * @returns diagnostics located in this file, sorted, and the model; never throws
+ */
+export function analyzeFile(fileName: string, text: string, host: AnalysisHost, options: AnalysisOptions = {}): AnalysisResult {
+  const result: AnalysisResult = { fileName, diagnostics: [], protocols: [], drivers: [], incomplete: false, internalErrors: [] };
+  try {
+    const cache = options.cache instanceof SourceFileCache ? options.cache : new SourceFileCache();
+    const modules = new Modules(host, cache);
+    const root = modules.addRoot(fileName, text);
+    const values = new StaticValues(modules);
+    for (const call of findProtocolCalls(root)) {
+      const protocol = readProtocol(call);
+      result.protocols.push(protocol.toModel());
+      result.diagnostics.push(...checkProtocolSpec(protocol));
+    }
+    const env: DriverEnvironment = {
+      root,
+      modules,
+      values,
+      deadline: options.budgetMs !== undefined ? Date.now() + options.budgetMs : Number.POSITIVE_INFINITY,
+      cancellation: options.cancellation,
+    };
+    for (const driver of findDrivers(root)) {
+      try {
+        if (options.cancellation?.isCancellationRequested) throw new Aborted("cancelled");
+        if (driver.kind === "active") {
+          const { diagnostics, model } = analyzeActive(driver, env);
+          result.diagnostics.push(...diagnostics);
+          result.drivers.push(model);
+        } else {
+          const protocol = driverProtocol(driver, modules);
+          const den = new Denotations(modules, protocol);
+          const fn = driverFunction(driver.fnExpr, (e) => den.functionOf(e));
+          const model = baseModel(driver, protocol, fn);
+          if (fn) {
+            const passive = analyzePassive(fn, den, values);
+            result.diagnostics.push(...passive.diagnostics);
+            model.entryPoints = passive.entryPoints;
+          }
+          result.drivers.push(model);
+        }
+      } catch (error) {
+        if (error instanceof Aborted) result.incomplete = true;
+        else result.internalErrors.push(`${fileName}: driver at offset ${driver.call.getStart(root)}: ${describe(error)}`);
+      }
+    }
+  } catch (error) {
+    result.internalErrors.push(`${fileName}: ${describe(error)}`);
+  }
+  result.diagnostics = dedupe(result.diagnostics.filter((d) => d.range !== undefined).sort(compare));
+  return result;
+}
+
+function dedupe(diagnostics: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,327 @@
+// The interpreter's shared context: what it knows about the program (modules, denotations, static
+// values, tracked variables, the protocol), the thread being run, the inline call stack, the
+// analysis budget, and the findings that do not belong to a wait or send site.
+import ts from "typescript";
+import { mailboxKey, mailboxName, type Denotations } from "./denotation";
+import { fileIndex } from "./fileIndex";
+import type { Modules } from "./modules";
+import type { Protocol } from "./protocol";
+import type { Declaration } from "./scope";
+import { Records } from "./sites";
+import { UNKNOWN, type State } from "./state";
+import { isFunctionBoundary, unwrap, type FunctionNode } from "./syntax";
+import { identifiersIn, type Tracking } from "./tracking";
+import type { CancellationLike } from "./types";
+import { truthiness, valuesEqual, type StaticValues, type Value } from "./values";
+
+const SK = ts.SyntaxKind;
+
+export interface Pair {
+  s: State;
+  v: Value | undefined;
+}
+
+/** Thrown when the budget runs out or the caller cancels. */
+export class Aborted extends Error {}
+
+/** A thread as one run of the interpreter sees it. */
+export interface ThreadRun {
+  name: string;
+  /** Protocol messages other threads wait on (ins) or send (outs). */
+  others: { ins: ReadonlySet<string>; outs: ReadonlySet<string> };
+  /** Mailbox keys this thread waits on. */
+  waitsOn: Set<string>;
+  ins: Set<string>;
+  outs: Set<string>;
+}
+
+export interface SpawnRequest {
+  call: ts.CallExpression;
+  name: string;
+  fn: FunctionNode;
+  states: State[];
+}
+
+export interface Frame {
+  fn: FunctionNode;
+  call: ts.CallExpression;
+}
+
+/** Functions of `d` whose calls change no abstract state (with plain arguments). */
+const inertFunctions = new Set(["fn:read", "fn:write", "fn:dma", "fn:log", "fn:mailbox"]);
+
+/** Node kinds whose evaluation itself can change a state. */
+function isEffectful(node: ts.Node): boolean {
+  switch (node.kind) {
+    case SK.CallExpression:
+    case SK.NewExpression:
+    case SK.AwaitExpression:
+    case SK.PostfixUnaryExpression:
+    case SK.DeleteExpression:
+    case SK.YieldExpression:
+    case SK.TaggedTemplateExpression:
+      return true;
+    case SK.PrefixUnaryExpression: {
+      const op = (node as ts.PrefixUnaryExpression).operator;
+      return op === SK.PlusPlusToken || op === SK.MinusMinusToken;
+    }
+    case SK.BinaryExpression: {
+      const op = (node as ts.BinaryExpression).operatorToken.kind;
+      return op >= SK.FirstAssignment && op <= SK.LastAssignment;
+    }
+    default:
+      return false;
+  }
+}
+
+/** True when some node below `node` (not inside a nested function) is effectful. */
+function subtreeHasEffects(node: ts.Node): boolean {
+  return ts.forEachChild(node, (child) => (isEffectful(child) || (!isFunctionBoundary(child) && subtreeHasEffects(child)) ? true : undefined)) === true;
+}
+
+export class Machine {
+  readonly records = new Records();
+  thread: ThreadRun = { name: "main", others: { ins: new Set(), outs: new Set() }, waitsOn: new Set(), ins: new Set(), outs: new Set() };
+  readonly stack: Frame[] = [];
+  /** Functions run (thread roots and inlined helpers). */
+  readonly executed = new Set<ts.Node>();
+  /** Awaits of something foreign (AD013), with the analysed-file calls that reach them. */
+  readonly foreignAwaits = new Map<ts.AwaitExpression, Set<ts.CallExpression>>();
+  private readonly awaitVerdicts = new Map<ts.AwaitExpression, boolean>();
+  /** Register-polling loops (AD030). */
+  readonly pollLoops = new Map<ts.Node, Set<ts.CallExpression>>();
+  readonly loopVerdicts = new Map<ts.Node, boolean>();
+  /** A spawn whose function cannot be analysed: coverage checks stay silent. */
+  unknownThread = false;
+  /** AD012: candidate flag variable -> its "written since the last protocol wait" bit. */
+  readonly flagBits = new Map<Declaration, number>();
+  flagBitIds: number[] = [];
+  /** Candidates tested while written since the last wait: state variables, not flags. */
+  readonly stateVariables = new Set<Declaration>();
+  onSpawn: (request: SpawnRequest) => void = () => undefined;
+
+  private ticks = 0;
+  private readonly effectCache = new Map<ts.Node, boolean>();
+  private readonly inertCache = new Map<ts.Statement, boolean>();
+  private readonly stateLikeNames = new Map<ts.SourceFile, Set<string>>();
+  private readonly closureCache = new Map<string, string[]>();
+  private readonly conditionIds = new WeakMap<ts.Node, ts.Identifier[]>();
+
+  constructor(
+    readonly root: ts.SourceFile,
+    readonly modules: Modules,
+    readonly den: Denotations,
+    readonly values: StaticValues,
+    readonly tracking: Tracking,
+    readonly protocol: Protocol | undefined,
+    private readonly deadline: number,
+    private readonly cancellation: CancellationLike | undefined,
+  ) {}
+
+  /** Protocol usable for state tracking. */
+  get usable(): boolean {
+    return this.protocol !== undefined && this.protocol.usable;
+  }
+
+  tick(): void {
+    if ((++this.ticks & 255) !== 0) return;
+    if (this.cancellation?.isCancellationRequested || Date.now() > this.deadline) throw new Aborted("analysis budget exhausted");
+  }
+
+  /** Calls in the analysed file through which the current code is reached (for findings in other files). */
+  anchorsFor(node: ts.Node): ts.CallExpression[] {
+    if (node.getSourceFile() === this.root) return [];
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const call = this.stack[i]!.call;
+      if (call.getSourceFile() === this.root) return [call];
+    }
+    return [];
+  }
+
+  beginThread(name: string, others: ThreadRun["others"]): void {
+    this.thread = { name, others, waitsOn: new Set(), ins: new Set(), outs: new Set() };
+    this.closureCache.clear();
+  }
+
+  /** States another thread's messages can move the protocol to while this thread is blocked. */
+  closure(s: State): State[] {
+    const { ins, outs } = this.thread.others;
+    if (s.ps === UNKNOWN || (ins.size === 0 && outs.size === 0) || !this.protocol) return [s];
+    let reach = this.closureCache.get(s.ps);
+    if (!reach) {
+      const seen = new Set([s.ps]);
+      const todo = [s.ps];
+      while (todo.length > 0) {
+        const ps = todo.pop()!;
+        for (const m of [...ins, ...outs]) {
+          const next = this.protocol.next(ps, m);
+          if (typeof next === "string" && !seen.has(next)) {
+            seen.add(next);
+            todo.push(next);
+          }
+        }
+      }
+      reach = [...seen];
+      this.closureCache.set(s.ps, reach);
+    }
+    // States other threads move to are possible, not known: findings there are not reported.
+    return reach.length === 1 ? [s] : reach.map((ps) => (ps === s.ps ? s : s.withPs(ps).withVague()));
+  }
+
+  /** True when evaluating the expression can change a state (calls, awaits, assignments). */
+  hasEffects(node: ts.Node): boolean {
+    if (isEffectful(node)) return true;
+    if (node.kind === SK.Identifier || node.kind === SK.NumericLiteral || node.kind === SK.StringLiteral) return false;
+    let found = this.effectCache.get(node);
+    if (found === undefined) this.effectCache.set(node, (found = !isFunctionBoundary(node) && subtreeHasEffects(node)));
+    return found;
+  }
+
+  /**
+   * True for a statement that leaves every abstract state as it is: a call to a device, logging or
+   * mailbox-creating function with plain arguments, or declarations of untracked variables.
+   */
+  isInert(statement: ts.Statement): boolean {
+    let inert = this.inertCache.get(statement);
+    if (inert === undefined) this.inertCache.set(statement, (inert = this.computeInert(statement)));
+    return inert;
+  }
+
+  private computeInert(statement: ts.Statement): boolean {
+    if (ts.isExpressionStatement(statement)) {
+      const e = unwrap(statement.expression);
+      if (!this.hasEffects(e)) return true;
+      if (!ts.isCallExpression(e) || !inertFunctions.has(this.den.of(e.expression) ?? "")) return false;
+      return e.arguments.every((a) => !this.hasEffects(a));
+    }
+    if (ts.isVariableStatement(statement)) {
+      return statement.declarationList.declarations.every((d) => {
+        if (!ts.isIdentifier(d.name) || (d.initializer !== undefined && this.hasEffects(d.initializer))) return false;
+        return this.tracking.idOf(d) === undefined && !this.flagBits.has(d);
+      });
+    }
+    return false;
+  }
+
+  /** The declaration an identifier names, when it is a variable (not an import or a module). */
+  variableOf(id: ts.Identifier): Declaration | undefined {
+    const target = this.modules.resolve(id);
+    if (target === undefined || ts.isSourceFile(target) || ts.isExportAssignment(target)) return undefined;
+    return target;
+  }
+
+  /** The value of an expression without side effects in one state. */
+  valueOf(expr: ts.Expression, s: State): Value | undefined {
+    const e = unwrap(expr);
+    const sv = this.values.of(e);
+    if (sv !== undefined) return sv;
+    if (ts.isIdentifier(e)) {
+      const decl = this.variableOf(e);
+      if (decl === undefined) return undefined;
+      const key = mailboxKey(this.den.ofDeclaration(decl));
+      if (key !== undefined) return `m:${key}`;
+      const id = this.tracking.idOf(decl);
+      return id === undefined ? undefined : s.get(id);
+    }
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(unwrap(e.argumentExpression)) ? (unwrap(e.argumentExpression) as ts.StringLiteral).text : undefined;
+      const object = this.valueOf(e.expression, s);
+      if (object !== undefined && object.startsWith("r:")) {
+        const key = object.slice(2);
+        if (name === "mb") return `m:${key}`;
+        if (name === "name") return key === "u" ? undefined : `s:${mailboxName(key)}`;
+        return undefined;
+      }
+      const key = mailboxKey(this.den.of(e));
+      return key === undefined ? undefined : `m:${key}`;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken) {
+        const eq = valuesEqual(this.valueOf(e.left, s), this.valueOf(e.right, s), op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsToken);
+        if (eq === undefined) return undefined;
+        const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
+        return eq !== negated ? "b:1" : "b:0";
+      }
+      if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken) {
+        const left = this.valueOf(e.left, s);
+        const lt = truthiness(left);
+        if (lt === undefined) return undefined;
+        if (op === SK.AmpersandAmpersandToken) return lt ? this.valueOf(e.right, s) : left;
+        return lt ? left : this.valueOf(e.right, s);
+      }
+      return undefined;
+    }
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
+      const t = truthiness(this.valueOf(e.operand, s));
+      return t === undefined ? undefined : t ? "b:0" : "b:1";
+    }
+    if (ts.isConditionalExpression(e)) {
+      const t = truthiness(this.valueOf(e.condition, s));
+      return t === undefined ? undefined : this.valueOf(t ? e.whenTrue : e.whenFalse, s);
+    }
+    return undefined;
+  }
+
+  /**
+   * A state-like variable: some assignment gives it a named or non-numeric literal (a state name, an
+   * enum member, a boolean, a named constant). When its value is unknown the analysis lost track of
+   * a decision the driver makes, so branches on it are vague. Counters (numeric literals only) and
+   * data are not state-like: branching on them is an ordinary data-dependent choice.
+   */
+  isStateLike(decl: Declaration): boolean {
+    if (!(ts.isVariableDeclaration(decl) || ts.isBindingElement(decl) || ts.isParameter(decl)) || !ts.isIdentifier(decl.name)) return false;
+    const sf = decl.getSourceFile();
+    let names = this.stateLikeNames.get(sf);
+    if (!names) {
+      names = new Set();
+      for (const { name, value } of fileIndex(sf).valueAssignments) {
+        if (names.has(name)) continue;
+        const u = unwrap(value);
+        const numericLiteral = ts.isNumericLiteral(u) || (ts.isPrefixUnaryExpression(u) && ts.isNumericLiteral(unwrap(u.operand)));
+        if (!numericLiteral && this.values.of(u) !== undefined) names.add(name);
+      }
+      this.stateLikeNames.set(sf, names);
+    }
+    return names.has(decl.name.text);
+  }
+
+  /** Identifiers of a condition (cached per node). */
+  conditionIdentifiers(expr: ts.Node): ts.Identifier[] {
+    let ids = this.conditionIds.get(expr);
+    if (!ids) this.conditionIds.set(expr, (ids = identifiersIn(expr)));
+    return ids;
+  }
+
+  /** True when the condition reads a state variable whose value this state lost. */
+  dependsOnLostVariable(expr: ts.Expression, s: State): boolean {
+    for (const id of this.conditionIdentifiers(expr)) {
+      const decl = this.variableOf(id);
+      if (decl === undefined || !this.isStateLike(decl)) continue;
+      const vid = this.tracking.idOf(decl);
+      if (vid !== undefined && s.get(vid) === undefined && this.values.of(id) === undefined) return true;
+    }
+    return false;
+  }
+
+  /** AD012: a condition that reads a candidate flag written since the last wait makes it a state variable. */
+  noteTests(expr: ts.Expression, states: readonly State[]): void {
+    if (this.flagBits.size === 0) return;
+    for (const id of this.conditionIdentifiers(expr)) {
+      const decl = this.variableOf(id);
+      const bit = decl === undefined ? undefined : this.flagBits.get(decl);
+      if (bit === undefined) continue;
+      if (states.some((s) => s.get(bit) !== undefined)) this.stateVariables.add(decl!);
+    }
+  }
+
+  /** AD013 verdict for an await, computed once. */
+  checkAwait(node: ts.AwaitExpression, isForeign: () => boolean): void {
+    let foreign = this.awaitVerdicts.get(node);
+    if (foreign === undefined) this.awaitVerdicts.set(node, (foreign = isForeign()));
+    if (!foreign) return;
+    let anchors = this.foreignAwaits.get(node);
+    if (!anchors) this.foreignAwaits.set(node, (anchors = new Set()));
+    for (const a of this.anchorsFor(node)) anchors.add(a);
+  }
+}

@@ -1,0 +1,171 @@
+// Source files of one analysis: the analysed text plus relative imports read through the host,
+// parsed once (optionally shared across analyses through an AnalysisCache). Follows imports and
+// re-exports to the declaration they name.
+import * as path from "node:path";
+import ts from "typescript";
+import { declarationsOf, resolveLocal, type Declaration } from "./scope";
+import { hasModifier } from "./syntax";
+import type { AnalysisCache, AnalysisHost } from "./types";
+
+/** What a name can finally denote at module level: a declaration, or a whole module (namespace import). */
+export type Target = Declaration | ts.ExportAssignment | ts.SourceFile;
+
+/** Parsed files kept at most (least recently used go first): protocols and helpers stay warm. */
+const MAX_CACHED_FILES = 128;
+
+export class SourceFileCache implements AnalysisCache {
+  private readonly files = new Map<string, ts.SourceFile>();
+
+  /** The parsed file; `keep` adds a new parse to the cache (imports), otherwise only a cached one is reused. */
+  get(fileName: string, text: string, keep = true): ts.SourceFile {
+    const found = this.files.get(fileName);
+    if (found !== undefined) {
+      this.files.delete(fileName);
+      if (found.text === text) {
+        this.files.set(fileName, found);
+        return found;
+      }
+    }
+    const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    if (keep) {
+      this.files.set(fileName, sf);
+      if (this.files.size > MAX_CACHED_FILES) this.files.delete(this.files.keys().next().value!);
+    }
+    return sf;
+  }
+
+  invalidate(fileName: string): void {
+    this.files.delete(fileName);
+  }
+
+  clear(): void {
+    this.files.clear();
+  }
+}
+
+function scriptKindOf(fileName: string): ts.ScriptKind {
+  if (fileName.endsWith(".tsx")) return ts.ScriptKind.TSX;
+  if (/\.[cm]?js$/.test(fileName)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+const candidateSuffixes = ["", ".ts", ".tsx", ".mts", ".cts", "/index.ts", "/index.tsx"];
+
+export class Modules {
+  private readonly loaded = new Map<string, ts.SourceFile | null>();
+  private readonly resolved = new Map<ts.Identifier, Target | null>();
+
+  constructor(
+    private readonly host: AnalysisHost,
+    private readonly cache: SourceFileCache,
+  ) {}
+
+  /**
+   * Registers the analysed file (its text comes from the caller, not the host). Its parse is not
+   * kept in the shared cache: an edited file is parsed again anyway, and the workspace's many
+   * drivers would otherwise all stay in memory. Files it imports are kept.
+   */
+  addRoot(fileName: string, text: string): ts.SourceFile {
+    const sf = this.cache.get(fileName, text, false);
+    this.loaded.set(fileName, sf);
+    return sf;
+  }
+
+  private load(fileName: string): ts.SourceFile | undefined {
+    const known = this.loaded.get(fileName);
+    if (known !== undefined) return known ?? undefined;
+    let text: string | undefined;
+    try {
+      text = this.host.readFile(fileName);
+    } catch {
+      text = undefined;
+    }
+    const sf = text === undefined ? undefined : this.cache.get(fileName, text);
+    this.loaded.set(fileName, sf ?? null);
+    return sf;
+  }
+
+  /** The file a relative module specifier names (`./ethernet.protocol` -> `ethernet.protocol.ts`). */
+  importedFile(from: ts.SourceFile, specifier: string): ts.SourceFile | undefined {
+    if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
+    const base = path.resolve(path.dirname(from.fileName), specifier);
+    const stems = [base];
+    const js = /\.([cm]?)js$/.exec(base);
+    if (js) stems.unshift(base.slice(0, -js[0].length));
+    for (const stem of stems) {
+      for (const suffix of candidateSuffixes) {
+        const candidate = stem + suffix;
+        if (suffix === "" && !/\.[cm]?tsx?$/.test(candidate)) continue;
+        const sf = this.load(candidate);
+        if (sf) return sf;
+      }
+    }
+    return undefined;
+  }
+
+  /** Resolves an identifier to its final declaration, following imports across files. */
+  resolve(id: ts.Identifier): Target | undefined {
+    const cached = this.resolved.get(id);
+    if (cached !== undefined) return cached ?? undefined;
+    const decl = resolveLocal(id);
+    const target = decl === undefined ? undefined : this.follow(decl, 0);
+    this.resolved.set(id, target ?? null);
+    return target;
+  }
+
+  /** Follows an import declaration to what it imports. */
+  follow(decl: Declaration, depth: number): Target | undefined {
+    if (depth > 16) return undefined;
+    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl)) {
+      const importDecl = ts.isImportSpecifier(decl) ? decl.parent.parent.parent : ts.isImportClause(decl) ? decl.parent : decl.parent.parent;
+      if (!ts.isStringLiteral(importDecl.moduleSpecifier)) return undefined;
+      const sf = this.importedFile(importDecl.getSourceFile(), importDecl.moduleSpecifier.text);
+      if (!sf) return undefined;
+      if (ts.isNamespaceImport(decl)) return sf;
+      const name = ts.isImportClause(decl) ? "default" : (decl.propertyName ?? decl.name).text;
+      return this.exported(sf, name, depth + 1);
+    }
+    return decl;
+  }
+
+  /** The declaration a module exports under `name`. */
+  exported(sf: ts.SourceFile, name: string, depth = 0): Target | undefined {
+    if (depth > 16) return undefined;
+    for (const s of sf.statements) {
+      if (ts.isVariableStatement(s) && hasModifier(s, ts.SyntaxKind.ExportKeyword)) {
+        const found = declarationsOf(sf)?.get(name);
+        if (found && (found as ts.Node).pos >= s.pos && (found as ts.Node).end <= s.end) return found;
+      } else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && hasModifier(s, ts.SyntaxKind.ExportKeyword)) {
+        const isDefault = hasModifier(s, ts.SyntaxKind.DefaultKeyword);
+        if ((isDefault && name === "default") || (!isDefault && s.name?.text === name)) return s;
+      } else if (ts.isExportAssignment(s) && !s.isExportEquals && name === "default") {
+        return s;
+      } else if (ts.isExportDeclaration(s) && !s.isTypeOnly) {
+        const from = s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? this.importedFile(sf, s.moduleSpecifier.text) : undefined;
+        if (s.exportClause && ts.isNamedExports(s.exportClause)) {
+          for (const el of s.exportClause.elements) {
+            if (el.name.text !== name) continue;
+            const local = (el.propertyName ?? el.name).text;
+            if (s.moduleSpecifier) return from ? this.exported(from, local, depth + 1) : undefined;
+            const decl = declarationsOf(sf)?.get(local);
+            return decl ? this.follow(decl, depth + 1) : undefined;
+          }
+        } else if (!s.exportClause && from && name !== "default") {
+          const found = this.exported(from, name, depth + 1);
+          if (found) return found;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** `ns.member` where `ns` is a namespace import: the member's declaration. */
+  member(target: Target | undefined, name: string): Target | undefined {
+    return target !== undefined && ts.isSourceFile(target) ? this.exported(target, name) : undefined;
+  }
+
+  /** Files loaded so far (the root first). */
+  files(): ts.SourceFile[] {
+    return [...this.loaded.values()].filter((sf): sf is ts.SourceFile => sf !== null);
+  }
+}

@@ -1,0 +1,53 @@
+// AD013: an await in active driver code of something other than wait, sleep or an analysable
+// driver helper (an async function, or one that returns such a promise).
+import ts from "typescript";
+import { passesCapability } from "../effects";
+import type { Machine } from "../machine";
+import { calleeName, isAsync, unwrap, type FunctionNode } from "../syntax";
+
+export function isForeignAwait(m: Machine, node: ts.AwaitExpression): boolean {
+  return !isDriverAwaitable(m, node.expression, 0);
+}
+
+function isDriverAwaitable(m: Machine, expr: ts.Expression, depth: number): boolean {
+  if (depth > 4) return true; // cannot tell: stay silent
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e)) {
+    const den = m.den.of(e.expression);
+    if (den === "fn:wait" || den === "fn:sleep") return true;
+    if (den !== undefined) return false;
+    const fn = m.den.functionOf(e.expression);
+    if (fn) return isAsync(fn) || returnsDriverPromises(m, fn, depth);
+    const name = calleeName(e);
+    // A `wait`/`sleep`, or a call that hands the driver to code the analysis cannot follow: it
+    // cannot tell, so it is not evidence of a foreign await.
+    return name === "wait" || name === "sleep" || passesCapability(m, e);
+  }
+  if (ts.isIdentifier(e)) {
+    const decl = m.variableOf(e);
+    return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && isDriverAwaitable(m, decl.initializer, depth + 1);
+  }
+  return false;
+}
+
+/** A non-async helper: fine when everything it returns is a driver promise or a plain value. */
+function returnsDriverPromises(m: Machine, fn: FunctionNode, depth: number): boolean {
+  const harmless = (expr: ts.Expression | undefined): boolean => {
+    if (!expr) return true;
+    const e = unwrap(expr);
+    if (ts.isNewExpression(e)) return false;
+    if (ts.isCallExpression(e)) return isDriverAwaitable(m, e, depth + 1);
+    return true;
+  };
+  const body = fn.body;
+  if (!body) return true;
+  if (!ts.isBlock(body)) return harmless(body);
+  let ok = true;
+  const walk = (n: ts.Node): void => {
+    if (!ok || ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && !harmless(n.expression)) ok = false;
+    ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(body, walk);
+  return ok;
+}

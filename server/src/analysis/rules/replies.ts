@@ -1,0 +1,61 @@
+// AD003: a reply owed (request received, its reply not yet sent) at a protocol wait or when the
+// thread ends. The interpreter recovers as if the reply had been sent.
+import ts from "typescript";
+import type { Denotations } from "../denotation";
+import { sendText } from "../fixes";
+import type { Machine } from "../machine";
+import { owedReplyText } from "../messages";
+import type { Protocol } from "../protocol";
+import { diagnostic, place } from "../report";
+import { UNKNOWN } from "../state";
+import { indentAt, positionAt, spanRange } from "../text";
+import type { AnalysisDiagnostic, Range } from "../types";
+import { ordered } from "./coverage";
+
+/** The statement holding a node (the place to insert a statement before it). */
+function statementOf(node: ts.Node): ts.Node {
+  let n = node;
+  while (n.parent && !(ts.isBlock(n.parent) || ts.isSourceFile(n.parent) || ts.isCaseClause(n.parent) || ts.isDefaultClause(n.parent) || ts.isModuleBlock(n.parent))) n = n.parent;
+  return n;
+}
+
+function owedDiagnostic(m: Machine, den: Denotations, protocol: Protocol, node: ts.Node, anchors: Iterable<ts.CallExpression>, owed: Map<string, Set<string>>, at: "wait" | "threadEnd"): AnalysisDiagnostic[] {
+  const replies = [...owed.keys()].sort();
+  const reply = replies[0]!;
+  const states = ordered(protocol, [...owed.values()].flatMap((s) => [...s]).filter((s) => s !== UNKNOWN));
+  const requests = [...new Set(replies.flatMap((r) => protocol.requestsOf(r)))];
+  const sf = node.getSourceFile();
+  const send = sendText(node, reply, protocol, den);
+  let insertOffset: number;
+  let insertText: string;
+  let range: Range | undefined;
+  if (at === "wait" || ts.isReturnStatement(node) || !ts.isBlock(node)) {
+    insertOffset = statementOf(node).getStart(sf);
+    insertText = `${send}\n${indentAt(sf, insertOffset)}`;
+  } else {
+    // The end of a thread's body: before its closing brace, which is where the diagnostic points.
+    insertOffset = Math.max(node.getStart(sf), node.getEnd() - 1);
+    insertText = `  ${send}\n${indentAt(sf, insertOffset)}`;
+    range = spanRange(sf, insertOffset, node.getEnd());
+  }
+  const indent = indentAt(sf, insertOffset);
+  return place(m.root, node, anchors, (target) =>
+    diagnostic("AD003", target, owedReplyText(replies.join(" and "), requests, states, at), {
+      ...(range && target === node ? { range } : {}),
+      data: { kind: "owedReply", reply, requests, states, at, insertPosition: positionAt(sf, insertOffset), indent, insertText, sendText: send },
+    }),
+  );
+}
+
+export function replyDiagnostics(m: Machine, den: Denotations): AnalysisDiagnostic[] {
+  const protocol = m.protocol;
+  if (!protocol) return [];
+  const out: AnalysisDiagnostic[] = [];
+  for (const rec of m.records.waits.values()) {
+    if (rec.protocol && rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.call, rec.anchors, rec.owed, "wait"));
+  }
+  for (const rec of m.records.ends.values()) {
+    if (rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.node, rec.anchors, rec.owed, "threadEnd"));
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+// Abstract values the interpreter tracks in local variables, encoded as short strings so states
+// compare and hash cheaply: `s:text`, `n:42`, `b:1`/`b:0`, `u` (undefined), `l` (null),
+// `e:<enum member>` (an enum member whose value is not literal), `m:<mailbox key>` (a mailbox),
+// `r:<mailbox key>` (a wait result that came from that mailbox). Unknown is `undefined`.
+// Static values (literals, consts, enum and `as const` members) need no state.
+import ts from "typescript";
+import type { Modules, Target } from "./modules";
+import { isConstDeclaration } from "./scope";
+import { memberAccess, propertyNameText, unwrap } from "./syntax";
+
+export type Value = string;
+
+export function truthiness(v: Value | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  switch (v[0]) {
+    case "s":
+      return v.length > 2;
+    case "n":
+      return v !== "n:0" && v !== "n:NaN";
+    case "b":
+      return v === "b:1";
+    case "u":
+    case "l":
+      return false;
+    case "m":
+    case "r":
+      return true;
+    default:
+      return undefined;
+  }
+}
+
+/** Strict equality of two abstract values; undefined when it cannot be told. */
+export function valuesEqual(a: Value | undefined, b: Value | undefined, loose: boolean): boolean | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (a === "m:u" || b === "m:u" || a === "r:u" || b === "r:u") return undefined;
+  if (a === b) return true;
+  if (loose && (a === "u" || a === "l") && (b === "u" || b === "l")) return true;
+  if (a[0] === "e" || b[0] === "e") return a[0] === b[0] ? false : undefined;
+  return false;
+}
+
+/** Values of literals and of names bound to literals once and for all. */
+export class StaticValues {
+  private readonly cache = new Map<ts.Node, Value | null>();
+  private readonly enumCache = new WeakMap<ts.EnumDeclaration, Map<string, Value>>();
+  private depth = 0;
+
+  constructor(private readonly modules: Modules) {}
+
+  of(expr: ts.Expression): Value | undefined {
+    const e = unwrap(expr);
+    const cached = this.cache.get(e);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.depth > 12) return undefined;
+    this.depth++;
+    let v: Value | undefined;
+    try {
+      v = this.compute(e);
+    } finally {
+      this.depth--;
+    }
+    this.cache.set(e, v ?? null);
+    return v;
+  }
+
+  private compute(e: ts.Expression): Value | undefined {
+    switch (e.kind) {
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+        return `s:${(e as ts.StringLiteralLike).text}`;
+      case ts.SyntaxKind.NumericLiteral:
+        return `n:${Number((e as ts.NumericLiteral).text)}`;
+      case ts.SyntaxKind.TrueKeyword:
+        return "b:1";
+      case ts.SyntaxKind.FalseKeyword:
+        return "b:0";
+      case ts.SyntaxKind.NullKeyword:
+        return "l";
+      default:
+        break;
+    }
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(unwrap(e.operand))) {
+      return `n:${-Number((unwrap(e.operand) as ts.NumericLiteral).text)}`;
+    }
+    if (ts.isIdentifier(e)) {
+      if (e.text === "undefined") return "u";
+      return this.ofTarget(this.modules.resolve(e));
+    }
+    const access = memberAccess(e);
+    if (access) {
+      const object = unwrap(access.object);
+      const base = ts.isIdentifier(object) ? this.modules.resolve(object) : undefined;
+      if (base === undefined) return undefined;
+      if (ts.isSourceFile(base)) return this.ofTarget(this.modules.member(base, access.name));
+      if (ts.isEnumDeclaration(base)) return this.enumValues(base).get(access.name);
+      if (ts.isVariableDeclaration(base) && isConstDeclaration(base) && base.initializer) {
+        const obj = constObject(base.initializer);
+        const prop = obj?.properties.find((p) => propertyNameText(p.name) === access.name);
+        if (prop && ts.isPropertyAssignment(prop)) return this.of(prop.initializer);
+      }
+    }
+    return undefined;
+  }
+
+  private ofTarget(target: Target | undefined): Value | undefined {
+    if (target === undefined || ts.isSourceFile(target) || ts.isExportAssignment(target)) return undefined;
+    if (ts.isVariableDeclaration(target) && ts.isIdentifier(target.name) && target.initializer && isConstDeclaration(target)) return this.of(target.initializer);
+    return undefined;
+  }
+
+  enumValues(decl: ts.EnumDeclaration): Map<string, Value> {
+    let values = this.enumCache.get(decl);
+    if (values) return values;
+    values = new Map();
+    this.enumCache.set(decl, values);
+    let next: number | undefined = 0;
+    for (const member of decl.members) {
+      const name = propertyNameText(member.name);
+      if (name === undefined) continue;
+      let v: Value | undefined;
+      if (member.initializer) {
+        v = this.of(member.initializer);
+        next = v !== undefined && v.startsWith("n:") ? Number(v.slice(2)) + 1 : undefined;
+      } else if (next !== undefined) {
+        v = `n:${next}`;
+        next++;
+      }
+      values.set(name, v ?? `e:${decl.name.text}.${name}`);
+    }
+    return values;
+  }
+}
+
+/** `{...} as const`, `Object.freeze({...})` or a plain object literal bound with const. */
+function constObject(init: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  let e = unwrap(init);
+  if (ts.isCallExpression(e) && e.arguments.length === 1 && e.expression.getText() === "Object.freeze") e = unwrap(e.arguments[0]!);
+  return ts.isObjectLiteralExpression(e) ? e : undefined;
+}
