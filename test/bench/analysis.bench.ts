@@ -130,7 +130,7 @@ export function benchHost(files: Map<string, string>): AnalysisHost {
 }
 
 /** Analysis time of a generated 2,000-line driver beside the parser's time to parse it. */
-export function measureLargeDriver(runs = 31): { lines: number; analysisMs: number; parseMs: number; result: AnalysisResult } {
+export function measureLargeDriver(runs = 31): { lines: number; analysisMs: number; parseMs: number; bestAnalysisMs: number; bestParseMs: number; result: AnalysisResult } {
   const protocol = generateProtocol();
   const driver = generateDriver(2000);
   const files = new Map([[`${dir}/bench.protocol.ts`, protocol]]);
@@ -144,27 +144,31 @@ export function measureLargeDriver(runs = 31): { lines: number; analysisMs: numb
     ts.createSourceFile(fileName, driver, ts.ScriptTarget.Latest, true);
   }
   // Each timed analysis parses the driver afresh (its text differs by trailing spaces), as after an
-  // edit; analysis and parse runs alternate so that machine load hits both alike.
-  // Times are this process's CPU time (user + system): on a shared machine, wall time mostly
-  // measures the neighbours.
+  // edit. Times are this process's CPU time (on a shared machine wall time mostly measures the
+  // neighbours), taken in alternating blocks of analyses and parses: each block pays for its own
+  // garbage, and load that drifts over the run hits both alike.
   const analysis: number[] = [];
   const parse: number[] = [];
-  // A full GC before each timed run (when exposed) so that neither pays for the other's garbage.
-  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-  for (let i = 0; i < runs; i++) {
-    const text = driver + " ".repeat(1 + (i % 7));
-    gc();
-    let t = cpuMs();
-    result = analyzeFile(fileName, text, host, { cache });
-    analysis.push(cpuMs() - t);
-    gc();
-    t = cpuMs();
-    ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
-    parse.push(cpuMs() - t);
+  const block = Math.max(1, Math.floor(runs / 4));
+  for (let i = 0; i < runs; ) {
+    for (let j = 0; j < block; j++, i++) {
+      const text = driver + " ".repeat(1 + (i % 7));
+      const t = cpuMs();
+      result = analyzeFile(fileName, text, host, { cache });
+      analysis.push(cpuMs() - t);
+    }
+    for (let j = 0; j < block; j++) {
+      const text = driver + " ".repeat(1 + ((i + j) % 7));
+      const t = cpuMs();
+      ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+      parse.push(cpuMs() - t);
+    }
   }
   const analysisMs = median(analysis);
   const parseMs = median(parse);
-  return { lines: driver.split("\n").length, analysisMs, parseMs, result };
+  const bestAnalysisMs = Math.min(...analysis);
+  const bestParseMs = Math.min(...parse);
+  return { lines: driver.split("\n").length, analysisMs, parseMs, bestAnalysisMs, bestParseMs, result };
 }
 
 export interface WorkspaceFigures {
@@ -223,9 +227,15 @@ export async function runAnalysisBench(): Promise<Row[]> {
   const large = inChild<Omit<ReturnType<typeof measureLargeDriver>, "result">>("large");
   const ws = inChild<WorkspaceFigures>("workspace");
   const ratio = large.analysisMs / large.parseMs;
+  const best = large.bestAnalysisMs / large.bestParseMs;
   return [
-    { name: `analysis of a ${large.lines}-line driver (CPU time, parse included)`, value: large.analysisMs, unit: "ms", detail: `${ratio.toFixed(2)}x the TypeScript parse of the same text (${large.parseMs.toFixed(1)} ms); target <= 3x` },
-    { name: `TypeScript parse of the ${large.lines}-line driver`, value: large.parseMs, unit: "ms", detail: "the peer" },
+    {
+      name: `analysis of a ${large.lines}-line driver (CPU time, parse included)`,
+      value: large.analysisMs,
+      unit: "ms",
+      detail: `${ratio.toFixed(2)}x the TypeScript parse of the same text (median ${large.parseMs.toFixed(1)} ms); best runs ${large.bestAnalysisMs.toFixed(1)} vs ${large.bestParseMs.toFixed(1)} ms = ${best.toFixed(2)}x; target <= 3x`,
+    },
+    { name: `TypeScript parse of the ${large.lines}-line driver`, value: large.parseMs, unit: "ms", detail: "the peer (median)" },
     { name: `peak RSS, ${ws.drivers} drivers (${ws.lines} lines) analysed, results kept`, value: ws.peakRssMb, unit: "MB", detail: "fresh process, bundled analyser; target < 300 MB" },
     { name: `heap kept by the ${ws.drivers} results after GC`, value: ws.retainedMb, unit: "MB" },
     { name: `workspace analysis, ${ws.drivers} drivers`, value: ws.totalMs, unit: "ms", detail: `${(ws.totalMs / ws.drivers).toFixed(1)} ms per driver` },
@@ -234,7 +244,7 @@ export async function runAnalysisBench(): Promise<Row[]> {
 
 const child = process.env.ACTIVE_DRIVER_BENCH_CHILD;
 if (child === "large") {
-  const { result: _result, ...figures } = measureLargeDriver(31);
+  const { result: _result, ...figures } = measureLargeDriver(41);
   process.stdout.write(JSON.stringify(figures));
 } else if (child === "workspace") {
   process.stdout.write(JSON.stringify(analyzeWorkspace()));

@@ -3,6 +3,7 @@
 // and a model of the driver.
 import ts from "typescript";
 import { Denotations, mailboxKey, mailboxName } from "./denotation";
+import { fileIndex } from "./fileIndex";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
 import { runThread } from "./interpreter";
 import { Machine, type ThreadRun } from "./machine";
@@ -212,37 +213,21 @@ function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: re
 
 /** Identifiers of the file that denote mailboxes: `open` in `const { open } = d.mb`, uses, `d.mb.open`. */
 function mailboxBindings(sf: ts.SourceFile, den: Denotations): MailboxBinding[] {
+  const index = fileIndex(sf);
   const out: MailboxBinding[] = [];
   const add = (node: ts.Node, key: string | undefined, declaration: boolean): void => {
     if (key === undefined || key === "u") return;
     out.push({ range: rangeOf(node, sf), text: node.getText(sf), mailbox: mailboxName(key), kind: den.mailboxKind(key), declaration });
   };
   const memberNames = new Set(["irq", ...(den.protocol ? den.protocol.messageNames() : [])]);
+  for (const pa of index.propertyAccesses) if (memberNames.has(pa.name.text)) add(pa.name, mailboxKey(den.of(pa)), false);
   const declared = new Set<string>();
-  const references: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(n)) {
-      if (memberNames.has(n.name.text)) add(n.name, mailboxKey(den.of(n)), false);
-      visit(n.expression);
-      return;
-    }
-    if ((ts.isBindingElement(n) || ts.isVariableDeclaration(n)) && ts.isIdentifier(n.name)) {
-      const key = mailboxKey(den.ofDeclaration(n));
-      if (key !== undefined) {
-        add(n.name, key, true);
-        declared.add(n.name.text);
-      }
-    } else if (ts.isIdentifier(n) && isReference(n)) references.push(n);
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  for (const id of references) if (declared.has(id.text)) add(id, mailboxKey(den.of(id)), false);
+  for (const d of index.declarations) {
+    const key = mailboxKey(den.ofDeclaration(d));
+    if (key === undefined) continue;
+    add(d.name, key, true);
+    declared.add((d.name as ts.Identifier).text);
+  }
+  for (const id of index.references) if (declared.has(id.text)) add(id, mailboxKey(den.of(id)), false);
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-}
-
-function isReference(id: ts.Identifier): boolean {
-  const p = id.parent;
-  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isBindingElement(p) && (p.name === id || p.propertyName === id))) return false;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isPropertyAssignment(p) || ts.isImportSpecifier(p)) && p.name === id) return false;
-  return true;
 }

@@ -28,6 +28,8 @@ const deviceFunctions: Record<string, string> = {
   dma: "fn:dma",
 };
 
+const SK = ts.SyntaxKind;
+
 /** Mailbox key of a denotation (`p:open`, `d:irq`, `i:work`, `u`), if it is a mailbox. */
 export function mailboxKey(den: Denotation | undefined): string | undefined {
   return den !== undefined && den.startsWith("mbx:") ? den.slice(4) : undefined;
@@ -49,11 +51,12 @@ export class Denotations {
   private readonly functionParams = new Map<ts.Node, FunctionNode>();
   private readonly cache = new Map<ts.Node, Denotation | null>();
   private readonly visiting = new Set<ts.Node>();
-  private readonly exprCache = new Map<ts.Node, { den: Denotation | undefined; param: boolean; generation: number }>();
+  /** Denotations of expressions that read no parameter binding. */
+  private readonly stableCache = new Map<ts.Node, Denotation | null>();
+  /** Denotations that read parameter bindings: valid until a binding changes (then cleared). */
+  private paramCache = new Map<ts.Node, Denotation | null>();
   private readonly objects: ts.ObjectLiteralExpression[] = [];
   private readonly objectIds = new Map<ts.ObjectLiteralExpression, number>();
-  /** Bumped whenever a parameter binding changes: cached results that read parameters expire. */
-  private generation = 0;
   private usedParam = false;
 
   constructor(
@@ -76,7 +79,7 @@ export class Denotations {
   bindParameter(param: ts.Node, den: Denotation | undefined): Denotation | undefined {
     const previous = this.params.get(param);
     if (previous === den) return previous;
-    this.generation++;
+    this.bindingsChanged();
     if (den === undefined) this.params.delete(param);
     else this.params.set(param, den);
     return previous;
@@ -98,8 +101,12 @@ export class Denotations {
   /** Rebinds after an inlined call; a parameter keeps its last binding for later queries (hover, rules). */
   restoreParameter(param: ts.Node, previous: Denotation | undefined): void {
     if (previous === undefined || this.params.get(param) === previous) return;
-    this.generation++;
+    this.bindingsChanged();
     this.params.set(param, previous);
+  }
+
+  private bindingsChanged(): void {
+    if (this.paramCache.size > 0) this.paramCache = new Map();
   }
 
   member(base: Denotation | undefined, name: string): Denotation | undefined {
@@ -147,33 +154,45 @@ export class Denotations {
 
   /** The denotation of an expression, or undefined when it is not part of the driver's vocabulary. */
   of(expr: ts.Expression): Denotation | undefined {
-    const hit = this.exprCache.get(expr);
-    if (hit !== undefined && (!hit.param || hit.generation === this.generation)) {
-      this.usedParam ||= hit.param;
-      return hit.den;
+    const stable = this.stableCache.get(expr);
+    if (stable !== undefined) return stable ?? undefined;
+    const hit = this.paramCache.get(expr);
+    if (hit !== undefined) {
+      this.usedParam = true;
+      return hit ?? undefined;
     }
     const outer = this.usedParam;
     this.usedParam = false;
     const den = this.compute(expr);
-    this.exprCache.set(expr, { den, param: this.usedParam, generation: this.generation });
+    (this.usedParam ? this.paramCache : this.stableCache).set(expr, den ?? null);
     this.usedParam ||= outer;
     return den;
   }
 
   private compute(expr: ts.Expression): Denotation | undefined {
     const e = unwrap(expr);
-    if (ts.isIdentifier(e)) {
-      const target = this.modules.resolve(e);
-      return target === undefined ? undefined : this.ofTarget(target);
+    switch (e.kind) {
+      case SK.Identifier: {
+        const target = this.modules.resolve(e as ts.Identifier);
+        return target === undefined ? undefined : this.ofTarget(target);
+      }
+      case SK.PropertyAccessExpression: {
+        const pa = e as ts.PropertyAccessExpression;
+        return this.member(this.of(pa.expression), pa.name.text);
+      }
+      case SK.ObjectLiteralExpression:
+        return this.objectOf(e as ts.ObjectLiteralExpression);
+      case SK.CallExpression: {
+        const call = e as ts.CallExpression;
+        if (this.of(call.expression) !== "fn:mailbox") return undefined;
+        const arg = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+        return arg && ts.isStringLiteralLike(arg) ? `mbx:i:${arg.text}` : "mbx:u";
+      }
+      default: {
+        const access = memberAccess(e);
+        return access ? this.member(this.of(access.object), access.name) : undefined;
+      }
     }
-    const access = memberAccess(e);
-    if (access) return this.member(this.of(access.object), access.name);
-    if (ts.isObjectLiteralExpression(e)) return this.objectOf(e);
-    if (ts.isCallExpression(e) && this.of(e.expression) === "fn:mailbox") {
-      const arg = e.arguments[0] ? unwrap(e.arguments[0]) : undefined;
-      return arg && ts.isStringLiteralLike(arg) ? `mbx:i:${arg.text}` : "mbx:u";
-    }
-    return undefined;
   }
 
   ofTarget(target: Target): Denotation | undefined {

@@ -12,6 +12,8 @@ import { propertyNameText, unwrap } from "./syntax";
 import { identifiersIn } from "./tracking";
 import { truthiness, valuesEqual, type Value } from "./values";
 
+const SK = ts.SyntaxKind;
+
 export function withValue(states: readonly State[], v: Value | undefined): Pair[] {
   return states.map((s) => ({ s, v }));
 }
@@ -55,11 +57,11 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
   if (ts.isNewExpression(e)) return withValue(evSequence(m, e.arguments ?? [], states), undefined);
   if (ts.isBinaryExpression(e)) return evBinary(m, e, states);
   if (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) {
-    if (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken) {
+    if (e.operator === SK.PlusPlusToken || e.operator === SK.MinusMinusToken) {
       return assignTo(m, e.operand, withValue(evStates(m, e.operand, states), undefined)).map((p) => ({ s: p.s, v: undefined }));
     }
     const pairs = ev(m, e.operand, states);
-    if (e.operator !== ts.SyntaxKind.ExclamationToken) return withValue(statesOf(pairs), undefined);
+    if (e.operator !== SK.ExclamationToken) return withValue(statesOf(pairs), undefined);
     return pairs.map((p) => {
       const t = truthiness(p.v);
       return { s: p.s, v: t === undefined ? undefined : t ? "b:0" : "b:1" };
@@ -96,21 +98,21 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
 }
 
 function isEquality(op: ts.SyntaxKind): boolean {
-  return op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+  return op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
 }
 
 function evBinary(m: Machine, e: ts.BinaryExpression, states: readonly State[]): Pair[] {
   const op = e.operatorToken.kind;
-  if (op === ts.SyntaxKind.EqualsToken) return assignTo(m, e.left, ev(m, e.right, states));
-  if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) {
+  if (op === SK.EqualsToken) return assignTo(m, e.left, ev(m, e.right, states));
+  if (op >= SK.FirstAssignment && op <= SK.LastAssignment) {
     return assignTo(m, e.left, withValue(evStates(m, e.right, states), undefined));
   }
-  if (op === ts.SyntaxKind.CommaToken) return ev(m, e.right, evStates(m, e.left, states));
-  if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
+  if (op === SK.CommaToken) return ev(m, e.right, evStates(m, e.left, states));
+  if (op === SK.AmpersandAmpersandToken) {
     const a = split(m, e.left, states);
     return [...ev(m, e.right, a.t), ...withValue(a.f, undefined)];
   }
-  if (op === ts.SyntaxKind.BarBarToken) {
+  if (op === SK.BarBarToken) {
     const a = split(m, e.left, states);
     return [...withValue(a.t, undefined), ...ev(m, e.right, a.f)];
   }
@@ -120,9 +122,9 @@ function evBinary(m: Machine, e: ts.BinaryExpression, states: readonly State[]):
     for (const q of ev(m, e.right, [p.s])) {
       let v: Value | undefined;
       if (isEquality(op)) {
-        const loose = op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+        const loose = op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsToken;
         const eq = valuesEqual(p.v, q.v, loose);
-        const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+        const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
         v = eq === undefined ? undefined : eq !== negated ? "b:1" : "b:0";
       }
       out.push({ s: q.s, v });
@@ -135,18 +137,18 @@ function evBinary(m: Machine, e: ts.BinaryExpression, states: readonly State[]):
 export function split(m: Machine, expr: ts.Expression, states: readonly State[]): { t: State[]; f: State[] } {
   if (states.length === 0) return { t: [], f: [] };
   const e = unwrap(expr);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
+  if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
     const r = split(m, e.operand, states);
     return { t: r.f, f: r.t };
   }
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
+    if (op === SK.AmpersandAmpersandToken) {
       const a = split(m, e.left, states);
       const b = split(m, e.right, a.t);
       return { t: b.t, f: [...a.f, ...b.f] };
     }
-    if (op === ts.SyntaxKind.BarBarToken) {
+    if (op === SK.BarBarToken) {
       const a = split(m, e.left, states);
       const b = split(m, e.right, a.f);
       return { t: [...a.t, ...b.t], f: b.f };
@@ -154,6 +156,20 @@ export function split(m: Machine, expr: ts.Expression, states: readonly State[])
   }
   const t: State[] = [];
   const f: State[] = [];
+  if (!m.hasEffects(e)) {
+    // No effects: no pairs to build.
+    for (const s of states) {
+      const truth = truthiness(m.valueOf(e, s));
+      if (truth === true) t.push(s);
+      else if (truth === false) f.push(s);
+      else {
+        const vague = m.dependsOnLostVariable(e, s) ? s.withVague() : s;
+        t.push(vague);
+        f.push(vague);
+      }
+    }
+    return { t, f };
+  }
   for (const p of ev(m, e, states)) {
     const truth = truthiness(p.v);
     if (truth === true) t.push(p.s);

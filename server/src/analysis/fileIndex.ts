@@ -23,6 +23,12 @@ export interface FileIndex {
   conditionIdentifiers: ts.Identifier[];
   /** For each loop: the conditions that decide its exits (loop condition, guards of break/return/throw). */
   loopExits: Map<ts.Node, LoopExits>;
+  /** Every `x.y` (for mailbox bindings: `d.mb.open`). */
+  propertyAccesses: ts.PropertyAccessExpression[];
+  /** Variable declarations and binding elements with a plain name. */
+  declarations: Array<ts.VariableDeclaration | ts.BindingElement>;
+  /** Identifiers that refer to something (not declared names, not property names). */
+  references: ts.Identifier[];
 }
 
 export interface LoopExits {
@@ -69,6 +75,9 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
     assignments: [],
     conditionIdentifiers: [],
     loopExits: new Map(),
+    propertyAccesses: [],
+    declarations: [],
+    references: [],
   };
   const guards: ts.Expression[] = [];
   let breakables: Breakable[] = [];
@@ -120,15 +129,20 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
     switch (n.kind) {
       case SK.Identifier: {
         const id = n as ts.Identifier;
-        const p = id.parent;
-        if (ts.isPropertyAccessExpression(p) && p.name === id) return;
+        if (isReference(id)) index.references.push(id);
         if (mode !== Mode.Plain) tested.add(id.text);
         if (mode === Mode.Condition) index.conditionIdentifiers.push(id);
         return;
       }
-      case SK.PropertyAccessExpression:
-        visit((n as ts.PropertyAccessExpression).expression);
+      case SK.PropertyAccessExpression: {
+        const pa = n as ts.PropertyAccessExpression;
+        index.propertyAccesses.push(pa);
+        visit(pa.expression);
         return;
+      }
+      case SK.BindingElement:
+        if ((n as ts.BindingElement).name.kind === SK.Identifier) index.declarations.push(n as ts.BindingElement);
+        break;
       case SK.IfStatement: {
         const s = n as ts.IfStatement;
         pendingLabels = [];
@@ -259,13 +273,14 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
       case SK.VariableDeclaration: {
         const d = n as ts.VariableDeclaration;
         if (ts.isIdentifier(d.name)) {
+          index.declarations.push(d);
           flow(d.name.text, d.initializer);
           if (d.initializer) index.valueAssignments.push({ name: d.name.text, value: d.initializer });
         }
         break;
       }
       default:
-        if (ts.isFunctionLike(n) || ts.isClassLike(n)) {
+        if (startsBody.has(n.kind)) {
           // A function body starts afresh: no enclosing condition, loop or switch.
           const saved = { mode, breakables, guards: guards.splice(0), pendingLabels };
           mode = Mode.Plain;
@@ -297,6 +312,53 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
   for (const name of counters) tested.delete(name);
   cache.set(sf, index);
   return index;
+}
+
+/** Kinds whose body is a new function (or class) context. */
+const startsBody = new Set([
+  SK.FunctionDeclaration,
+  SK.FunctionExpression,
+  SK.ArrowFunction,
+  SK.MethodDeclaration,
+  SK.Constructor,
+  SK.GetAccessor,
+  SK.SetAccessor,
+  SK.ClassDeclaration,
+  SK.ClassExpression,
+]);
+
+/** An identifier that refers to a declaration (not a declared name, a property name or a label). */
+export function isReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  switch (p.kind) {
+    case SK.PropertyAccessExpression:
+      return (p as ts.PropertyAccessExpression).name !== id;
+    case SK.BindingElement:
+      return (p as ts.BindingElement).name !== id && (p as ts.BindingElement).propertyName !== id;
+    case SK.VariableDeclaration:
+    case SK.Parameter:
+    case SK.FunctionDeclaration:
+    case SK.FunctionExpression:
+    case SK.ClassDeclaration:
+    case SK.EnumDeclaration:
+    case SK.ImportSpecifier:
+    case SK.ImportClause:
+    case SK.NamespaceImport:
+    case SK.PropertyAssignment:
+    case SK.MethodDeclaration:
+    case SK.PropertySignature:
+    case SK.PropertyDeclaration:
+    case SK.EnumMember:
+    case SK.InterfaceDeclaration:
+    case SK.TypeAliasDeclaration:
+      return (p as ts.NamedDeclaration).name !== id;
+    case SK.LabeledStatement:
+    case SK.BreakStatement:
+    case SK.ContinueStatement:
+      return false;
+    default:
+      return true;
+  }
 }
 
 function isLoopKind(kind: ts.SyntaxKind): boolean {

@@ -9,6 +9,8 @@ import { Completion, StateSet, UNKNOWN, type State } from "./state";
 import { isLoop, type FunctionNode, type LoopStatement } from "./syntax";
 import { valuesEqual } from "./values";
 
+const SK = ts.SyntaxKind;
+
 /** Loop-head states beyond which variables are forgotten (widening). */
 const WIDEN_AT = 48;
 /** Fixpoint rounds after which a loop gives up (never reached with the widening in place). */
@@ -61,17 +63,17 @@ export function exec(m: Machine, statement: ts.Statement, states: State[], label
   m.tick();
   if (states.length === 0) return new Completion();
   switch (statement.kind) {
-    case ts.SyntaxKind.Block:
+    case SK.Block:
       return leaveScope(m, statement, execList(m, (statement as ts.Block).statements, states));
-    case ts.SyntaxKind.VariableStatement:
+    case SK.VariableStatement:
       return normal(execDeclarations(m, (statement as ts.VariableStatement).declarationList, states));
-    case ts.SyntaxKind.ExpressionStatement:
+    case SK.ExpressionStatement:
       return normal(evStates(m, (statement as ts.ExpressionStatement).expression, states));
-    case ts.SyntaxKind.IfStatement:
+    case SK.IfStatement:
       return execIf(m, statement as ts.IfStatement, states);
-    case ts.SyntaxKind.SwitchStatement:
+    case SK.SwitchStatement:
       return execSwitch(m, statement as ts.SwitchStatement, states, labels);
-    case ts.SyntaxKind.LabeledStatement: {
+    case SK.LabeledStatement: {
       const labeled = statement as ts.LabeledStatement;
       const inner = labeled.statement;
       const all = [...labels, labeled.label.text];
@@ -79,28 +81,28 @@ export function exec(m: Machine, statement: ts.Statement, states: State[], label
       const c = exec(m, inner, states, []);
       return consumeBreaks(c, all);
     }
-    case ts.SyntaxKind.ReturnStatement:
+    case SK.ReturnStatement:
       return execReturn(m, statement as ts.ReturnStatement, states);
-    case ts.SyntaxKind.BreakStatement: {
+    case SK.BreakStatement: {
       const c = new Completion();
       c.addBreak((statement as ts.BreakStatement).label?.text ?? "", states);
       return c;
     }
-    case ts.SyntaxKind.ContinueStatement: {
+    case SK.ContinueStatement: {
       const c = new Completion();
       c.addContinue((statement as ts.ContinueStatement).label?.text ?? "", states);
       return c;
     }
-    case ts.SyntaxKind.ThrowStatement:
+    case SK.ThrowStatement:
       evStates(m, (statement as ts.ThrowStatement).expression, states);
       return new Completion();
-    case ts.SyntaxKind.TryStatement:
+    case SK.TryStatement:
       return execTry(m, statement as ts.TryStatement, states);
-    case ts.SyntaxKind.WhileStatement:
-    case ts.SyntaxKind.DoStatement:
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.ForOfStatement:
-    case ts.SyntaxKind.ForInStatement:
+    case SK.WhileStatement:
+    case SK.DoStatement:
+    case SK.ForStatement:
+    case SK.ForOfStatement:
+    case SK.ForInStatement:
       return execLoop(m, statement as LoopStatement, states, labels);
     default:
       return normal(states);

@@ -104,19 +104,34 @@ export function declarationsOf(scope: ts.Node): Map<string, Declaration> | undef
   return names;
 }
 
-const resolveCache = new WeakMap<ts.Identifier, Declaration | null>();
+/** Per scope: names already resolved from inside it (to a declaration here or further out). */
+const lookupCache = new WeakMap<ts.Node, Map<string, Declaration | null>>();
+
+function enclosingScope(node: ts.Node): ts.Node | undefined {
+  let n = node.parent;
+  while (n !== undefined && !isScope(n.kind)) n = n.parent;
+  return n;
+}
+
+/** The declaration `name` has as seen from inside `scope` (memoised per scope and name). */
+function lookup(scope: ts.Node, name: string): Declaration | undefined {
+  let memo = lookupCache.get(scope);
+  if (memo === undefined) lookupCache.set(scope, (memo = new Map()));
+  const known = memo.get(name);
+  if (known !== undefined) return known ?? undefined;
+  let found = declarationsOf(scope)?.get(name);
+  if (found === undefined) {
+    const outer = enclosingScope(scope);
+    if (outer !== undefined) found = lookup(outer, name);
+  }
+  memo.set(name, found ?? null);
+  return found;
+}
 
 /** The declaration an identifier refers to in its own file, or undefined (a global or a typo). */
 export function resolveLocal(id: ts.Identifier): Declaration | undefined {
-  const cached = resolveCache.get(id);
-  if (cached !== undefined) return cached ?? undefined;
-  const name = id.text;
-  let found: Declaration | undefined;
-  for (let node: ts.Node | undefined = id.parent; node !== undefined && found === undefined; node = node.parent) {
-    found = declarationsOf(node)?.get(name);
-  }
-  resolveCache.set(id, found ?? null);
-  return found;
+  const scope = enclosingScope(id);
+  return scope === undefined ? undefined : lookup(scope, id.text);
 }
 
 /** True for `const` declarations (bindings that never change). */

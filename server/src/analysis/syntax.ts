@@ -1,13 +1,21 @@
 // Small helpers over TypeScript syntax nodes, tolerant of partial code (missing nodes are fine).
 import ts from "typescript";
 
+const SK = ts.SyntaxKind;
+
 /** Strips parentheses, type assertions, `!`, `satisfies`. */
 export function unwrap(expr: ts.Expression): ts.Expression {
   for (;;) {
-    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isNonNullExpression(expr) || ts.isSatisfiesExpression(expr) || ts.isTypeAssertionExpression(expr)) {
-      expr = expr.expression;
-    } else {
-      return expr;
+    switch (expr.kind) {
+      case SK.ParenthesizedExpression:
+      case SK.AsExpression:
+      case SK.NonNullExpression:
+      case SK.SatisfiesExpression:
+      case SK.TypeAssertionExpression:
+        expr = (expr as ts.ParenthesizedExpression).expression;
+        continue;
+      default:
+        return expr;
     }
   }
 }
@@ -35,10 +43,14 @@ export function propertyNameText(name: ts.PropertyName | ts.BindingName | undefi
 
 /** `x.name` or `x["name"]`: the member name and the object. */
 export function memberAccess(expr: ts.Expression): { object: ts.Expression; name: string; nameNode: ts.Node } | undefined {
-  if (ts.isPropertyAccessExpression(expr)) return { object: expr.expression, name: expr.name.text, nameNode: expr.name };
-  if (ts.isElementAccessExpression(expr)) {
-    const arg = unwrap(expr.argumentExpression);
-    if (ts.isStringLiteralLike(arg)) return { object: expr.expression, name: arg.text, nameNode: arg };
+  if (expr.kind === SK.PropertyAccessExpression) {
+    const pa = expr as ts.PropertyAccessExpression;
+    return { object: pa.expression, name: pa.name.text, nameNode: pa.name };
+  }
+  if (expr.kind === SK.ElementAccessExpression) {
+    const ea = expr as ts.ElementAccessExpression;
+    const arg = unwrap(ea.argumentExpression);
+    if (ts.isStringLiteralLike(arg)) return { object: ea.expression, name: arg.text, nameNode: arg };
   }
   return undefined;
 }

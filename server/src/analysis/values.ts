@@ -8,6 +8,8 @@ import type { Modules, Target } from "./modules";
 import { isConstDeclaration } from "./scope";
 import { memberAccess, propertyNameText, unwrap } from "./syntax";
 
+const SK = ts.SyntaxKind;
+
 export type Value = string;
 
 export function truthiness(v: Value | undefined): boolean | undefined {
@@ -66,21 +68,21 @@ export class StaticValues {
 
   private compute(e: ts.Expression): Value | undefined {
     switch (e.kind) {
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case SK.StringLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
         return `s:${(e as ts.StringLiteralLike).text}`;
-      case ts.SyntaxKind.NumericLiteral:
+      case SK.NumericLiteral:
         return `n:${Number((e as ts.NumericLiteral).text)}`;
-      case ts.SyntaxKind.TrueKeyword:
+      case SK.TrueKeyword:
         return "b:1";
-      case ts.SyntaxKind.FalseKeyword:
+      case SK.FalseKeyword:
         return "b:0";
-      case ts.SyntaxKind.NullKeyword:
+      case SK.NullKeyword:
         return "l";
       default:
         break;
     }
-    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(unwrap(e.operand))) {
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.MinusToken && ts.isNumericLiteral(unwrap(e.operand))) {
       return `n:${-Number((unwrap(e.operand) as ts.NumericLiteral).text)}`;
     }
     if (ts.isIdentifier(e)) {

@@ -8,6 +8,8 @@ import { fileIndex } from "../fileIndex";
 import { resolveLocal, type Declaration } from "../scope";
 import { equalityOf, unwrap, type FunctionNode } from "../syntax";
 
+const SK = ts.SyntaxKind;
+
 export interface FlagCandidate {
   decl: ts.VariableDeclaration;
   setIn: Set<string>;
@@ -60,9 +62,9 @@ function labelName(label: ts.Expression, access: WaitAccess, den: Denotations): 
 /** Messages whose handler a branch is, when `cond` evaluates to `truth`. */
 function messagesWhen(cond: ts.Expression, truth: boolean, den: Denotations): Set<string> | undefined {
   const e = unwrap(cond);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return messagesWhen(e.operand, !truth, den);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) return messagesWhen(e.operand, !truth, den);
   if (!ts.isBinaryExpression(e)) return undefined;
-  if (e.operatorToken.kind === ts.SyntaxKind.BarBarToken && truth) {
+  if (e.operatorToken.kind === SK.BarBarToken && truth) {
     const a = messagesWhen(e.left, true, den);
     const b = messagesWhen(e.right, true, den);
     return a && b ? new Set([...a, ...b]) : undefined;

@@ -6,6 +6,8 @@ import { resolveLocal } from "../scope";
 import { fileIndex } from "../fileIndex";
 import { unwrap, type LoopStatement } from "../syntax";
 
+const SK = ts.SyntaxKind;
+
 export interface PollContext {
   isRead(call: ts.CallExpression): boolean;
   isConstant(expr: ts.Expression): boolean;
@@ -45,11 +47,11 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
     let ok = true;
     const walk = (n: ts.Node): void => {
       if (!ok) return;
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
         const left = unwrap(n.left);
-        if (ts.isIdentifier(left) && resolveLocal(left) === decl) ok = n.operatorToken.kind === ts.SyntaxKind.EqualsToken && only(n.right);
+        if (ts.isIdentifier(left) && resolveLocal(left) === decl) ok = n.operatorToken.kind === SK.EqualsToken && only(n.right);
       } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(unwrap(n.operand))) {
-        if (resolveLocal(unwrap(n.operand) as ts.Identifier) === decl && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) ok = false;
+        if (resolveLocal(unwrap(n.operand) as ts.Identifier) === decl && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) ok = false;
       }
       ts.forEachChild(n, walk);
     };
@@ -73,9 +75,9 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
     if (
       ts.isNumericLiteral(expr) ||
       ts.isStringLiteralLike(expr) ||
-      expr.kind === ts.SyntaxKind.TrueKeyword ||
-      expr.kind === ts.SyntaxKind.FalseKeyword ||
-      expr.kind === ts.SyntaxKind.NullKeyword
+      expr.kind === SK.TrueKeyword ||
+      expr.kind === SK.FalseKeyword ||
+      expr.kind === SK.NullKeyword
     ) {
       return true;
     }
@@ -94,7 +96,7 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
 }
 
 function isPunctuation(n: ts.Node): boolean {
-  return n.kind >= ts.SyntaxKind.FirstPunctuation && n.kind <= ts.SyntaxKind.LastPunctuation;
+  return n.kind >= SK.FirstPunctuation && n.kind <= SK.LastPunctuation;
 }
 
 /** The `while`/`do`/`for` keyword of a loop: [start, end) offsets. */
