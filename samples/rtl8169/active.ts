@@ -7,25 +7,10 @@
 // all ones is gone, and the driver answers what the OS still asks until the OS's `unplug` comes.
 import { defineDriver, type DriverContext } from "active-driver";
 import { Intr, Rtl8169 } from "active-driver/nic";
-import { ALL_ONES, RESET_POLL_MS, RESET_POLLS, RX_EVENTS, Rtl8169Hw, TX_EVENTS } from "./hw";
+import { ALL_ONES, bringUp, RX_EVENTS, Rtl8169Hw, TX_EVENTS } from "./hw";
 import { Ethernet, Status } from "./protocol";
 
 type Driver = DriverContext<typeof Ethernet>;
-
-/** Resets the chip and brings it up. False when the card is gone (or never finishes its reset). */
-async function bringUp(d: Driver, hw: Rtl8169Hw): Promise<boolean> {
-  hw.startReset();
-  for (let poll = 0; poll < RESET_POLLS; poll++) {
-    await d.sleep(RESET_POLL_MS);
-    if (hw.isGone()) return false;
-    if (!hw.resetPending()) {
-      hw.start();
-      return true;
-    }
-  }
-  d.log(`reset did not finish after ${RESET_POLLS} polls`);
-  return false;
-}
 
 /** Hands the frames the NIC received to the OS. */
 function deliverReceived(d: Driver, hw: Rtl8169Hw): void {

@@ -2,7 +2,7 @@
 // registers, TX and RX descriptor rings in DMA memory, the interrupt status register. Nothing here
 // waits or remembers where the driver is in its conversation with the OS: that control flow is
 // exactly what the three styles do differently, so it stays in the driver files.
-import type { BusHandle, DmaRegion } from "active-driver";
+import type { BusHandle, DmaRegion, DriverContext } from "active-driver";
 import { Cmd, Desc, Intr, Phy, Poll, Reg, RxAccept } from "active-driver/nic";
 
 /** Descriptors per ring (the OS keeps at most 16 frames outstanding; resets and suspends may hold more). */
@@ -235,4 +235,22 @@ export class Rtl8169Hw {
     const tx = this.txRing.view;
     for (let i = 0; i < TX_RING; i++) tx.setUint32(i * Desc.SIZE, i === TX_RING - 1 ? Desc.EOR : 0, true);
   }
+}
+
+/**
+ * Resets the chip and brings it up, polling the reset bit a bounded number of times (an unplugged
+ * card never finishes). False when the card is gone or the reset never completes.
+ */
+export async function bringUp(d: Pick<DriverContext, "sleep" | "log">, hw: Rtl8169Hw): Promise<boolean> {
+  hw.startReset();
+  for (let poll = 0; poll < RESET_POLLS; poll++) {
+    await d.sleep(RESET_POLL_MS);
+    if (hw.isGone()) return false;
+    if (!hw.resetPending()) {
+      hw.start();
+      return true;
+    }
+  }
+  d.log(`reset did not finish after ${RESET_POLLS} polls`);
+  return false;
 }

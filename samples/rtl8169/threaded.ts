@@ -5,7 +5,7 @@
 // during a reset wait in `frames`, in order, with no `resetting` flag anywhere.
 import { defineDriver, type DriverContext, type InternalMailbox } from "active-driver";
 import { Intr, Rtl8169 } from "active-driver/nic";
-import { ALL_ONES, RESET_POLL_MS, RESET_POLLS, RX_EVENTS, Rtl8169Hw, TX_EVENTS } from "./hw";
+import { ALL_ONES, bringUp, RX_EVENTS, Rtl8169Hw, TX_EVENTS } from "./hw";
 import { Ethernet, Status } from "./protocol";
 
 type Driver = DriverContext<typeof Ethernet>;
@@ -86,21 +86,6 @@ async function pauseRings(d: Driver, lanes: Lanes, order: "hold" | "drop"): Prom
 function runRings(d: Driver, lanes: Lanes): void {
   d.send(lanes.txOrders, "go");
   d.send(lanes.rxOrders, "go");
-}
-
-/** Resets the chip and starts it (the ring threads are paused). False when the card is gone. */
-async function bringUp(d: Driver, hw: Rtl8169Hw): Promise<boolean> {
-  hw.startReset();
-  for (let poll = 0; poll < RESET_POLLS; poll++) {
-    await d.sleep(RESET_POLL_MS);
-    if (hw.isGone()) return false;
-    if (!hw.resetPending()) {
-      hw.start();
-      return true;
-    }
-  }
-  d.log(`reset did not finish after ${RESET_POLLS} polls`);
-  return false;
 }
 
 export default defineDriver({ protocol: Ethernet, device: Rtl8169 }, async (d) => {
