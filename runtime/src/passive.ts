@@ -1,6 +1,13 @@
 // The passive model, for comparison on the same protocol: entry points called by simulated OS
 // threads (each inst.os call), `irq` in interrupt context (a zero-delay timer after the device
 // raises it), deferred work on a worker (k.schedule), async locks. The protocol monitor applies.
+//
+// With a delivery gate (a debugger), each entry-point call and each run of scheduled work is gated
+// first, at a point where nothing else of the driver can run, so holding it there changes nothing
+// else and a replay of the seed gives the same trace wherever the debugger holds: interrupts and
+// scheduled work start from a timer already; an OS call's entry point runs just after the calling
+// OS step (a microtask) instead of inside it, or from a zero-delay timer when another call is
+// pending or held. Without a gate none of this runs.
 import { formatWithOptions } from "node:util";
 import { createBus, type BusSide } from "./bus";
 import type { Core } from "./core";
@@ -8,7 +15,8 @@ import type { Engine } from "./engine";
 import { DriverError, driverFailure, usageError } from "./errors";
 import type { Mailbox } from "./mailbox";
 import { codes } from "./tracer";
-import type { PassiveDriverDefinition, PassiveKernel, ThreadSnapshot } from "./types";
+import type { SourceLocation } from "./trace";
+import type { DeliveryEvent, DeliveryGate, PassiveDriverDefinition, PassiveKernel, ThreadSnapshot } from "./types";
 import { callerOf } from "./where";
 
 const { SEND, DELIVER, FAULT, LOG, NONE } = codes;
@@ -21,7 +29,15 @@ interface Activity {
   readonly lifeline: number;
   status: "running" | "waiting" | "sleeping";
   waitingOn: string[];
+  /** Where it blocks (gated runs only: a stack capture per block). */
+  loc?: SourceLocation;
+  wakeAt?: number;
 }
+
+/** The context an interrupt calls the `irq` entry point in (its thread and lifeline). */
+const INTERRUPT = "interrupt";
+/** The context scheduled work runs in. */
+const WORKER = "worker";
 
 interface Lock {
   held: boolean;
@@ -33,9 +49,16 @@ const noCallSite: Api = () => undefined;
 
 export class PassiveRunner implements Engine, BusSide {
   readonly model = "passive";
-  /** The delivery gate applies to active drivers only: a passive driver has no deliveries to hold. */
-  readonly held = null;
+  /** Set while the delivery gate holds an entry-point call or scheduled work. */
+  held: Promise<void> | null = null;
   progress = 0;
+  private readonly gate: DeliveryGate | undefined;
+  /** Gated runs: arrivals so far (entry-point calls and scheduled work), numbering the deliveries. */
+  private arrivals = 0;
+  /** The thread whose call the gate holds (shown as runnable). */
+  private holding: string | null = null;
+  /** Gated OS calls waiting for the end of the calling OS step (they keep the runner busy). */
+  private queued = 0;
   private entries: Record<string, EntryPoint> = {};
   private halted = false;
   /** Activities (entry-point calls, irq, scheduled work) that have not finished. */
@@ -52,6 +75,7 @@ export class PassiveRunner implements Engine, BusSide {
     private readonly definition: PassiveDriverDefinition,
   ) {
     this.kernelLifeline = core.traceId("thread:kernel");
+    this.gate = core.gate;
   }
 
   start(): void {
@@ -73,7 +97,17 @@ export class PassiveRunner implements Engine, BusSide {
     const schedule = (fn: () => unknown): void => {
       this.step(schedule);
       if (typeof fn !== "function") throw usageError("k.schedule(fn): fn must be a function", this.activityName(), callerOf(schedule));
-      this.core.clock.after(0, () => this.invoke("worker", fn, undefined));
+      if (this.gate === undefined) {
+        this.core.clock.after(0, () => this.invoke(WORKER, undefined, fn, undefined));
+        return;
+      }
+      const seq = this.arrivals++;
+      const from = this.activityName();
+      const loc = callerOf(schedule);
+      this.core.clock.after(0, () => {
+        if (this.halted) return;
+        this.hold(this.event("work", WORKER, "work", "", seq, from, loc), () => this.invoke(WORKER, undefined, fn, undefined));
+      });
     };
     const lock = (name: string): Promise<void> => {
       this.step(lock);
@@ -86,7 +120,7 @@ export class PassiveRunner implements Engine, BusSide {
         l.held = true;
         return Promise.resolve();
       }
-      const waiter = this.block("waiting", name);
+      const waiter = this.block("waiting", name, lock);
       return new Promise<void>((resolve) =>
         l.waiters.push(() => {
           this.unblock(waiter);
@@ -105,7 +139,8 @@ export class PassiveRunner implements Engine, BusSide {
     const sleep = (ms: number): Promise<void> => {
       this.step(sleep);
       if (!(ms >= 0) || !Number.isFinite(ms)) throw usageError(`k.sleep(${ms}): expected a finite number of milliseconds >= 0`, this.activityName(), callerOf(sleep));
-      const sleeper = this.block("sleeping", `${ms} ms`);
+      const sleeper = this.block("sleeping", `${ms} ms`, sleep);
+      sleeper.wakeAt = this.core.clock.now + ms * 1000;
       return new Promise<void>((resolve) =>
         this.core.clock.after(ms * 1000, () => {
           this.unblock(sleeper);
@@ -146,33 +181,104 @@ export class PassiveRunner implements Engine, BusSide {
     // Interrupt context: after the device's current step, at the same virtual time.
     this.core.clock.after(0, () => {
       if (this.halted) return;
-      this.enter(this.core.irq, { isr }, this.core.nicId, "irq", undefined);
+      this.enter(this.core.irq, { isr }, this.core.nicId, INTERRUPT, undefined);
     });
   }
 
-  private enter(mb: Mailbox, payload: unknown, from: number, name: string, done: ((value: unknown) => void) | undefined): void {
+  /** A call of entry point `mb.name` on thread `thread` (an OS thread, or interrupt context). */
+  private enter(mb: Mailbox, payload: unknown, from: number, thread: string, done: ((value: unknown) => void) | undefined): void {
     const core = this.core;
     const tracer = core.tracer;
-    const lifeline = core.traceId(`thread:${name}`);
+    const lifeline = core.traceId(`thread:${thread}`);
     mb.sent++;
     const ref = tracer === null ? -1 : tracer.summary(payload);
     tracer?.emit(SEND, from, lifeline, mb.traceId, ref, NONE, undefined);
     if (mb.message >= 0) core.arrived(mb);
+    const name = mb.name;
     const fn = this.entries[name];
     if (typeof fn !== "function") {
       if (mb === core.irq) tracer?.emit(FAULT, core.adapterId, NONE, mb.traceId, ref, NONE, undefined, "unhandled", "the passive driver has no irq entry point");
       else core.fail(new DriverError(`the passive driver has no entry point "${name}" (protocol "${core.protocol.name}" sends it)`, name, undefined));
       return;
     }
+    if (this.gate !== undefined) {
+      this.enterGated(mb, payload, from, thread, lifeline, ref, fn, done);
+      return;
+    }
     mb.delivered++;
     tracer?.emit(DELIVER, lifeline, NONE, mb.traceId, ref, NONE, undefined);
-    this.invoke(name, () => fn.call(this.entries, payload), done);
+    this.invoke(thread, name, () => fn.call(this.entries, payload), done);
   }
 
-  /** Runs one activity (entry point, irq, scheduled work); its value goes to `done`, a throw fails the driver. */
-  private invoke(name: string, fn: () => unknown, done: ((value: unknown) => void) | undefined): void {
+  /** `enter` with a gate: the call is numbered, gated once the calling step is over (see the top of the file), then made. */
+  private enterGated(mb: Mailbox, payload: unknown, from: number, thread: string, lifeline: number, ref: number, fn: EntryPoint, done: ((value: unknown) => void) | undefined): void {
+    const core = this.core;
+    const seq = this.arrivals++;
+    const deliver = (): void => {
+      mb.delivered++;
+      core.tracer?.emit(DELIVER, lifeline, NONE, mb.traceId, ref, NONE, undefined);
+      this.invoke(thread, mb.name, () => fn.call(this.entries, payload), done);
+    };
+    const gated = (): void => {
+      if (!this.halted) this.hold(this.event("message", thread, mb.name, core.summary(payload) ?? "", seq, from === core.nicId ? "nic" : "os", undefined), deliver);
+    };
+    if (from === core.nicId) {
+      gated(); // interrupt context: a timer already
+      return;
+    }
+    // Never ask the gate while it holds, nor twice in one OS step: the call after the first waits for a timer.
+    if (this.held !== null || this.queued > 0) {
+      core.clock.after(0, gated);
+      return;
+    }
+    this.queued++;
+    queueMicrotask(() => {
+      this.queued--;
+      gated();
+      if (!this.busy()) core.quiet();
+    });
+  }
+
+  private event(kind: "message" | "work", thread: string, mailbox: string, payload: string, seq: number, from: string, loc: SourceLocation | undefined): DeliveryEvent {
+    const core = this.core;
+    const event: { -readonly [K in keyof DeliveryEvent]: DeliveryEvent[K] } = { kind, thread, mailbox, payload, seq, time: core.clock.now, state: core.monitor.stateName, from };
+    if (loc !== undefined) event.loc = loc;
+    return event;
+  }
+
+  /** Asks the gate; `go` runs now, or once the promise the gate returned settles. */
+  private hold(event: DeliveryEvent, go: () => void): void {
+    let held: unknown;
+    try {
+      held = this.gate!(event);
+    } catch (error) {
+      held = undefined;
+      this.core.osErrors.push(error);
+    }
+    if (held === undefined || held === null || typeof (held as PromiseLike<void>).then !== "function") {
+      go();
+      return;
+    }
+    this.holding = event.thread;
+    const release = (): void => {
+      this.held = null;
+      this.holding = null;
+      this.progress++;
+      if (!this.halted) go();
+    };
+    this.held = Promise.resolve(held as PromiseLike<void>).then(release, (error: unknown) => {
+      this.core.osErrors.push(error);
+      release();
+    });
+  }
+
+  /**
+   * Runs one activity on thread `name`: entry point `entry`, or scheduled work (no entry). Its value
+   * goes to `done`, a throw fails the driver.
+   */
+  private invoke(name: string, entry: string | undefined, fn: () => unknown, done: ((value: unknown) => void) | undefined): void {
     if (this.halted) return;
-    const activity: Activity = { name, lifeline: this.core.traceId(`thread:${name}`), status: "running", waitingOn: [] };
+    const activity: Activity = { name, lifeline: this.core.traceId(`thread:${name}`), status: "running", waitingOn: [], loc: undefined, wakeAt: undefined };
     const outer = this.currentActivity;
     this.currentActivity = activity;
     this.progress++;
@@ -180,7 +286,7 @@ export class PassiveRunner implements Engine, BusSide {
     try {
       result = fn();
     } catch (error) {
-      this.failed(name, error);
+      this.failed(name, entry, error);
       return;
     } finally {
       this.currentActivity = outer;
@@ -196,21 +302,22 @@ export class PassiveRunner implements Engine, BusSide {
         },
         (error: unknown) => {
           this.activities.delete(activity);
-          this.failed(name, error);
+          this.failed(name, entry, error);
         },
       );
     } else done?.(result);
   }
 
-  private failed(name: string, error: unknown): void {
+  private failed(name: string, entry: string | undefined, error: unknown): void {
     if (this.halted) return;
-    this.core.fail(driverFailure(name === "worker" ? "scheduled work" : `entry point "${name}"`, error), this.core.traceId(`thread:${name}`));
+    this.core.fail(driverFailure(entry === undefined ? "scheduled work" : `entry point "${entry}"`, error), this.core.traceId(`thread:${name}`));
   }
 
-  private block(status: "waiting" | "sleeping", on: string): Activity {
-    const activity = this.currentActivity ?? [...this.activities].pop() ?? { name: "kernel", lifeline: this.kernelLifeline, status, waitingOn: [] };
+  private block(status: "waiting" | "sleeping", on: string, api: Api): Activity {
+    const activity = this.currentActivity ?? [...this.activities].pop() ?? { name: "kernel", lifeline: this.kernelLifeline, status, waitingOn: [], loc: undefined, wakeAt: undefined };
     activity.status = status;
     activity.waitingOn = [on];
+    if (this.gate !== undefined) activity.loc = callerOf(api);
     this.blockedCount++;
     this.progress++;
     return activity;
@@ -219,6 +326,8 @@ export class PassiveRunner implements Engine, BusSide {
   private unblock(activity: Activity): void {
     activity.status = "running";
     activity.waitingOn = [];
+    activity.loc = undefined;
+    activity.wakeAt = undefined;
     this.blockedCount--;
     this.progress++;
   }
@@ -239,11 +348,12 @@ export class PassiveRunner implements Engine, BusSide {
   }
 
   busy(): boolean {
-    return !this.halted && this.activities.size > this.blockedCount;
+    return !this.halted && (this.activities.size > this.blockedCount || this.held !== null || this.queued > 0);
   }
 
   busyName(): string {
     const running = [...this.activities].filter((a) => a.status === "running").map((a) => a.name);
+    if (this.holding !== null) running.push(this.holding);
     return `passive ${running.length > 1 ? "activities" : "activity"} ${running.map((n) => `"${n}"`).join(", ")}`;
   }
 
@@ -252,7 +362,14 @@ export class PassiveRunner implements Engine, BusSide {
   }
 
   threads(): ThreadSnapshot[] {
-    return [...this.activities].map((a) => ({ name: a.name, status: a.status, waitingOn: a.waitingOn }));
+    const threads = [...this.activities].map((a) => {
+      const snapshot: { -readonly [K in keyof ThreadSnapshot]: ThreadSnapshot[K] } = { name: a.name, status: a.status, waitingOn: a.waitingOn };
+      if (a.loc !== undefined) snapshot.loc = a.loc;
+      if (a.wakeAt !== undefined) snapshot.wakeAt = a.wakeAt;
+      return snapshot;
+    });
+    if (this.holding !== null) threads.push({ name: this.holding, status: "runnable", waitingOn: [] });
+    return threads;
   }
 
   internalMailboxes(): Mailbox[] {

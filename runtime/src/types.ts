@@ -234,10 +234,18 @@ export interface TraceOptions {
   readonly payloadChars?: number;
 }
 
+/**
+ * What a gated delivery hands over: a message (to a waiting thread, or a passive driver's entry
+ * point called by an OS thread or in interrupt context), a thread's first run, a thread's wake-up
+ * from sleep, or work a passive driver deferred with `k.schedule`.
+ */
+export type DeliveryKind = "message" | "start" | "wake" | "work";
+
 /** A delivery about to happen, as the stepping gate sees it. */
 export interface DeliveryEvent {
-  /** The thread that receives the message. */
+  /** The thread that receives the message (passive drivers: the calling OS thread, "interrupt" or "worker"). */
   readonly thread: string;
+  /** The mailbox (passive drivers: the entry point called; "work" for scheduled work). */
   readonly mailbox: string;
   readonly payload: string;
   /** Arrival sequence number of the message in its domain. */
@@ -246,11 +254,22 @@ export interface DeliveryEvent {
   readonly time: number;
   /** Protocol state at delivery. */
   readonly state: string;
-  /** Where the receiving thread waits (always captured when a gate is set). */
+  /**
+   * Where the receiving thread waits (always captured when a gate is set). Passive drivers: where
+   * `k.schedule` was called, for scheduled work; absent for entry points (the runtime cannot see them).
+   */
   readonly loc?: SourceLocation;
+  /** What is delivered. Absent from an engine that does not say: a "message", unless the mailbox is "start" (no loc) or "sleep" (no payload). */
+  readonly kind?: DeliveryKind;
+  /** Who it comes from: "os", "nic", or the driver thread that sent it or scheduled the work, when the engine says. */
+  readonly from?: string;
 }
 
-/** Called before each delivery; a returned promise holds the domain there until it settles. */
+/**
+ * Called before each delivery; a returned promise holds the domain there until it settles. For a
+ * passive driver, before each entry-point call (OS thread or interrupt context) and each run of
+ * scheduled work.
+ */
 export type DeliveryGate = (event: DeliveryEvent) => void | Promise<void>;
 
 export interface LaunchOptions {
@@ -260,7 +279,7 @@ export interface LaunchOptions {
   readonly device?: DeviceModel;
   /** Tracing: on by default; `false` records nothing (fastest). */
   readonly trace?: boolean | TraceOptions;
-  /** Stepping hook for debuggers, called before each delivery of an active driver (passive drivers have none); zero cost when absent. */
+  /** Stepping hook for debuggers, called before each delivery (passive drivers: each entry-point call and scheduled work); zero cost when absent. */
   readonly gate?: DeliveryGate;
   /** Driver API calls (send, register access, log, ...) a thread may make without waiting. Default 1e6. */
   readonly stepBudget?: number;

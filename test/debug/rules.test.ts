@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TraceEvent } from "active-driver";
-import { messageLines, verifyLines } from "../../client/src/debug/breakpointLines";
-import { exceptionFilterOf, fileKey, stopAt } from "../../client/src/debug/stops";
+import { entryPointLines, messageLines, verifyLines } from "../../client/src/debug/breakpointLines";
+import { deliveryKind, describeDelivery, exceptionFilterOf, fileKey, stopAt } from "../../client/src/debug/stops";
 import { StopModel, parsePath } from "../../client/src/debug/variables";
 import type { BreakpointSpec, Delivery, Snapshot } from "../../client/src/debug/worker/messages";
 
@@ -30,12 +30,53 @@ test("wait and send lines are found in code, not in comments or strings", () => 
   assert.match(verifyLines("/no/such/file.ts", [1])[0]!.message!, /cannot read \/no\/such\/file\.ts/);
 });
 
+test("a passive driver's entry points: methods and function-valued properties after definePassiveDriver(, verified as breakpoint lines", () => {
+  const text = [
+    "function open() {}", // 1 before the driver: not an entry point
+    "export default definePassiveDriver({ protocol }, (k) => {", // 2
+    "  async function resetChip(): Promise<void> {", // 3 a helper
+    "    k.schedule(() => {", // 4 a call with a callback
+    "    resetWork();", // 5 a call
+    "  }", // 6
+    "  return {", // 7
+    "    async open(): Promise<{ status: number }> {", // 8
+    "    close: () => ({ status: 0 }),", // 9
+    "    xmit({ frame }) {", // 10
+    "    // txTimeout() {", // 11 comment
+    "    txTimeout: async (p) => {", // 12
+    "    irq: function () {", // 13
+    "    if (x) {", // 14 a keyword
+    "    open() {", // 15 a second open: the first counts
+  ].join("\n");
+  assert.deepEqual(Object.fromEntries(entryPointLines(text)), {
+    open: { line: 8, column: 11 },
+    close: { line: 9, column: 5 },
+    xmit: { line: 10, column: 5 },
+    txTimeout: { line: 12, column: 5 },
+    irq: { line: 13, column: 5 },
+  });
+  assert.equal(entryPointLines(text.replace("definePassiveDriver", "defineDriver")).size, 0, "only in a passive driver");
+  const verdicts = verifyLines("/p.ts", [8, 10, 3, 4, 11], text);
+  assert.deepEqual(
+    verdicts.map((v) => [v.verified, v.kind]),
+    [
+      [true, "entry"],
+      [true, "entry"],
+      [false, undefined],
+      [false, undefined],
+      [false, undefined],
+    ],
+  );
+  assert.match(verdicts[2]!.message!, /first line of an entry point/);
+});
+
 const ev = (seq: number, e: Partial<TraceEvent>): TraceEvent => ({ seq, time: seq, kind: "send", from: "os", ...e }) as TraceEvent;
 const delivery = (position: number, mailbox: string, line: number): Delivery => ({
   position,
   seq: position + 1,
   thread: "main",
   mailbox,
+  kind: "message",
   payload: "",
   time: 0,
   state: "open",
@@ -100,4 +141,18 @@ test("evaluate resolves paths, aliases from driver code and register names", () 
   assert.equal(model.describe(model.evaluate("enabled")?.value), "close, xmit");
   assert.equal(model.evaluate("nothing"), undefined);
   assert.equal(model.evaluate("mailboxes.nothing"), undefined);
+});
+
+test("deliveries: the runtime's kind, or the legacy start/sleep pseudo-mailboxes; passive calls and scheduled work described as such", () => {
+  assert.equal(deliveryKind({ mailbox: "start", payload: "" }), "start");
+  assert.equal(deliveryKind({ mailbox: "start", payload: "", loc: { file: "/a.ts", line: 1, column: 1 } }), "message", "a mailbox a driver named start");
+  assert.equal(deliveryKind({ mailbox: "sleep", payload: "" }), "wake");
+  assert.equal(deliveryKind({ mailbox: "work", payload: "", kind: "work" }), "work");
+  const base = { position: 2, seq: 7, payload: "", time: 0, state: "open", traceLength: 0 };
+  assert.equal(describeDelivery({ ...base, thread: "txTimeout", mailbox: "txTimeout", kind: "message", passive: true }), "txTimeout() #7 on OS thread txTimeout");
+  assert.equal(describeDelivery({ ...base, thread: "interrupt", mailbox: "irq", kind: "message", passive: true, payload: "{isr:4}" }), "irq({isr:4}) #7 in interrupt context");
+  assert.equal(describeDelivery({ ...base, thread: "worker", mailbox: "work", kind: "work", passive: true, from: "txTimeout" }), "scheduled work runs on worker (scheduled by txTimeout)");
+  assert.equal(describeDelivery({ ...base, thread: "main", mailbox: "start", kind: "start" }), "thread main starts");
+  const call = { ...base, thread: "txTimeout", mailbox: "txTimeout", kind: "message" as const, passive: true as const };
+  assert.equal(stopAt(2, call, [], { ...none, mailboxes: ["txTimeout"] }, { breakpoints: true })?.text, "Entry point txTimeout: txTimeout() #7 on OS thread txTimeout");
 });

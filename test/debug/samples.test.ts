@@ -1,5 +1,6 @@
-// The stdio adapter on the shipped sample samples/rtl8169/active.ts and the tx-timeout scenario:
-// stepping through the run message by message and back, as the DAP contract describes.
+// The stdio adapter on the shipped samples (active.ts, threaded.ts, passive.ts) and the tx-timeout
+// scenario: stepping through the run message by message (a passive driver: entry-point call by
+// entry-point call) and back, as the DAP contract describes.
 import { test, describe, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -22,7 +23,7 @@ function lineMatching(file: string, pattern: RegExp): number {
   return i + 1;
 }
 
-describe("debugging samples/rtl8169/active.ts on tx-timeout", () => {
+describe("debugging the rtl8169 samples on tx-timeout", () => {
   let client: Client;
   let traced: DebugProtocol.Event["body"][] = [];
   beforeEach(async () => {
@@ -119,15 +120,76 @@ describe("debugging samples/rtl8169/active.ts on tx-timeout", () => {
     }
   });
 
-  test("passive.ts: no deliveries to stop at; the run goes to its end and says why", TIMEOUT, async () => {
+  test("passive.ts: stops before each entry-point call; txTimeout function breakpoint, next, step back, reverse continue", TIMEOUT, async () => {
     const { dc } = client;
     const notes: string[] = [];
     dc.on("output", (e: DebugProtocol.OutputEvent) => {
       if (e.body.category === "important") notes.push(e.body.output);
     });
-    const stop = await launch(dc, { driver: PASSIVE, scenario: "tx-timeout", seed: 1, stopOnEntry: true });
-    assert.match(stop.body.text ?? "", /End of the run/);
-    assert.ok(notes.some((n) => /passive driver/.test(n)), notes.join(""));
-    assert.equal(await evaluate(dc, "state"), await evaluate(dc, "protocol.state"));
+    const entry = await launch(dc, { driver: PASSIVE, scenario: "tx-timeout", seed: 1, stopOnEntry: true }, async () => {
+      const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: "txTimeout" }] });
+      assert.equal(r.body.breakpoints[0]!.verified, true);
+    });
+    assert.equal(entry.body.reason, "entry");
+    assert.ok(notes.some((n) => /passive driver: the debugger stops before each entry-point call/.test(n)), notes.join(""));
+    const first = await whereAmI(dc);
+    assert.deepEqual([first.position, first.mailbox], [0, "open"], "held before the OS calls open");
+    const openFrames = (await dc.stackTraceRequest({ threadId: entry.body.threadId! })).body.stackFrames;
+    assert.equal(openFrames[0]!.source?.path, PASSIVE);
+    assert.equal(openFrames[0]!.line, lineMatching(PASSIVE, /^\s*async open\(\) \{/), "at the open entry point");
+    // The contexts seen so far: the OS thread calling open, "kernel" (the setup that probed the card).
+    const threads = (await dc.threadsRequest()).body.threads.map((t) => t.name);
+    assert.deepEqual([...threads].sort(), ["NIC", "OS side", "kernel", "open"]);
+
+    const hit = await stopAfter(dc, (threadId) => dc.continueRequest({ threadId }));
+    assert.equal(hit.body.reason, "function breakpoint");
+    const atTimeout = await whereAmI(dc);
+    assert.equal(atTimeout.mailbox, "txTimeout");
+    assert.equal(await evaluate(dc, "delivery.thread"), "txTimeout", "called by the OS watchdog's thread");
+    const frames = (await dc.stackTraceRequest({ threadId: hit.body.threadId! })).body.stackFrames;
+    assert.equal(frames[0]!.source?.path, PASSIVE);
+    assert.equal(frames[0]!.line, lineMatching(PASSIVE, /^\s*txTimeout\(\) \{/), "stopped at the txTimeout entry point");
+    assert.equal(await evaluate(dc, "state"), "open");
+    const names = (await dc.threadsRequest()).body.threads.map((t) => t.name);
+    for (const name of ["open", "xmit", "interrupt", "txTimeout", "OS side", "NIC"]) assert.ok(names.includes(name), `threads: ${names.join(", ")}`);
+
+    const deliveredBefore = delivered();
+    await stopAfter(dc, (threadId) => dc.nextRequest({ threadId }));
+    const one = await whereAmI(dc);
+    assert.equal(one.position, atTimeout.position + 1);
+    assert.equal(delivered(), deliveredBefore + 1, "exactly the held txTimeout call was made");
+    assert.ok(traced.some((e) => (e as { kind: string; mailbox?: string }).kind === "deliver" && (e as { mailbox?: string }).mailbox === "txTimeout"));
+    await stopAfter(dc, (threadId) => dc.nextRequest({ threadId }));
+    const two = await whereAmI(dc);
+    assert.equal(two.position, one.position + 1);
+    // txTimeout deferred the reset with k.schedule: the worker runs it, at the k.schedule call.
+    const kinds = [one, two].map((w) => w.mailbox);
+    assert.ok(kinds.includes("work"), `after txTimeout: ${kinds.join(", ")}`);
+
+    await stopAfter(dc, (threadId) => dc.stepBackRequest({ threadId }));
+    assert.deepEqual(await whereAmI(dc), one, "step back: the call held before the last next");
+    const reverse = await stopAfter(dc, (threadId) => dc.reverseContinueRequest({ threadId }));
+    assert.equal(reverse.body.reason, "function breakpoint");
+    assert.deepEqual(await whereAmI(dc), atTimeout);
+    assert.ok(!notes.some((n) => /diverged/.test(n)), `replays repeat the run: ${notes.join("")}`);
+  });
+
+  test("passive.ts: a line breakpoint on an entry point's first line is verified and hit", TIMEOUT, async () => {
+    const { dc } = client;
+    const irqLine = lineMatching(PASSIVE, /^\s*irq\(\) \{/);
+    const plain = lineMatching(PASSIVE, /const hw = new Rtl8169Hw/);
+    await launch(dc, { driver: PASSIVE, scenario: "tx-timeout", seed: 1, stopOnEntry: false }, async () => {
+      const r = await dc.setBreakpointsRequest({ source: { path: PASSIVE }, breakpoints: [{ line: irqLine }, { line: plain }] });
+      assert.deepEqual(
+        r.body.breakpoints.map((b) => b.verified),
+        [true, false],
+      );
+    }).then((hit) => assert.equal(hit.body.reason, "breakpoint"));
+    assert.equal(await evaluate(dc, "delivery.mailbox"), "irq");
+    assert.equal(await evaluate(dc, "delivery.thread"), "interrupt");
+    const threadId = (await dc.threadsRequest()).body.threads.find((t) => t.name === "interrupt")!.id;
+    const top = (await dc.stackTraceRequest({ threadId })).body.stackFrames[0]!;
+    assert.deepEqual([top.source?.path, top.line], [PASSIVE, irqLine]);
+    assert.match(top.name, /^irq\(\{isr:/);
   });
 });

@@ -89,7 +89,7 @@ describe("passive drivers", () => {
     assert.deepEqual(log, ["open returns", "txTimeout returns"]);
     await inst.idle();
     assert.deepEqual(log, ["open returns", "txTimeout returns", "irq 5", "reset in worker"]);
-    assert.ok(inst.trace.some((e) => e.kind === "deliver" && e.from === "thread:irq" && e.payload === "{isr:5}"));
+    assert.ok(inst.trace.some((e) => e.kind === "deliver" && e.from === "thread:interrupt" && e.mailbox === "irq" && e.payload === "{isr:5}"));
   });
 
   it("k.lock serialises entry points in FIFO order; unlocking a free lock is an error", async () => {

@@ -1,13 +1,15 @@
 // Line breakpoints: the debugger stops only where messages move, so a line breakpoint is verified
 // when its line holds a wait(...) call (stops when a message is delivered there) or a send(...) call
-// (stops once that send has happened). Decided from the source text alone, as the analyser does.
+// (stops once that send has happened), or, in a passive driver, where an entry point is defined
+// (stops when it is called). Decided from the source text alone, as the analyser does.
 import * as fs from "node:fs";
+import type { SourceLocation } from "active-driver";
 
 export interface LineVerdict {
   line: number;
   verified: boolean;
   /** What the line holds when verified; why not otherwise. */
-  kind?: "wait" | "send";
+  kind?: "wait" | "send" | "entry";
   message?: string;
 }
 
@@ -51,6 +53,57 @@ function codeOf(line: string, state: { inBlock: boolean }): string {
   return out;
 }
 
+/** Method `name(...) {` and function-valued property `name: (...) =>` / `name: x =>` / `name: function`: the name and its column. */
+const entryPatterns = [
+  /^(\s*(?:async\s+)?)([A-Za-z_$][\w$]*)\s*(?:<[^>]*>\s*)?\([^;]*$/,
+  /^(\s*)([A-Za-z_$][\w$]*)\s*:\s*(?:async\s+)?(?:function\b|\([^()]*\)\s*(?::[^=]*)?=>|[A-Za-z_$][\w$]*\s*=>)/,
+];
+const notNames = new Set(["if", "for", "while", "switch", "catch", "function", "return", "await", "typeof", "new", "do", "else", "try", "with", "yield", "void", "delete", "throw", "super", "import", "constructor"]);
+
+/**
+ * Where a passive driver's entry points are defined: for each name, the first method or function-valued
+ * property of that name after the `definePassiveDriver(` call (1-based line, column of the name). Empty when the text has no such call. Method lines must open a body or a
+ * parameter list that continues (a call statement ends with `;` or `)`, or passes a callback).
+ */
+export function entryPointLines(text: string): Map<string, { line: number; column: number }> {
+  const found = new Map<string, { line: number; column: number }>();
+  const state = { inBlock: false };
+  let inside = false;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const code = codeOf(raw, state);
+    if (!inside) {
+      inside = /\bdefinePassiveDriver\s*(?:<[^>]*>\s*)?\(/.test(code);
+      return;
+    }
+    for (const [k, pattern] of entryPatterns.entries()) {
+      const m = pattern.exec(code);
+      if (m === null || notNames.has(m[2]!) || found.has(m[2]!)) continue;
+      if (k === 0 && (!/[{(,]\s*$/.test(code) || code.includes("=>"))) continue;
+      found.set(m[2]!, { line: i + 1, column: m[1]!.length + 1 });
+      break;
+    }
+  });
+  return found;
+}
+
+const entryCache = new Map<string, { mtimeMs: number; size: number; entries: Map<string, { line: number; column: number }> }>();
+
+/** Where entry point `name` of the passive driver in `file` is defined, if the source shows it. */
+export function entryPointLocation(file: string, name: string): SourceLocation | undefined {
+  let cached = entryCache.get(file);
+  try {
+    const st = fs.statSync(file);
+    if (cached === undefined || cached.mtimeMs !== st.mtimeMs || cached.size !== st.size) {
+      cached = { mtimeMs: st.mtimeMs, size: st.size, entries: entryPointLines(fs.readFileSync(file, "utf8")) };
+      entryCache.set(file, cached);
+    }
+  } catch {
+    return undefined;
+  }
+  const at = cached.entries.get(name);
+  return at === undefined ? undefined : { file, line: at.line, column: at.column };
+}
+
 /** For each 1-based line of `text`: "wait", "send" or undefined. */
 export function messageLines(text: string): ("wait" | "send" | undefined)[] {
   const state = { inBlock: false };
@@ -61,7 +114,7 @@ export function messageLines(text: string): ("wait" | "send" | undefined)[] {
 }
 
 const why =
-  "the Active Driver debugger stops where messages move: put the breakpoint on a line with a wait(...) call (it stops when a message is delivered there) or a send(...) call";
+  "the Active Driver debugger stops where messages move: put the breakpoint on a line with a wait(...) call (it stops when a message is delivered there) or a send(...) call; in a passive driver, also on the first line of an entry point (it stops when the entry point is called)";
 
 /** Verdicts for breakpoints at `lines` (1-based) of `file`. `text` overrides reading the file. */
 export function verifyLines(file: string, lines: readonly number[], text?: string): LineVerdict[] {
@@ -75,9 +128,11 @@ export function verifyLines(file: string, lines: readonly number[], text?: strin
     }
   }
   const kinds = messageLines(source);
+  const entries = new Set([...entryPointLines(source).values()].map((e) => e.line));
   return lines.map((line) => {
     const kind = kinds[line - 1];
     if (kind !== undefined) return { line, verified: true, kind };
+    if (entries.has(line)) return { line, verified: true, kind: "entry" };
     const message = line > kinds.length ? `line ${line} is past the end of the file` : `line ${line} holds no wait(...) or send(...) call: ${why}`;
     return { line, verified: false, message };
   });

@@ -1,9 +1,11 @@
 // What each thread's call stack shows at a stop, as plain frames (the session makes DAP frames of
 // them). A driver thread shows the event that stopped it (a send on a breakpoint line, a fault) and
-// the wait it is blocked in; the OS side shows the replies it awaits; the NIC its state.
+// the wait it is blocked in; a passive driver's thread (an OS thread, interrupt context, the worker)
+// the entry point about to be called and the calls of it blocked in k.lock/k.sleep; the OS side
+// shows the replies it awaits; the NIC its state.
 import * as fs from "node:fs";
 import type { SourceLocation, ThreadSnapshot } from "active-driver";
-import { isSleepWake, isThreadStart } from "./stops";
+import { entryCall, isSleepWake, isThreadStart } from "./stops";
 import { formatTime } from "./variables";
 import type { Delivery, Snapshot, StopHit } from "./worker/messages";
 
@@ -46,6 +48,47 @@ export function driverThreadFrames(name: string, stop: StopHit & { delivery?: De
   const delivery = stop.delivery?.thread === name ? stop.delivery : undefined;
   const loc = thread.loc ?? delivery?.loc ?? (thread.name === "main" ? entry() : undefined);
   frames.push(loc !== undefined ? { name: threadFrameName(thread, delivery), loc } : { name: threadFrameName(thread, delivery) });
+  return frames;
+}
+
+/** Which entry point a passive driver's thread calls: OS threads are named after theirs. */
+function entryOfThread(thread: string): string | undefined {
+  return thread === "interrupt" ? "irq" : thread === "worker" || thread === "kernel" ? undefined : thread;
+}
+
+/**
+ * Frames of a passive driver's thread `name`: the call the stop holds (on top, at the entry point's
+ * definition), then each unfinished call on that thread where it blocks. `locate` finds an entry
+ * point's definition; `entry` is the definePassiveDriver(...) call, the fallback.
+ */
+export function passiveThreadFrames(
+  name: string,
+  stop: StopHit & { delivery?: Delivery },
+  stopped: boolean,
+  snapshot: Snapshot,
+  locate: (entry: string) => SourceLocation | undefined,
+  entry: () => SourceLocation | undefined,
+): PlainFrame[] {
+  const frames: PlainFrame[] = [];
+  const e = stop.event;
+  if (stopped && e?.loc !== undefined) {
+    const label = e.kind === "send" ? `send(${e.mailbox ?? "?"}${e.payload ? `, ${e.payload}` : ""})` : `${e.fault ?? "fault"}: ${e.detail ?? ""}`;
+    frames.push({ name: label, loc: e.loc });
+  }
+  const delivery = stop.delivery?.thread === name ? stop.delivery : undefined;
+  if (delivery !== undefined) {
+    const label = delivery.kind === "work" ? `scheduled work${delivery.from !== undefined ? ` (from ${delivery.from})` : ""}: runs now` : `${entryCall(delivery)}: called now`;
+    const loc = delivery.loc ?? entry();
+    frames.push(loc !== undefined ? { name: label, loc } : { name: label });
+  }
+  const of = entryOfThread(name);
+  for (const t of snapshot.threads) {
+    if (t.name !== name || t.status === "runnable") continue;
+    const label = t.status === "waiting" ? `k.lock("${t.waitingOn[0] ?? "?"}")` : t.status === "sleeping" ? `k.sleep(${t.waitingOn[0] ?? ""})${t.wakeAt !== undefined ? `, wakes at ${formatTime(t.wakeAt)}` : ""}` : `${name} ${t.status}`;
+    const loc = t.loc ?? (of !== undefined ? locate(of) : undefined);
+    frames.push(loc !== undefined ? { name: label, loc } : { name: label });
+  }
+  if (frames.length === 0) frames.push({ name: `${name}: not running`, hint: "label" });
   return frames;
 }
 

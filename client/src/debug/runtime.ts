@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SourceLocation, TraceEvent } from "active-driver";
-import { verifyLines, type LineVerdict } from "./breakpointLines";
+import { entryPointLocation, verifyLines, type LineVerdict } from "./breakpointLines";
 import { RunHistory, TraceFile } from "./history";
 import { describeDelivery, exceptionFilterOf, fileKey } from "./stops";
 import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
@@ -94,6 +94,8 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   protocol: ProtocolInfo | undefined;
   /** The driver's source files (entry first). */
   files: string[] = [];
+  /** "passive": deliveries are entry-point calls and scheduled work, threads the contexts calling them. */
+  model: "active" | "passive" = "active";
 
   // ------------------------------------------------------------------ lifecycle
 
@@ -242,7 +244,8 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private verifyMailbox(bp: FunctionBreakpointVerdict): FunctionBreakpointVerdict {
     const protocol = this.protocol;
     if (protocol === undefined) return { id: bp.id, name: bp.name, verified: true };
-    const known = [...Object.keys(protocol.directions), "irq"];
+    // A passive driver's scheduled work stops at "work" too.
+    const known = [...Object.keys(protocol.directions), "irq", ...(this.model === "passive" ? ["work"] : [])];
     if (known.includes(bp.name)) return { id: bp.id, name: bp.name, verified: true };
     return {
       id: bp.id,
@@ -277,6 +280,15 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
 
   threadName(id: number): string | undefined {
     for (const [name, value] of this.threadIds) if (value === id) return name;
+    return undefined;
+  }
+
+  /** Where a passive driver's entry point `name` is defined, from its source. */
+  entryPoint(name: string): SourceLocation | undefined {
+    for (const file of this.files) {
+      const loc = entryPointLocation(file, name);
+      if (loc !== undefined) return loc;
+    }
     return undefined;
   }
 
@@ -334,6 +346,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     }
     loaded = true;
     this.files = message.files;
+    this.model = message.model;
     if (announce || this.protocol === undefined) {
       this.protocol = message.protocol;
       this.emit("protocol", message.protocol);
@@ -341,7 +354,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       if (message.model === "passive") {
         this.emit(
           "output",
-          `${path.basename(args.driver)} is a passive driver: the OS calls its entry points directly, so there are no message deliveries to stop at or step through. The run goes to its end, where it can be inspected.\n`,
+          `${path.basename(args.driver)} is a passive driver: the debugger stops before each entry-point call (by an OS thread, in interrupt context) and each run of k.schedule'd work on the worker; Next runs that call until the next one begins. Function breakpoints take entry-point names ("work" for scheduled work); line breakpoints go on an entry point's first line or a send line.\n`,
           "important",
           undefined,
         );

@@ -24,7 +24,7 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { SourceLocation } from "active-driver";
 import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debugEvents";
 import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type StartArgs, type StopInfo } from "./runtime";
-import { driverEntry, driverThreadFrames, nicFrames, osFrames, type PlainFrame } from "./frames";
+import { driverEntry, driverThreadFrames, nicFrames, osFrames, passiveThreadFrames, type PlainFrame } from "./frames";
 import { exceptionFilterOf } from "./stops";
 import { StopModel } from "./variables";
 import type { Snapshot } from "./worker/messages";
@@ -404,7 +404,12 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       const name = this.runtime.threadName(threadId);
       if (name === undefined) return [];
       const entryFile = this.runtime.files[0];
-      plain = driverThreadFrames(name, stop, this.stopThreadName(stop) === name, snapshot, () => (entryFile !== undefined ? driverEntry(entryFile) : undefined));
+      const entry = (): SourceLocation | undefined => (entryFile !== undefined ? driverEntry(entryFile) : undefined);
+      const stopped = this.stopThreadName(stop) === name;
+      plain =
+        this.runtime.model === "passive"
+          ? passiveThreadFrames(name, stop, stopped, snapshot, (e) => this.runtime.entryPoint(e), entry)
+          : driverThreadFrames(name, stop, stopped, snapshot, entry);
     }
     return plain.map((f, i) => this.frame(threadId * 1000 + i, f));
   }

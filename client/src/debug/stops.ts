@@ -1,7 +1,7 @@
 // Where a run stops: one rule, used live by the worker at each delivery and by the adapter when it
 // searches the recorded history backwards (reverse continue). Pure functions over plain data.
 import * as path from "node:path";
-import type { TraceEvent } from "active-driver";
+import type { DeliveryEvent, DeliveryKind, TraceEvent } from "active-driver";
 import type { BreakpointSpec, Delivery, ExceptionFilter, RunUntil, StopHit } from "./worker/messages";
 
 /** Fault categories the runtime monitor gives protocol violations. */
@@ -37,21 +37,45 @@ function threadOf(event: TraceEvent): string | undefined {
   return event.from.startsWith("thread:") ? event.from.slice("thread:".length) : undefined;
 }
 
-/** The gate's pseudo-delivery for a thread's first run (hidden mailbox "start", no wait location). */
-export function isThreadStart(d: { mailbox: string; loc?: unknown }): boolean {
-  return d.mailbox === "start" && d.loc === undefined;
+/**
+ * What a gated delivery is. The runtime says (`kind`); for an engine that does not, a thread's first
+ * run is the hidden mailbox "start" with no wait location, a wake-up from d.sleep "sleep" with no payload.
+ */
+export function deliveryKind(e: Pick<DeliveryEvent, "mailbox" | "payload" | "loc" | "kind">): DeliveryKind {
+  if (e.kind !== undefined) return e.kind;
+  if (e.mailbox === "start" && e.loc === undefined) return "start";
+  if (e.mailbox === "sleep" && e.payload === "") return "wake";
+  return "message";
 }
 
-/** The gate's pseudo-delivery for the end of a d.sleep (hidden mailbox "sleep", no payload). */
-export function isSleepWake(d: { mailbox: string; payload: string }): boolean {
-  return d.mailbox === "sleep" && d.payload === "";
+/** The gate's pseudo-delivery for a thread's first run. */
+export function isThreadStart(d: { kind: DeliveryKind }): boolean {
+  return d.kind === "start";
 }
 
-/** A one-line description of a delivery: `xmit #12 {frame: 60 bytes} -> main`. */
+/** The gate's pseudo-delivery for the end of a d.sleep. */
+export function isSleepWake(d: { kind: DeliveryKind }): boolean {
+  return d.kind === "wake";
+}
+
+/** The context a passive driver's thread runs in, for messages: `OS thread open`, `interrupt context`. */
+export function passiveContext(thread: string): string {
+  return thread === "interrupt" ? "interrupt context" : thread === "worker" ? "the worker" : `OS thread ${thread}`;
+}
+
+/** The payload as call arguments: `irq({isr:1})`, `txTimeout()`. */
+export function entryCall(d: Pick<Delivery, "mailbox" | "payload">): string {
+  return `${d.mailbox}(${d.payload === "undefined" ? "" : d.payload})`;
+}
+
+/** A one-line description of a delivery: `xmit #12 {frame: 60 bytes} -> main`, `txTimeout() #7 on OS thread txTimeout`. */
 export function describeDelivery(d: Delivery): string {
-  // The runtime gates a thread's first run ("start") and its wake-up from d.sleep ("sleep") too.
+  // The runtime gates a thread's first run ("start") and its wake-up from d.sleep ("sleep") too,
+  // and for a passive driver each entry-point call and each run of scheduled work.
   if (isThreadStart(d)) return `thread ${d.thread} starts`;
   if (isSleepWake(d)) return `${d.thread} wakes from sleep`;
+  if (d.kind === "work") return `scheduled work runs on ${d.thread}${d.from !== undefined ? ` (scheduled by ${d.from})` : ""}`;
+  if (d.passive === true) return `${entryCall(d)} #${d.seq} ${d.thread === "interrupt" ? "in" : "on"} ${passiveContext(d.thread)}`;
   const payload = d.payload === "" || d.payload === "undefined" ? "" : ` ${d.payload}`;
   return `${d.mailbox} #${d.seq}${payload} -> ${d.thread}`;
 }
@@ -84,7 +108,10 @@ function matchDelivery(d: Delivery, bps: BreakpointSpec): StopHit | undefined {
   if (d.loc !== undefined && hasLine(bps, d.loc.file, d.loc.line)) {
     return { reason: "breakpoint", text: `${describeDelivery(d)}${where(d.loc)}`, thread: d.thread };
   }
-  if (bps.mailboxes.includes(d.mailbox)) return { reason: "function breakpoint", text: `Message on mailbox ${d.mailbox}: ${describeDelivery(d)}`, thread: d.thread };
+  if (bps.mailboxes.includes(d.mailbox)) {
+    const what = d.passive === true ? `Entry point ${d.mailbox}` : `Message on mailbox ${d.mailbox}`;
+    return { reason: "function breakpoint", text: `${what}: ${describeDelivery(d)}`, thread: d.thread };
+  }
   return undefined;
 }
 

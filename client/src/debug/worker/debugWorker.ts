@@ -5,6 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { AnyDriverDefinition, DriverInstance } from "active-driver";
 import { resolveScenario, runScenario } from "active-driver/nic";
 import { loadDriver } from "../../../../runtime/src/host/loader";
+import { entryPointLocation } from "../breakpointLines";
 import { RECENT_EVENTS, type DebugWorkerData, type ParentToWorker, type ProtocolInfo, type WorkerToParent } from "./messages";
 import { toPlain } from "./plain";
 import { errorInfo, protocolInfo, takeSnapshot } from "./snapshot";
@@ -19,6 +20,8 @@ const stepper = new Stepper(post, new Int32Array(data.flags));
 let instance: DriverInstance | undefined;
 let driver: AnyDriverDefinition | undefined;
 let protocol: ProtocolInfo | undefined;
+/** The driver's files, entry first: where a passive driver's entry points are looked for. */
+let driverFiles: string[] = [];
 let started = false;
 let stopping = false;
 
@@ -27,6 +30,7 @@ function load(): void {
   try {
     const loaded = loadDriver(data.driverPath);
     files = loaded.files;
+    driverFiles = loaded.files;
     driver = loaded.driver as AnyDriverDefinition;
     protocol = protocolInfo(driver.protocol);
   } catch (error) {
@@ -51,7 +55,14 @@ async function run(): Promise<void> {
       gate: stepper.gate,
       onLaunch: (inst) => {
         instance = inst;
-        stepper.attach(inst);
+        // A passive driver's entry points are found in its source: the runtime only sees functions.
+        stepper.attach(inst, (entry) => {
+          for (const file of driverFiles) {
+            const loc = entryPointLocation(file, entry);
+            if (loc !== undefined) return loc;
+          }
+          return undefined;
+        });
       },
     });
     if (stopping) return;

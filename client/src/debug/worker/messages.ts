@@ -5,7 +5,7 @@
 // counted by the runtime's delivery gate), or at the end of the run when p equals the number of
 // deliveries made. Same driver, scenario and seed give the same deliveries, so a position names the
 // same moment in every replay: step back is "replay to position p - 1".
-import type { MailboxSnapshot, SourceLocation, ThreadSnapshot, TraceEvent, Violation } from "active-driver";
+import type { DeliveryKind, MailboxSnapshot, SourceLocation, ThreadSnapshot, TraceEvent, Violation } from "active-driver";
 
 /** What the worker is started with (its `workerData`). */
 export interface DebugWorkerData {
@@ -68,7 +68,11 @@ export interface StopHit {
 // ---------------------------------------------------------------------------------------------
 // What the worker reports
 
-/** A delivery, as the gate saw it, numbered by its position in the run. */
+/**
+ * A delivery, as the gate saw it, numbered by its position in the run. For a passive driver, an
+ * entry-point call (`thread` is the calling OS thread or "interrupt", `mailbox` the entry point) or
+ * a run of scheduled work (kind "work", thread "worker").
+ */
 export interface Delivery {
   /** Position (0-based count of deliveries before this one). */
   position: number;
@@ -76,13 +80,19 @@ export interface Delivery {
   seq: number;
   thread: string;
   mailbox: string;
+  /** What is delivered: a message, a thread's first run, a wake-up from sleep, scheduled work. */
+  kind: DeliveryKind;
+  /** A passive driver's entry-point call or scheduled work. */
+  passive?: true;
+  /** Who it comes from ("os", "nic", the thread that scheduled the work), when the runtime says. */
+  from?: string;
   /** Payload summary. */
   payload: string;
   /** Virtual time, µs. */
   time: number;
   /** Protocol state at delivery. */
   state: string;
-  /** Where the receiving thread waits. */
+  /** Where the receiving thread waits; for a passive driver, the entry point's definition (or the k.schedule call). */
   loc?: SourceLocation;
   /** Trace events recorded before the gate was called for this delivery. */
   traceLength: number;

@@ -56,7 +56,8 @@ export function errorInfo(error: unknown, kind: string): ErrorInfo {
  * before the delivery, so the receiver is shown waiting where it waited, on what it waited on.
  */
 function beforeDelivery(threads: ThreadSnapshot[], mailboxes: MailboxSnapshot[], delivery: Delivery | undefined, lastWaits: ReadonlyMap<string, string[]>): void {
-  if (delivery === undefined) return;
+  // A passive driver's call has not started: its thread shows as runnable, with no wait to show.
+  if (delivery === undefined || delivery.passive === true) return;
   const i = threads.findIndex((t) => t.name === delivery.thread);
   const receiver = threads[i];
   if (receiver === undefined || receiver.waitingOn.length > 0) return;

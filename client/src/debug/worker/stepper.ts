@@ -2,8 +2,8 @@
 // the delivery, decides with the shared stop rule whether to hold the domain there, and reports
 // trace events and deliveries to the adapter in batches. While held, the worker's event loop is free
 // to answer snapshot requests.
-import type { DeliveryEvent, DriverInstance, TraceEvent } from "active-driver";
-import { describeDelivery, noBreakpoints, stopAt } from "../stops";
+import type { DeliveryEvent, DriverInstance, SourceLocation, TraceEvent } from "active-driver";
+import { deliveryKind, describeDelivery, noBreakpoints, stopAt } from "../stops";
 import { Flag, RECENT_EVENTS, type BreakpointSpec, type Delivery, type ErrorInfo, type RunUntil, type StopHit, type WorkerToParent } from "./messages";
 
 /** Events per `events` message while running (stops and the end flush whatever is pending). */
@@ -23,6 +23,10 @@ export class Stepper {
   /** The delivery held now (undefined while running and at the end). */
   held: Delivery | undefined;
   finished = false;
+  /** A passive driver's: its deliveries are entry-point calls and scheduled work. */
+  private passive = false;
+  /** Where a passive driver's entry point is defined (the runtime cannot see it; the worker reads the source). */
+  private locateEntry: (entry: string) => SourceLocation | undefined = () => undefined;
 
   constructor(
     private readonly post: (message: WorkerToParent) => void,
@@ -30,7 +34,9 @@ export class Stepper {
   ) {}
 
   /** Follows the instance's trace (call before the domain starts running). */
-  attach(inst: DriverInstance): void {
+  attach(inst: DriverInstance, locateEntry?: (entry: string) => SourceLocation | undefined): void {
+    this.passive = inst.model === "passive";
+    if (locateEntry !== undefined) this.locateEntry = locateEntry;
     // Events the driver made while launching, before this listener existed.
     for (const event of inst.trace) this.onEvent(event);
     inst.onEvent((event) => this.onEvent(event));
@@ -60,17 +66,22 @@ export class Stepper {
   /** The runtime's DeliveryGate. */
   readonly gate = (event: DeliveryEvent): void | Promise<void> => {
     const position = this.position++;
+    const kind = deliveryKind(event);
     const delivery: Delivery = {
       position,
       seq: event.seq,
       thread: event.thread,
       mailbox: event.mailbox,
+      kind,
       payload: event.payload,
       time: event.time,
       state: event.state,
       traceLength: this.traceLength,
     };
-    if (event.loc !== undefined) delivery.loc = { ...event.loc };
+    if (this.passive) delivery.passive = true;
+    if (event.from !== undefined) delivery.from = event.from;
+    const loc = event.loc ?? (this.passive && kind === "message" ? this.locateEntry(event.mailbox) : undefined);
+    if (loc !== undefined) delivery.loc = { ...loc };
     this.batchDeliveries.push(delivery);
     const window = this.window;
     this.window = [];
