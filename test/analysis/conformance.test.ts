@@ -4,11 +4,21 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { readFileSync, readdirSync } from "node:fs";
+import { conformanceSnapshotDir, sharedConformanceDir } from "../conformanceDir";
 import { actualMarkers, analyzePath, conformanceDir, describe, expectedMarkers, tsFiles } from "./harness";
 
 test("the conformance folder exists and has cases", () => {
   assert.ok(existsSync(conformanceDir), `missing ${conformanceDir}`);
   assert.ok(tsFiles(conformanceDir).length >= 10);
+});
+
+test("the checked-in conformance snapshot is the shared suite, file for file", { skip: !existsSync(sharedConformanceDir) && `no ${sharedConformanceDir} beside this clone` }, () => {
+  const names = readdirSync(sharedConformanceDir).sort();
+  assert.deepEqual(readdirSync(conformanceSnapshotDir).sort(), names, "copy ../shared/conformance/* to test/fixtures/conformance/");
+  for (const name of names) {
+    assert.equal(readFileSync(path.join(conformanceSnapshotDir, name), "utf8"), readFileSync(path.join(sharedConformanceDir, name), "utf8"), `${name} differs from the shared suite`);
+  }
 });
 
 for (const file of existsSync(conformanceDir) ? tsFiles(conformanceDir) : []) {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { analyzeFile, type AnalysisDiagnostic, type AnalysisHost, type AnalysisResult } from "../../server/src/analysis";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
-export const conformanceDir = path.resolve(repoRoot, "..", "shared", "conformance");
+export { conformanceDir } from "../conformanceDir";
 export const casesDir = path.join(__dirname, "cases");
 export const brokenDir = path.join(repoRoot, "samples", "broken");
 export const baselinesDir = path.join(__dirname, "baselines");

@@ -12,7 +12,7 @@ import { analyze, createCache } from "../../server/src/workspace/analyzer";
 export const repo = path.resolve(__dirname, "..", "..");
 export const fixtures = path.join(__dirname, "fixtures");
 export const baselines = path.join(__dirname, "baselines");
-export const conformance = path.resolve(repo, "..", "shared", "conformance");
+export { conformanceDir as conformance } from "../conformanceDir";
 
 const cache = createCache();
 
