@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CACHE="$PWD/.cache/e2e"
+# Run as an npm script, the outer npm's settings arrive as npm_* variables (its user agent names
+# Node 20, which code-server's postinstall checks): the installs below start from a clean npm environment.
+for var in $(compgen -e | grep -E '^(npm_|NODE$)'); do unset "$var"; done
 NODE24_VERSION=24.9.0
 CODE_SERVER_VERSION=4.139.1
 mkdir -p "$CACHE"
