@@ -104,18 +104,12 @@ export function createDeviceHandle(core: Core, side: BusSide, irq: unknown): Dev
 export function createDeviceHost(core: Core): DeviceHost {
   return {
     now: () => core.clock.now,
-    after: (delayUs, fn) =>
-      core.clock.after(delayUs, () => {
-        try {
-          fn();
-        } catch (error) {
-          core.deviceFailed(error);
-        }
-      }),
+    after: (delayUs, fn) => core.clock.after(delayUs, fn, core.deviceError),
     interrupt: (isr) => {
       if (core.status === "running") core.engine.interrupt(isr);
     },
     random: core.deviceRandom,
+    tracing: core.tracer !== null,
     trace: (event) => {
       const tracer = core.tracer;
       if (tracer === null) return;

@@ -15,6 +15,8 @@ class Timer implements RuntimeTimerHandle {
     readonly time: number,
     readonly order: number,
     readonly fn: () => void,
+    /** Where a throw from `fn` goes (none: it propagates out of runNext). */
+    readonly onError: ((error: unknown) => void) | undefined,
   ) {}
   cancel(): void {
     if (this.cancelled) return;
@@ -35,9 +37,10 @@ export class VirtualClock {
   private heap: Timer[] = [];
   private order = 0;
 
-  after(delayUs: number, fn: () => void): RuntimeTimerHandle {
+  /** Runs `fn` after `delayUs`; a throw from it goes to `onError` (no wrapper closure per timer). */
+  after(delayUs: number, fn: () => void, onError?: (error: unknown) => void): RuntimeTimerHandle {
     if (!(delayUs >= 0)) throw new RangeError(`after(${delayUs}): the delay must be a number >= 0 (µs)`);
-    const timer = new Timer(this, this.now + delayUs, this.order++, fn);
+    const timer = new Timer(this, this.now + delayUs, this.order++, fn, onError);
     this.foreground++;
     this.push(timer);
     return timer;
@@ -57,7 +60,15 @@ export class VirtualClock {
     top.cancelled = true;
     if (top.ref) this.foreground--;
     if (top.time > this.now) this.now = top.time;
-    top.fn();
+    const onError = top.onError;
+    if (onError === undefined) top.fn();
+    else {
+      try {
+        top.fn();
+      } catch (error) {
+        onError(error);
+      }
+    }
     return true;
   }
 

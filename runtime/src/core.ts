@@ -15,6 +15,10 @@ import { callerOf, formatLocation } from "./where";
 
 const { SEND, STATE, FAULT, NONE } = codes;
 
+/** Checks settle() makes from microtasks while the driver is busy, before it waits for quiet() (or an event-loop turn). */
+const EAGER_TICKS = 8;
+const resolved = Promise.resolve();
+
 // One executor for every request promise: no closure per call.
 let capturedResolve: (value: unknown) => void = () => {};
 let capturedReject: (error: Error) => void = () => {};
@@ -60,9 +64,19 @@ export class Core {
   readonly violations: Violation[] = [];
   /** Errors thrown by OS-side listeners; the next idle/advance/runUntil rethrows the first. */
   readonly osErrors: unknown[] = [];
+  /** Records an error thrown by OS-side code (a timer's onError). */
+  readonly osError = (error: unknown): void => {
+    this.osErrors.push(error);
+  };
+  /** A device timer threw (a timer's onError). */
+  readonly deviceError = (error: unknown): void => this.deviceFailed(error);
   private readonly listeners = new Map<string, ((payload: unknown) => void)[]>();
   private readonly reported = new Set<string>();
-  private onQuiet: (() => void) | null = null;
+  /**
+   * Something the clock loop cannot see may wait in the microtask queue (a reply's promise settled,
+   * an OS-side timer or listener ran user code): the next settle() gives the microtasks a turn.
+   */
+  owesTick = true;
 
   constructor(
     readonly protocol: AnyProtocol,
@@ -179,13 +193,16 @@ export class Core {
       );
     } else if (next !== monitor.state) this.moveTo(next, mb);
     const answered = call !== undefined ? (mb.removePending(call), call) : mb.shiftPending();
-    if (answered !== undefined) answered.resolve(payload);
-    else this.notifyListeners(mb.name, payload);
+    if (answered !== undefined) {
+      this.owesTick = true;
+      answered.resolve(payload);
+    } else this.notifyListeners(mb.name, payload);
   }
 
   notifyListeners(name: string, payload: unknown): void {
     const list = this.listeners.get(name);
-    if (list === undefined) return;
+    if (list === undefined || list.length === 0) return;
+    this.owesTick = true;
     for (const listener of list.slice()) {
       try {
         listener(payload);
@@ -278,6 +295,7 @@ export class Core {
       for (let call = mb.shiftPending(); call !== undefined; call = mb.shiftPending()) {
         const error = reason(call, mb.name);
         call.promise.catch(() => {}); // the OS side may have dropped the promise: never an unhandled rejection
+        this.owesTick = true;
         call.reject(error);
       }
     }
@@ -286,49 +304,150 @@ export class Core {
 
   // ------------------------------------------------------------------ quiescence
 
-  /** The engine became quiet (nothing runnable). */
+  /** The engine became quiet (nothing runnable): a drain waiting for that goes on. */
   quiet(): void {
-    const onQuiet = this.onQuiet;
-    if (onQuiet !== null) {
-      this.onQuiet = null;
-      onQuiet();
-    }
+    const turn = this.drainTurnHandle;
+    if (turn === undefined) return;
+    clearImmediate(turn);
+    this.drainTurnHandle = undefined;
+    this.drainTicks = 0;
+    void resolved.then(this.drainStep);
   }
 
-  /** Lets the driver run until nothing is runnable (timers aside). Faults a thread that stays busy without waiting. */
-  async settle(): Promise<void> {
-    const engine = this.engine;
-    let turns = 0;
-    let progress = engine.progress;
-    while (this.status === "running" && engine.busy()) {
-      const held = engine.held;
-      if (held !== null) {
-        await held;
-        turns = 0;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const turn = setImmediate(resolve);
-        this.onQuiet = () => {
-          clearImmediate(turn);
-          resolve();
-        };
-      });
-      this.onQuiet = null;
-      if (engine.progress !== progress) {
-        progress = engine.progress;
-        turns = 0;
-      } else if (++turns >= this.maxBusyTurns && engine.busy()) {
-        const name = engine.busyName();
-        this.fail(
-          new DriverError(
-            `${name} neither waits nor ends: it made no progress for ${turns} event-loop turns, so it awaits something other than wait/sleep (cooperative scheduling is broken there)`,
-            name,
-            undefined,
-          ),
-        );
-      }
+  /**
+   * Lets the driver run until nothing is runnable (timers aside); undefined when there is nothing to
+   * drain. Faults a thread that stays busy without waiting.
+   */
+  settle(): Promise<void> | undefined {
+    if (!this.mustDrain()) {
+      this.owesTick = false;
+      return undefined;
     }
+    return new Promise<void>((resolve) => this.drainThen(resolve));
+  }
+
+  /**
+   * The clock loops of instance.ts (idle, advance, runUntil): drain the driver, then `iteration`
+   * (synchronous: it runs at most one timer, and returns true when the loop is done), and again.
+   * Timer after timer runs without an await while nothing needs draining; after a drain the loop
+   * goes on inside the drain's last microtask, so a delivery costs no promise and no await here.
+   * Resolves when `iteration` returns true, rejects with what it throws.
+   */
+  loop(iteration: () => boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const next = (): void => {
+        try {
+          while (!this.drainThen(next)) {
+            if (iteration()) {
+              resolve();
+              return;
+            }
+          }
+        } catch (error) {
+          reject(error);
+        }
+      };
+      next();
+    });
+  }
+
+  private mustDrain(): boolean {
+    return this.drainCont !== null || (this.status === "running" && (this.owesTick || this.engine.busy() || this.engine.held !== null));
+  }
+
+  /** Starts (or joins) a drain that calls `cont` when it is done; false when there is nothing to drain. */
+  private drainThen(cont: () => void): boolean {
+    if (this.drainCont !== null) {
+      this.drainMore.push(cont); // two clock loops at once (idle() twice): one drain
+      return true;
+    }
+    if (!this.mustDrain()) {
+      this.owesTick = false;
+      return false;
+    }
+    this.drainCont = cont;
+    this.drainTicks = 0;
+    this.drainTurns = 0;
+    this.drainProgress = this.engine.progress;
+    // Work the last step left in the microtask queue (a reply's `then`, a timer's promise) runs first.
+    this.owesTick = false;
+    void resolved.then(this.drainStep);
+    return true;
+  }
+
+  // The drain is a small state machine over microtasks (no async function, no closure per step).
+  // The driver runs in microtasks (a woken thread's continuation, its async helpers): the drain
+  // re-checks busy() after the microtasks queued before each check, for EAGER_TICKS checks; a
+  // driver still busy then is waited for through quiet() (the engine calls it when nothing is
+  // runnable), with one event-loop turn armed in case it awaits something foreign (a real timer,
+  // I/O) that no microtask finishes. Turns without progress count towards maxBusyTurns.
+  private drainCont: (() => void) | null = null;
+  private readonly drainMore: (() => void)[] = [];
+  private drainTicks = 0;
+  private drainTurns = 0;
+  private drainProgress = 0;
+  /** Waiting for quiet(), with this turn armed. */
+  private drainTurnHandle: NodeJS.Immediate | undefined = undefined;
+
+  private readonly drainStep = (): void => {
+    const engine = this.engine;
+    if (this.status !== "running") return this.drained();
+    const held = engine.held;
+    if (held !== null) {
+      this.drainTurns = 0;
+      void held.then(this.drainStep, this.drainStep);
+      return;
+    }
+    if (engine.busy()) {
+      if (engine.progress !== this.drainProgress) {
+        this.drainProgress = engine.progress;
+        this.drainTurns = 0;
+      }
+      if (++this.drainTicks <= EAGER_TICKS) void resolved.then(this.drainStep);
+      else this.drainTurnHandle ??= setImmediate(this.drainTurn);
+      return;
+    }
+    if (this.owesTick) {
+      this.owesTick = false;
+      void resolved.then(this.drainStep);
+      return;
+    }
+    this.drained();
+  };
+
+  /** An event-loop turn passed while a thread stayed busy (no quiet() came). */
+  private readonly drainTurn = (): void => {
+    const engine = this.engine;
+    this.drainTurnHandle = undefined;
+    this.drainTicks = 0;
+    if (engine.progress !== this.drainProgress) {
+      this.drainProgress = engine.progress;
+      this.drainTurns = 0;
+    } else if (++this.drainTurns >= this.maxBusyTurns && this.status === "running" && engine.busy()) {
+      const name = engine.busyName();
+      this.fail(
+        new DriverError(
+          `${name} neither waits nor ends: it made no progress for ${this.drainTurns} event-loop turns, so it awaits something other than wait/sleep (cooperative scheduling is broken there)`,
+          name,
+          undefined,
+        ),
+      );
+    }
+    this.drainStep();
+  };
+
+  private drained(): void {
+    if (this.drainTurnHandle !== undefined) {
+      clearImmediate(this.drainTurnHandle);
+      this.drainTurnHandle = undefined;
+    }
+    const cont = this.drainCont;
+    this.drainCont = null;
+    if (this.drainMore.length > 0) {
+      const more = this.drainMore.splice(0);
+      cont?.();
+      for (const c of more) c();
+    } else cont?.();
   }
 
   throwPending(): void {

@@ -30,6 +30,11 @@ export interface DeviceHost {
   random(): number;
   /** Adds a device event to the trace (no-op when tracing is off). */
   trace(event: Pick<TraceEvent, "kind" | "detail" | "fault" | "payload">): void;
+  /**
+   * Whether trace() records anything: a device skips composing trace text when false. Absent
+   * (hosts written before it existed) means true.
+   */
+  readonly tracing?: boolean;
 }
 
 /** A simulated device, as the bus adapter sees it. */

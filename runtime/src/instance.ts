@@ -60,6 +60,8 @@ export class Instance implements DriverInstance<AnyProtocol> {
   after(delayUs: number, fn: () => void): RuntimeTimerHandle {
     const core = this.core;
     return core.clock.after(delayUs, () => {
+      // User code: it may leave promise work behind, which runs before the next timer.
+      core.owesTick = true;
       try {
         fn();
       } catch (error) {
@@ -68,56 +70,78 @@ export class Instance implements DriverInstance<AnyProtocol> {
     });
   }
 
+  /**
+   * after() for OS-side code in this package whose timer callbacks are synchronous (they queue no
+   * promise work of their own): the clock loop goes on to the next timer without a microtask turn
+   * unless the callback woke the driver or settled a request.
+   */
+  afterSync(delayUs: number, fn: () => void): RuntimeTimerHandle {
+    return this.core.clock.after(delayUs, fn, this.core.osError);
+  }
+
   random(): number {
     return this.core.workloadRandom();
   }
 
-  async idle(): Promise<void> {
+  idle(): Promise<void> {
     const { core } = this;
     const clock = core.clock;
-    for (let events = 0; ; events++) {
-      await core.settle();
+    core.owesTick = true;
+    let events = 0;
+    return core.loop(() => {
       core.throwPending();
-      if (core.status !== "running") return;
-      if (clock.foreground === 0) break;
+      if (core.status !== "running") return true;
+      if (clock.foreground === 0) {
+        core.checkUnwaited();
+        return true;
+      }
       if (events >= core.maxTimerEvents) {
         throw new Error(
           `idle(): ${events} timer events ran and timers are still pending at ${clock.now} µs (a periodic timer or a sleep loop?): unref() periodic timers, or use advance()/runUntil() (maxTimerEvents)`,
         );
       }
+      events++;
       clock.runNext();
-    }
-    core.checkUnwaited();
+      return false;
+    });
   }
 
-  async advance(us: number): Promise<void> {
-    if (!(us >= 0)) throw new RangeError(`advance(${us}): expected a number of microseconds >= 0`);
+  advance(us: number): Promise<void> {
+    if (!(us >= 0)) return Promise.reject(new RangeError(`advance(${us}): expected a number of microseconds >= 0`));
     const { core } = this;
     const clock = core.clock;
     const target = clock.now + us;
-    for (let events = 0; ; events++) {
-      await core.settle();
+    core.owesTick = true;
+    let events = 0;
+    return core.loop(() => {
       core.throwPending();
-      if (core.status !== "running") return;
-      if (clock.nextTime() > target) break;
+      if (core.status !== "running") return true;
+      if (clock.nextTime() > target) {
+        clock.now = target;
+        return true;
+      }
       if (events >= core.maxTimerEvents) throw new Error(`advance(): ${events} timer events ran before ${target} µs (maxTimerEvents); now ${clock.now} µs`);
+      events++;
       clock.runNext(target);
-    }
-    clock.now = target;
+      return false;
+    });
   }
 
-  async runUntil(until: number | (() => boolean)): Promise<void> {
+  runUntil(until: number | (() => boolean)): Promise<void> {
     const { core } = this;
     const clock = core.clock;
     if (typeof until === "number") return this.advance(Math.max(0, until - clock.now));
-    for (let events = 0; ; events++) {
-      await core.settle();
+    core.owesTick = true;
+    let events = 0;
+    return core.loop(() => {
       core.throwPending();
-      if (until()) return;
+      if (until()) return true;
       if (core.status !== "running") throw new Error(`runUntil(): the instance is ${core.status} and the condition is still false`);
       if (events >= core.maxTimerEvents) throw new Error(`runUntil(): the condition is still false after ${events} timer events, at ${clock.now} µs (maxTimerEvents)`);
+      events++;
       if (!clock.runNext()) throw new Error(`runUntil(): the condition is still false at ${clock.now} µs and nothing is scheduled`);
-    }
+      return false;
+    });
   }
 
   async stop(): Promise<void> {

@@ -47,6 +47,7 @@ export class Tracer {
   private nameIds = new Map<string, number>();
   private locs: (SourceLocation | undefined)[] = [undefined];
   private locIdsByKey = new Map<string, number>();
+  private locIdsByObject = new Map<SourceLocation, number>();
   private events: TraceEvent[] = [];
   private listeners: ((event: TraceEvent) => void)[] = [];
 
@@ -287,13 +288,17 @@ export class Tracer {
   }
 
   private locId(loc: SourceLocation): number {
+    // By identity first: the runtime hands out one object per call site (where.ts caches them).
+    let id = this.locIdsByObject.get(loc);
+    if (id !== undefined) return id;
     const key = `${loc.file}:${loc.line}:${loc.column}`;
-    let id = this.locIdsByKey.get(key);
+    id = this.locIdsByKey.get(key);
     if (id === undefined) {
       id = this.locs.length;
       this.locs.push(loc);
       this.locIdsByKey.set(key, id);
     }
+    this.locIdsByObject.set(loc, id);
     return id;
   }
 

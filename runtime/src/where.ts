@@ -33,30 +33,40 @@ interface StackHolder {
 }
 
 const structured = (_error: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] => sites;
-const mapped = new Map<string, SourceLocation | null>();
+/** Original locations by generated file, then by line * 2^20 + column (null: runtime or library code). */
+const mapped = new Map<string, Map<number, SourceLocation | null>>();
 const sourceMaps = new Map<string, SourceMap | null>();
 
-/** The original (TypeScript) position of a generated one, through Node's source-map cache (tsx, --enable-source-maps). */
+/** The original (TypeScript) position of a generated one, through Node's source-map cache (tsx, --enable-source-maps); cached per site. */
 function original(file: string, line: number, column: number): SourceLocation | null {
-  const key = `${file}:${line}:${column}`;
-  let loc = mapped.get(key);
-  if (loc !== undefined) return loc;
-  loc = { file, line, column };
-  if (file.startsWith("file://")) loc.file = fileURLToPath(file);
-  if (isForeign(loc.file)) loc = null;
-  else {
-    let map = sourceMaps.get(file);
-    if (map === undefined) {
-      map = findSourceMap(file) ?? null;
-      sourceMaps.set(file, map);
-    }
-    const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
-    if (entry?.originalSource !== undefined && entry.originalLine !== undefined && entry.originalColumn !== undefined) {
-      const source = entry.originalSource.startsWith("file://") ? fileURLToPath(entry.originalSource) : resolve(dirname(loc.file), entry.originalSource);
-      loc = isForeign(source) ? null : { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
-    }
+  let byPosition = mapped.get(file);
+  if (byPosition === undefined) {
+    byPosition = new Map();
+    mapped.set(file, byPosition);
   }
-  mapped.set(key, loc);
+  const key = line * 0x100000 + column;
+  let loc = byPosition.get(key);
+  if (loc === undefined) {
+    loc = mapOriginal(file, line, column);
+    byPosition.set(key, loc);
+  }
+  return loc;
+}
+
+function mapOriginal(file: string, line: number, column: number): SourceLocation | null {
+  let loc: SourceLocation | null = { file, line, column };
+  if (file.startsWith("file://")) loc.file = fileURLToPath(file);
+  if (isForeign(loc.file)) return null;
+  let map = sourceMaps.get(file);
+  if (map === undefined) {
+    map = findSourceMap(file) ?? null;
+    sourceMaps.set(file, map);
+  }
+  const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  if (entry?.originalSource !== undefined && entry.originalLine !== undefined && entry.originalColumn !== undefined) {
+    const source = entry.originalSource.startsWith("file://") ? fileURLToPath(entry.originalSource) : resolve(dirname(loc.file), entry.originalSource);
+    loc = isForeign(source) ? null : { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+  }
   return loc;
 }
 
@@ -64,22 +74,44 @@ function isForeign(file: string): boolean {
   return file.startsWith(runtimeDir) || file.startsWith("node:") || (file.includes("/node_modules/") && !file.includes("/node_modules/active-driver/"));
 }
 
+/** Reused for every capture: a stack capture installs its own `stack` on it. */
+const holder: StackHolder = {};
+/** Frames taken when the first frame below the API is not the driver's (a runtime or library helper between). */
+const DEEP_FRAMES = 12;
+
 /**
  * Where the driver called `api` (a function of the runtime): the first frame below it that is
- * not runtime code. Costs one V8 stack capture (about 2 µs); positions are cached per site.
+ * not runtime code. One V8 stack capture of one frame, read as a structured CallSite (no text),
+ * and the source-mapped location cached per generated (file, line, column). The capture itself
+ * (V8 summarising the caller's optimised frame) is most of the 2-3 µs this costs.
  */
 export function callerOf(api: (...args: never[]) => unknown): SourceLocation | undefined {
-  const holder: StackHolder = {};
   const limit = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
-  Error.stackTraceLimit = 4;
   Error.prepareStackTrace = structured;
-  Error.captureStackTrace(holder, api);
-  const sites = holder.stack as NodeJS.CallSite[] | undefined;
-  Error.prepareStackTrace = prepare;
-  Error.stackTraceLimit = limit;
+  let loc: SourceLocation | null | undefined;
+  try {
+    Error.stackTraceLimit = 1;
+    Error.captureStackTrace(holder, api);
+    const sites = holder.stack;
+    loc = firstDriverFrame(sites);
+    if (loc === undefined && Array.isArray(sites) && sites.length > 0) {
+      // The caller is runtime or library code: look further down.
+      Error.stackTraceLimit = DEEP_FRAMES;
+      Error.captureStackTrace(holder, api);
+      loc = firstDriverFrame(holder.stack);
+    }
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  return loc ?? undefined;
+}
+
+/** The driver location of the first frame that has one; undefined when none (null is never returned). */
+function firstDriverFrame(sites: unknown): SourceLocation | undefined {
   if (!Array.isArray(sites)) return undefined;
-  for (const site of sites) {
+  for (const site of sites as NodeJS.CallSite[]) {
     const file = site.getFileName() ?? site.getScriptNameOrSourceURL();
     const line = site.getLineNumber();
     const column = site.getColumnNumber();

@@ -6,11 +6,10 @@
 import { builtinModules, createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
 import * as runtimeApi from "../index";
 import * as nicApi from "../nic/index";
 import { DriverLoadError, locateInStack, positionOf } from "./errors";
-import { transpileFile, type Transpiled } from "./transpile";
+import { transpileFile, typescript, type Transpiled } from "./transpile";
 
 // `Module` is not in @types/node's public surface with `_compile`; this is the part we use.
 interface NodeModule {
@@ -178,7 +177,7 @@ function describe(value: unknown): string {
 
 /** An error for `specifier` imported by `importer`, placed at the import's string literal. */
 function importError(importer: string, source: string, specifier: string, reason: string): DriverLoadError {
-  const imported = ts.preProcessFile(source, true, true).importedFiles.find((f) => f.fileName === specifier);
+  const imported = typescript().preProcessFile(source, true, true).importedFiles.find((f) => f.fileName === specifier);
   const where = imported === undefined ? { file: importer } : { file: importer, ...positionOf(source, imported.pos) };
   return new DriverLoadError(`${reason} '${specifier}'`, where);
 }

@@ -32,29 +32,92 @@ export interface FrameSpec {
   size: number;
 }
 
+/**
+ * Frames are cut from shared blocks (a view each, 8-byte aligned): a typed array of its own costs
+ * an ArrayBuffer per frame, which is most of a frame's cost in the simulation. A frame is still
+ * its own bytes (no two live frames overlap); its `.buffer` is the block, so use `byteOffset`.
+ */
+const BLOCK = 64 * 1024;
+/** Larger frames (jumbo, or a test's) get an ArrayBuffer of their own. */
+const BLOCK_MAX_FRAME = 4 * 1024;
+let block = new ArrayBuffer(BLOCK);
+let blockUsed = 0;
+
+/** `size` bytes for a frame (contents unspecified: the caller writes every byte). */
+export function frameBytes(size: number): Uint8Array {
+  if (size > BLOCK_MAX_FRAME) return new Uint8Array(size);
+  if (blockUsed + size > BLOCK) {
+    block = new ArrayBuffer(BLOCK);
+    blockUsed = 0;
+  }
+  const f = new Uint8Array(block, blockUsed, size);
+  blockUsed = (blockUsed + size + 7) & ~7;
+  return f;
+}
+
+/** A copy of `src[from, from + len)` in frame memory. */
+export function copyBytes(src: Uint8Array, from: number, len: number): Uint8Array {
+  const out = frameBytes(len);
+  out.set(from === 0 && len === src.length ? src : new Uint8Array(src.buffer, src.byteOffset + from, len));
+  return out;
+}
+
+/** RAMP[k] = k & 0xff, long enough for any frame's fill: the fill is one copy from it. */
+const RAMP = new Uint8Array(256 + 9100);
+for (let k = 0; k < RAMP.length; k++) RAMP[k] = k & 0xff;
+const RAMP_BUFFER = RAMP.buffer;
+
 export function makeFrame(spec: FrameSpec): Uint8Array {
   const size = Math.max(ETH_HEADER + TAG_LEN, Math.floor(spec.size));
-  const f = new Uint8Array(size);
-  f.set(spec.dst.subarray(0, 6), 0);
-  f.set(spec.src.subarray(0, 6), 6);
+  const f = frameBytes(size);
+  const { dst, src } = spec;
+  for (let i = 0; i < 6; i++) {
+    f[i] = dst[i];
+    f[6 + i] = src[i];
+  }
   f[12] = ETHERTYPE_SIM >> 8;
   f[13] = ETHERTYPE_SIM & 0xff;
-  const v = new DataView(f.buffer);
-  v.setUint32(TAG_AT, MAGIC);
-  v.setUint16(TAG_AT + 4, spec.stream);
-  v.setUint32(TAG_AT + 6, spec.seq >>> 0);
+  // The tag, big-endian: magic, stream (16 bits), sequence number (32 bits).
+  putU32(f, TAG_AT, MAGIC);
+  f[TAG_AT + 4] = (spec.stream >>> 8) & 0xff;
+  f[TAG_AT + 5] = spec.stream & 0xff;
+  putU32(f, TAG_AT + 6, spec.seq >>> 0);
   // A fill that depends on the sequence number: a driver that mixes up buffers shows as a mismatch.
-  // (Word at a time: frames are made on the hot path.)
+  // Byte i is (base + i) & 0xff: a slice of the ramp.
   const start = TAG_AT + TAG_LEN;
-  const base = (spec.seq * 31) & 0xff;
-  let i = start;
-  for (; i < size && (i & 3) !== 0; i++) f[i] = (base + i) & 0xff;
-  for (; i + 4 <= size; i += 4) {
-    const b = (base + i) & 0xff;
-    v.setUint32(i, ((b << 24) | (((b + 1) & 0xff) << 16) | (((b + 2) & 0xff) << 8) | ((b + 3) & 0xff)) >>> 0);
-  }
-  for (; i < size; i++) f[i] = (base + i) & 0xff;
+  const from = (((spec.seq * 31) & 0xff) + start) & 0xff;
+  if (from + size - start <= RAMP.length) f.set(new Uint8Array(RAMP_BUFFER, from, size - start), start);
+  else for (let i = start; i < size; i++) f[i] = (from + i - start) & 0xff;
   return f;
+}
+
+/** Whether `f` holds exactly the bytes makeFrame(spec) makes (without making them: a compare per frame). */
+export function isFrameOf(f: Uint8Array, spec: FrameSpec): boolean {
+  const size = Math.max(ETH_HEADER + TAG_LEN, Math.floor(spec.size));
+  if (f.length !== size) return false;
+  const { dst, src } = spec;
+  for (let i = 0; i < 6; i++) if (f[i] !== dst[i] || f[6 + i] !== src[i]) return false;
+  if (f[12] !== ETHERTYPE_SIM >> 8 || f[13] !== (ETHERTYPE_SIM & 0xff)) return false;
+  if (getU32(f, TAG_AT) !== MAGIC || ((f[TAG_AT + 4] << 8) | f[TAG_AT + 5]) !== (spec.stream & 0xffff) || getU32(f, TAG_AT + 6) !== spec.seq >>> 0) return false;
+  const start = TAG_AT + TAG_LEN;
+  const from = (((spec.seq * 31) & 0xff) + start) & 0xff;
+  const n = size - start;
+  if (from + n > RAMP.length) {
+    for (let i = start; i < size; i++) if (f[i] !== ((from + i - start) & 0xff)) return false;
+    return true;
+  }
+  return Buffer.compare(new Uint8Array(f.buffer, f.byteOffset + start, n), new Uint8Array(RAMP_BUFFER, from, n)) === 0;
+}
+
+function putU32(f: Uint8Array, at: number, v: number): void {
+  f[at] = v >>> 24;
+  f[at + 1] = (v >>> 16) & 0xff;
+  f[at + 2] = (v >>> 8) & 0xff;
+  f[at + 3] = v & 0xff;
+}
+
+function getU32(f: Uint8Array, at: number): number {
+  return ((f[at] << 24) | (f[at + 1] << 16) | (f[at + 2] << 8) | f[at + 3]) >>> 0;
 }
 
 export interface FrameTag {
@@ -64,10 +127,14 @@ export interface FrameTag {
 
 /** The tag of a frame made by makeFrame, or undefined for foreign frames. */
 export function frameTag(f: Uint8Array): FrameTag | undefined {
-  if (f.length < TAG_AT + TAG_LEN) return undefined;
-  const v = new DataView(f.buffer, f.byteOffset, f.byteLength);
-  if (v.getUint32(TAG_AT) !== MAGIC) return undefined;
-  return { stream: v.getUint16(TAG_AT + 4), seq: v.getUint32(TAG_AT + 6) };
+  const key = frameKey(f);
+  return key < 0 ? undefined : { stream: Math.floor(key / 0x100000000), seq: key % 0x100000000 };
+}
+
+/** tagKey(frameTag(f)) without the object: -1 for foreign frames. */
+export function frameKey(f: Uint8Array): number {
+  if (f.length < TAG_AT + TAG_LEN || getU32(f, TAG_AT) !== MAGIC) return -1;
+  return ((f[TAG_AT + 4] << 8) | f[TAG_AT + 5]) * 0x100000000 + getU32(f, TAG_AT + 6);
 }
 
 /** Key for maps of tagged frames. */

@@ -2,7 +2,18 @@
 // the simulated OS side and the scenarios that run a driver end to end.
 export { Rtl8169, RESET_US } from "./rtl8169";
 export type { Rtl8169Options, NicCounters, NicEvent } from "./rtl8169";
-export { Reg, Intr, Cmd, Poll, Phy, Desc, RxAccept, Cfg9346, REG_WINDOW, decodeIntr, decodeCmd, decodePhy, decodeOpts1, decodeRxConfig, registerName } from "./regs";
+// The register maps are constants of this module, not re-exports: under a CommonJS transform (tsx)
+// a re-export is a getter calling the other module's getter on every `Desc.OWN` a driver reads.
+import * as regs from "./regs";
+export const Reg = regs.Reg;
+export const Intr = regs.Intr;
+export const Cmd = regs.Cmd;
+export const Poll = regs.Poll;
+export const Phy = regs.Phy;
+export const Desc = regs.Desc;
+export const RxAccept = regs.RxAccept;
+export const Cfg9346 = regs.Cfg9346;
+export { REG_WINDOW, decodeIntr, decodeCmd, decodePhy, decodeOpts1, decodeRxConfig, registerName } from "./regs";
 export { PhysicalMemory, DmaError, DMA_BASE, DMA_ALIGN, DMA_LIMIT } from "./memory";
 export { Wire, wireTimeUs } from "./wire";
 export type { WireOptions, TrafficOptions, WireObserver, WirePort, DropCause, RxResult, WireCounters } from "./wire";

@@ -2,6 +2,11 @@
 // DmaRegion views) and the device (through bus addresses) reach. Gaps between regions are unmapped,
 // so a stray descriptor address is a bus error rather than silent corruption.
 import type { DmaRegion } from "../device";
+import * as frames from "./frames";
+
+// Values from sibling modules are copied into constants here: under a CommonJS transform (tsx, the
+// tests and benchmarks) every use of an import is a getter call, and these run per frame.
+const { copyBytes, frameBytes } = frames;
 
 /** First bus address handed out: a low, recognisable value, far from 0 (0 is a common bug). */
 export const DMA_BASE = 0x10000000;
@@ -19,6 +24,24 @@ interface Mapped extends DmaRegion {
   readonly end: number;
 }
 
+/**
+ * What `slice()`, `map()` and `filter()` of DMA bytes make (the species constructor): their result
+ * comes from the frame blocks of frames.ts instead of an ArrayBuffer of its own. A driver copies
+ * each received frame out of its RX buffer with `slice`, and an ArrayBuffer per frame was most of
+ * that cost. The result is still a plain Uint8Array holding its own copy; only its `.buffer` is
+ * shared (use byteOffset with it). `subarray` views stay views of the region.
+ */
+function DmaCopy(lengthOrBuffer: number | ArrayBufferLike, byteOffset?: number, length?: number): Uint8Array {
+  return typeof lengthOrBuffer === "number" ? frameBytes(lengthOrBuffer) : new Uint8Array(lengthOrBuffer, byteOffset, length);
+}
+
+/** The bytes of a DMA region: a Uint8Array whose copies come from the frame blocks (see DmaCopy). */
+class DmaBytes extends Uint8Array {
+  static get [Symbol.species](): Uint8ArrayConstructor {
+    return DmaCopy as unknown as Uint8ArrayConstructor;
+  }
+}
+
 export class PhysicalMemory {
   private readonly regions: Mapped[] = [];
   private next = DMA_BASE;
@@ -32,7 +55,7 @@ export class PhysicalMemory {
     }
     const addr = this.next;
     const buffer = new ArrayBuffer(bytes);
-    const region: Mapped = { addr, size: bytes, end: addr + bytes, bytes: new Uint8Array(buffer), view: new DataView(buffer) };
+    const region: Mapped = { addr, size: bytes, end: addr + bytes, bytes: new DmaBytes(buffer), view: new DataView(buffer) };
     this.regions.push(region);
     this.total += bytes;
     this.next = Math.ceil((addr + bytes + GUARD) / DMA_ALIGN) * DMA_ALIGN;
@@ -83,7 +106,7 @@ export class PhysicalMemory {
   /** A copy of [addr, addr+len), or undefined when unmapped. */
   read(addr: number, len: number): Uint8Array | undefined {
     const r = this.find(addr, len);
-    return r === undefined ? undefined : r.bytes.slice(addr - r.addr, addr - r.addr + len);
+    return r === undefined ? undefined : copyBytes(r.bytes, addr - r.addr, len);
   }
 
   write(addr: number, data: Uint8Array): boolean {

@@ -9,14 +9,22 @@
 //
 // The OS threads are generators stepped synchronously from clock timers (and from request
 // replies): what an OS thread does after a sleep happens inside that timer event, at that virtual
-// instant, before the clock moves on. (An `await` would resume in a microtask after the runtime
-// had already looked for work, so the OS would act late.)
+// instant, before the clock moves on; they cost no promise per step. Their timers go through the
+// instance's afterSync (no microtask turn per timer). A thread blocked in until() is woken by the
+// OS events that can change its condition (poke), not by polling the clock.
 import type { TimerHandle } from "../device";
 import type { AnyProtocol, DriverInstance } from "../types";
 import type { FaultPlan } from "./faults";
-import { ETH_MAX, ETH_MIN, PEER_MAC, Stream, frameTag, makeFrame, tagKey } from "./frames";
+import * as frames from "./frames";
+import type { FrameSpec } from "./frames";
 import type { Rtl8169 } from "./rtl8169";
-import { onNanosecondGrid, type DropCause, type RxResult } from "./wire";
+import * as wire from "./wire";
+import type { DropCause, RxResult } from "./wire";
+
+// Values from sibling modules are copied into constants here: under a CommonJS transform (tsx, the
+// tests and benchmarks) every use of an import is a getter call, and these run per frame.
+const { ETH_MAX, ETH_MIN, PEER_MAC, Stream, frameKey, isFrameOf, makeFrame } = frames;
+const { onNanosecondGrid } = wire;
 
 /** What the OS does in a run. Every field has a default; scenario files may give any subset. */
 export interface Workload {
@@ -83,7 +91,8 @@ export interface RequestRecord {
 type TxFate = "outstanding" | "delivered" | "corrupted" | DropCause;
 interface TxFrame {
   len: number;
-  hash: number;
+  /** What the OS made (the wire's copy must be exactly makeFrame(spec)). */
+  spec: FrameSpec;
   fate: TxFate;
   /** Outstanding when the watchdog fired / when the card vanished. */
   atTimeout: boolean;
@@ -93,7 +102,11 @@ interface TxFrame {
 type RxFate = "in-ring" | "received" | "corrupted" | DropCause;
 interface RxFrame {
   len: number;
-  hash: number;
+  /**
+   * What the wire offered, until the driver reports it: the wire's own frame (generated, or a
+   * loopback copy), which nobody else holds, so no copy of it here.
+   */
+  bytes: Uint8Array | undefined;
   fate: RxFate;
   atTimeout: boolean;
   atUnplug: boolean;
@@ -134,10 +147,18 @@ export interface OsReport {
 type OsCall = (payload?: unknown) => unknown;
 
 /** What an OS thread yields: sleep on the virtual clock, park until woken, or make a request and take its reply. */
-type Yield = { kind: "sleep"; us: number } | { kind: "park" } | { kind: "request"; name: string };
+type Yield = { kind: "sleep"; us: number } | { kind: "park" } | { kind: "request"; name: string } | { kind: "until"; cond: () => boolean; deadline: number };
 interface OsThread {
   name: string;
   gen: Generator<Yield, void, unknown>;
+  /** Steps it on with no input (a timer's callback: made once per thread). */
+  resume: () => void;
+}
+/** An OS thread blocked in until(): woken when its condition holds after an OS event, or at its deadline. */
+interface Waiter {
+  thread: OsThread;
+  cond: () => boolean;
+  deadline: TimerHandle | undefined;
 }
 const sleep = (us: number): Yield => ({ kind: "sleep", us });
 
@@ -189,6 +210,10 @@ export class SimulatedOs {
   private readonly os: Record<string, OsCall>;
   private readonly suspendUnplug: FaultPlan[];
   private xmitParked: OsThread | undefined;
+  private readonly waiters: Waiter[] = [];
+  private mac: Uint8Array | undefined;
+  private recheckQueued = false;
+  private readonly schedule: (delayUs: number, fn: () => void) => TimerHandle;
 
   constructor(
     private readonly inst: DriverInstance<AnyProtocol>,
@@ -201,6 +226,10 @@ export class SimulatedOs {
     const incoming = new Set<string>(inst.protocol.incoming);
     this.has = (name) => incoming.has(name) || (inst.protocol.outgoing as readonly string[]).includes(name);
     this.os = inst.os as unknown as Record<string, OsCall>;
+    // The OS threads' timers are synchronous: the runtime's afterSync spares the clock loop a
+    // microtask turn per timer (the runtime still drains the driver and settled replies).
+    const afterSync = (inst as { afterSync?: DriverInstance<AnyProtocol>["after"] }).afterSync;
+    this.schedule = afterSync !== undefined ? afterSync.bind(inst) : inst.after.bind(inst);
     this.suspendUnplug = faults.filter((f) => f.kind === "suspend-unplug");
     for (const name of ["open", "xmit"]) if (!incoming.has(name)) throw new Error(`the driver's protocol "${inst.protocol.name}" has no "${name}" message: the simulated OS needs at least open and xmit`);
   }
@@ -222,9 +251,10 @@ export class SimulatedOs {
     });
     this.after(w.deadlineUs - this.inst.now(), () => {
       this.finished = true;
+      this.poke();
     });
-    this.step({ name: "control", gen: this.control() }, undefined);
-    this.step({ name: "xmit", gen: this.xmitThread() }, undefined);
+    this.step(this.thread("control", this.control()), undefined);
+    this.step(this.thread("xmit", this.xmitThread()), undefined);
   }
 
   report(): OsReport {
@@ -290,7 +320,7 @@ export class SimulatedOs {
       const perCycle = this.cycleFramesLeft;
       for (const point of points) {
         const at = point.atUs;
-        yield* this.until(() => (at !== undefined ? this.inst.now() >= at : this.cycleFramesLeft <= perCycle * (1 - point.fraction)) || this.cycleFramesLeft === 0 || !this.alive());
+        yield* this.until(() => (at !== undefined ? this.inst.now() >= at : this.cycleFramesLeft <= perCycle * (1 - point.fraction)) || this.cycleFramesLeft === 0 || !this.alive(), at);
         if (!this.alive()) break;
         yield* this.suspendResume(point.race);
       }
@@ -361,11 +391,11 @@ export class SimulatedOs {
     this.nic.wire.pauseTraffic();
     const limit = this.inst.now() + this.workload.drainUs;
     const drained = () => this.outstanding === 0 && (this.inRing === 0 || !this.has("recv"));
-    yield* this.until(() => drained() || this.inst.now() >= limit || !this.alive());
+    yield* this.until(() => drained() || this.inst.now() >= limit || !this.alive(), limit);
     if (this.workload.loopback && this.alive()) {
       // The last frames sent are still on their way back: let them arrive and be reported.
       yield sleep(LOOPBACK_SETTLE_US);
-      yield* this.until(() => drained() || this.inst.now() >= limit || !this.alive());
+      yield* this.until(() => drained() || this.inst.now() >= limit || !this.alive(), limit);
     }
   }
 
@@ -406,12 +436,14 @@ export class SimulatedOs {
       return { status: -1 };
     } finally {
       this.pending--;
+      this.poke();
     }
   }
 
   private controlFailed(error: unknown): void {
     this.notes.push(`OS thread stopped: ${error instanceof Error ? error.message : String(error)}`);
     this.finished = true;
+    this.poke();
   }
 
   // ---- the xmit thread ---------------------------------------------------------------------
@@ -428,9 +460,10 @@ export class SimulatedOs {
       }
       const size = w.minSize + Math.floor(this.inst.random() * (Math.max(w.minSize, w.maxSize) - w.minSize + 1));
       // With a loopback wire the frames are for this station, so they come back through its filter.
-      const mac = this.nic.mac.slice();
-      const frame = makeFrame({ dst: w.loopback ? mac : PEER_MAC, src: mac, stream: Stream.os, seq, size });
-      this.tx.push({ len: size, hash: hash(frame), fate: "outstanding", atTimeout: false, atUnplug: false });
+      const mac = this.macNow();
+      const spec: FrameSpec = { dst: w.loopback ? mac : PEER_MAC, src: mac, stream: Stream.os, seq, size };
+      const frame = makeFrame(spec);
+      this.tx.push({ len: size, spec, fate: "outstanding", atTimeout: false, atUnplug: false });
       seq++;
       this.txStats.offered++;
       if (this.outstanding === 0) this.progressAt = this.inst.now();
@@ -438,6 +471,7 @@ export class SimulatedOs {
       this.cycleFramesLeft--;
       this.framesLeft--;
       this.os["xmit"]({ frame });
+      this.poke();
       yield sleep(roundUs(mean * (0.5 + this.inst.random())));
     }
   }
@@ -452,7 +486,7 @@ export class SimulatedOs {
     if (thread === undefined) return;
     this.xmitParked = undefined;
     // Through the clock, so the xmit thread's turn is an ordered event like any other.
-    this.after(0, () => this.step(thread, undefined));
+    this.after(0, thread.resume);
   }
 
   // ---- interrupt context: watchdog and hotplug ---------------------------------------------
@@ -477,6 +511,7 @@ export class SimulatedOs {
       this.progressAt = this.inst.now();
       this.os["txTimeout"]();
       this.wakeXmit();
+      this.poke();
     };
     this.watchdog = this.after(period / 2, tick, true);
   }
@@ -500,24 +535,25 @@ export class SimulatedOs {
     for (const f of this.rx.values()) if (f.fate === "in-ring") f.atUnplug = true;
     if (this.has("unplug")) this.os["unplug"]();
     else this.notes.push(`protocol "${this.inst.protocol.name}" has no unplug: the driver is not told`);
-    this.step({ name: "hotplug", gen: this.awaitOwedReplies(this.inst.now() + this.workload.replyGraceUs) }, undefined);
+    this.poke();
+    this.step(this.thread("hotplug", this.awaitOwedReplies(this.inst.now() + this.workload.replyGraceUs)), undefined);
   }
 
   /** After `unplug`: the run ends once the replies still owed are in, or at `limit`. */
   private *awaitOwedReplies(limit: number): Generator<Yield, void, unknown> {
-    yield* this.until(() => this.pending === 0 || this.inst.now() >= limit);
+    yield* this.until(() => this.pending === 0 || this.inst.now() >= limit, limit);
     this.finished = true;
   }
 
   // ---- accounting --------------------------------------------------------------------------
 
   private onWireTx(frame: Uint8Array, cause: DropCause | undefined): void {
-    const tag = frameTag(frame);
-    if (tag?.stream !== Stream.os) {
+    const key = frameKey(frame);
+    if (key < 0 || Math.floor(key / 0x100000000) !== Stream.os) {
       if (cause === undefined) this.txStats.bogus++;
       return;
     }
-    const f = this.tx[tag.seq];
+    const f = this.tx[key % 0x100000000];
     if (f === undefined) {
       this.txStats.bogus++;
       return;
@@ -531,7 +567,7 @@ export class SimulatedOs {
     if (cause !== undefined) {
       f.fate = cause;
       this.txStats.dropped[cause] = (this.txStats.dropped[cause] ?? 0) + 1;
-    } else if (frame.length !== f.len || hash(frame) !== f.hash) {
+    } else if (!isFrameOf(frame, f.spec)) {
       f.fate = "corrupted";
       this.txStats.corrupted++;
     } else {
@@ -539,22 +575,23 @@ export class SimulatedOs {
       this.txStats.delivered++;
     }
     this.wakeXmit();
+    this.poke();
   }
 
   private onWireRx(frame: Uint8Array, result: RxResult): void {
-    const tag = frameTag(frame);
-    if (tag === undefined) return;
-    const key = tagKey(tag);
+    const key = frameKey(frame);
+    if (key < 0) return;
     if (this.rx.has(key)) {
       this.rxStats.duplicates++;
       return;
     }
     this.rxStats.offered++;
     if (result === "ok") {
-      this.rx.set(key, { len: frame.length, hash: hash(frame), fate: "in-ring", atTimeout: false, atUnplug: false });
+      this.rx.set(key, { len: frame.length, bytes: frame, fate: "in-ring", atTimeout: false, atUnplug: false });
       this.inRing++;
+      this.poke();
     } else {
-      this.rx.set(key, { len: frame.length, hash: 0, fate: result, atTimeout: false, atUnplug: false });
+      this.rx.set(key, { len: frame.length, bytes: undefined, fate: result, atTimeout: false, atUnplug: false });
       this.rxStats.dropped[result] = (this.rxStats.dropped[result] ?? 0) + 1;
     }
   }
@@ -566,8 +603,8 @@ export class SimulatedOs {
       this.notes.push("recv without a Uint8Array frame");
       return;
     }
-    const tag = frameTag(frame);
-    const f = tag === undefined ? undefined : this.rx.get(tagKey(tag));
+    const key = frameKey(frame);
+    const f = key < 0 ? undefined : this.rx.get(key);
     if (f === undefined) {
       this.rxStats.bogus++;
       return;
@@ -578,13 +615,15 @@ export class SimulatedOs {
       return;
     }
     this.inRing--;
-    if (frame.length !== f.len || hash(frame) !== f.hash) {
+    if (!sameFrame(frame, f.bytes)) {
       f.fate = "corrupted";
       this.rxStats.corrupted++;
     } else {
       f.fate = "received";
       this.rxStats.delivered++;
     }
+    f.bytes = undefined;
+    this.poke();
   }
 
   // ---- helpers -----------------------------------------------------------------------------
@@ -594,15 +633,56 @@ export class SimulatedOs {
   }
 
   private after(delayUs: number, fn: () => void, background = false): TimerHandle {
-    const handle = this.inst.after(onNanosecondGrid(this.inst.now(), Math.max(0, delayUs)), fn);
+    const handle = this.schedule(onNanosecondGrid(this.inst.now(), Math.max(0, delayUs)), fn);
     // Periodic timers must not keep idle() going (the runtime's handles can be unref'd).
     if (background) (handle as { unref?: () => void }).unref?.();
     return handle;
   }
 
-  /** Polls `cond` every 10 us of virtual time. */
-  private *until(cond: () => boolean): Generator<Yield, void, unknown> {
-    while (!cond() && !this.finished) yield sleep(10);
+  /**
+   * Blocks until `cond` holds (or the run is finished). The OS events that can change a condition
+   * call poke(); `deadlineUs` (virtual time) is when a condition on time becomes true.
+   */
+  private *until(cond: () => boolean, deadlineUs = Infinity): Generator<Yield, void, unknown> {
+    while (!cond() && !this.finished) {
+      const timedOut = yield { kind: "until", cond, deadline: deadlineUs };
+      if (timedOut === true) return;
+    }
+  }
+
+  /**
+   * Something an until() condition reads changed: if a blocked thread's condition holds now, it
+   * goes on in its own timer event at this instant (never inside the event that poked it).
+   */
+  private poke(): void {
+    if (this.waiters.length === 0 || this.recheckQueued) return;
+    for (const w of this.waiters) {
+      if (this.finished || w.cond()) {
+        this.recheckQueued = true;
+        this.after(0, () => this.recheck());
+        return;
+      }
+    }
+  }
+
+  private recheck(): void {
+    this.recheckQueued = false;
+    for (const w of this.waiters.slice()) {
+      if (this.finished || w.cond()) this.release(w);
+    }
+  }
+
+  private release(w: Waiter, timedOut = false): void {
+    const i = this.waiters.indexOf(w);
+    if (i < 0) return;
+    this.waiters.splice(i, 1);
+    w.deadline?.cancel();
+    this.step(w.thread, timedOut);
+  }
+
+  private thread(name: string, gen: Generator<Yield, void, unknown>): OsThread {
+    const thread: OsThread = { name, gen, resume: () => this.step(thread, undefined) };
+    return thread;
   }
 
   /** Runs an OS thread until it sleeps, parks or waits for a reply. */
@@ -621,11 +701,17 @@ export class SimulatedOs {
       if (r.done === true) return;
       const y = r.value;
       if (y.kind === "sleep") {
-        this.after(y.us, () => this.step(thread, undefined));
+        this.after(y.us, thread.resume);
         return;
       }
       if (y.kind === "park") {
         this.xmitParked = thread;
+        return;
+      }
+      if (y.kind === "until") {
+        const waiter: Waiter = { thread, cond: y.cond, deadline: undefined };
+        if (y.deadline !== Infinity) waiter.deadline = this.after(Math.max(0, y.deadline - this.inst.now()), () => this.release(waiter, true));
+        this.waiters.push(waiter);
         return;
       }
       // A request: the reply settles while the driver runs (the runtime drains that work before
@@ -646,6 +732,16 @@ export class SimulatedOs {
     }
   }
 
+  /** The NIC's MAC as it is now, as an array that never changes (frames specs keep it). */
+  private macNow(): Uint8Array {
+    const live = this.nic.mac;
+    let mac = this.mac;
+    if (mac === undefined || mac[0] !== live[0] || mac[1] !== live[1] || mac[2] !== live[2] || mac[3] !== live[3] || mac[4] !== live[4] || mac[5] !== live[5]) {
+      mac = this.mac = live.slice();
+    }
+    return mac;
+  }
+
   private jitter(maxUs: number): number {
     return Math.floor(this.inst.random() * maxUs);
   }
@@ -663,11 +759,9 @@ function statusOf(reply: unknown): number | undefined {
   return typeof s === "number" ? s : undefined;
 }
 
-/** FNV-1a over the bytes. */
-function hash(b: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
+/** Byte equality (native compare: frames are checked twice each on the hot path). */
+function sameFrame(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  return b !== undefined && a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 function roundUs(us: number): number {

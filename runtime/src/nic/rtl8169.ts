@@ -21,10 +21,17 @@
 // - DMA to an address outside allocated memory is a bus error: the access is dropped, SYSErr is set.
 import type { DeviceHost, DeviceModel, DmaRegion, TimerHandle } from "../device";
 import type { FaultPlan, FaultRecord } from "./faults";
-import { DEFAULT_MAC, describeFrame, formatMac, isBroadcast, isMulticast, parseMac } from "./frames";
+import * as frames from "./frames";
 import { PhysicalMemory } from "./memory";
-import { Cfg9346, Cmd, Desc, Intr, Phy, Poll, REG_WINDOW, Reg, RxAccept, TXCONFIG_CHIP_VERSION, decodeCmd, decodeIntr, decodeOpts1, decodePhy, decodeRxConfig, hex, registerName } from "./regs";
-import { Wire, onNanosecondGrid, wireTimeUs, type DropCause, type RxResult, type WireOptions, type WirePort } from "./wire";
+import * as regs from "./regs";
+import * as wire from "./wire";
+import { PendingTimers, Wire, type DropCause, type RxResult, type WireOptions, type WirePort } from "./wire";
+
+// Values from sibling modules are copied into constants here: under a CommonJS transform (tsx, the
+// tests and benchmarks) every use of an import is a getter call, and these run per frame.
+const { DEFAULT_MAC, describeFrame, formatMac, isBroadcast, isMulticast, parseMac } = frames;
+const { Cfg9346, Cmd, Desc, Intr, Phy, Poll, REG_WINDOW, Reg, RxAccept, TXCONFIG_CHIP_VERSION, decodeCmd, decodeIntr, decodeOpts1, decodePhy, decodeRxConfig, hex, registerName } = regs;
+const { onNanosecondGrid, wireTimeUs } = wire;
 
 /** Virtual time a software reset takes. */
 export const RESET_US = 10;
@@ -81,10 +88,11 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private readonly plans: FaultPlan[];
   private readonly listeners: ((e: NicEvent) => void)[] = [];
   private host: DeviceHost | undefined;
-  private readonly timers = new Set<TimerHandle>();
+  private readonly timers = new PendingTimers();
 
   /** Plain storage for read/write registers (MAC, MAR, ring bases, configuration). */
   private readonly regs = new Uint8Array(REG_WINDOW);
+  private readonly macView = this.regs.subarray(Reg.MAC0, Reg.MAC0 + 6);
   private readonly mii: Record<number, number> = { ...MII_RESET };
   private rxEnabled = false;
   private txEnabled = false;
@@ -103,6 +111,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private readonly eventCounts = { tx: 0, rx: 0, irq: 0 };
   private readonly countTriggers: { plan: FaultPlan; fired: boolean }[] = [];
   private traceOn = true;
+  private tracingSet: boolean | undefined;
 
   constructor(options: Rtl8169Options = {}) {
     const mac = typeof options.mac === "string" ? parseMac(options.mac) : (options.mac ?? DEFAULT_MAC);
@@ -117,6 +126,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
 
   attach(host: DeviceHost): void {
     this.host = host;
+    this.traceOn = this.tracingSet ?? host.tracing ?? true;
     this.detached = false;
     this.wire.connect(this, host);
     for (const plan of this.plans) this.schedulePlan(plan);
@@ -124,8 +134,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
 
   detach(): void {
     this.detached = true;
-    for (const t of this.timers) t.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
     this.wire.stop();
   }
 
@@ -211,8 +220,9 @@ export class Rtl8169 implements DeviceModel, WirePort {
 
   // ---- for the OS side, tests and the debugger ---------------------------------------------
 
+  /** MAC0..5, live (a view of the registers, made once: the OS reads it per frame). */
   get mac(): Uint8Array {
-    return this.regs.subarray(Reg.MAC0, Reg.MAC0 + 6);
+    return this.macView;
   }
 
   get linkUp(): boolean {
@@ -241,8 +251,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
     if (this.unplugged) return;
     if (this.tx !== undefined) this.dropTx("tx-unplugged");
     this.unplugged = true;
-    for (const t of this.timers) t.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
     this.wire.stop();
     if (finalIrq && this.host !== undefined) {
       this.counters.interrupts++;
@@ -299,11 +308,11 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private accepts(frame: Uint8Array): boolean {
     const accept = this.reg32(Reg.RxConfig);
     if (accept & RxAccept.AcceptAllPhys) return true;
-    const dst = frame.subarray(0, 6);
-    if (isBroadcast(dst)) return (accept & RxAccept.AcceptBroadcast) !== 0;
-    if (isMulticast(dst)) return (accept & RxAccept.AcceptMulticast) !== 0 && this.multicastHashHit(dst);
-    const mac = this.mac;
-    for (let i = 0; i < 6; i++) if (dst[i] !== mac[i]) return false;
+    // The destination is the frame's first 6 bytes (read in place: this runs per frame).
+    if (isBroadcast(frame)) return (accept & RxAccept.AcceptBroadcast) !== 0;
+    if (isMulticast(frame)) return (accept & RxAccept.AcceptMulticast) !== 0 && this.multicastHashHit(frame.subarray(0, 6));
+    const regs = this.regs;
+    for (let i = 0; i < 6; i++) if (frame[i] !== regs[Reg.MAC0 + i]) return false;
     return (accept & RxAccept.AcceptMyPhys) !== 0;
   }
 
@@ -397,7 +406,9 @@ export class Rtl8169 implements DeviceModel, WirePort {
     const base = this.reg32(Reg.TxDescStartAddrLow) + this.reg32(Reg.TxDescStartAddrHigh) * 0x100000000;
     for (;;) {
       const indices: number[] = [];
-      const chunks: Uint8Array[] = [];
+      // The first fragment alone (the usual case), or all of them once there is a second.
+      let first: Uint8Array | undefined;
+      let chunks: Uint8Array[] | undefined;
       let index = this.txIndex;
       let total = 0;
       for (;;) {
@@ -433,12 +444,12 @@ export class Rtl8169 implements DeviceModel, WirePort {
           break;
         }
         indices.push(index);
-        chunks.push(data);
+        if (first === undefined) first = data;
+        else (chunks ??= [first]).push(data);
         total += len;
         index = nextIndex(index, opts1);
         if ((opts1 & Desc.LS) !== 0) {
-          const frame = concat(chunks, total);
-          this.startTx(indices, frame);
+          this.startTx(indices, chunks === undefined ? first : concat(chunks, total));
           return;
         }
         if (index === this.txIndex) return; // a chain around the whole ring without LS: wait
@@ -752,10 +763,11 @@ export class Rtl8169 implements DeviceModel, WirePort {
   }
 
   /**
-   * False stops the device from composing trace text that nobody records (runScenario sets it
-   * when the run's tracing is off; DeviceHost has no way to say so).
+   * Whether the device composes trace text. By default it follows the host (DeviceHost.tracing:
+   * off when the run's tracing is off); setting it overrides that.
    */
   set tracing(on: boolean) {
+    this.tracingSet = on;
     this.traceOn = on;
   }
 }

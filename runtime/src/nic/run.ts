@@ -81,7 +81,6 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
     ...(w.rxRate > 0 ? { traffic: { rate: w.rxRate, minSize: Math.max(ETH_MIN, w.rxMinSize), maxSize: Math.min(ETH_MAX, Math.max(w.rxMinSize, w.rxMaxSize)) } } : {}),
   });
   const nic = new Rtl8169({ wire, faults: scenario.faults, ...(scenario.mac !== undefined ? { mac: scenario.mac } : {}) });
-  nic.tracing = options.trace !== false;
   const inst = launch(driver as AnyDriverDefinition, {
     ...options.launch,
     seed,

@@ -1,8 +1,12 @@
 // The wire on the far side of the NIC: loopback, a seeded traffic generator, a pcap tap, and
 // observers (the simulated OS uses them for accounting). Virtual time only, from the DeviceHost.
 import type { DeviceHost, TimerHandle } from "../device";
-import { BROADCAST, ETH_MAX, ETH_MIN, PEER_MAC, Stream, makeFrame } from "./frames";
+import * as frames from "./frames";
 import { PcapWriter } from "./pcap";
+
+// Values from sibling modules are copied into constants here: under a CommonJS transform (tsx, the
+// tests and benchmarks) every use of an import is a getter call, and these run per frame.
+const { BROADCAST, ETH_MAX, ETH_MIN, PEER_MAC, Stream, makeFrame } = frames;
 
 /** Why a frame did not make it (TX: from the OS to the wire; RX: from the wire into an RX buffer). */
 export type DropCause =
@@ -78,6 +82,29 @@ export interface WireCounters {
   loopedBack: number;
 }
 
+/**
+ * The timers a part of the device has pending, so that it can cancel them all at once (detach,
+ * unplug). Few are pending at a time: an array, no Set churn per timer.
+ */
+export class PendingTimers {
+  private list: TimerHandle[] = [];
+  add(t: TimerHandle): void {
+    this.list.push(t);
+  }
+  delete(t: TimerHandle): void {
+    const list = this.list;
+    const i = list.lastIndexOf(t);
+    if (i < 0) return;
+    const last = list.pop()!;
+    if (i < list.length) list[i] = last;
+  }
+  cancelAll(): void {
+    const list = this.list;
+    this.list = [];
+    for (const t of list) t.cancel();
+  }
+}
+
 export class Wire {
   readonly options: WireOptions;
   readonly pcap: PcapWriter | undefined;
@@ -85,7 +112,7 @@ export class Wire {
   private readonly observers: WireObserver[] = [];
   private port: WirePort | undefined;
   private host: DeviceHost | undefined;
-  private readonly timers = new Set<TimerHandle>();
+  private readonly timers = new PendingTimers();
   private stopped = false;
   private trafficPaused: boolean;
   private generator: TimerHandle | undefined;
@@ -143,8 +170,7 @@ export class Wire {
   stop(): void {
     this.stopped = true;
     this.generator = undefined;
-    for (const t of this.timers) t.cancel();
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 
   /** The NIC put `frame` on the wire (cause set when it was lost on the way, e.g. link down). */
