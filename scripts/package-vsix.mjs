@@ -68,7 +68,8 @@ async function main() {
   const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const out = process.argv.indexOf("-o");
   const packagePath = out >= 0 && process.argv[out + 1] ? resolve(process.argv[out + 1]) : join(root, `${manifest.name}-${manifest.version}.vsix`);
-  await vsce.createVSIX({ cwd: root, packagePath, dependencies: false, allowMissingRepository: true });
+  // README images stay relative: VS Code shows them from the installed extension folder (docs/images ships).
+  await vsce.createVSIX({ cwd: root, packagePath, dependencies: false, allowMissingRepository: true, rewriteRelativeLinks: false });
   const staged = `${packagePath}.tmp`;
   const names = await addEntries(packagePath, staged, [{ path: `extension/${shimPath}`, text: shimManifest(manifest.version) }]);
   renameSync(staged, packagePath);

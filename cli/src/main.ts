@@ -1,13 +1,15 @@
 // The `active-driver` command line: a thin host over runtime/ and server/.
 // Exit codes: 0 ok, 1 findings or driver failure, 2 bad usage or unreadable input.
-import { check } from "./check";
-import { explore } from "./explore";
-import { run } from "./run";
 import { usage, UsageError } from "./usage";
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = { check, run, explore };
+// Loaded on demand: `check` brings the TypeScript compiler, which `run` does not need up front.
+const commands: Record<string, () => Promise<Command>> = {
+  check: async () => (await import("./check.js")).check,
+  run: async () => (await import("./run.js")).run,
+  explore: async () => (await import("./explore.js")).explore,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -19,9 +21,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write("active-driver 0.1.0\n");
     return 0;
   }
-  const command = commands[name];
-  if (command === undefined) throw new UsageError(`unknown command '${name}'`);
-  return command(rest);
+  const load = commands[name];
+  if (load === undefined) throw new UsageError(`unknown command '${name}'`);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(
