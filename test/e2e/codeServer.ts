@@ -134,14 +134,28 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
   };
 }
 
-/** Runs a command from the palette by its title. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press("F1");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`>${title}`);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press("Enter");
+/**
+ * Runs a command from the palette by its title. Commands whose `when` clause depends on the editor
+ * (its language, a context key) can be missing for a moment after a file opens: try again a few times.
+ */
+export async function runCommand(page: Page, title: string, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(`>${title}`);
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 10_000 });
+    } catch (error) {
+      await page.keyboard.press("Escape");
+      if (attempt >= attempts) throw error;
+      await page.waitForTimeout(2_000);
+      continue;
+    }
+    await page.keyboard.press("Enter");
+    return;
+  }
 }
 
 /** Opens a workspace file through Quick Open. */

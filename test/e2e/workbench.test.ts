@@ -160,6 +160,8 @@ describe("Active Drivers in a real VS Code", () => {
     await withWorkbench(t, false, async ({ page }) => {
       await page.locator(".statusbar-item", { hasText: "Restricted Mode" }).first().waitFor({ timeout: 30_000 });
       await openFile(page, "rtl8169/active.ts");
+      // The command shows for TypeScript editors: wait until the editor's language is known.
+      await page.locator(".statusbar-item", { hasText: /TypeScript/ }).first().waitFor({ timeout: 30_000 });
       await runCommand(page, "Active Driver: Run Driver on Simulated NIC");
       const toast = page.locator(".notifications-toasts .notification-toast", { hasText: /Restricted Mode/ }).first();
       await toast.waitFor({ timeout: 30_000 });
