@@ -61,7 +61,6 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   let settings: ServerSettings = readSettings(undefined);
   let capabilities: ClientCapabilities = {};
   let refreshTimer: NodeJS.Timeout | undefined;
-  let peakRss = 0;
   const log = connection.console;
 
   const service = new AnalysisService({
@@ -69,7 +68,6 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
     onInternalError: (message) => log.warn(`analysis: ${message}`),
     onAnalysed: (analysis, document) => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
       const status: AnalysisStatusParams = analysisStatus(featureInput(document, analysis.result, service.openUris()), analysis.durationMs);
       void connection.sendNotification(analysisStatusNotification, status);
     },
@@ -243,7 +241,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   connection.onRequest(serverStatsRequest, (): ServerStatsResult => {
     const memory = process.memoryUsage();
-    peakRss = Math.max(peakRss, memory.rss, process.resourceUsage().maxRSS * 1024);
+    // The kernel's high-water mark (maxRSS) covers every moment since start: no sampling per analysis.
+    const peakRss = Math.max(memory.rss, process.resourceUsage().maxRSS * 1024);
     return { rssBytes: memory.rss, peakRssBytes: peakRss, heapUsedBytes: memory.heapUsed, openDocuments: documents.all().length, cachedAnalyses: service.cachedAnalyses };
   });
 

@@ -16,17 +16,18 @@ import type { MailboxKind } from "./types";
  */
 export type Denotation = string;
 
-const contextFunctions = new Set(["wait", "send", "sleep", "spawn", "mailbox", "log"]);
-const kernelFunctions = new Set(["schedule", "lock", "unlock", "sleep", "send", "log"]);
-const deviceFunctions: Record<string, string> = {
-  read8: "fn:read",
-  read16: "fn:read",
-  read32: "fn:read",
-  write8: "fn:write",
-  write16: "fn:write",
-  write32: "fn:write",
-  dma: "fn:dma",
-};
+/** `d.<name>` and `k.<name>` functions, with their denotations (built once: member lookups run per evaluation). */
+const contextFunctions = new Map(["wait", "send", "sleep", "spawn", "mailbox", "log"].map((n) => [n, `fn:${n}`]));
+const kernelFunctions = new Map(["schedule", "lock", "unlock", "sleep", "send", "log"].map((n) => [n, `kfn:${n}`]));
+const deviceFunctions = new Map([
+  ["read8", "fn:read"],
+  ["read16", "fn:read"],
+  ["read32", "fn:read"],
+  ["write8", "fn:write"],
+  ["write16", "fn:write"],
+  ["write32", "fn:write"],
+  ["dma", "fn:dma"],
+]);
 
 const SK = ts.SyntaxKind;
 
@@ -58,6 +59,7 @@ export class Denotations {
   private readonly objects: ts.ObjectLiteralExpression[] = [];
   private readonly objectIds = new Map<ts.ObjectLiteralExpression, number>();
   private usedParam = false;
+  private readonly protocolMailboxes = new Map<string, Denotation>();
 
   constructor(
     readonly modules: Modules,
@@ -115,19 +117,25 @@ export class Denotations {
       case "ctx":
         if (name === "mb") return "mb";
         if (name === "dev") return "dev";
-        return contextFunctions.has(name) ? `fn:${name}` : undefined;
+        return contextFunctions.get(name);
       case "kctx":
         if (name === "dev") return "dev";
-        return kernelFunctions.has(name) ? `kfn:${name}` : undefined;
+        return kernelFunctions.get(name);
       case "mb":
         if (this.protocol !== undefined && this.protocol.complete && !this.protocol.messages.has(name)) return "mbx:u";
-        return `mbx:p:${name}`;
+        return this.protocolMailbox(name);
       case "dev":
         if (name === "irq") return "mbx:d:irq";
-        return deviceFunctions[name];
+        return deviceFunctions.get(name);
       default:
         return undefined;
     }
+  }
+
+  private protocolMailbox(name: string): Denotation {
+    let den = this.protocolMailboxes.get(name);
+    if (den === undefined) this.protocolMailboxes.set(name, (den = `mbx:p:${name}`));
+    return den;
   }
 
   private objectMember(id: number, name: string): Denotation | undefined {
@@ -154,6 +162,21 @@ export class Denotations {
 
   /** The denotation of an expression, or undefined when it is not part of the driver's vocabulary. */
   of(expr: ts.Expression): Denotation | undefined {
+    // Names and member chains (most queries) are cheaper to compute than to cache: an identifier's
+    // target is cached by Modules, its declaration's denotation here (or read from a parameter).
+    const e = unwrap(expr);
+    if (e.kind === SK.Identifier) {
+      const target = this.modules.resolve(e as ts.Identifier);
+      return target === undefined ? undefined : this.ofTarget(target);
+    }
+    if (e.kind === SK.PropertyAccessExpression) {
+      const pa = e as ts.PropertyAccessExpression;
+      return this.member(this.of(pa.expression), pa.name.text);
+    }
+    return this.cached(e);
+  }
+
+  private cached(expr: ts.Expression): Denotation | undefined {
     const stable = this.stableCache.get(expr);
     if (stable !== undefined) return stable ?? undefined;
     const hit = this.paramCache.get(expr);

@@ -169,6 +169,19 @@ function recover(m: Machine, s: State): State {
   return s.withPs(ps).withOwed("");
 }
 
+/** Protocol messages a wait's arguments name (`p:open` -> `open`), kept per argument list. */
+const protocolMessages = new WeakMap<readonly WaitArgument[], Set<string>>();
+
+function protocolMessagesOf(args: readonly WaitArgument[]): Set<string> {
+  let names = protocolMessages.get(args);
+  if (names === undefined) {
+    names = new Set();
+    for (const a of args) if (a.key !== undefined && a.key.startsWith("p:")) names.add(a.key.slice(2));
+    protocolMessages.set(args, names);
+  }
+  return names;
+}
+
 function noteState(m: Machine, rec: WaitRecord, s: State, args: readonly WaitArgument[], coverage: boolean): void {
   if (s.ps === UNKNOWN || !m.usable) {
     rec.stateUnknown = true;
@@ -177,13 +190,17 @@ function noteState(m: Machine, rec: WaitRecord, s: State, args: readonly WaitArg
   rec.states.add(s.ps);
   if (!coverage) return;
   const enabled = m.protocol!.enabledIn(s.ps);
+  const enabledSet = m.protocol!.enabledSetIn(s.ps);
   for (const e of enabled) rec.enabled.add(e);
   args.forEach((a, i) => {
-    if (a.key !== undefined && a.key.startsWith("p:") && enabled.includes(a.key.slice(2))) rec.liveArgs.add(i);
+    if (a.key !== undefined && a.key.startsWith("p:") && enabledSet.has(a.key.slice(2))) rec.liveArgs.add(i);
   });
   if (s.vague || rec.dynamic) return;
+  let waited: Set<string> | undefined;
   for (const msg of enabled) {
-    if (m.thread.others.ins.has(msg) || args.some((a) => a.key === `p:${msg}`)) continue;
+    if (m.thread.others.ins.has(msg)) continue;
+    waited ??= protocolMessagesOf(args);
+    if (waited.has(msg)) continue;
     Records.note(rec.missing, s.ps, msg);
   }
 }

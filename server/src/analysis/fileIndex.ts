@@ -1,8 +1,10 @@
 // One walk over a source file collects what the rules look up: driver and protocol calls, the names
 // that steer control flow (tested, compared, returned, passed on), assignments, the identifiers
-// inside conditions, and the exits of every loop. Cached per parsed file, so an unchanged file (a
-// protocol, a helper) is walked once per workspace.
+// inside conditions, the exits of every loop, and which scopes declare each name (for resolving
+// identifiers). Cached per parsed file, so an unchanged file (a protocol, a helper) is walked once per
+// workspace; and per function, so after an edit only the functions it touched are walked again.
 import ts from "typescript";
+import { declarationsOf, isScope, resolveByWalk, type Declaration } from "./scope";
 import { calleeName, isAssignmentOperator, unwrap } from "./syntax";
 
 const SK = ts.SyntaxKind;
@@ -29,6 +31,8 @@ export interface FileIndex {
   declarations: Array<ts.VariableDeclaration | ts.BindingElement>;
   /** Identifiers that refer to something (not declared names, not property names). */
   references: ts.Identifier[];
+  /** Name -> the scopes (the file, blocks, functions, ...) that declare it. */
+  declaringScopes: Map<string, Set<ts.Node>>;
 }
 
 export interface LoopExits {
@@ -46,7 +50,77 @@ interface Breakable {
   guardDepth: number;
 }
 
+/** What one walk of a unit (a function-like node, or a top-level statement) finds. */
+interface Part {
+  driverCalls: ts.CallExpression[];
+  protocolCalls: ts.CallExpression[];
+  /** Names tested (before flows and counters are applied). */
+  tested: Set<string>;
+  counters: Set<string>;
+  flows: Array<[string, string]>;
+  valueAssignments: FileIndex["valueAssignments"];
+  assignments: FileIndex["assignments"];
+  conditionIdentifiers: ts.Identifier[];
+  loopExits: Array<[ts.Node, LoopExits]>;
+  propertyAccesses: ts.PropertyAccessExpression[];
+  declarations: FileIndex["declarations"];
+  references: ts.Identifier[];
+  /** [name, scope declaring it]. */
+  scopes: Array<[string, ts.Node]>;
+}
+
+function emptyPart(): Part {
+  return {
+    driverCalls: [],
+    protocolCalls: [],
+    tested: new Set(),
+    counters: new Set(),
+    flows: [],
+    valueAssignments: [],
+    assignments: [],
+    conditionIdentifiers: [],
+    loopExits: [],
+    propertyAccesses: [],
+    declarations: [],
+    references: [],
+    scopes: [],
+  };
+}
+
+function pushAll<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
+}
+
+/** Adds a nested unit's findings where the walk meets it (document order is kept). */
+function appendPart(into: Part, part: Part): void {
+  pushAll(into.driverCalls, part.driverCalls);
+  pushAll(into.protocolCalls, part.protocolCalls);
+  for (const name of part.tested) into.tested.add(name);
+  for (const name of part.counters) into.counters.add(name);
+  pushAll(into.flows, part.flows);
+  pushAll(into.valueAssignments, part.valueAssignments);
+  pushAll(into.assignments, part.assignments);
+  pushAll(into.conditionIdentifiers, part.conditionIdentifiers);
+  pushAll(into.loopExits, part.loopExits);
+  pushAll(into.propertyAccesses, part.propertyAccesses);
+  pushAll(into.declarations, part.declarations);
+  pushAll(into.references, part.references);
+  pushAll(into.scopes, part.scopes);
+}
+
 const cache = new WeakMap<ts.SourceFile, FileIndex>();
+
+/**
+ * Findings per function, kept across analyses: an incrementally parsed tree reuses the nodes of code
+ * an edit did not touch, so after an edit only the functions around it are walked again.
+ */
+const units = new WeakMap<ts.Node, Part>();
+
+function unitPart(node: ts.Node): Part {
+  let part = units.get(node);
+  if (part === undefined) units.set(node, (part = walkUnit(node)));
+  return part;
+}
 
 /** The identifier at the root of `a`, `a.b.c`, `a[0]`. */
 export function rootName(expr: ts.Expression | undefined): string | undefined {
@@ -64,26 +138,21 @@ const enum Mode {
   Tracked,
 }
 
-export function fileIndex(sf: ts.SourceFile): FileIndex {
-  const found = cache.get(sf);
-  if (found) return found;
-  const index: FileIndex = {
-    driverCalls: [],
-    protocolCalls: [],
-    trackedNames: new Set(),
-    valueAssignments: [],
-    assignments: [],
-    conditionIdentifiers: [],
-    loopExits: new Map(),
-    propertyAccesses: [],
-    declarations: [],
-    references: [],
+/**
+ * Walks a unit from the state a function body (or the file) starts in: no enclosing condition,
+ * loop, switch or label. A function-like root's children are walked; a top-level statement itself.
+ */
+function walkUnit(root: ts.Node, part: Part = emptyPart()): Part {
+  const loopExits = new Map<ts.Node, LoopExits>();
+  const noteScope = (scope: ts.Node): void => {
+    const names = declarationsOf(scope);
+    if (names) for (const name of names.keys()) part.scopes.push([name, scope]);
   };
   const guards: ts.Expression[] = [];
-  let breakables: Breakable[] = [];
+  const breakables: Breakable[] = [];
   let pendingLabels: string[] = [];
   const exitFrom = (frame: Breakable): void => {
-    const exits = index.loopExits.get(frame.loop!)!;
+    const exits = loopExits.get(frame.loop!)!;
     if (guards.length === frame.guardDepth) exits.unconditional = true;
     else for (let i = frame.guardDepth; i < guards.length; i++) exits.tests.push(guards[i]!);
   };
@@ -94,15 +163,17 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
     if (!isSwitch) {
       const cond = ts.isWhileStatement(n) || ts.isDoStatement(n) ? n.expression : ts.isForStatement(n) ? n.condition : undefined;
       const tests = cond && unwrap(cond).kind !== SK.TrueKeyword ? [cond] : [];
-      index.loopExits.set(n, { tests, unconditional: false });
+      const exits: LoopExits = { tests, unconditional: false };
+      loopExits.set(n, exits);
+      part.loopExits.push([n, exits]);
     }
     breakables.push({ ...(isSwitch ? {} : { loop: n }), isSwitch, labels, guardDepth: guards.length });
     body();
     breakables.pop();
   };
-  const tested = index.trackedNames;
-  const counters = new Set<string>();
-  const flows: Array<[string, string]> = [];
+  const tested = part.tested;
+  const counters = part.counters;
+  const flows = part.flows;
   const mark = (expr: ts.Expression | undefined): void => {
     const name = rootName(expr);
     if (name !== undefined) tested.add(name);
@@ -126,22 +197,24 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
     mode = saved;
   };
   const visit = (n: ts.Node): void => {
+    // Functions note their own scope (unitPart).
+    if (isScope(n.kind) && !startsBody.has(n.kind)) noteScope(n);
     switch (n.kind) {
       case SK.Identifier: {
         const id = n as ts.Identifier;
-        if (isReference(id)) index.references.push(id);
+        if (isReference(id)) part.references.push(id);
         if (mode !== Mode.Plain) tested.add(id.text);
-        if (mode === Mode.Condition) index.conditionIdentifiers.push(id);
+        if (mode === Mode.Condition) part.conditionIdentifiers.push(id);
         return;
       }
       case SK.PropertyAccessExpression: {
         const pa = n as ts.PropertyAccessExpression;
-        index.propertyAccesses.push(pa);
+        part.propertyAccesses.push(pa);
         visit(pa.expression);
         return;
       }
       case SK.BindingElement:
-        if ((n as ts.BindingElement).name.kind === SK.Identifier) index.declarations.push(n as ts.BindingElement);
+        if ((n as ts.BindingElement).name.kind === SK.Identifier) part.declarations.push(n as ts.BindingElement);
         break;
       case SK.IfStatement: {
         const s = n as ts.IfStatement;
@@ -254,9 +327,9 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
         } else if (isAssignmentOperator(op)) {
           const left = unwrap(b.left);
           if (ts.isIdentifier(left)) {
-            index.assignments.push({ target: left, node: b });
+            part.assignments.push({ target: left, node: b });
             flow(left.text, b.right);
-            if (op === SK.EqualsToken) index.valueAssignments.push({ name: left.text, value: b.right });
+            if (op === SK.EqualsToken) part.valueAssignments.push({ name: left.text, value: b.right });
             if (op !== SK.EqualsToken || isSelfArithmetic(left.text, b.right)) counters.add(left.text);
           }
         }
@@ -266,52 +339,96 @@ export function fileIndex(sf: ts.SourceFile): FileIndex {
         const call = n as ts.CallExpression;
         for (const a of call.arguments) mark(a);
         const name = calleeName(call);
-        if (name === "defineDriver" || name === "definePassiveDriver") index.driverCalls.push(call);
-        else if (name === "defineProtocol") index.protocolCalls.push(call);
+        if (name === "defineDriver" || name === "definePassiveDriver") part.driverCalls.push(call);
+        else if (name === "defineProtocol") part.protocolCalls.push(call);
         break;
       }
       case SK.VariableDeclaration: {
         const d = n as ts.VariableDeclaration;
         if (ts.isIdentifier(d.name)) {
-          index.declarations.push(d);
+          part.declarations.push(d);
           flow(d.name.text, d.initializer);
-          if (d.initializer) index.valueAssignments.push({ name: d.name.text, value: d.initializer });
+          if (d.initializer) part.valueAssignments.push({ name: d.name.text, value: d.initializer });
         }
         break;
       }
       default:
-        if (startsBody.has(n.kind)) {
-          // A function body starts afresh: no enclosing condition, loop or switch.
-          const saved = { mode, breakables, guards: guards.splice(0), pendingLabels };
-          mode = Mode.Plain;
-          breakables = [];
-          pendingLabels = [];
-          ts.forEachChild(n, visit);
-          mode = saved.mode;
-          breakables = saved.breakables;
-          guards.push(...saved.guards);
-          pendingLabels = saved.pendingLabels;
+        if (startsBody.has(n.kind) && n !== root) {
+          // A function body starts afresh (no enclosing condition, loop or switch): its findings
+          // depend on its own code alone, so they are walked once and kept with the node.
+          appendPart(part, unitPart(n));
           return;
         }
         break;
     }
     ts.forEachChild(n, visit);
   };
-  visit(sf);
+  if (startsBody.has(root.kind)) {
+    if (isScope(root.kind)) noteScope(root);
+    ts.forEachChild(root, visit);
+  } else visit(root);
+  return part;
+}
 
+export function fileIndex(sf: ts.SourceFile): FileIndex {
+  const found = cache.get(sf);
+  if (found) return found;
+  // The file's statements start in the state a function body does (see walkUnit); the tokens after
+  // them hold nothing the walk collects. Functions in them are walked once per edit (unitPart).
+  const part = emptyPart();
+  for (const name of declarationsOf(sf)!.keys()) part.scopes.push([name, sf]);
+  for (const statement of sf.statements) {
+    if (startsBody.has(statement.kind)) appendPart(part, unitPart(statement));
+    else walkUnit(statement, part);
+  }
+  const tested = new Set(part.tested);
   let changed = true;
   while (changed) {
     changed = false;
-    for (const [target, source] of flows) {
+    for (const [target, source] of part.flows) {
       if (tested.has(target) && !tested.has(source)) {
         tested.add(source);
         changed = true;
       }
     }
   }
-  for (const name of counters) tested.delete(name);
+  for (const name of part.counters) tested.delete(name);
+  const index: FileIndex = {
+    driverCalls: part.driverCalls,
+    protocolCalls: part.protocolCalls,
+    trackedNames: tested,
+    valueAssignments: part.valueAssignments,
+    assignments: part.assignments,
+    conditionIdentifiers: part.conditionIdentifiers,
+    loopExits: new Map(part.loopExits),
+    propertyAccesses: part.propertyAccesses,
+    declarations: part.declarations,
+    references: part.references,
+    declaringScopes: new Map(),
+  };
+  for (const [name, scope] of part.scopes) {
+    const scopes = index.declaringScopes.get(name);
+    if (scopes === undefined) index.declaringScopes.set(name, new Set([scope]));
+    else scopes.add(scope);
+  }
   cache.set(sf, index);
   return index;
+}
+
+/**
+ * The declaration an identifier refers to in its own file, or undefined (a global or a typo): the
+ * nearest enclosing scope that declares the name. Only the scopes that declare the name are
+ * candidates (from the file's index), so most identifiers cost a walk up their parents.
+ */
+export function resolveLocal(id: ts.Identifier): Declaration | undefined {
+  let root: ts.Node = id;
+  while (root.parent !== undefined) root = root.parent;
+  if (!ts.isSourceFile(root)) return resolveByWalk(id);
+  const name = id.text;
+  const scopes = fileIndex(root).declaringScopes.get(name);
+  if (scopes === undefined) return undefined;
+  for (let n = id.parent; n !== undefined; n = n.parent) if (scopes.has(n)) return declarationsOf(n)!.get(name);
+  return undefined;
 }
 
 /** Kinds whose body is a new function (or class) context. */

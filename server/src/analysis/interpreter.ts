@@ -156,13 +156,14 @@ function execSwitch(m: Machine, statement: ts.SwitchStatement, states: State[], 
   const entries: State[][] = clauses.map(() => []);
   const unmatched: State[] = [];
   const defaultIndex = clauses.findIndex((c) => ts.isDefaultClause(c));
+  const labelValues = m.caseValues(statement);
   for (const p of pairs) {
     let matched = false;
     let s = p.s;
     for (let i = 0; i < clauses.length; i++) {
       const clause = clauses[i]!;
       if (ts.isDefaultClause(clause)) continue;
-      const eq = valuesEqual(p.v, m.valueOf(clause.expression, s), false);
+      const eq = valuesEqual(p.v, labelValues[i] ?? m.valueOf(clause.expression, s), false);
       if (eq === true) {
         entries[i]!.push(s);
         matched = true;

@@ -74,9 +74,29 @@ function isEffectful(node: ts.Node): boolean {
   }
 }
 
+function childHasEffects(child: ts.Node): true | undefined {
+  return isEffectful(child) || (!isFunctionBoundary(child) && subtreeHasEffects(child)) ? true : undefined;
+}
+
 /** True when some node below `node` (not inside a nested function) is effectful. */
 function subtreeHasEffects(node: ts.Node): boolean {
-  return ts.forEachChild(node, (child) => (isEffectful(child) || (!isFunctionBoundary(child) && subtreeHasEffects(child)) ? true : undefined)) === true;
+  return ts.forEachChild(node, childHasEffects) === true;
+}
+
+/**
+ * Syntactic facts about a subtree, kept across analyses: an incrementally parsed tree reuses
+ * unchanged subtrees (the same nodes), so these are computed once per edit of the code they cover.
+ */
+const effectsOfSubtree = new WeakMap<ts.Node, boolean>();
+const identifiersOfCondition = new WeakMap<ts.Node, ts.Identifier[]>();
+
+/** True when evaluating the expression can change a state (calls, awaits, assignments). */
+export function hasEffects(node: ts.Node): boolean {
+  if (isEffectful(node)) return true;
+  if (node.kind === SK.Identifier || node.kind === SK.NumericLiteral || node.kind === SK.StringLiteral) return false;
+  let found = effectsOfSubtree.get(node);
+  if (found === undefined) effectsOfSubtree.set(node, (found = !isFunctionBoundary(node) && subtreeHasEffects(node)));
+  return found;
 }
 
 export class Machine {
@@ -101,11 +121,10 @@ export class Machine {
   onSpawn: (request: SpawnRequest) => void = () => undefined;
 
   private ticks = 0;
-  private readonly effectCache = new Map<ts.Node, boolean>();
   private readonly inertCache = new Map<ts.Statement, boolean>();
   private readonly stateLikeNames = new Map<ts.SourceFile, Set<string>>();
   private readonly closureCache = new Map<string, string[]>();
-  private readonly conditionIds = new WeakMap<ts.Node, ts.Identifier[]>();
+  private readonly caseValueCache = new Map<ts.SwitchStatement, ReadonlyArray<Value | undefined>>();
 
   constructor(
     readonly root: ts.SourceFile,
@@ -170,11 +189,7 @@ export class Machine {
 
   /** True when evaluating the expression can change a state (calls, awaits, assignments). */
   hasEffects(node: ts.Node): boolean {
-    if (isEffectful(node)) return true;
-    if (node.kind === SK.Identifier || node.kind === SK.NumericLiteral || node.kind === SK.StringLiteral) return false;
-    let found = this.effectCache.get(node);
-    if (found === undefined) this.effectCache.set(node, (found = !isFunctionBoundary(node) && subtreeHasEffects(node)));
-    return found;
+    return hasEffects(node);
   }
 
   /**
@@ -208,6 +223,16 @@ export class Machine {
     const target = this.modules.resolve(id);
     if (target === undefined || ts.isSourceFile(target) || ts.isExportAssignment(target)) return undefined;
     return target;
+  }
+
+  /** The static value of each case label of a switch (undefined for `default` and labels that vary), once per switch. */
+  caseValues(statement: ts.SwitchStatement): ReadonlyArray<Value | undefined> {
+    let values = this.caseValueCache.get(statement);
+    if (values === undefined) {
+      values = statement.caseBlock.clauses.map((c) => (ts.isCaseClause(c) ? this.values.of(c.expression) : undefined));
+      this.caseValueCache.set(statement, values);
+    }
+    return values;
   }
 
   /** The value of an expression without side effects in one state. */
@@ -286,10 +311,10 @@ export class Machine {
     return names.has(decl.name.text);
   }
 
-  /** Identifiers of a condition (cached per node). */
+  /** Identifiers of a condition (cached per node, across analyses). */
   conditionIdentifiers(expr: ts.Node): ts.Identifier[] {
-    let ids = this.conditionIds.get(expr);
-    if (!ids) this.conditionIds.set(expr, (ids = identifiersIn(expr)));
+    let ids = identifiersOfCondition.get(expr);
+    if (!ids) identifiersOfCondition.set(expr, (ids = identifiersIn(expr)));
     return ids;
   }
 

@@ -3,7 +3,8 @@
 // re-exports to the declaration they name.
 import * as path from "node:path";
 import ts from "typescript";
-import { declarationsOf, resolveLocal, type Declaration } from "./scope";
+import { resolveLocal } from "./fileIndex";
+import { declarationsOf, type Declaration } from "./scope";
 import { hasModifier } from "./syntax";
 import type { AnalysisCache, AnalysisHost } from "./types";
 
@@ -12,9 +13,47 @@ export type Target = Declaration | ts.ExportAssignment | ts.SourceFile;
 
 /** Parsed files kept at most (least recently used go first): protocols and helpers stay warm. */
 const MAX_CACHED_FILES = 128;
+/**
+ * Trees of analysed (root) files kept to parse their next version incrementally: the files being
+ * edited. Few and small: every tree kept is live heap (a 2,000-line driver's is about 3.5 MB), and
+ * the heap grows to a multiple of what stays live before a full collection.
+ */
+const MAX_ROOT_TREES = 4;
+const MAX_ROOT_TEXT = 256 * 1024;
+/** Names of recently analysed files remembered (a name is cheap to keep; a tree is not). */
+const MAX_ROOT_NAMES = 256;
+
+/** Characters compared at once while looking for the edit (native string compares, then one by one). */
+const CHUNK = 256;
+
+/** The edit between two texts as one span: their common prefix and suffix are unchanged. */
+export function textChangeRange(oldText: string, newText: string): ts.TextChangeRange {
+  const shorter = Math.min(oldText.length, newText.length);
+  let start = 0;
+  while (start + CHUNK <= shorter && oldText.slice(start, start + CHUNK) === newText.slice(start, start + CHUNK)) start += CHUNK;
+  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd - CHUNK >= start && newEnd - CHUNK >= start && oldText.slice(oldEnd - CHUNK, oldEnd) === newText.slice(newEnd - CHUNK, newEnd)) {
+    oldEnd -= CHUNK;
+    newEnd -= CHUNK;
+  }
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return ts.createTextChangeRange(ts.createTextSpan(start, oldEnd - start), newEnd - start);
+}
 
 export class SourceFileCache implements AnalysisCache {
   private readonly files = new Map<string, ts.SourceFile>();
+  /**
+   * The last tree of each recently analysed file, owned here alone: `ts.updateSourceFile` reuses
+   * its unchanged subtrees (and moves their positions), so no other cache may hold it.
+   */
+  private readonly roots = new Map<string, ts.SourceFile>();
+  /** Files analysed before: a file's tree is kept from its second analysis on (a workspace scan analyses each file once). */
+  private readonly rootNames = new Map<string, true>();
 
   /** The parsed file; `keep` adds a new parse to the cache (imports), otherwise only a cached one is reused. */
   get(fileName: string, text: string, keep = true): ts.SourceFile {
@@ -26,7 +65,7 @@ export class SourceFileCache implements AnalysisCache {
         return found;
       }
     }
-    const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+    const sf = parse(fileName, text);
     if (keep) {
       this.files.set(fileName, sf);
       if (this.files.size > MAX_CACHED_FILES) this.files.delete(this.files.keys().next().value!);
@@ -34,13 +73,73 @@ export class SourceFileCache implements AnalysisCache {
     return sf;
   }
 
+  /**
+   * The tree of an analysed file: a cached one with this text, else its previous tree updated
+   * incrementally (an edit reparses only the statements it touches), else a fresh parse. The tree
+   * is kept for the next version once the file is analysed a second time (it is being edited).
+   */
+  root(fileName: string, text: string): ts.SourceFile {
+    const seen = this.rootNames.delete(fileName);
+    this.rootNames.set(fileName, true);
+    if (this.rootNames.size > MAX_ROOT_NAMES) this.rootNames.delete(this.rootNames.keys().next().value!);
+    const shared = this.files.get(fileName);
+    if (shared !== undefined && shared.text === text) return this.get(fileName, text);
+    const previous = this.roots.get(fileName);
+    this.roots.delete(fileName);
+    let sf: ts.SourceFile;
+    if (previous === undefined) sf = parse(fileName, text);
+    else if (previous.text === text) sf = previous;
+    else sf = ts.updateSourceFile(previous, text, textChangeRange(previous.text, text));
+    if (previous === undefined && !seen) return sf;
+    this.roots.set(fileName, sf);
+    let kept = 0;
+    for (const tree of this.roots.values()) kept += tree.text.length;
+    for (const [name, tree] of this.roots) {
+      if (this.roots.size <= MAX_ROOT_TREES && kept <= MAX_ROOT_TEXT) break;
+      if (tree === sf) break;
+      this.roots.delete(name);
+      kept -= tree.text.length;
+    }
+    return sf;
+  }
+
   invalidate(fileName: string): void {
     this.files.delete(fileName);
+    this.roots.delete(fileName);
+    this.rootNames.delete(fileName);
   }
 
   clear(): void {
     this.files.clear();
+    this.roots.clear();
+    this.rootNames.clear();
   }
+}
+
+/**
+ * A fresh parse. JSDoc comments stay unparsed: the analysis reads none, and their nodes cost
+ * parse time and memory on every driver (an incremental reparse keeps the tree's mode).
+ */
+function parse(fileName: string, text: string): ts.SourceFile {
+  const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindOf(fileName));
+  setParents(sf);
+  return sf;
+}
+
+/**
+ * Sets every node's `parent`, as `setParentNodes` does, without the work lists TypeScript's walk
+ * allocates per node (most of a parse's garbage). The tree holds no JSDoc nodes (see `parse`).
+ */
+function setParents(sf: ts.SourceFile): void {
+  let parent: ts.Node = sf;
+  const bind = (child: ts.Node): void => {
+    (child as { parent: ts.Node }).parent = parent;
+    const saved = parent;
+    parent = child;
+    ts.forEachChild(child, bind);
+    parent = saved;
+  };
+  ts.forEachChild(sf, bind);
 }
 
 function scriptKindOf(fileName: string): ts.ScriptKind {
@@ -61,12 +160,11 @@ export class Modules {
   ) {}
 
   /**
-   * Registers the analysed file (its text comes from the caller, not the host). Its parse is not
-   * kept in the shared cache: an edited file is parsed again anyway, and the workspace's many
-   * drivers would otherwise all stay in memory. Files it imports are kept.
+   * Registers the analysed file (its text comes from the caller, not the host). Its tree is kept
+   * apart from the imports' (see SourceFileCache.root), for the next version's incremental parse.
    */
   addRoot(fileName: string, text: string): ts.SourceFile {
-    const sf = this.cache.get(fileName, text, false);
+    const sf = this.cache.root(fileName, text);
     this.loaded.set(fileName, sf);
     return sf;
   }

@@ -41,6 +41,7 @@ export class Protocol {
   /** False when something is not literal: coverage rules stay silent. */
   complete = true;
   private readonly enabledCache = new Map<string, string[]>();
+  private readonly enabledSetCache = new Map<string, ReadonlySet<string>>();
   private reachableCache?: Set<string>;
   private model?: ProtocolModel;
 
@@ -65,6 +66,13 @@ export class Protocol {
       found = row ? [...row.transitions.keys()].filter((m) => this.isIncoming(m)) : [];
       this.enabledCache.set(state, found);
     }
+    return found;
+  }
+
+  /** `enabledIn` as a set. */
+  enabledSetIn(state: string): ReadonlySet<string> {
+    let found = this.enabledSetCache.get(state);
+    if (found === undefined) this.enabledSetCache.set(state, (found = new Set(this.enabledIn(state))));
     return found;
   }
 
@@ -145,7 +153,11 @@ export class Protocol {
   }
 }
 
-const protocolCache = new WeakMap<ts.CallExpression, Protocol>();
+/**
+ * Per file, then per call. Keyed by the file because an incrementally parsed tree reuses an unchanged
+ * call at a new position: its model's ranges belong to the tree it was read in.
+ */
+const protocolCache = new WeakMap<ts.SourceFile, Map<ts.CallExpression, Protocol>>();
 
 /** True for `defineProtocol(...)` / `ns.defineProtocol(...)`. */
 export function isDefineProtocolCall(node: ts.Node): node is ts.CallExpression {
@@ -209,11 +221,13 @@ function readMessage(name: string, prop: ts.ObjectLiteralElementLike, value: ts.
 
 /** Reads a `defineProtocol(...)` call (cached per node). Never throws on partial code. */
 export function readProtocol(call: ts.CallExpression): Protocol {
-  const cached = protocolCache.get(call);
-  if (cached) return cached;
   const sf = call.getSourceFile();
+  let calls = protocolCache.get(sf);
+  if (calls === undefined) protocolCache.set(sf, (calls = new Map()));
+  const cached = calls.get(call);
+  if (cached) return cached;
   const protocol = new Protocol(call, sf.fileName);
-  protocolCache.set(call, protocol);
+  calls.set(call, protocol);
   const arg = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
   if (!arg || !ts.isObjectLiteralExpression(arg)) {
     protocol.complete = false;

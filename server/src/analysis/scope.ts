@@ -1,7 +1,10 @@
-// Lexical name resolution inside one file, without a type checker: an identifier resolves to the
-// node that declares it (variable declaration, binding element, parameter, function, class, enum,
-// import). Imports are followed across files by modules.ts.
+// Lexical scopes inside one file, without a type checker: the names each scope declares (variable
+// declaration, binding element, parameter, function, class, enum, import). An identifier resolves to
+// the nearest enclosing declaration (fileIndex.ts `resolveLocal`); imports are followed across files
+// by modules.ts. Caches here hold only what a node's own subtree decides: an incrementally parsed
+// tree reuses unchanged subtrees under new parents.
 import ts from "typescript";
+import { enclosingFunction } from "./syntax";
 
 const SK = ts.SyntaxKind;
 
@@ -53,7 +56,8 @@ function addStatementDeclarations(statement: ts.Statement, into: Map<string, Dec
   }
 }
 
-function isScope(kind: ts.SyntaxKind): boolean {
+/** Node kinds that declare names for the code inside them. */
+export function isScope(kind: ts.SyntaxKind): boolean {
   switch (kind) {
     case SK.SourceFile:
     case SK.Block:
@@ -104,34 +108,42 @@ export function declarationsOf(scope: ts.Node): Map<string, Declaration> | undef
   return names;
 }
 
-/** Per scope: names already resolved from inside it (to a declaration here or further out). */
-const lookupCache = new WeakMap<ts.Node, Map<string, Declaration | null>>();
-
 function enclosingScope(node: ts.Node): ts.Node | undefined {
   let n = node.parent;
   while (n !== undefined && !isScope(n.kind)) n = n.parent;
   return n;
 }
 
-/** The declaration `name` has as seen from inside `scope` (memoised per scope and name). */
-function lookup(scope: ts.Node, name: string): Declaration | undefined {
-  let memo = lookupCache.get(scope);
-  if (memo === undefined) lookupCache.set(scope, (memo = new Map()));
-  const known = memo.get(name);
-  if (known !== undefined) return known ?? undefined;
-  let found = declarationsOf(scope)?.get(name);
-  if (found === undefined) {
-    const outer = enclosingScope(scope);
-    if (outer !== undefined) found = lookup(outer, name);
+/**
+ * The declaration an identifier refers to in its own file, or undefined (a global or a typo): the
+ * nearest enclosing scope that declares the name. A walk through every scope on the way: the
+ * analysis resolves through fileIndex's `resolveLocal`, which visits only scopes declaring the name.
+ */
+export function resolveByWalk(id: ts.Identifier): Declaration | undefined {
+  const name = id.text;
+  for (let scope = enclosingScope(id); scope !== undefined; scope = enclosingScope(scope)) {
+    const found = declarationsOf(scope)?.get(name);
+    if (found !== undefined) return found;
   }
-  memo.set(name, found ?? null);
-  return found;
+  return undefined;
 }
 
-/** The declaration an identifier refers to in its own file, or undefined (a global or a typo). */
-export function resolveLocal(id: ts.Identifier): Declaration | undefined {
-  const scope = enclosingScope(id);
-  return scope === undefined ? undefined : lookup(scope, id.text);
+/** Declarations of a function: its parameters and the variables of its own body (not of nested functions). Kept per node. */
+const functionDeclarationsCache = new WeakMap<ts.Node, Declaration[]>();
+
+export function functionDeclarations(fn: ts.Node): readonly Declaration[] {
+  let found = functionDeclarationsCache.get(fn);
+  if (found !== undefined) return found;
+  const out = new Set<Declaration>();
+  const visit = (n: ts.Node): void => {
+    const names = declarationsOf(n);
+    if (names) for (const d of names.values()) if (d.parent === fn || enclosingFunction(d) === fn) out.add(d);
+    if (n !== fn && ts.isFunctionLike(n)) return;
+    ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  functionDeclarationsCache.set(fn, (found = [...out]));
+  return found;
 }
 
 /** True for `const` declarations (bindings that never change). */

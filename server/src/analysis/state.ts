@@ -25,8 +25,18 @@ export class State {
     if (this.cachedKey === undefined) {
       let k = `${this.ps}|${this.owed}|${this.vague ? "v" : ""}|${this.ret ?? ""}`;
       if (this.env.size > 0) {
-        const ids = [...this.env.keys()].sort((a, b) => a - b);
-        for (const id of ids) k += `|${id}=${this.env.get(id)}`;
+        // Variables usually come in ascending id order already (see `set`): sort only when not.
+        let previous = -1;
+        let ascending = true;
+        for (const id of this.env.keys()) {
+          if (id < previous) {
+            ascending = false;
+            break;
+          }
+          previous = id;
+        }
+        if (ascending) for (const [id, value] of this.env) k += `|${id}=${value}`;
+        else for (const id of [...this.env.keys()].sort((a, b) => a - b)) k += `|${id}=${this.env.get(id)}`;
       }
       this.cachedKey = k;
     }
@@ -100,7 +110,8 @@ export function owedWithout(owed: string, reply: string): string {
 
 /** A set of states, deduplicated by key, in insertion order. */
 export class StateSet {
-  private readonly map = new Map<string, State>();
+  /** Created on the first add: most completions never hold a state of some kind. */
+  private map: Map<string, State> | undefined;
 
   static of(states: Iterable<State>): StateSet {
     const set = new StateSet();
@@ -110,8 +121,9 @@ export class StateSet {
 
   add(state: State): boolean {
     const k = state.key;
-    if (this.map.has(k)) return false;
-    this.map.set(k, state);
+    const map = (this.map ??= new Map());
+    if (map.has(k)) return false;
+    map.set(k, state);
     return true;
   }
 
@@ -121,31 +133,33 @@ export class StateSet {
   }
 
   has(state: State): boolean {
-    return this.map.has(state.key);
+    return this.map !== undefined && this.map.has(state.key);
   }
 
   get size(): number {
-    return this.map.size;
+    return this.map === undefined ? 0 : this.map.size;
   }
 
   get empty(): boolean {
-    return this.map.size === 0;
+    return this.size === 0;
   }
 
   values(): IterableIterator<State> {
-    return this.map.values();
+    return (this.map ?? noStates).values();
   }
 
   toArray(): State[] {
-    return [...this.map.values()];
+    return this.map === undefined ? [] : [...this.map.values()];
   }
 
   mapStates(f: (s: State) => State): StateSet {
     const out = new StateSet();
-    for (const s of this.map.values()) out.add(f(s));
+    if (this.map !== undefined) for (const s of this.map.values()) out.add(f(s));
     return out;
   }
 }
+
+const noStates: ReadonlyMap<string, State> = new Map();
 
 /** How a statement can complete: normally, by break/continue (per label, "" for none) or return. */
 export class Completion {

@@ -4,8 +4,7 @@
 // a decision the driver makes.
 import ts from "typescript";
 import { fileIndex } from "./fileIndex";
-import { declarationsOf, type Declaration } from "./scope";
-import { enclosingFunction } from "./syntax";
+import { declarationsOf, functionDeclarations, type Declaration } from "./scope";
 
 function isVariableLike(decl: Declaration | undefined): decl is ts.VariableDeclaration | ts.BindingElement | ts.ParameterDeclaration {
   return decl !== undefined && (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl) || ts.isParameter(decl));
@@ -73,17 +72,10 @@ export class Tracking {
     let ids = this.functionCache.get(fn);
     if (ids) return ids;
     ids = [];
-    const visit = (n: ts.Node): void => {
-      const names = declarationsOf(n);
-      if (names) for (const d of names.values()) {
-        if (enclosingFunction(d) !== fn && d.parent !== fn) continue;
-        const id = this.idOf(d);
-        if (id !== undefined && !ids!.includes(id)) ids!.push(id);
-      }
-      if (n !== fn && ts.isFunctionLike(n)) return;
-      ts.forEachChild(n, visit);
-    };
-    visit(fn);
+    for (const d of functionDeclarations(fn)) {
+      const id = this.idOf(d);
+      if (id !== undefined) ids.push(id);
+    }
     this.functionCache.set(fn, ids);
     return ids;
   }

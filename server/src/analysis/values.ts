@@ -42,6 +42,11 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined, loose: b
   return false;
 }
 
+/** A literal's value: its own text (cheaper to build than to look up). */
+function literalValue(e: ts.LiteralExpression): Value {
+  return e.kind === SK.NumericLiteral ? `n:${Number(e.text)}` : `s:${e.text}`;
+}
+
 /** Values of literals and of names bound to literals once and for all. */
 export class StaticValues {
   private readonly cache = new Map<ts.Node, Value | null>();
@@ -52,6 +57,25 @@ export class StaticValues {
 
   of(expr: ts.Expression): Value | undefined {
     const e = unwrap(expr);
+    switch (e.kind) {
+      case SK.StringLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
+      case SK.NumericLiteral:
+        return literalValue(e as ts.LiteralExpression);
+      case SK.TrueKeyword:
+        return "b:1";
+      case SK.FalseKeyword:
+        return "b:0";
+      case SK.NullKeyword:
+        return "l";
+      case SK.Identifier:
+      case SK.PropertyAccessExpression:
+      case SK.ElementAccessExpression:
+      case SK.PrefixUnaryExpression:
+        break;
+      default:
+        return undefined; // no other expression has a static value (see compute)
+    }
     const cached = this.cache.get(e);
     if (cached !== undefined) return cached ?? undefined;
     if (this.depth > 12) return undefined;

@@ -50,6 +50,7 @@ export class AnalysisService {
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly readFile: (fileName: string) => string | undefined;
   private nextResultId = 1;
+  private uris: Map<string, string> | undefined;
 
   constructor(private readonly options: AnalysisServiceOptions) {
     this.budgetMs = options.budgetMs ?? 500;
@@ -67,13 +68,20 @@ export class AnalysisService {
 
   /** fileName -> URI of every open document (for naming related files as the client does). */
   openUris(): ReadonlyMap<string, string> {
-    return new Map([...this.open].map(([file, doc]) => [file, doc.uri]));
+    // Asked for on every analysis and feature request: rebuilt only when a document opens or closes.
+    this.uris ??= new Map([...this.open].map(([file, doc]) => [file, doc.uri]));
+    return this.uris;
+  }
+
+  private setOpen(fileName: string, document: TextDocument): void {
+    if (this.open.get(fileName)?.uri !== document.uri) this.uris = undefined;
+    this.open.set(fileName, document);
   }
 
   /** A document was opened or changed: returns the other open documents whose analysis read it. */
   documentChanged(document: TextDocument): string[] {
     const fileName = fileNameOf(document.uri);
-    this.open.set(fileName, document);
+    this.setOpen(fileName, document);
     return this.index.dependentsOf(fileName).filter((uri) => uri !== document.uri);
   }
 
@@ -81,6 +89,7 @@ export class AnalysisService {
   documentClosed(uri: string): string[] {
     const fileName = fileNameOf(uri);
     this.open.delete(fileName);
+    this.uris = undefined;
     this.analyses.delete(uri);
     this.index.delete(uri);
     this.options.cache?.invalidate(fileName);
@@ -135,7 +144,7 @@ export class AnalysisService {
     const kept = this.current(document);
     if (kept !== undefined) return kept;
     const fileName = fileNameOf(document.uri);
-    if (!this.open.has(fileName)) this.open.set(fileName, document);
+    if (!this.open.has(fileName)) this.setOpen(fileName, document);
     const stamps = new Map<string, string>();
     const host: AnalysisHost = {
       readFile: (path: string) => {

@@ -4,8 +4,8 @@
 // a flag) is learned by the interpreter through a "written since the last wait" bit.
 import ts from "typescript";
 import { mailboxKey, mailboxName, type Denotations } from "../denotation";
-import { fileIndex } from "../fileIndex";
-import { resolveLocal, type Declaration } from "../scope";
+import { fileIndex, resolveLocal } from "../fileIndex";
+import type { Declaration } from "../scope";
 import { equalityOf, unwrap, type FunctionNode } from "../syntax";
 
 const SK = ts.SyntaxKind;

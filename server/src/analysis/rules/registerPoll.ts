@@ -2,8 +2,7 @@
 // counter or timeout: an unplugged device reads all ones and the loop never ends.
 import ts from "typescript";
 import type { Machine } from "../machine";
-import { resolveLocal } from "../scope";
-import { fileIndex } from "../fileIndex";
+import { fileIndex, resolveLocal } from "../fileIndex";
 import { unwrap, type LoopStatement } from "../syntax";
 
 const SK = ts.SyntaxKind;
