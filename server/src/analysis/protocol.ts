@@ -44,6 +44,8 @@ export class Protocol {
   private readonly enabledSetCache = new Map<string, ReadonlySet<string>>();
   private reachableCache?: Set<string>;
   private model?: ProtocolModel;
+  /** The text of the file the model's positions were read in (not the tree: an edited file's old trees go). */
+  private modelText?: string;
 
   constructor(
     readonly call: ts.CallExpression,
@@ -118,9 +120,16 @@ export class Protocol {
     return [...this.messages.keys()];
   }
 
-  /** The model (computed once per parsed protocol and shared by every result that uses it: read-only). */
+  /**
+   * The model, shared by every result that uses it (read-only). Its positions depend only on the
+   * text up to the end of the call: after an edit further down the file it stays as it is.
+   */
   toModel(): ProtocolModel {
-    this.model ??= this.computeModel();
+    const text = this.call.getSourceFile().text;
+    if (this.model === undefined || this.modelText === undefined || (this.modelText !== text && !sameTextUpTo(this.modelText, text, this.call.end))) {
+      this.model = this.computeModel();
+      this.modelText = text;
+    }
     return this.model;
   }
 
@@ -153,11 +162,15 @@ export class Protocol {
   }
 }
 
+function sameTextUpTo(a: string, b: string, end: number): boolean {
+  return a.length >= end && b.length >= end && a.slice(0, end) === b.slice(0, end);
+}
+
 /**
- * Per file, then per call. Keyed by the file because an incrementally parsed tree reuses an unchanged
- * call at a new position: its model's ranges belong to the tree it was read in.
+ * Per call, across analyses: what a protocol says is read from the call's own subtree, which an
+ * incrementally parsed tree reuses while the edit is elsewhere (its positions: see `toModel`).
  */
-const protocolCache = new WeakMap<ts.SourceFile, Map<ts.CallExpression, Protocol>>();
+const protocolCache = new WeakMap<ts.CallExpression, Protocol>();
 
 /** True for `defineProtocol(...)` / `ns.defineProtocol(...)`. */
 export function isDefineProtocolCall(node: ts.Node): node is ts.CallExpression {
@@ -221,13 +234,11 @@ function readMessage(name: string, prop: ts.ObjectLiteralElementLike, value: ts.
 
 /** Reads a `defineProtocol(...)` call (cached per node). Never throws on partial code. */
 export function readProtocol(call: ts.CallExpression): Protocol {
-  const sf = call.getSourceFile();
-  let calls = protocolCache.get(sf);
-  if (calls === undefined) protocolCache.set(sf, (calls = new Map()));
-  const cached = calls.get(call);
+  const cached = protocolCache.get(call);
   if (cached) return cached;
+  const sf = call.getSourceFile();
   const protocol = new Protocol(call, sf.fileName);
-  calls.set(call, protocol);
+  protocolCache.set(call, protocol);
   const arg = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
   if (!arg || !ts.isObjectLiteralExpression(arg)) {
     protocol.complete = false;
