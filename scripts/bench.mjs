@@ -12,6 +12,11 @@ const benches = readdirSync("test/bench")
   .sort();
 
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+// The NIC bench runs the shipped runtime bundle, as `active-driver run` does: build it first.
+if (!process.env.SKIP_BUILD) {
+  const b = spawnSync(process.execPath, ["esbuild.js"], { stdio: ["ignore", json ? "ignore" : "inherit", "inherit"] });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
 const results = {};
 if (!json) console.log(`Active Drivers benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine}\n`);
 let failed = false;

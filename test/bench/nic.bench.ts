@@ -2,18 +2,21 @@
 // scenario: 500 frames out, ~20k frames/s in, no tracing), side by side for the drivers present:
 // the test fixture, and samples/rtl8169/active.ts, threaded.ts and passive.ts.
 //
+// What runs is what `active-driver run` runs: the built runtime (runtime/dist, `npm run bench`
+// builds first) and each driver loaded by its loader (TypeScript transpile, CommonJS).
+//
 // Method: every driver is warmed up first (the JIT, not the driver, would otherwise dominate a
 // 10 ms-virtual run), then measured in interleaved rounds (each round runs every driver for a
 // batch of runs, in alternating order, so load on the machine hits all alike); figures are
 // medians over rounds, and the cost ratio to the passive driver is the median of per-round ratios.
 // The first run after loading (cold JIT) is shown as a detail.
-// Run: node --expose-gc --conditions=source --import tsx test/bench/nic.bench.ts [--json]
+// Run: npm run build && node --expose-gc --import tsx test/bench/nic.bench.ts [--json]
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { runScenario } from "active-driver/nic";
 import type { AnyDriverDefinition } from "active-driver";
-import { ringDriver } from "../nic/drivers";
+import type * as NicApi from "active-driver/nic";
+import type * as HostApi from "active-driver/host";
 
 export interface Row {
   name: string;
@@ -23,6 +26,12 @@ export interface Row {
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
+const HOST_BUNDLE = path.join(ROOT, "runtime", "dist", "host.js");
+if (!fs.existsSync(HOST_BUNDLE)) throw new Error(`${HOST_BUNDLE} is missing: run \`npm run build\` first`);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const host = require(HOST_BUNDLE) as typeof HostApi;
+/** The NIC API of the same runtime copy the loader gives drivers. */
+const { runScenario } = host.defaultModules()["active-driver/nic"] as typeof NicApi;
 const WARMUP_RUNS = 20;
 const ROUNDS = 7;
 const RUNS_PER_BATCH = 10;
@@ -40,13 +49,9 @@ interface Candidate {
 }
 
 function candidates(): { name: string; load: () => AnyDriverDefinition }[] {
-  const list: { name: string; load: () => AnyDriverDefinition }[] = [{ name: "fixture ring driver (active)", load: () => ringDriver }];
-  for (const sample of ["active", "threaded", "passive"]) {
-    const file = path.join(ROOT, "samples", "rtl8169", `${sample}.ts`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (fs.existsSync(file)) list.push({ name: `samples/rtl8169/${sample}.ts`, load: () => (require(file) as { default: AnyDriverDefinition }).default });
-  }
-  return list;
+  const files: [string, string][] = [["fixture ring driver (active)", path.join(ROOT, "test", "nic", "fixtures", "ring-driver.ts")]];
+  for (const sample of ["active", "threaded", "passive"]) files.push([`samples/rtl8169/${sample}.ts`, path.join(ROOT, "samples", "rtl8169", `${sample}.ts`)]);
+  return files.filter(([, file]) => fs.existsSync(file)).map(([name, file]) => ({ name, load: () => host.loadDriver(file).driver as AnyDriverDefinition }));
 }
 
 function median(xs: number[]): number {

@@ -47,9 +47,23 @@ export interface LoadedDriver {
   files: string[];
 }
 
+/**
+ * The runtime of this process as plain objects. A bundled namespace reads every export through a
+ * getter, and a driver reads `Reg.IntrStatus` or `Desc.OWN` per register access: a snapshot makes
+ * those plain property loads (nothing the runtime exports is reassigned after load).
+ */
+const driverModules: Readonly<Record<string, unknown>> = Object.freeze({
+  "active-driver": plainModule(runtimeApi),
+  "active-driver/nic": plainModule(nicApi),
+});
+
+function plainModule(namespace: object): object {
+  return Object.freeze(Object.defineProperty({ ...namespace }, "__esModule", { value: true }));
+}
+
 /** The modules a driver's bare imports get by default: the runtime of this process. */
 export function defaultModules(): Record<string, unknown> {
-  return { "active-driver": runtimeApi, "active-driver/nic": nicApi };
+  return { ...driverModules };
 }
 
 const probeSuffixes = ["", ".ts", ".tsx", ".js", ".cjs", ".json", "/index.ts", "/index.js"];
