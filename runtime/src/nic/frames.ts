@@ -40,14 +40,19 @@ export interface FrameSpec {
 const BLOCK = 64 * 1024;
 /** Larger frames (jumbo, or a test's) get an ArrayBuffer of their own. */
 const BLOCK_MAX_FRAME = 4 * 1024;
-let block = new ArrayBuffer(BLOCK);
+let block = newBlock();
 let blockUsed = 0;
+
+/** Uninitialised memory: every byte of a frame is written before anyone reads it, and zeroing a block was a visible cost. */
+function newBlock(): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(BLOCK).buffer as ArrayBuffer;
+}
 
 /** `size` bytes for a frame (contents unspecified: the caller writes every byte). */
 export function frameBytes(size: number): Uint8Array {
   if (size > BLOCK_MAX_FRAME) return new Uint8Array(size);
   if (blockUsed + size > BLOCK) {
-    block = new ArrayBuffer(BLOCK);
+    block = newBlock();
     blockUsed = 0;
   }
   const f = new Uint8Array(block, blockUsed, size);
@@ -62,10 +67,12 @@ export function copyBytes(src: Uint8Array, from: number, len: number): Uint8Arra
   return out;
 }
 
-/** RAMP[k] = k & 0xff, long enough for any frame's fill: the fill is one copy from it. */
-const RAMP = new Uint8Array(256 + 9100);
+/**
+ * RAMP[k] = k & 0xff, long enough for any frame's fill: the fill is one copy from it, and checking
+ * it one compare. A Buffer, for copy() and compare() over ranges without a view per call.
+ */
+const RAMP = Buffer.alloc(256 + 9100);
 for (let k = 0; k < RAMP.length; k++) RAMP[k] = k & 0xff;
-const RAMP_BUFFER = RAMP.buffer;
 
 export function makeFrame(spec: FrameSpec): Uint8Array {
   const size = Math.max(ETH_HEADER + TAG_LEN, Math.floor(spec.size));
@@ -86,7 +93,7 @@ export function makeFrame(spec: FrameSpec): Uint8Array {
   // Byte i is (base + i) & 0xff: a slice of the ramp.
   const start = TAG_AT + TAG_LEN;
   const from = (((spec.seq * 31) & 0xff) + start) & 0xff;
-  if (from + size - start <= RAMP.length) f.set(new Uint8Array(RAMP_BUFFER, from, size - start), start);
+  if (from + size - start <= RAMP.length) RAMP.copy(f, start, from, from + size - start);
   else for (let i = start; i < size; i++) f[i] = (from + i - start) & 0xff;
   return f;
 }
@@ -106,7 +113,7 @@ export function isFrameOf(f: Uint8Array, spec: FrameSpec): boolean {
     for (let i = start; i < size; i++) if (f[i] !== ((from + i - start) & 0xff)) return false;
     return true;
   }
-  return Buffer.compare(new Uint8Array(f.buffer, f.byteOffset + start, n), new Uint8Array(RAMP_BUFFER, from, n)) === 0;
+  return RAMP.compare(f, start, size, from, from + n) === 0;
 }
 
 function putU32(f: Uint8Array, at: number, v: number): void {

@@ -5,6 +5,7 @@ export type { Rtl8169Options, NicCounters, NicEvent } from "./rtl8169";
 // The register maps are constants of this module, not re-exports: under a CommonJS transform (tsx)
 // a re-export is a getter calling the other module's getter on every `Desc.OWN` a driver reads.
 import * as regs from "./regs";
+import * as mitigation from "./mitigation";
 export const Reg = regs.Reg;
 export const Intr = regs.Intr;
 export const Cmd = regs.Cmd;
@@ -13,6 +14,8 @@ export const Phy = regs.Phy;
 export const Desc = regs.Desc;
 export const RxAccept = regs.RxAccept;
 export const Cfg9346 = regs.Cfg9346;
+export const Mitigate = mitigation.Mitigate;
+export { intrMitigate, decodeMitigation, MITIGATION_UNIT_US } from "./mitigation";
 export { REG_WINDOW, decodeIntr, decodeCmd, decodePhy, decodeOpts1, decodeRxConfig, registerName } from "./regs";
 export { PhysicalMemory, DmaError, DMA_BASE, DMA_ALIGN, DMA_LIMIT } from "./memory";
 export { Wire, wireTimeUs } from "./wire";

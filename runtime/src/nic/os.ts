@@ -89,10 +89,8 @@ export interface RequestRecord {
 }
 
 type TxFate = "outstanding" | "delivered" | "corrupted" | DropCause;
-interface TxFrame {
-  len: number;
-  /** What the OS made (the wire's copy must be exactly makeFrame(spec)). */
-  spec: FrameSpec;
+/** A frame the OS made: its spec (the wire's copy must be exactly makeFrame(it)) and its fate. One object per frame. */
+interface TxFrame extends FrameSpec {
   fate: TxFate;
   /** Outstanding when the watchdog fired / when the card vanished. */
   atTimeout: boolean;
@@ -461,9 +459,9 @@ export class SimulatedOs {
       const size = w.minSize + Math.floor(this.inst.random() * (Math.max(w.minSize, w.maxSize) - w.minSize + 1));
       // With a loopback wire the frames are for this station, so they come back through its filter.
       const mac = this.macNow();
-      const spec: FrameSpec = { dst: w.loopback ? mac : PEER_MAC, src: mac, stream: Stream.os, seq, size };
-      const frame = makeFrame(spec);
-      this.tx.push({ len: size, spec, fate: "outstanding", atTimeout: false, atUnplug: false });
+      const record: TxFrame = { dst: w.loopback ? mac : PEER_MAC, src: mac, stream: Stream.os, seq, size, fate: "outstanding", atTimeout: false, atUnplug: false };
+      const frame = makeFrame(record);
+      this.tx.push(record);
       seq++;
       this.txStats.offered++;
       if (this.outstanding === 0) this.progressAt = this.inst.now();
@@ -567,7 +565,7 @@ export class SimulatedOs {
     if (cause !== undefined) {
       f.fate = cause;
       this.txStats.dropped[cause] = (this.txStats.dropped[cause] ?? 0) + 1;
-    } else if (!isFrameOf(frame, f.spec)) {
+    } else if (!isFrameOf(frame, f)) {
       f.fate = "corrupted";
       this.txStats.corrupted++;
     } else {

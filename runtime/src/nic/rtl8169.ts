@@ -19,10 +19,12 @@
 //   read 0 and ignore writes; offsets past the window read all ones. After a hot unplug every read
 //   returns all ones (0xff, 0xffff, 0xffffffff) and writes are ignored.
 // - DMA to an address outside allocated memory is a bus error: the access is dropped, SYSErr is set.
+// - Interrupt mitigation (IntrMitigate with CPlusCmd's timer unit) holds RxOK/TxOK back: see mitigation.ts.
 import type { DeviceHost, DeviceModel, DmaRegion, TimerHandle } from "../device";
 import type { FaultPlan, FaultRecord } from "./faults";
 import * as frames from "./frames";
 import { PhysicalMemory } from "./memory";
+import { decodeMitigation, InterruptMitigation } from "./mitigation";
 import * as regs from "./regs";
 import * as wire from "./wire";
 import { PendingTimers, Wire, type DropCause, type RxResult, type WireOptions, type WirePort } from "./wire";
@@ -89,6 +91,12 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private readonly listeners: ((e: NicEvent) => void)[] = [];
   private host: DeviceHost | undefined;
   private readonly timers = new PendingTimers();
+  private readonly mitigation = new InterruptMitigation(
+    regs.Intr.RxOK,
+    regs.Intr.TxOK,
+    (us, fn) => this.after(us, fn),
+    () => this.raise(0),
+  );
 
   /** Plain storage for read/write registers (MAC, MAR, ring bases, configuration). */
   private readonly regs = new Uint8Array(REG_WINDOW);
@@ -210,6 +218,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
       RxConfig: decodeRxConfig(this.reg32(Reg.RxConfig)),
       RxMaxSize: this.reg16(Reg.RxMaxSize),
       CPlusCmd: hex(this.reg16(Reg.CPlusCmd), 4),
+      IntrMitigate: `${hex(this.reg16(Reg.IntrMitigate), 4)} (${decodeMitigation(this.reg16(Reg.IntrMitigate), this.readByte(Reg.CPlusCmd))}${this.mitigation.held !== 0 ? `; holding ${decodeIntr(this.mitigation.held)}` : ""})`,
       txRing: { base: hex(ringBase(Reg.TxDescStartAddrLow), 8), next: this.txIndex, inFlight: this.tx?.indices ?? [], lockedUp: this.txLocked, descriptors: this.ringDump(ringBase(Reg.TxDescStartAddrLow)) },
       rxRing: { base: hex(ringBase(Reg.RxDescAddrLow), 8), next: this.rxIndex, descriptors: this.ringDump(ringBase(Reg.RxDescAddrLow)) },
       counters: { ...this.counters, dropped: { ...this.counters.dropped } },
@@ -283,7 +292,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
     }
     this.counters.rxFrames++;
     this.counters.rxBytes += frame.length;
-    this.raise(Intr.RxOK);
+    this.complete(Intr.RxOK);
     this.countEvent("rx");
     return result;
   }
@@ -485,7 +494,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
       this.drop("tx-link-down", () => `TX ${describeFrame(inFlight.frame)} sent while the link is down: lost`);
       this.wire.transmit(inFlight.frame, "tx-link-down");
     }
-    this.raise(Intr.TxOK);
+    this.complete(Intr.TxOK);
     this.countEvent("tx");
     this.txNext(false);
   }
@@ -532,6 +541,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
     this.txIndex = 0;
     this.rxIndex = 0;
     this.status = 0;
+    this.mitigation.reset();
     this.updateLine(false);
     if (this.traceOn) this.trace(`reset started (${RESET_US}us)`);
     this.after(RESET_US, () => {
@@ -544,9 +554,15 @@ export class Rtl8169 implements DeviceModel, WirePort {
     });
   }
 
+  /** An event in IntrStatus now; what mitigation held back goes with it. */
   private raise(bits: number): void {
-    this.status |= bits;
+    this.status |= bits | this.mitigation.take();
     this.updateLine(false);
+  }
+
+  /** A frame completed (RxOK or TxOK): signalled now, or held back by interrupt mitigation. */
+  private complete(bit: number): void {
+    if (!this.mitigation.hold(bit, this.reg16(Reg.IntrMitigate), this.regs[Reg.CPlusCmd])) this.raise(bit);
   }
 
   private acknowledge(bits: number): void {

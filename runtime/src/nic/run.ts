@@ -115,6 +115,8 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
   const trace = inst.trace;
   await inst.stop();
   nic.detach();
+  // Nobody else holds this device (no onLaunch hook kept it): its DMA memory can serve the next run.
+  if (options.onLaunch === undefined) nic.memory.release();
   let pcapFile: string | undefined;
   if (pcap !== undefined && typeof options.pcap === "string") {
     fs.writeFileSync(options.pcap, pcap.bytes());
