@@ -69,7 +69,7 @@ export function copyBytes(src: Uint8Array, from: number, len: number): Uint8Arra
 
 /**
  * RAMP[k] = k & 0xff, long enough for any frame's fill: the fill is one copy from it, and checking
- * it one compare. A Buffer, for copy() and compare() over ranges without a view per call.
+ * it one compare. A Buffer, for compare() over ranges without a view per call.
  */
 const RAMP = Buffer.alloc(256 + 9100);
 for (let k = 0; k < RAMP.length; k++) RAMP[k] = k & 0xff;
@@ -93,7 +93,8 @@ export function makeFrame(spec: FrameSpec): Uint8Array {
   // Byte i is (base + i) & 0xff: a slice of the ramp.
   const start = TAG_AT + TAG_LEN;
   const from = (((spec.seq * 31) & 0xff) + start) & 0xff;
-  if (from + size - start <= RAMP.length) RAMP.copy(f, start, from, from + size - start);
+  // set() from a view: Buffer#copy builds the same view inside, with more work around it.
+  if (from + size - start <= RAMP.length) f.set(new Uint8Array(RAMP.buffer, RAMP.byteOffset + from, size - start), start);
   else for (let i = start; i < size; i++) f[i] = (from + i - start) & 0xff;
   return f;
 }

@@ -18,6 +18,7 @@ import type { FaultPlan } from "./faults";
 import * as frames from "./frames";
 import type { FrameSpec } from "./frames";
 import type { Rtl8169 } from "./rtl8169";
+import { TaggedFrames } from "./tagged";
 import * as wire from "./wire";
 import type { DropCause, RxResult } from "./wire";
 
@@ -195,7 +196,7 @@ export class SimulatedOs {
   private framesLeft: number;
   private cycleFramesLeft = 0;
   private readonly tx: TxFrame[] = [];
-  private readonly rx = new Map<number, RxFrame>();
+  private readonly rx = new TaggedFrames<RxFrame>();
   private readonly txStats = emptyAccount();
   private readonly rxStats = emptyAccount();
   private outstanding = 0;
@@ -579,17 +580,19 @@ export class SimulatedOs {
   private onWireRx(frame: Uint8Array, result: RxResult): void {
     const key = frameKey(frame);
     if (key < 0) return;
-    if (this.rx.has(key)) {
+    const stream = Math.floor(key / 0x100000000);
+    const seq = key - stream * 0x100000000;
+    if (this.rx.get(stream, seq) !== undefined) {
       this.rxStats.duplicates++;
       return;
     }
     this.rxStats.offered++;
     if (result === "ok") {
-      this.rx.set(key, { len: frame.length, bytes: frame, fate: "in-ring", atTimeout: false, atUnplug: false });
+      this.rx.set(stream, seq, { len: frame.length, bytes: frame, fate: "in-ring", atTimeout: false, atUnplug: false });
       this.inRing++;
       this.poke();
     } else {
-      this.rx.set(key, { len: frame.length, bytes: undefined, fate: result, atTimeout: false, atUnplug: false });
+      this.rx.set(stream, seq, { len: frame.length, bytes: undefined, fate: result, atTimeout: false, atUnplug: false });
       this.rxStats.dropped[result] = (this.rxStats.dropped[result] ?? 0) + 1;
     }
   }
@@ -602,7 +605,8 @@ export class SimulatedOs {
       return;
     }
     const key = frameKey(frame);
-    const f = key < 0 ? undefined : this.rx.get(key);
+    const stream = Math.floor(key / 0x100000000);
+    const f = key < 0 ? undefined : this.rx.get(stream, key - stream * 0x100000000);
     if (f === undefined) {
       this.rxStats.bogus++;
       return;

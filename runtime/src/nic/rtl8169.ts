@@ -116,7 +116,10 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private rxFifoOverflowUntil = -1;
   private unplugged = false;
   private detached = false;
-  private readonly eventCounts = { tx: 0, rx: 0, irq: 0 };
+  /** Events counted for faults that trigger after a count (fields, not a keyed record: this runs per frame). */
+  private txEvents = 0;
+  private rxEvents = 0;
+  private irqEvents = 0;
   private readonly countTriggers: { plan: FaultPlan; fired: boolean }[] = [];
   private traceOn = true;
   private tracingSet: boolean | undefined;
@@ -654,7 +657,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
   }
 
   private countEvent(kind: "tx" | "rx" | "irq"): void {
-    const n = ++this.eventCounts[kind];
+    const n = kind === "tx" ? ++this.txEvents : kind === "rx" ? ++this.rxEvents : ++this.irqEvents;
     if (this.countTriggers.length === 0) return;
     for (const t of this.countTriggers) {
       if (!t.fired && (t.plan.on ?? "tx") === kind && n >= (t.plan.afterCount ?? 0)) {
