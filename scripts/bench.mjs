@@ -12,7 +12,8 @@ const benches = readdirSync("test/bench")
   .sort();
 
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-// The NIC bench runs the shipped runtime bundle, as `active-driver run` does: build it first.
+// Benchmarks measure the shipped bundles (runtime/dist, dist/), as users run them: build first.
+// (No `source` condition: "active-driver" resolves to runtime/dist, not to the TypeScript sources.)
 if (!process.env.SKIP_BUILD) {
   const b = spawnSync(process.execPath, ["esbuild.js"], { stdio: ["ignore", json ? "ignore" : "inherit", "inherit"] });
   if (b.status !== 0) process.exit(b.status ?? 1);
@@ -21,7 +22,7 @@ const results = {};
 if (!json) console.log(`Active Drivers benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine}\n`);
 let failed = false;
 for (const file of benches) {
-  const args = ["--expose-gc", "--conditions=source", "--import", "tsx", `test/bench/${file}`, ...(json ? ["--json"] : [])];
+  const args = ["--expose-gc", "--import", "tsx", `test/bench/${file}`, ...(json ? ["--json"] : [])];
   const r = spawnSync(process.execPath, args, { stdio: json ? ["ignore", "pipe", "inherit"] : "inherit", encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) {
     failed = true;

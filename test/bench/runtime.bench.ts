@@ -4,7 +4,7 @@
 // - memory: heap held by 1,000,000 queued messages.
 // Peers: a direct function call, a naive promise mailbox (a queue plus a resolver promise per wait),
 // Node's EventEmitter, an xstate v5 actor. Each figure is the median of several runs after a warm-up.
-// Run: node --conditions=source --import tsx test/bench/runtime.bench.ts [--json]
+// Run (after npm run build): node --expose-gc --import tsx test/bench/runtime.bench.ts [--json]
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
