@@ -4,7 +4,8 @@ Commands:
   check [--format text|json|sarif] PATH...     analyse driver files or folders
   run DRIVER.ts [--scenario NAME] [--seed N] [--trace FILE.jsonl] [--pcap FILE.pcap]
                                                run a driver on the simulated RTL8169 NIC
-  explore DRIVER.ts [--runs N] [--seed N]      many seeded runs with faults; prints failing seeds
+  explore DRIVER.ts [--runs N] [--seed N] [--scenario NAME[,NAME]]... [--json]
+                                               many seeded runs with faults; prints failing seeds
 
 Exit status: 0 ok, 1 errors found or the driver failed, 2 bad usage or unreadable input.
 `;

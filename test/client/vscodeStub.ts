@@ -115,6 +115,7 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
       activeTextEditor: undefined,
       visibleTextEditors: [],
       createWebviewPanel: () => inert("WebviewPanel"),
+      registerWebviewPanelSerializer: () => disposable(),
     },
     workspace: {
       get isTrusted() {

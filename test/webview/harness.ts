@@ -1,6 +1,7 @@
 // Browser harness for the webview tests: builds the two bundles with esbuild into a temp dir, serves
 // them with the page from client/src/webview/html.ts on 127.0.0.1, and drives headless Chromium.
-// Pages get a stub acquireVsCodeApi that records what the webview posts, as VS Code's would.
+// Pages get a stub acquireVsCodeApi that records what the webview posts, as VS Code's would, and
+// keeps its getState/setState state (seeded with `state`, as VS Code hands it to a page shown again).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -23,6 +24,8 @@ export interface OpenOptions {
   injectBody?: string;
   width?: number;
   height?: number;
+  /** What getState returns at first: the state a previous page of the view saved (JSON-able). */
+  state?: unknown;
 }
 
 export interface WebviewPage {
@@ -32,6 +35,8 @@ export interface WebviewPage {
   errors: string[];
   /** What the webview posted to the extension. */
   posted(): Promise<unknown[]>;
+  /** What the webview last saved with setState (undefined: nothing). */
+  state(): Promise<unknown>;
   /** securitypolicyviolation events: "directive blockedURI". */
   violations(): Promise<string[]>;
   /** Posts a message as the extension would, and returns once the page has handled it and drawn a frame. */
@@ -49,7 +54,11 @@ const INIT_SCRIPT = `
   window.addEventListener("message", (e) => { if (e.data && typeof e.data.type === "string" && ["ready", "reveal", "export"].includes(e.data.type)) window.__posted.push(e.data); });
 `;
 const VSCODE_STUB = `
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))), getState: () => undefined, setState: () => {} });
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    getState: () => window.__state,
+    setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
+  });
 `;
 
 export class Harness {
@@ -114,7 +123,8 @@ export class Harness {
       if (m.type() === "error") errors.push(m.text());
     });
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.addInitScript(INIT_SCRIPT + (options.vscodeApi === false ? "" : VSCODE_STUB));
+    const seed = options.state === undefined ? "" : `window.__state = ${JSON.stringify(options.state)};`;
+    await page.addInitScript(INIT_SCRIPT + seed + (options.vscodeApi === false ? "" : VSCODE_STUB));
     const query = options.injectBody ? `?inject=${encodeURIComponent(options.injectBody)}` : "";
     await page.goto(`${this.origin}/${view}.html${query}`);
     const frame = (): Promise<void> => page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
@@ -123,6 +133,7 @@ export class Harness {
       nonce: this.nonces.get(view)!,
       errors,
       posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
+      state: () => page.evaluate(() => (window as unknown as { __state?: unknown }).__state),
       violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
       post: async (message) => {
         await page.evaluate(postAndSync, message);

@@ -214,6 +214,8 @@ describe("traffic view outside VS Code", () => {
     assert.deepEqual(await view.posted(), [{ type: "ready", view: "traffic" }]);
     await view.post({ type: "events", events: syntheticTrace(12) });
     await view.page.click('.row[data-seq="0"]');
+    // Without the API the message goes through window.postMessage: it is recorded a task later.
+    await view.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 1);
     assert.equal(((await view.posted()).at(-1) as { type: string }).type, "reveal");
     await view.page.close();
   });

@@ -1,7 +1,9 @@
 // One webview panel (traffic or machine) over the TraceSession: strict CSP page with a fresh nonce
 // per render, resources only from the extension's dist/webview and webview media, messages per
 // webview/messages.ts. The page is rebuilt when shown again (no retainContextWhenHidden): on its
-// `ready` it gets the whole state replayed, so hiding a panel costs no memory.
+// `ready` it gets the whole state replayed, so hiding a panel costs no memory; what the user looked
+// at (filters, selection, scroll) the page keeps itself with the webview state API. A serializer
+// brings the panel back after a window reload (activation event onWebviewPanel:<viewType>).
 import * as vscode from "vscode";
 import { webviewHtml } from "../webview/html";
 import type { HostToWebview, WebviewToHost } from "../webview/messages";
@@ -24,6 +26,11 @@ export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, "dist", "webview"), vscode.Uri.joinPath(extensionUri, "client", "webview", "media")];
 }
 
+/** The webview options of both a new panel and one restored after a reload (a restored panel must be given them again). */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: webviewResourceRoots(extensionUri) };
+}
+
 export class ViewPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
@@ -36,6 +43,8 @@ export class ViewPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(session.onDidChange((message) => this.post(message)));
+    // The page's saved state needs nothing from here: the restored page reads it with getState.
+    this.disposables.push(vscode.window.registerWebviewPanelSerializer(options.viewType, { deserializeWebviewPanel: async (panel) => this.restore(panel) }));
   }
 
   get visible(): boolean {
@@ -52,8 +61,25 @@ export class ViewPanel implements vscode.Disposable {
       this.options.viewType,
       this.options.title,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
-      { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri), retainContextWhenHidden: false },
+      { ...webviewOptions(this.extensionUri), retainContextWhenHidden: false },
     );
+    this.adopt(panel);
+  }
+
+  /**
+   * Takes over a panel VS Code restored after a window reload (WebviewPanelSerializer). There is one
+   * panel per view: should one already be open, the restored duplicate is closed.
+   */
+  restore(panel: vscode.WebviewPanel): void {
+    if (this.panel !== undefined && this.panel !== panel) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = webviewOptions(this.extensionUri);
+    this.adopt(panel);
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.onDidDispose(() => {
       this.panel = undefined;

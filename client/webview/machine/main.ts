@@ -1,8 +1,10 @@
 // State machine webview (the paper's Figure 3): the protocol's states and transitions as SVG, the
 // monitor's current state lit and its outgoing transitions emphasised. Text only via textContent.
+// The protocol drawn and the scroll position are kept across hiding the panel and reloading the window.
 import type { ProtocolMessage } from "../../src/webview/messages";
 import { el, str, svg } from "../shared/dom";
-import { onHostMessage, postToHost } from "../shared/host";
+import { loadViewState, onHostMessage, postToHost, saveViewState } from "../shared/host";
+import { changedOnly, type MachineViewState, readMachineState, VIEW_STATE_VERSION } from "../shared/viewState";
 import { type MachineLayout, layoutMachine } from "./layout";
 
 const root = document.getElementById("root") ?? document.body.appendChild(el("div"));
@@ -74,15 +76,36 @@ function showTitle(): void {
   title.textContent = current !== undefined ? `${name}: in state ${current}` : name;
 }
 
-onHostMessage((message) => {
-  if (message.type === "protocol") {
-    protocol = message;
-    layout = layoutMachine(message);
-    current = typeof message.current === "string" ? message.current : message.initial;
-  } else if (message.type === "current" && typeof message.state === "string") {
-    current = message.state;
-  } else return;
+function show(message: ProtocolMessage): void {
+  protocol = message;
+  layout = layoutMachine(message);
+  current = typeof message.current === "string" ? message.current : message.initial;
+}
+
+const writeState = changedOnly<MachineViewState>(saveViewState);
+
+function saveState(): void {
+  const drawn = protocol === undefined ? null : { ...protocol, ...(current !== undefined ? { current } : {}) };
+  writeState({ v: VIEW_STATE_VERSION, view: "machine", protocol: drawn, scrollTop: root.scrollTop, scrollLeft: root.scrollLeft });
+}
+
+// After a window reload the extension has no protocol to replay: draw the saved one at once.
+const saved = readMachineState(loadViewState());
+if (saved?.protocol) {
+  show(saved.protocol);
   showTitle();
   draw();
+  root.scrollTop = saved.scrollTop;
+  root.scrollLeft = saved.scrollLeft;
+}
+
+onHostMessage((message) => {
+  if (message.type === "protocol") show(message);
+  else if (message.type === "current" && typeof message.state === "string") current = message.state;
+  else return;
+  showTitle();
+  draw();
+  saveState();
 });
+root.addEventListener("scroll", saveState);
 postToHost({ type: "ready", view: "machine" });

@@ -1,9 +1,11 @@
 // The channel to the extension: acquireVsCodeApi inside VS Code; outside it (tests, a plain page)
-// messages go to window.parent, which is the page itself when not framed.
+// messages go to window.parent, which is the page itself when not framed, and no view state is kept.
 import type { HostToWebview, WebviewToHost } from "../../src/webview/messages";
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -13,6 +15,16 @@ const vscodeApi: VsCodeApi | undefined = typeof acquireVsCodeApi === "function" 
 export function postToHost(message: WebviewToHost): void {
   if (vscodeApi) vscodeApi.postMessage(message);
   else window.parent.postMessage(message, "*");
+}
+
+/** What the view saved with saveViewState before it was hidden or the window reloaded (undefined: nothing). */
+export function loadViewState(): unknown {
+  return vscodeApi?.getState();
+}
+
+/** Kept by VS Code while the panel exists, across hiding and window reloads (the panel's serializer hands it back). */
+export function saveViewState(state: unknown): void {
+  vscodeApi?.setState(state);
 }
 
 /** Calls `handler` for each well-formed message from the extension; anything else is ignored. */

@@ -1,8 +1,10 @@
 // Traffic webview: the trace as a live sequence diagram. Toolbar (filters, search, export), the
-// virtualised diagram, keyboard navigation, and the message wiring to the extension.
+// virtualised diagram, keyboard navigation, the message wiring to the extension, and the view state
+// (filters, search, selection, scroll) kept across hiding the panel and reloading the window.
 import type { CurrentMessage, EventsMessage, TraceEvent } from "../../src/webview/messages";
 import { el } from "../shared/dom";
-import { onHostMessage, postToHost } from "../shared/host";
+import { loadViewState, onHostMessage, postToHost, saveViewState } from "../shared/host";
+import { changedOnly, defaultTrafficState, readTrafficState, type TrafficViewState } from "../shared/viewState";
 import { laneName } from "./describe";
 import { TrafficModel } from "./model";
 import { TrafficView } from "./view";
@@ -44,8 +46,21 @@ const view = new TrafficView(model, scroller, (ev) => {
   model.select(ev);
   view.render();
   reveal(ev);
+  changed();
 });
 let pendingCurrentSeq: number | null = null;
+
+/** The state saved before this page was last destroyed: its selection and scroll apply to the trace the extension replays on `ready`. */
+let restoring: TrafficViewState | undefined = readTrafficState(loadViewState());
+/** The debugger's seq when the state was saved: the replayed `current` does not move the view unless the debugger moved. */
+let restoredCurrent: number | null | undefined;
+const writeState = changedOnly<TrafficViewState>(saveViewState);
+if (restoring) {
+  mailboxInput.value = restoring.mailbox;
+  searchInput.value = restoring.query;
+  model.setFilter({ mailbox: restoring.mailbox, lane: restoring.lane });
+  model.setQuery(restoring.query);
+}
 rebuildLaneOptions();
 
 function input(id: string, title: string, placeholder: string): HTMLInputElement {
@@ -74,18 +89,20 @@ function reveal(ev: number): void {
 }
 
 function rebuildLaneOptions(): void {
-  const chosen = laneSelect.value;
+  const chosen = model.filter.lane;
   const all = el("option", undefined, "all lifelines");
   all.value = "";
+  // A chosen lifeline this trace has not shown (yet) stays listed: the select says what the filter does.
+  const lanes = chosen === "" || model.lanes.includes(chosen) ? model.lanes : [...model.lanes, chosen];
   laneSelect.replaceChildren(
     all,
-    ...model.lanes.map((lane) => {
+    ...lanes.map((lane) => {
       const option = el("option", undefined, laneName(lane));
       option.value = lane;
       return option;
     }),
   );
-  laneSelect.value = model.lanes.includes(chosen) ? chosen : "";
+  laneSelect.value = chosen;
 }
 
 function rebuildMailboxOptions(): void {
@@ -107,23 +124,61 @@ function updateStatus(): void {
   followButton.classList.toggle("on", view.follow);
 }
 
+/** A safe seq of event index `ev`, or null (events come from another process: a seq may be odd). */
+function seqOf(ev: number): number | null {
+  const seq = ev >= 0 ? model.events[ev]?.seq : undefined;
+  return typeof seq === "number" && Number.isSafeInteger(seq) && seq >= 0 ? seq : null;
+}
+
+function viewState(): TrafficViewState {
+  const typed = { mailbox: mailboxInput.value, lane: model.filter.lane, query: searchInput.value };
+  // Until the replayed trace arrives, the saved selection and scroll are still what the user looks at.
+  if (restoring) return { ...restoring, ...typed };
+  const top = model.rowCount > 0 ? seqOf(model.eventAt(Math.max(0, view.topRow))) : null;
+  const current = model.current >= 0 ? seqOf(model.current) : pendingCurrentSeq;
+  return { ...defaultTrafficState(), ...typed, selected: seqOf(model.selected), onMatch: model.matchCursor >= 0, top, follow: view.follow, current };
+}
+
+/** After anything the user sees changed: the status line, and the state VS Code keeps for the next page. */
+function changed(): void {
+  updateStatus();
+  writeState(viewState());
+}
+
+/** Puts back the saved selection and scroll position, on the trace as the extension replayed it. */
+function restoreView(saved: TrafficViewState): void {
+  const selected = saved.selected === null ? -1 : model.indexOfSeq(saved.selected);
+  if (selected >= 0) {
+    model.select(selected);
+    const row = model.rowOf(selected);
+    if (saved.onMatch && row >= 0) model.matchCursor = model.matches.indexOf(row);
+  }
+  if (!saved.follow && saved.top !== null) view.scrollRowToTop(model.rowAtOrAfterSeq(saved.top));
+  restoredCurrent = saved.current;
+  view.render();
+}
+
 function onEvents(message: EventsMessage): void {
   if (message.reset) {
     model.reset();
     view.follow = true;
   }
-  const changed = model.append(message.events as TraceEvent[]);
-  if (changed.lanes) {
+  const added = model.append(message.events as TraceEvent[]);
+  if (added.lanes || message.reset) {
     view.updateLanes();
     rebuildLaneOptions();
   }
-  if (changed.mailboxes) rebuildMailboxOptions();
+  if (added.mailboxes || message.reset) rebuildMailboxOptions();
+  const saved = restoring;
+  restoring = undefined;
+  if (saved && !saved.follow) view.follow = false;
   view.refresh();
+  if (saved) restoreView(saved);
   if (pendingCurrentSeq !== null) {
     setCurrent(pendingCurrentSeq);
     view.render();
   }
-  updateStatus();
+  changed();
 }
 
 function setCurrent(seq: number | null): void {
@@ -137,9 +192,16 @@ function setCurrent(seq: number | null): void {
 }
 
 function onCurrent(message: CurrentMessage): void {
-  setCurrent(message.seq);
+  const unmoved = restoredCurrent !== undefined && message.seq === restoredCurrent;
+  restoredCurrent = undefined;
+  const ev = message.seq === null ? -1 : model.indexOfSeq(message.seq);
+  if (unmoved && (message.seq === null || ev >= 0)) {
+    // The debugger stands where it stood when the page was saved: light it, keep the user's selection and scroll.
+    model.current = ev;
+    pendingCurrentSeq = null;
+  } else setCurrent(message.seq);
   view.render();
-  updateStatus();
+  changed();
 }
 
 function onFilter(): void {
@@ -148,14 +210,14 @@ function onFilter(): void {
   const keep = model.selected >= 0 ? model.selected : model.current;
   if (!view.follow && keep >= 0) view.scrollToRow(model.rowOf(keep), "center");
   view.render();
-  updateStatus();
+  changed();
 }
 
 function step(direction: 1 | -1, inclusive = false): void {
   const row = model.stepMatch(direction, inclusive);
   if (row >= 0) view.scrollToRow(row, "center");
   view.render();
-  updateStatus();
+  changed();
 }
 
 function moveSelection(to: number): void {
@@ -164,6 +226,7 @@ function moveSelection(to: number): void {
   model.select(model.eventAt(row));
   view.scrollToRow(row, "nearest");
   view.render();
+  changed();
 }
 
 mailboxInput.addEventListener("input", onFilter);
@@ -183,11 +246,14 @@ nextButton.addEventListener("click", () => step(1));
 followButton.addEventListener("click", () => {
   view.scrollToEnd();
   view.render();
-  updateStatus();
+  changed();
 });
 exportJsonl.addEventListener("click", () => postToHost({ type: "export", format: "jsonl" }));
 exportChrome.addEventListener("click", () => postToHost({ type: "export", format: "chrome" }));
-scroller.addEventListener("scroll", () => followButton.classList.toggle("on", view.follow));
+scroller.addEventListener("scroll", () => {
+  followButton.classList.toggle("on", view.follow);
+  writeState(viewState());
+});
 
 scroller.addEventListener("keydown", (event) => {
   const selectedRow = model.selected >= 0 ? model.rowOf(model.selected) : -1;
@@ -225,7 +291,7 @@ scroller.addEventListener("keydown", (event) => {
       return;
   }
   event.preventDefault();
-  updateStatus();
+  changed();
 });
 
 onHostMessage((message) => {

@@ -98,6 +98,19 @@ export class TrafficModel {
     return -1;
   }
 
+  /** The first row showing an event with seq >= `seq` (events are in seq order); the last row when none does, -1 when there are no rows. */
+  rowAtOrAfterSeq(seq: number): number {
+    if (this.rowCount === 0) return -1;
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.events[mid]!.seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.min(this.firstRowAtOrAfter(lo), this.rowCount - 1);
+  }
+
   setFilter(filter: Filter): void {
     this.filter = { mailbox: filter.mailbox.trim(), lane: filter.lane };
     this.applyFilter();

@@ -112,6 +112,13 @@ export class TrafficView {
     this.follow = false;
   }
 
+  /** Scrolls so that `row` is the first row in view (restoring a saved position); stops following. */
+  scrollRowToTop(row: number): void {
+    if (row < 0) return;
+    this.scroller.scrollTop = row * ROW_HEIGHT;
+    this.follow = false;
+  }
+
   /** Rows that fit in the viewport (for PageUp/PageDown). */
   get pageRows(): number {
     return Math.max(1, Math.floor(this.viewHeight / ROW_HEIGHT) - 1);
