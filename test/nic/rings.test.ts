@@ -25,6 +25,19 @@ test("TX: frames go on the wire after their wire time, OWN clears, TxOK interrup
   }
   assert.equal(r.nic.counters.txFrames, 6);
   assert.equal((r.nic.inspect().txRing as { next: number }).next, 2, "6 frames through a ring of 4: next is 2");
+  assert.deepEqual(sent.map((f) => frameTag(f)?.seq), [0, 1, 2, 3, 4, 5], "observers keep their own copies while the buffers are reused");
+});
+
+test("TX: the chip reads the buffer as the frame goes out (DMA), not when it is polled", () => {
+  const r = setup({ tx: 4 });
+  const sent: Uint8Array[] = [];
+  r.nic.wire.observe({ transmitted: (f) => sent.push(f) });
+  const [i] = queueTx(r, toPeer(1, 100));
+  r.nic.write(Reg.TxPoll, 1, Poll.NPQ);
+  r.txBufs[i].bytes[99] ^= 0xff; // a driver writing a buffer the NIC still owns
+  r.host.advance(wireTimeUs(100));
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0][99], toPeer(1, 100)[99] ^ 0xff);
 });
 
 test("TX: one poll sends every owned frame back to back; fragments FS..LS make one frame", () => {

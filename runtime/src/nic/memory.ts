@@ -144,6 +144,12 @@ export class PhysicalMemory {
     return r === undefined ? undefined : copyBytes(r.bytes, addr - r.addr, len);
   }
 
+  /** A view of [addr, addr+len) (no copy: it changes when the memory does), or undefined when unmapped. */
+  view(addr: number, len: number): Uint8Array | undefined {
+    const r = this.find(addr, len);
+    return r === undefined ? undefined : new Uint8Array(r.bytes.buffer, addr - r.addr, len);
+  }
+
   write(addr: number, data: Uint8Array): boolean {
     const r = this.find(addr, data.length);
     if (r === undefined) return false;

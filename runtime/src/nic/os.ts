@@ -236,7 +236,7 @@ export class SimulatedOs {
   /** Hooks the wire and the device, and starts the OS threads. */
   start(): void {
     const w = this.workload;
-    this.nic.wire.observe({
+    this.nic.wire.observeBorrowed({
       transmitted: (frame, _t, cause) => this.onWireTx(frame, cause),
       offered: (frame, _t, result) => this.onWireRx(frame, result),
     });

@@ -446,7 +446,9 @@ export class Rtl8169 implements DeviceModel, WirePort {
           break;
         }
         const len = opts1 & Desc.LengthMask;
-        const data = this.memory.read(lo + hi * 0x100000000, len);
+        // A view, read as the frame goes out (finishTx), as the chip's DMA does; the driver may not
+        // touch the buffer until the NIC hands the descriptor back.
+        const data = this.memory.view(lo + hi * 0x100000000, len);
         if (data === undefined) {
           this.busError(`TX buffer of descriptor ${index} at ${hex(lo + hi * 0x100000000, 8)} (${len} bytes)`);
           for (const i of [...indices, index]) this.clearOwn(base, i);
@@ -492,10 +494,10 @@ export class Rtl8169 implements DeviceModel, WirePort {
     this.counters.txBytes += inFlight.frame.length;
     if (this.link) {
       if (this.traceOn) this.trace(`TX ${describeFrame(inFlight.frame)} from descriptor ${inFlight.indices.join(",")} on the wire`);
-      this.wire.transmit(inFlight.frame);
+      this.wire.transmit(inFlight.frame, undefined, true);
     } else {
       this.drop("tx-link-down", () => `TX ${describeFrame(inFlight.frame)} sent while the link is down: lost`);
-      this.wire.transmit(inFlight.frame, "tx-link-down");
+      this.wire.transmit(inFlight.frame, "tx-link-down", true);
     }
     this.complete(Intr.TxOK);
     this.countEvent("tx");
@@ -508,7 +510,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
     inFlight.timer?.cancel();
     this.tx = undefined;
     this.drop(cause, () => `TX ${describeFrame(inFlight.frame)} in descriptor ${inFlight.indices.join(",")} discarded: ${cause}`);
-    this.wire.transmit(inFlight.frame, cause);
+    this.wire.transmit(inFlight.frame, cause, true);
   }
 
   private clearOwn(base: number, index: number): void {

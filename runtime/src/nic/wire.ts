@@ -110,6 +110,8 @@ export class Wire {
   readonly pcap: PcapWriter | undefined;
   readonly counters: WireCounters = { transmitted: 0, offered: 0, generated: 0, loopedBack: 0 };
   private readonly observers: WireObserver[] = [];
+  /** Observers that read a frame only during the call (the simulated OS's accounting). */
+  private readonly borrowers: WireObserver[] = [];
   private port: WirePort | undefined;
   private host: DeviceHost | undefined;
   private readonly timers = new PendingTimers();
@@ -127,8 +129,17 @@ export class Wire {
     if (t !== undefined && !(t.rate > 0)) throw new Error(`wire: traffic.rate must be a positive number of frames per second, got ${String(t.rate)}`);
   }
 
+  /** Tells `o` about every frame; the frames it gets are its own to keep. */
   observe(o: WireObserver): void {
     this.observers.push(o);
+  }
+
+  /**
+   * Like observe(), for an observer that reads each frame during the call and keeps nothing: a
+   * transmitted frame may then be a view of the NIC's DMA memory, which the driver reuses later.
+   */
+  observeBorrowed(o: WireObserver): void {
+    this.borrowers.push(o);
   }
 
   /** Called by the device when it is attached to a domain. */
@@ -173,14 +184,22 @@ export class Wire {
     this.timers.cancelAll();
   }
 
-  /** The NIC put `frame` on the wire (cause set when it was lost on the way, e.g. link down). */
-  transmit(frame: Uint8Array, cause?: DropCause): void {
+  /**
+   * The NIC put `frame` on the wire (cause set when it was lost on the way, e.g. link down).
+   * `borrowed`: the frame is a view of device memory, valid during this call only (the NIC's TX
+   * reads the buffer as it sends, as DMA does); observers that keep frames get a copy.
+   */
+  transmit(frame: Uint8Array, cause?: DropCause, borrowed = false): void {
     const now = this.host?.now() ?? 0;
     if (cause === undefined) {
       this.counters.transmitted++;
       if (this.pcap !== undefined && this.options.pcapDirection !== "rx") this.pcap.record(frame, now);
     }
-    for (const o of this.observers) o.transmitted?.(frame, now, cause);
+    for (const o of this.borrowers) o.transmitted?.(frame, now, cause);
+    if (this.observers.length > 0) {
+      const own = borrowed ? frame.slice() : frame;
+      for (const o of this.observers) o.transmitted?.(own, now, cause);
+    }
     if (cause === undefined && this.options.loopback === true && !this.stopped) {
       const copy = frame.slice();
       this.at(this.options.loopbackDelayUs ?? 1, () => {
@@ -197,6 +216,7 @@ export class Wire {
     this.counters.offered++;
     const result = this.port.receive(frame);
     if (this.pcap !== undefined && this.options.pcapDirection !== "tx") this.pcap.record(frame, now);
+    for (const o of this.borrowers) o.offered?.(frame, now, result);
     for (const o of this.observers) o.offered?.(frame, now, result);
     return result;
   }
