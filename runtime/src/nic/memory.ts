@@ -44,8 +44,8 @@ class DmaBytes extends Uint8Array {
 
 /**
  * Backing stores given back by released memories, by size. A run allocates its rings and buffers
- * afresh (~200 KB for the samples); zero-filling a spare is much cheaper than a new ArrayBuffer,
- * whose allocation and the GC work its external memory triggers were ~15% of a 10 ms run.
+ * afresh (~200 KB for the samples); zero-filling a spare is cheaper than a new ArrayBuffer and
+ * the GC work its external memory triggers (a few percent of a 10 ms run).
  */
 const spares = new Map<number, ArrayBuffer[]>();
 let spareBytes = 0;
