@@ -303,6 +303,7 @@ export class Domain implements Engine, BusSide {
         thread: t.name,
         mailbox: mb.hidden ? (mb === t.startBox ? "start" : "sleep") : mb.name,
         payload: this.core.summary(payload) ?? "",
+        message: mb.hidden ? undefined : payload,
         seq: this.seq,
         time: this.core.clock.now,
         state: this.core.monitor.stateName,

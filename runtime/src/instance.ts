@@ -149,7 +149,7 @@ export class Instance implements DriverInstance<AnyProtocol> {
     this.core.stop();
   }
 
-  onEvent(listener: (event: TraceEvent) => void): () => void {
+  onEvent(listener: (event: TraceEvent, message?: unknown) => void): () => void {
     return this.core.tracer?.listen(listener) ?? (() => {});
   }
 

@@ -106,7 +106,7 @@ export class PassiveRunner implements Engine, BusSide {
       const loc = callerOf(schedule);
       this.core.clock.after(0, () => {
         if (this.halted) return;
-        this.hold(this.event("work", WORKER, "work", "", seq, from, loc), () => this.invoke(WORKER, undefined, fn, undefined));
+        this.hold(this.event("work", WORKER, "work", undefined, seq, from, loc), () => this.invoke(WORKER, undefined, fn, undefined));
       });
     };
     const lock = (name: string): Promise<void> => {
@@ -220,7 +220,7 @@ export class PassiveRunner implements Engine, BusSide {
       this.invoke(thread, mb.name, () => fn.call(this.entries, payload), done);
     };
     const gated = (): void => {
-      if (!this.halted) this.hold(this.event("message", thread, mb.name, core.summary(payload) ?? "", seq, from === core.nicId ? "nic" : "os", undefined), deliver);
+      if (!this.halted) this.hold(this.event("message", thread, mb.name, payload, seq, from === core.nicId ? "nic" : "os", undefined), deliver);
     };
     if (from === core.nicId) {
       gated(); // interrupt context: a timer already
@@ -239,9 +239,10 @@ export class PassiveRunner implements Engine, BusSide {
     });
   }
 
-  private event(kind: "message" | "work", thread: string, mailbox: string, payload: string, seq: number, from: string, loc: SourceLocation | undefined): DeliveryEvent {
+  private event(kind: "message" | "work", thread: string, mailbox: string, message: unknown, seq: number, from: string, loc: SourceLocation | undefined): DeliveryEvent {
     const core = this.core;
-    const event: { -readonly [K in keyof DeliveryEvent]: DeliveryEvent[K] } = { kind, thread, mailbox, payload, seq, time: core.clock.now, state: core.monitor.stateName, from };
+    const payload = kind === "work" ? "" : (core.summary(message) ?? "");
+    const event: { -readonly [K in keyof DeliveryEvent]: DeliveryEvent[K] } = { kind, thread, mailbox, payload, message, seq, time: core.clock.now, state: core.monitor.stateName, from };
     if (loc !== undefined) event.loc = loc;
     return event;
   }

@@ -49,7 +49,13 @@ export class Tracer {
   private locIdsByKey = new Map<string, number>();
   private locIdsByObject = new Map<SourceLocation, number>();
   private events: TraceEvent[] = [];
-  private listeners: ((event: TraceEvent) => void)[] = [];
+  private listeners: ((event: TraceEvent, message?: unknown) => void)[] = [];
+  /**
+   * The value summary() last described and its reference, while listeners exist: the event that
+   * records that reference hands listeners the value itself (a debugger's breakpoint conditions).
+   */
+  private summarised: unknown = undefined;
+  private summarisedRef = NO_PAYLOAD;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -102,6 +108,15 @@ export class Tracer {
   /** Writes a bounded summary of `value`; returns its reference (NO_PAYLOAD for undefined). */
   summary(value: unknown): number {
     if (value === undefined) return NO_PAYLOAD;
+    const ref = this.describeValue(value);
+    if (this.listeners.length > 0) {
+      this.summarised = value;
+      this.summarisedRef = ref;
+    }
+    return ref;
+  }
+
+  private describeValue(value: unknown): number {
     if (this.used + this.payloadChars + 1 > this.chars.length) this.growChars();
     const start = this.used;
     this.limit = start + this.payloadChars;
@@ -247,7 +262,7 @@ export class Tracer {
     return events;
   }
 
-  listen(listener: (event: TraceEvent) => void): () => void {
+  listen(listener: (event: TraceEvent, message?: unknown) => void): () => void {
     this.listeners.push(listener);
     return () => {
       const i = this.listeners.indexOf(listener);
@@ -258,9 +273,13 @@ export class Tracer {
   private notify(): void {
     const events = this.all();
     const event = events[events.length - 1];
+    const ref = this.payloads[this.count - 1];
+    const message = ref !== NO_PAYLOAD && ref === this.summarisedRef ? this.summarised : undefined;
+    this.summarised = undefined; // not kept alive past its event
+    this.summarisedRef = NO_PAYLOAD;
     for (const listener of this.listeners.slice()) {
       try {
-        listener(event);
+        listener(event, message);
       } catch (error) {
         this.onListenerError(error);
       }

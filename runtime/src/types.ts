@@ -248,6 +248,11 @@ export interface DeliveryEvent {
   /** The mailbox (passive drivers: the entry point called; "work" for scheduled work). */
   readonly mailbox: string;
   readonly payload: string;
+  /**
+   * The message itself (its payload object, not a copy: read it, do not change it), for a debugger's
+   * breakpoint conditions; undefined for a thread's start, a sleep's end and scheduled work.
+   */
+  readonly message?: unknown;
   /** Arrival sequence number of the message in its domain. */
   readonly seq: number;
   /** Virtual time, µs. */
@@ -386,7 +391,11 @@ export interface DriverInstance<P extends AnyProtocol = AnyProtocol> {
   /** Stops the domain and the device; requests still owed a reply reject. Resolves once stopped. */
   stop(): Promise<void>;
   /** Live trace events (needs tracing on). Returns a disposer. */
-  onEvent(listener: (event: TraceEvent) => void): () => void;
+  /**
+   * Calls `listener` with each trace event as it is recorded; for an event that carries a payload
+   * (send, deliver) `message` is the payload itself (not a copy), valid to read during the call.
+   */
+  onEvent(listener: (event: TraceEvent, message?: unknown) => void): () => void;
   /** Outgoing messages that are not replies to a pending call (for example received frames). Returns a disposer. */
   on<K extends OutgoingNames<P>>(name: K, listener: (payload: PayloadOf<MessagesOf<P>[K]>) => void): () => void;
   mailboxes(): MailboxSnapshot[];

@@ -30,6 +30,9 @@ describe("stdio debug adapter", () => {
     assert.equal(caps.supportsRestartRequest, true);
     assert.equal(caps.supportsTerminateRequest, true);
     assert.equal(caps.supportsEvaluateForHovers, true);
+    assert.equal(caps.supportsConditionalBreakpoints, true);
+    assert.equal(caps.supportsHitConditionalBreakpoints, true);
+    assert.equal(caps.supportsLogPoints, true);
     assert.deepEqual(
       caps.exceptionBreakpointFilters?.map((f) => [f.filter, f.label]),
       [
@@ -103,6 +106,18 @@ describe("stdio debug adapter", () => {
     // Forward again after the replays: the same txTimeout delivery, by the seed.
     await stopAfter(dc, (threadId) => dc.continueRequest({ threadId }));
     assert.deepEqual(await whereAmI(dc), atTimeout);
+  });
+
+  test("conditions see the message in the shipped adapter too (the bundled worker takes payloads as the sources do)", TIMEOUT, async () => {
+    const { dc } = client;
+    await launch(dc, { driver: SINK }, async () => {
+      const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: "xmit", condition: "m.frame.length > 1000", hitCondition: "2" }] });
+      assert.equal(r.body.breakpoints[0]!.verified, true);
+    });
+    const hit = await stopAfter(dc, (threadId) => dc.continueRequest({ threadId }));
+    assert.match(hit.body.text ?? "", /^Message on mailbox xmit: .*\(hit 2, m\.frame\.length > 1000\)$/);
+    const length = Number(/Uint8Array\((\d+)\)/.exec(await evaluate(dc, "delivery.payload"))?.[1]);
+    assert.ok(length > 1000, String(length));
   });
 
   test("activeDriver.goToEvent stands at the first delivery after a trace event, backwards by replay and forwards", TIMEOUT, async () => {

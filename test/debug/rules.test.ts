@@ -97,12 +97,16 @@ test("the stop rule: exceptions, then breakpoints on sends, then the delivery, t
   const d = delivery(4, "xmit", 10);
   const fault = ev(7, { kind: "fault", fault: "illegal-send", from: "thread:main", detail: "bad send", loc: { file: "/d/a.ts", line: 12, column: 3 } });
   const send = ev(6, { kind: "send", from: "thread:main", to: "os", mailbox: "openComplete", loc: { file: "/d/a.ts", line: 11, column: 3 } });
-  const all: BreakpointSpec = { lines: { [fileKey("/d/a.ts")]: [10, 11] }, mailboxes: ["xmit", "openComplete"], exceptions: ["protocol"] };
+  const all: BreakpointSpec = {
+    lines: { [fileKey("/d/a.ts")]: [{ id: 1, line: 10 }, { id: 2, line: 11 }] },
+    mailboxes: [{ id: 3, name: "xmit" }, { id: 4, name: "openComplete" }],
+    exceptions: ["protocol"],
+  };
   assert.equal(stopAt(4, d, [send, fault], all, { breakpoints: true })?.reason, "exception");
   assert.equal(stopAt(4, d, [send, fault], { ...all, exceptions: [] }, { breakpoints: true })?.text, "send openComplete at a.ts:11");
   assert.equal(stopAt(4, d, [], all, { breakpoints: true })?.reason, "breakpoint");
   assert.equal(stopAt(4, d, [], { ...all, lines: {} }, { breakpoints: true })?.reason, "function breakpoint");
-  assert.equal(stopAt(4, d, [send], { ...none, mailboxes: ["openComplete"] }, { breakpoints: true })?.reason, "function breakpoint");
+  assert.equal(stopAt(4, d, [send], { ...none, mailboxes: [{ id: 4, name: "openComplete" }] }, { breakpoints: true })?.reason, "function breakpoint");
   assert.equal(stopAt(4, d, [send, fault], all, { breakpoints: false }), undefined, "replays ignore breakpoints");
   assert.equal(stopAt(4, d, [], none, { breakpoints: true, position: 5 }), undefined);
   assert.deepEqual(stopAt(5, delivery(5, "close", 10), [], none, { breakpoints: true, position: 5, reason: "step" }), { reason: "step", text: "close #6 -> main", thread: "main" });
@@ -154,5 +158,5 @@ test("deliveries: the runtime's kind, or the legacy start/sleep pseudo-mailboxes
   assert.equal(describeDelivery({ ...base, thread: "worker", mailbox: "work", kind: "work", passive: true, from: "txTimeout" }), "scheduled work runs on worker (scheduled by txTimeout)");
   assert.equal(describeDelivery({ ...base, thread: "main", mailbox: "start", kind: "start" }), "thread main starts");
   const call = { ...base, thread: "txTimeout", mailbox: "txTimeout", kind: "message" as const, passive: true as const };
-  assert.equal(stopAt(2, call, [], { ...none, mailboxes: ["txTimeout"] }, { breakpoints: true })?.text, "Entry point txTimeout: txTimeout() #7 on OS thread txTimeout");
+  assert.equal(stopAt(2, call, [], { ...none, mailboxes: [{ id: 1, name: "txTimeout" }] }, { breakpoints: true })?.text, "Entry point txTimeout: txTimeout() #7 on OS thread txTimeout");
 });

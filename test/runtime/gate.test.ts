@@ -56,6 +56,27 @@ describe("delivery gate", () => {
       ["start:", "a:1", "a:2"],
     );
   });
+
+  it("hands over the message itself, at the gate and to trace listeners as it is sent", async () => {
+    const sent = { frame: new Uint8Array([1, 2, 3]) };
+    const seen: unknown[] = [];
+    const heard: [string, unknown][] = [];
+    const echo = defineDriver({ protocol: Free }, async ({ wait, send, mb }) => {
+      const r = await wait(mb.ping);
+      send(mb.pong, r.msg);
+    });
+    const inst = launch(echo, { gate: (event) => void seen.push(event.message) });
+    inst.onEvent((event, message) => heard.push([event.kind, message]));
+    const reply = inst.os.ping(sent as unknown as number);
+    await inst.idle();
+    assert.equal(await reply, sent);
+    assert.deepEqual(seen, [undefined, sent], "start carries no message; ping carries the very object sent");
+    assert.equal(seen[1], sent);
+    const sends = heard.filter(([kind]) => kind === "send");
+    assert.equal(sends.length, 2, "ping in, pong out");
+    assert.ok(sends.every(([, message]) => message === sent), "both sends hand listeners the object itself");
+    assert.ok(heard.filter(([kind]) => kind !== "send").every(([, message]) => message === undefined || message === sent));
+  });
 });
 
 describe("inspection", () => {

@@ -1,11 +1,13 @@
-// The history of one run: its trace events (by seq) and its deliveries (by position). Replays of
-// the seed repeat them; what a replay reports is checked against the record, and a replay that goes
-// another way (the driver changed on disk) replaces the record from where it differs.
+// The history of one run: its trace events (by seq), its deliveries (by position) and the hits of
+// counted breakpoints (conditions, hit counts). Replays of the seed repeat them; what a replay
+// reports is checked against the record, and a replay that goes another way (the driver changed on
+// disk) replaces the record from where it differs. Reverse continue searches it backwards.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TraceEvent } from "active-driver";
-import { stopAt } from "./stops";
-import type { BreakpointSpec, Delivery, StopHit } from "./worker/messages";
+import { isCounted, parseHitCondition } from "./breakpointOptions";
+import { decorate, stopAt, type Judge } from "./stops";
+import type { BreakpointSpec, Delivery, HitRecord, StopHit } from "./worker/messages";
 
 function sameEvent(a: TraceEvent, b: TraceEvent): boolean {
   return a.kind === b.kind && a.time === b.time && a.from === b.from && a.to === b.to && a.mailbox === b.mailbox && a.payload === b.payload && a.detail === b.detail;
@@ -25,10 +27,42 @@ export interface Absorbed {
 export class RunHistory {
   readonly events: TraceEvent[] = [];
   readonly deliveries: Delivery[] = [];
+  /** Count key -> position -> the counts its hits there reached (the same in every replay). */
+  private readonly hits = new Map<string, Map<number, number[]>>();
 
   clear(): void {
     this.events.length = 0;
     this.deliveries.length = 0;
+    this.hits.clear();
+  }
+
+  /** Adds hits a worker reports (replays report the same ones again: kept once). */
+  recordHits(records: readonly HitRecord[]): void {
+    for (const r of records) {
+      let byPosition = this.hits.get(r.key);
+      if (byPosition === undefined) this.hits.set(r.key, (byPosition = new Map()));
+      const counts = byPosition.get(r.position);
+      if (counts === undefined) byPosition.set(r.position, [r.count]);
+      else if (!counts.includes(r.count)) counts.push(r.count);
+    }
+  }
+
+  /**
+   * The stop rule's judge from the record: a counted breakpoint stops where its condition held and
+   * its count met the hit condition. Complete only for breakpoints the current worker has had since
+   * the start (runtime.ts recounts first when one is not).
+   */
+  readonly judge: Judge = (c, position) => {
+    if (c.bp.logMessage !== undefined) return undefined;
+    if (!isCounted(c.bp)) return c.hit;
+    const counts = this.hits.get(c.key)?.get(position) ?? [];
+    const hitCondition = c.bp.hitCondition !== undefined ? parseHitCondition(c.bp.hitCondition) : undefined;
+    const count = hitCondition === undefined ? counts[0] : "test" in hitCondition ? counts.find(hitCondition.test) : undefined;
+    return count === undefined ? undefined : decorate(c, count);
+  };
+
+  private forgetHitsFrom(position: number): void {
+    for (const byPosition of this.hits.values()) for (const p of [...byPosition.keys()]) if (p >= position) byPosition.delete(p);
   }
 
   /** Adds what a worker reports; events and deliveries already recorded are checked, not repeated. */
@@ -41,6 +75,7 @@ export class RunHistory {
         out.divergedAt ??= event.seq;
         this.events.length = event.seq;
         this.deliveries.length = this.deliveries.filter((d) => d.traceLength <= event.seq).length;
+        this.forgetHitsFrom(this.deliveries.length);
       }
       if (event.seq !== this.events.length) continue; // never store out of order
       this.events.push(event);
@@ -60,7 +95,7 @@ export class RunHistory {
     for (let p = Math.min(position, this.deliveries.length) - 1; p >= 0; p--) {
       const d = this.deliveries[p]!;
       const from = p === 0 ? 0 : this.deliveries[p - 1]!.traceLength;
-      const hit = stopAt(p, d, this.events.slice(from, d.traceLength), bps, { breakpoints: true });
+      const hit = stopAt(p, d, this.events.slice(from, d.traceLength), bps, { breakpoints: true }, this.judge);
       if (hit !== undefined) return { position: p, hit };
     }
     return undefined;

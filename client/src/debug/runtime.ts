@@ -1,15 +1,18 @@
 // The debugger's model of one driver run, knowing nothing of DAP (as mock-debug's MockRuntime): it
-// drives the worker (workerHost.ts), keeps the run's history (trace events and deliveries, which are
-// the same in every replay of the seed), and moves backwards by replaying into a fresh worker up to
-// an earlier position. The session (session.ts) translates its events and methods to DAP.
+// drives the worker (workerHost.ts), keeps the run's history (trace events, deliveries and breakpoint
+// hits, which are the same in every replay of the seed), and moves backwards by replaying into a
+// fresh worker up to an earlier position. The session (session.ts) translates its events and
+// methods to DAP.
 import { EventEmitter } from "node:events";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SourceLocation, TraceEvent } from "active-driver";
-import { entryPointLocation, verifyLines, type LineVerdict } from "./breakpointLines";
+import { entryPointLocation } from "./breakpointLines";
+import { specKeys } from "./breakpointOptions";
+import { BreakpointTable, type BreakpointVerdict, type FunctionBreakpointRequest, type SourceBreakpointRequest } from "./breakpoints";
 import { RunHistory, TraceFile } from "./history";
-import { describeDelivery, exceptionFilterOf, fileKey } from "./stops";
-import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
+import { describeDelivery, exceptionFilterOf } from "./stops";
+import type { BreakpointSpec, Delivery, LoadedMessage, LogRecord, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
+import { SpareWorker } from "./spareWorker";
 import { LaunchError, WorkerHost } from "./workerHost";
 
 export { LaunchError };
@@ -35,12 +38,7 @@ export interface StopInfo extends StopHit {
   traceLength: number;
 }
 
-export interface FunctionBreakpointVerdict {
-  id: number;
-  name: string;
-  verified: boolean;
-  message?: string;
-}
+export type { BreakpointVerdict, FunctionBreakpointRequest, SourceBreakpointRequest };
 
 export type OutputCategory = "stdout" | "stderr" | "console" | "important";
 
@@ -53,8 +51,8 @@ export interface RuntimeEvents {
   output: [string, OutputCategory, SourceLocation | undefined];
   /** The driver's protocol (on each load of a new run). */
   protocol: [ProtocolInfo];
-  /** A function breakpoint's verification changed (once the protocol is known). */
-  breakpoint: [FunctionBreakpointVerdict];
+  /** A breakpoint's verdict changed: a mailbox name checked once the protocol is known, a condition that failed. */
+  breakpoint: [BreakpointVerdict];
   /** The run is over (it finished, or failed in a way that ends the session). */
   end: [number];
 }
@@ -75,10 +73,18 @@ function summaryLine(summary: Record<string, unknown> | undefined): string {
 export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private args: StartArgs | undefined;
   private worker: WorkerHost | undefined;
-  private readonly lineBreakpoints = new Map<string, number[]>();
-  private functionBreakpoints: FunctionBreakpointVerdict[] = [];
-  private nextBreakpointId = 1;
-  private exceptionFilters: ExceptionFilter[] = [];
+  private readonly breakpoints = new BreakpointTable();
+  /**
+   * Breakpoints the worker has had since its first run: it counted their hits from the start. One
+   * added or changed later is counted from the start by a replay before a hit count or reverse
+   * continue relies on it (`recount`).
+   */
+  private workerKeys = new Set<string>();
+  private workerStarted = false;
+  /** Set while `recount` replays: the stop it reaches is not reported. */
+  private silent: { at: StopInfo; done: () => void } | undefined;
+  /** Logpoint lines printed (logpoint, position, place): a position passed again prints nothing twice. */
+  private readonly printed = new Set<string>();
   /** The run's history: the same in every replay of the seed. */
   readonly history = new RunHistory();
   private current: StopInfo | undefined;
@@ -105,7 +111,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.ended = false;
     this.resetHistory();
     await this.spawn(true);
-    this.resume(args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false } : { breakpoints: true });
+    this.resume(args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false, log: true } : { breakpoints: true, log: true });
   }
 
   /** Runs again from the start (the driver is reloaded: edits since the launch apply). */
@@ -117,7 +123,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       this.resetHistory();
       this.emit("trace", [], true);
       await this.spawn(true);
-      this.resume(this.args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false } : { breakpoints: true });
+      this.resume(this.args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false, log: true } : { breakpoints: true, log: true });
     });
   }
 
@@ -125,7 +131,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   async terminate(): Promise<void> {
     this.ended = true;
     await this.ops.catch(() => undefined);
-    await Promise.all([this.disposeWorker(), this.disposeSpare()]);
+    await Promise.all([this.disposeWorker(), this.spare.dispose()]);
   }
 
   get isRunning(): boolean {
@@ -142,19 +148,17 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   /** Delivers the held message and runs until the next delivery (or the end). */
   next(): Promise<void> {
     return this.enqueue(async () => {
-      const at = this.current;
-      if (at === undefined) return;
-      if (at.ended) return this.finishRun();
-      this.resume({ position: at.position + 1, reason: "step", breakpoints: true });
+      if (this.current?.ended === true) return this.finishRun();
+      const at = await this.counted(false);
+      if (at !== undefined) this.resume({ position: at.position + 1, reason: "step", breakpoints: true, log: true });
     });
   }
 
   continue(): Promise<void> {
     return this.enqueue(async () => {
-      const at = this.current;
-      if (at === undefined) return;
-      if (at.ended) return this.finishRun();
-      this.resume({ breakpoints: true });
+      if (this.current?.ended === true) return this.finishRun();
+      const at = await this.counted(false);
+      if (at !== undefined) this.resume({ breakpoints: true, log: true });
     });
   }
 
@@ -169,7 +173,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       const at = this.current;
       if (at === undefined) return;
       if (at.position === 0) {
-        this.setStop({ ...at, reason: "step", text: "Already at the first delivery: nothing happened before it" });
+        this.setStop({ ...placeOf(at), reason: "step", text: "Already at the first delivery: nothing happened before it" });
         return;
       }
       const target = at.position - 1;
@@ -181,7 +185,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   /** Back to the previous position where a breakpoint or exception filter matches (or the start). */
   reverseContinue(): Promise<void> {
     return this.enqueue(async () => {
-      const at = this.current;
+      const at = await this.counted(true);
       if (at === undefined) return;
       const found = this.previousHit(at.position);
       if (found !== undefined) await this.replayTo(found.position, found.hit);
@@ -197,9 +201,9 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       const target = this.history.positionAfterEvent(seq);
       const hit: StopHit = { reason: "goto", text: `After trace event ${seq}` };
       if (target >= 0 && target < at.position) await this.replayTo(target, { ...hit, thread: this.history.deliveries[target]!.thread });
-      else if (target === at.position) this.setStop({ ...at, ...hit });
-      else if (!at.ended) this.resume(target >= 0 ? { position: target, reason: "goto", breakpoints: false } : { event: seq, reason: "goto", breakpoints: false });
-      else this.setStop({ ...at, ...hit, text: `Trace event ${seq} is past the end of the run` });
+      else if (target === at.position) this.setStop({ ...placeOf(at), ...hit });
+      else if (!at.ended) this.resume(target >= 0 ? { position: target, reason: "goto", breakpoints: false, log: true } : { event: seq, reason: "goto", breakpoints: false, log: true });
+      else this.setStop({ ...placeOf(at), ...hit, text: `Trace event ${seq} is past the end of the run` });
     });
   }
 
@@ -210,53 +214,64 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
 
   // ------------------------------------------------------------------ breakpoints
 
-  /** Replaces the line breakpoints of `file`; verified ones are on wait/send lines. */
-  setLineBreakpoints(file: string, lines: readonly number[]): LineVerdict[] {
-    const verdicts = verifyLines(file, lines);
-    const key = fileKey(file);
-    const verified = verdicts.filter((v) => v.verified).map((v) => v.line);
-    if (verified.length > 0) this.lineBreakpoints.set(key, verified);
-    else this.lineBreakpoints.delete(key);
+  /** Replaces the line breakpoints of `file`: verified on wait/send lines, with options that compile. */
+  setLineBreakpoints(file: string, requests: readonly SourceBreakpointRequest[]): BreakpointVerdict[] {
+    const verdicts = this.breakpoints.setLines(file, requests);
     this.pushBreakpoints();
     return verdicts;
   }
 
-  /** Replaces the function breakpoints (mailbox names). */
-  setFunctionBreakpoints(names: readonly string[]): FunctionBreakpointVerdict[] {
-    this.functionBreakpoints = names.map((name) => this.verifyMailbox({ id: this.nextBreakpointId++, name, verified: true }));
+  /** Replaces the function breakpoints (mailbox names, with options). */
+  setFunctionBreakpoints(requests: readonly (FunctionBreakpointRequest | string)[]): BreakpointVerdict[] {
+    const verdicts = this.breakpoints.setFunctions(
+      requests.map((r) => (typeof r === "string" ? { name: r } : r)),
+      this.protocol,
+      this.model,
+    );
     this.pushBreakpoints();
-    return this.functionBreakpoints.map((b) => ({ ...b }));
+    return verdicts;
   }
 
   setExceptionFilters(filters: readonly string[]): void {
-    this.exceptionFilters = filters.filter((f): f is ExceptionFilter => f === "protocol" || f === "error");
+    this.breakpoints.setExceptions(filters);
     this.pushBreakpoints();
   }
 
   breakpointSpec(): BreakpointSpec {
-    return {
-      lines: Object.fromEntries(this.lineBreakpoints),
-      mailboxes: this.functionBreakpoints.map((b) => b.name),
-      exceptions: [...this.exceptionFilters],
-    };
-  }
-
-  private verifyMailbox(bp: FunctionBreakpointVerdict): FunctionBreakpointVerdict {
-    const protocol = this.protocol;
-    if (protocol === undefined) return { id: bp.id, name: bp.name, verified: true };
-    // A passive driver's scheduled work stops at "work" too.
-    const known = [...Object.keys(protocol.directions), "irq", ...(this.model === "passive" ? ["work"] : [])];
-    if (known.includes(bp.name)) return { id: bp.id, name: bp.name, verified: true };
-    return {
-      id: bp.id,
-      name: bp.name,
-      verified: false,
-      message: `protocol "${protocol.name}" has no message "${bp.name}" (mailboxes: ${known.join(", ")}); it still stops if an internal mailbox of that name receives a message`,
-    };
+    return this.breakpoints.spec();
   }
 
   private pushBreakpoints(): void {
-    this.worker?.send({ type: "breakpoints", breakpoints: this.breakpointSpec() });
+    const spec = this.breakpointSpec();
+    this.keepWorkerKeys(spec);
+    this.worker?.send({ type: "breakpoints", breakpoints: spec });
+  }
+
+  /** The worker forgets the count of a breakpoint it no longer has (evaluator.ts does the same). */
+  private keepWorkerKeys(spec: BreakpointSpec): void {
+    const keys = new Set(specKeys(spec).map((k) => k.key));
+    if (!this.workerStarted) this.workerKeys = keys;
+    else for (const key of [...this.workerKeys]) if (!keys.has(key)) this.workerKeys.delete(key);
+  }
+
+  /**
+   * The current stop, once the worker's counts can be trusted: forward runs need every hit count
+   * from the start, reverse continue every counted breakpoint's hits. Otherwise replays to the same
+   * position first (quietly, printing no logpoint), so counts never depend on when a breakpoint was set.
+   */
+  private async counted(reverse: boolean): Promise<StopInfo | undefined> {
+    const at = this.current;
+    if (at === undefined) return undefined;
+    const stale = specKeys(this.breakpointSpec()).some(({ key, bp }) => (bp.hitCondition !== undefined || (reverse && bp.condition !== undefined)) && !this.workerKeys.has(key));
+    if (!stale) return at;
+    await this.disposeWorker();
+    if (this.ended) return undefined;
+    await this.spawn(false);
+    await new Promise<void>((done) => {
+      this.silent = { at, done };
+      this.resume({ position: at.position, reason: at.reason, breakpoints: false });
+    });
+    return this.current;
   }
 
   // ------------------------------------------------------------------ inspection
@@ -310,6 +325,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.current = undefined;
     this.summary = undefined;
     this.snapshotPromise = undefined;
+    this.printed.clear();
     this.traceFile = this.args?.trace !== undefined ? new TraceFile(this.args.trace) : undefined;
   }
 
@@ -319,9 +335,10 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
    */
   private async spawn(announce: boolean): Promise<void> {
     const args = this.args!;
-    if (announce) void this.disposeSpare();
-    const host = (announce ? undefined : this.takeSpare()) ?? new WorkerHost(args.driver, args.scenario, args.seed);
+    if (announce) void this.spare.dispose();
+    const host = (announce ? undefined : this.spare.take(this.files)) ?? new WorkerHost(args.driver, args.scenario, args.seed);
     this.worker = host;
+    this.workerStarted = false;
     let loaded = false;
     host.on("output", (text, category) => this.emit("output", text, category, undefined));
     host.on("message", (message) => {
@@ -330,6 +347,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     host.on("exit", (code, error) => {
       if (host !== this.worker || !loaded) return; // before loading, `host.loaded` rejects instead
       this.worker = undefined;
+      this.endSilence();
       if (this.ended) return;
       const why = error !== undefined ? `${error.name}: ${error.message}` : `exit code ${code}`;
       this.emit("output", `The driver's worker ended unexpectedly (${why}).\n`, "stderr", undefined);
@@ -350,7 +368,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     if (announce || this.protocol === undefined) {
       this.protocol = message.protocol;
       this.emit("protocol", message.protocol);
-      this.reverifyFunctionBreakpoints();
+      for (const verdict of this.breakpoints.reverify(message.protocol, message.model)) this.emit("breakpoint", verdict);
       if (message.model === "passive") {
         this.emit(
           "output",
@@ -363,55 +381,15 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.prepareSpare();
   }
 
-  // A spare worker, loaded and waiting: step back and reverse continue replay into it at once
-  // instead of paying for a worker start and the driver's load (most of a replay's time).
-  private spare: { host: WorkerHost; stamp: string } | undefined;
-
-  /** Size and mtime of the driver's files: a spare loaded before an edit must not be used after it. */
-  private filesStamp(): string {
-    return this.files
-      .map((file) => {
-        try {
-          const st = fs.statSync(file);
-          return `${file}:${st.size}:${st.mtimeMs}`;
-        } catch {
-          return `${file}:missing`;
-        }
-      })
-      .join("|");
-  }
+  private readonly spare = new SpareWorker();
 
   private prepareSpare(): void {
-    if (this.spare !== undefined || this.ended || this.args === undefined) return;
-    this.spare = { host: new WorkerHost(this.args.driver, this.args.scenario, this.args.seed), stamp: this.filesStamp() };
-  }
-
-  private takeSpare(): WorkerHost | undefined {
-    const spare = this.spare;
-    this.spare = undefined;
-    if (spare === undefined) return undefined;
-    if (spare.host.alive && spare.stamp === this.filesStamp()) return spare.host;
-    void spare.host.dispose();
-    return undefined;
-  }
-
-  private disposeSpare(): Promise<void> {
-    const spare = this.spare;
-    this.spare = undefined;
-    return spare?.host.dispose() ?? Promise.resolve();
+    if (!this.ended && this.args !== undefined) this.spare.prepare(this.args.driver, this.args.scenario, this.args.seed, this.files);
   }
 
   /** Workers this runtime owns now: the one running the driver and the spare. */
   get workerCount(): number {
-    return (this.worker?.alive === true ? 1 : 0) + (this.spare?.host.alive === true ? 1 : 0);
-  }
-
-  private reverifyFunctionBreakpoints(): void {
-    this.functionBreakpoints = this.functionBreakpoints.map((bp) => {
-      const now = this.verifyMailbox(bp);
-      if (now.verified !== bp.verified || now.message !== bp.message) this.emit("breakpoint", { ...now });
-      return now;
-    });
+    return (this.worker?.alive === true ? 1 : 0) + (this.spare.alive ? 1 : 0);
   }
 
   private async disposeWorker(): Promise<void> {
@@ -438,15 +416,32 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.current = undefined;
     this.snapshotPromise = undefined;
     worker.clearPause();
-    worker.send({ type: "run", until, breakpoints: this.breakpointSpec() });
+    const breakpoints = this.breakpointSpec();
+    this.keepWorkerKeys(breakpoints);
+    this.workerStarted = true;
+    worker.send({ type: "run", until, breakpoints });
   }
 
   private onMessage(message: WorkerToParent): void {
     switch (message.type) {
       case "events":
-        this.absorb(message.events, message.deliveries);
+        this.absorb(message.events, message.deliveries, message.logs ?? []);
+        if (message.hits !== undefined) this.history.recordHits(message.hits);
         break;
+      case "breakpointProblem": {
+        const changed = this.breakpoints.problem(message.id, message.text, message.disable);
+        if (changed === undefined) break;
+        if (message.disable) this.pushBreakpoints();
+        this.emit("breakpoint", changed.verdict);
+        this.emit("output", `${changed.verdict.message ?? message.text}\n`, "stderr", changed.loc);
+        break;
+      }
       case "stopped": {
+        if (this.silent !== undefined) {
+          this.silent.at = { ...this.silent.at, delivery: message.delivery, traceLength: message.traceLength };
+          this.endSilence();
+          break;
+        }
         const hit = this.hitOverride ?? message.hit;
         this.hitOverride = undefined;
         this.setStop({ ...hit, position: message.position, delivery: message.delivery, ended: false, traceLength: message.traceLength });
@@ -455,6 +450,11 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       case "finished": {
         this.summary = message.summary;
         this.hitOverride = undefined;
+        if (this.silent !== undefined) {
+          this.silent.at = { ...this.silent.at, traceLength: message.traceLength };
+          this.endSilence();
+          break;
+        }
         if (message.failure !== undefined) {
           this.emit("output", `The driver failed: ${message.failure.message}\n`, "stderr", message.failure.loc);
         }
@@ -465,6 +465,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
         break;
       }
       case "error":
+        this.endSilence();
         this.emit("output", `The run stopped with an error: ${message.error.message}\n`, "stderr", message.error.loc);
         if (!this.ended) void this.enqueue(() => this.finishRun(1));
         break;
@@ -473,17 +474,42 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     }
   }
 
+  /** `recount` is over: its stop becomes the current one, unreported (the worker ended if it never came). */
+  private endSilence(): void {
+    const silent = this.silent;
+    if (silent === undefined) return;
+    this.silent = undefined;
+    if (this.worker !== undefined) {
+      this.current = silent.at;
+      this.snapshotPromise = undefined;
+    }
+    silent.done();
+  }
+
   /** Adds what the worker reports to the history and tells the views what is new. */
-  private absorb(events: readonly TraceEvent[], deliveries: readonly Delivery[]): void {
+  private absorb(events: readonly TraceEvent[], deliveries: readonly Delivery[], logs: readonly LogRecord[]): void {
     for (const d of deliveries) this.threadId(d.thread);
     const { fresh, divergedAt } = this.history.absorb(events, deliveries);
     if (divergedAt !== undefined) {
       this.emit("output", `Replay diverged from the recorded run at trace event ${divergedAt}: the driver or scenario changed since the launch; showing the new run.\n`, "important", undefined);
     }
-    for (const event of fresh) this.report(event);
+    // Logpoint lines go among the d.log lines, in the order the run made them.
+    let next = 0;
+    for (const event of fresh) {
+      while (next < logs.length && logs[next]!.traceLength <= event.seq) this.printLog(logs[next++]!);
+      this.report(event);
+    }
+    while (next < logs.length) this.printLog(logs[next++]!);
     this.traceFile?.write(this.history.events, divergedAt !== undefined);
     if (divergedAt !== undefined) this.emit("trace", [...this.history.events], true);
     else if (fresh.length > 0) this.emit("trace", fresh, false);
+  }
+
+  private printLog(log: LogRecord): void {
+    const seen = `${log.key}\u0000${log.position}\u0000${log.at}`;
+    if (this.printed.has(seen)) return;
+    this.printed.add(seen);
+    this.emit("output", `${log.text}\n`, "stdout", this.breakpoints.where(log.id));
   }
 
   /** Output events for what a new event says: d.log lines, violations, errors, injected faults. */
@@ -512,10 +538,16 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     if (this.ended) return;
     this.ended = true;
     const summary = this.summary;
-    await Promise.all([this.disposeWorker(), this.disposeSpare()]);
+    await Promise.all([this.disposeWorker(), this.spare.dispose()]);
     this.emit("output", `${summaryLine(summary)}\n`, "console", undefined);
     this.emit("end", code ?? (summary?.ok === true ? 0 : 1));
   }
 }
 
 export type { StopReason };
+
+/** Where a stop stands, without why it stopped there (the event and breakpoint that caused it). */
+function placeOf(stop: StopInfo): Omit<StopInfo, "event" | "breakpointId"> {
+  const { event: _event, breakpointId: _breakpoint, ...place } = stop;
+  return place;
+}

@@ -3,7 +3,6 @@
 // (vscode.DebugAdapterInlineImplementation) and on stdio (debugAdapter.ts). No `vscode` import.
 import * as path from "node:path";
 import {
-  Breakpoint,
   BreakpointEvent,
   Event,
   ExitedEvent,
@@ -23,7 +22,7 @@ import {
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { SourceLocation } from "active-driver";
 import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debugEvents";
-import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type StartArgs, type StopInfo } from "./runtime";
+import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type BreakpointVerdict, type StartArgs, type StopInfo } from "./runtime";
 import { driverEntry, driverThreadFrames, nicFrames, osFrames, passiveThreadFrames, type PlainFrame } from "./frames";
 import { exceptionFilterOf } from "./stops";
 import { StopModel } from "./variables";
@@ -83,7 +82,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       this.sendCustom<ProtocolEventBody>(debugEventNames.protocol, { name: p.name, states: p.states, initial: p.initial, current: p.initial, directions: p.directions }),
     );
     rt.on("output", (text, category, loc) => this.sendEvent(this.output(text, category, loc)));
-    rt.on("breakpoint", (bp) => this.sendEvent(new BreakpointEvent("changed", this.functionBreakpoint(bp))));
+    rt.on("breakpoint", (verdict) => this.sendEvent(new BreakpointEvent("changed", this.breakpoint(verdict))));
     rt.on("end", (code) => {
       this.sendEvent(new ExitedEvent(code));
       this.sendEvent(new TerminatedEvent());
@@ -128,6 +127,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     const event = new StoppedEvent(stop.reason, threadId, stop.text) as DebugProtocol.StoppedEvent;
     event.body.description = stop.text;
     event.body.allThreadsStopped = true;
+    if (stop.breakpointId !== undefined) event.body.hitBreakpointIds = [stop.breakpointId];
     this.sendEvent(event);
   }
 
@@ -155,8 +155,11 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       supportsTerminateRequest: true,
       supportsEvaluateForHovers: true,
       supportsExceptionInfoRequest: true,
-      supportsConditionalBreakpoints: false,
-      supportsHitConditionalBreakpoints: false,
+      // Line and function breakpoints alike: conditions see the message delivered or sent there
+      // (breakpointOptions.ts), hit counts count from the start of the run, also after replays.
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
       exceptionBreakpointFilters: [
         { filter: "protocol", label: "Protocol violations", description: "A message the protocol does not allow in the current state (unhandled, illegal send, enabled but not waited on).", default: false },
         { filter: "error", label: "Driver errors", description: "The driver threw, or was stopped for not waiting (cooperative scheduling broken).", default: false },
@@ -240,33 +243,31 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const file = args.source.path;
-    const lines = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => this.convertClientLineToDebugger(b.line));
+    const requests = (args.breakpoints ?? args.lines?.map((line) => ({ line })) ?? []).map((b) => ({ ...b, line: this.convertClientLineToDebugger(b.line) }));
     if (file === undefined) {
-      response.body = { breakpoints: lines.map(() => ({ verified: false, message: "the source has no file path" })) };
+      response.body = { breakpoints: requests.map(() => ({ verified: false, message: "the source has no file path" })) };
       this.sendResponse(response);
       return;
     }
-    const local = this.convertClientPathToDebugger(file);
-    const verdicts = this.runtime.setLineBreakpoints(local, lines);
-    response.body = {
-      breakpoints: verdicts.map((v) => {
-        const bp = new Breakpoint(v.verified, this.convertDebuggerLineToClient(v.line), undefined, this.source(local)) as DebugProtocol.Breakpoint;
-        if (v.message !== undefined) bp.message = v.message;
-        return bp;
-      }),
-    };
+    const verdicts = this.runtime.setLineBreakpoints(this.convertClientPathToDebugger(file), requests);
+    response.body = { breakpoints: verdicts.map((v) => this.breakpoint(v)) };
     this.sendResponse(response);
   }
 
-  private functionBreakpoint(v: { id: number; verified: boolean; message?: string }): DebugProtocol.Breakpoint {
+  /** A breakpoint as DAP shows it; line breakpoints carry their source and line. */
+  private breakpoint(v: BreakpointVerdict): DebugProtocol.Breakpoint {
     const bp: DebugProtocol.Breakpoint = { id: v.id, verified: v.verified };
+    if (v.file !== undefined && v.line !== undefined) {
+      bp.source = this.source(v.file);
+      bp.line = this.convertDebuggerLineToClient(v.line);
+    }
     if (v.message !== undefined) bp.message = v.message;
     return bp;
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    const verdicts = this.runtime.setFunctionBreakpoints(args.breakpoints.map((b) => b.name.trim()));
-    response.body = { breakpoints: verdicts.map((v) => this.functionBreakpoint(v)) };
+    const verdicts = this.runtime.setFunctionBreakpoints(args.breakpoints);
+    response.body = { breakpoints: verdicts.map((v) => this.breakpoint(v)) };
     this.sendResponse(response);
   }
 
@@ -282,23 +283,23 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
-    void this.runtime.continue();
+    void this.runtime.continue().catch((error: unknown) => this.replayFailed(error));
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
     this.sendResponse(response);
-    void this.runtime.next();
+    void this.runtime.next().catch((error: unknown) => this.replayFailed(error));
   }
 
   /** Step in and step out are message steps too: a message is the unit of execution here. */
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
     this.sendResponse(response);
-    void this.runtime.next();
+    void this.runtime.next().catch((error: unknown) => this.replayFailed(error));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     this.sendResponse(response);
-    void this.runtime.next();
+    void this.runtime.next().catch((error: unknown) => this.replayFailed(error));
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
@@ -311,9 +312,10 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     void this.runtime.reverseContinue().catch((error: unknown) => this.replayFailed(error));
   }
 
+  /** A replay (step back, or recounting hits before a move: runtime.ts) could not start the driver again. */
   private replayFailed(error: unknown): void {
     const text = error instanceof LaunchError ? describeLaunchError(error) : String(error);
-    this.sendEvent(this.output(`Step back failed: the replay could not start: ${text}\n`, "stderr", undefined));
+    this.sendEvent(this.output(`The replay could not start: ${text}\n`, "stderr", undefined));
     this.sendEvent(new TerminatedEvent());
   }
 

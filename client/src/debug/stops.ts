@@ -1,8 +1,11 @@
 // Where a run stops: one rule, used live by the worker at each delivery and by the adapter when it
-// searches the recorded history backwards (reverse continue). Pure functions over plain data.
+// searches the recorded history backwards (reverse continue). Pure functions over plain data; what
+// a condition or hit count says comes in through a `Judge` (the worker evaluates, the adapter looks
+// up what the worker recorded).
 import * as path from "node:path";
 import type { DeliveryEvent, DeliveryKind, TraceEvent } from "active-driver";
-import type { BreakpointSpec, Delivery, ExceptionFilter, RunUntil, StopHit } from "./worker/messages";
+import { lineKey, mailboxKey } from "./breakpointOptions";
+import type { BreakpointSpec, Delivery, ExceptionFilter, LineBreakpoint, MailboxBreakpoint, RunUntil, StopHit } from "./worker/messages";
 
 /** Fault categories the runtime monitor gives protocol violations. */
 const protocolFaults = new Set(["unhandled", "illegal-send", "unwaited"]);
@@ -23,10 +26,6 @@ export const noBreakpoints: BreakpointSpec = { lines: {}, mailboxes: [], excepti
 export function fileKey(file: string): string {
   const resolved = path.resolve(file);
   return process.platform === "win32" || process.platform === "darwin" ? resolved.toLowerCase() : resolved;
-}
-
-function hasLine(bps: BreakpointSpec, file: string, line: number): boolean {
-  return bps.lines[fileKey(file)]?.includes(line) ?? false;
 }
 
 function where(loc: { file: string; line: number } | undefined): string {
@@ -80,8 +79,9 @@ export function describeDelivery(d: Delivery): string {
   return `${d.mailbox} #${d.seq}${payload} -> ${d.thread}`;
 }
 
-/** Breakpoints and exception filters that the events since the previous delivery match. */
-function matchEvents(events: readonly TraceEvent[], bps: BreakpointSpec): StopHit | undefined {
+/** The first event since the previous delivery that an exception filter stops at. */
+export function exceptionHit(events: readonly TraceEvent[], bps: BreakpointSpec): StopHit | undefined {
+  if (bps.exceptions.length === 0) return undefined;
   for (const event of events) {
     const filter = exceptionFilterOf(event);
     if (filter !== undefined && bps.exceptions.includes(filter)) {
@@ -89,39 +89,80 @@ function matchEvents(events: readonly TraceEvent[], bps: BreakpointSpec): StopHi
       return { reason: "exception", text: `${label}: ${event.detail ?? event.fault ?? "fault"}`, thread: threadOf(event), event };
     }
   }
-  for (const event of events) {
-    if (event.kind !== "send") continue;
-    const thread = threadOf(event);
-    if (thread === undefined) continue; // only the driver's own sends
-    if (event.loc !== undefined && hasLine(bps, event.loc.file, event.loc.line)) {
-      return { reason: "breakpoint", text: `send ${event.mailbox ?? "?"}${where(event.loc)}`, thread, event };
-    }
-    // A send to another thread is caught when it is delivered there.
-    if (event.mailbox !== undefined && !event.to?.startsWith("thread:") && bps.mailboxes.includes(event.mailbox)) {
-      return { reason: "function breakpoint", text: `${thread} sent ${event.mailbox}${event.payload ? ` ${event.payload}` : ""}`, thread, event };
-    }
-  }
   return undefined;
 }
 
-function matchDelivery(d: Delivery, bps: BreakpointSpec): StopHit | undefined {
-  if (d.loc !== undefined && hasLine(bps, d.loc.file, d.loc.line)) {
-    return { reason: "breakpoint", text: `${describeDelivery(d)}${where(d.loc)}`, thread: d.thread };
+/** A user breakpoint whose place matches here: a send the driver made (`hit.event`), or the delivery. */
+export interface Candidate {
+  bp: LineBreakpoint | MailboxBreakpoint;
+  /** What its hit count counts (breakpointOptions.ts). */
+  key: string;
+  /** What a stop here reports. */
+  hit: StopHit;
+}
+
+/** Breakpoints at a driver's send: on its line, or on its mailbox when it goes to the OS. */
+export function sendCandidates(event: TraceEvent, bps: BreakpointSpec): Candidate[] {
+  if (event.kind !== "send") return [];
+  const thread = threadOf(event);
+  if (thread === undefined) return []; // only the driver's own sends
+  const out: Candidate[] = [];
+  if (event.loc !== undefined) {
+    const file = fileKey(event.loc.file);
+    for (const bp of bps.lines[file] ?? []) {
+      if (bp.line === event.loc.line) out.push({ bp, key: lineKey(file, bp), hit: { reason: "breakpoint", text: `send ${event.mailbox ?? "?"}${where(event.loc)}`, thread, event, breakpointId: bp.id } });
+    }
   }
-  if (bps.mailboxes.includes(d.mailbox)) {
+  // A send to another thread is caught when it is delivered there.
+  if (event.mailbox !== undefined && !event.to?.startsWith("thread:")) {
+    for (const bp of bps.mailboxes) {
+      if (bp.name !== event.mailbox) continue;
+      out.push({ bp, key: mailboxKey(bp), hit: { reason: "function breakpoint", text: `${thread} sent ${event.mailbox}${event.payload ? ` ${event.payload}` : ""}`, thread, event, breakpointId: bp.id } });
+    }
+  }
+  return out;
+}
+
+/** Breakpoints at a delivery: on the line where its receiver waits, or on its mailbox. */
+export function deliveryCandidates(d: Delivery, bps: BreakpointSpec): Candidate[] {
+  const out: Candidate[] = [];
+  if (d.loc !== undefined) {
+    const file = fileKey(d.loc.file);
+    for (const bp of bps.lines[file] ?? []) {
+      if (bp.line === d.loc.line) out.push({ bp, key: lineKey(file, bp), hit: { reason: "breakpoint", text: `${describeDelivery(d)}${where(d.loc)}`, thread: d.thread, breakpointId: bp.id } });
+    }
+  }
+  for (const bp of bps.mailboxes) {
+    if (bp.name !== d.mailbox) continue;
     const what = d.passive === true ? `Entry point ${d.mailbox}` : `Message on mailbox ${d.mailbox}`;
-    return { reason: "function breakpoint", text: `${what}: ${describeDelivery(d)}`, thread: d.thread };
+    out.push({ bp, key: mailboxKey(bp), hit: { reason: "function breakpoint", text: `${what}: ${describeDelivery(d)}`, thread: d.thread, breakpointId: bp.id } });
   }
-  return undefined;
+  return out;
+}
+
+/** The stop a candidate makes on its `count`-th hit: the condition and count said, so the user sees why. */
+export function decorate(c: Candidate, count: number): StopHit {
+  const why = [c.bp.hitCondition !== undefined ? `hit ${count}` : "", c.bp.condition !== undefined ? `${c.bp.condition}` : ""].filter((s) => s !== "");
+  return why.length === 0 ? c.hit : { ...c.hit, text: `${c.hit.text} (${why.join(", ")})` };
 }
 
 /**
- * Whether to stop at `position` (held before `delivery`, or at the end when it is undefined), given
- * the trace events recorded since the previous delivery.
+ * Whether a candidate stops the run: the worker answers from the conditions it evaluated, reverse
+ * continue from the hits it recorded (history.ts). Logpoints never stop.
  */
-export function stopAt(position: number, delivery: Delivery | undefined, events: readonly TraceEvent[], bps: BreakpointSpec, until: RunUntil): StopHit | undefined {
+export type Judge = (c: Candidate, position: number) => StopHit | undefined;
+
+/** Breakpoints with no condition and no hit count stop wherever their place matches. */
+export const placeOnly: Judge = (c) => (c.bp.logMessage === undefined && c.bp.condition === undefined && c.bp.hitCondition === undefined ? c.hit : undefined);
+
+/**
+ * Whether to stop at `position` (held before `delivery`, or at the end when it is undefined), given
+ * the trace events recorded since the previous delivery: exception filters first, then breakpoints
+ * on those sends, then on the delivery, then the target of a step.
+ */
+export function stopAt(position: number, delivery: Delivery | undefined, events: readonly TraceEvent[], bps: BreakpointSpec, until: RunUntil, judge: Judge = placeOnly): StopHit | undefined {
   if (until.breakpoints) {
-    const hit = matchEvents(events, bps) ?? (delivery !== undefined ? matchDelivery(delivery, bps) : undefined);
+    const hit = exceptionHit(events, bps) ?? firstStop(position, delivery, events, bps, judge);
     if (hit !== undefined) return hit;
   }
   const eventReached = until.event !== undefined && delivery !== undefined && delivery.traceLength > until.event;
@@ -129,6 +170,22 @@ export function stopAt(position: number, delivery: Delivery | undefined, events:
     const reason = until.reason ?? "step";
     const text = delivery !== undefined ? describeDelivery(delivery) : "end of the run";
     return delivery !== undefined ? { reason, text, thread: delivery.thread } : { reason, text };
+  }
+  return undefined;
+}
+
+function firstStop(position: number, delivery: Delivery | undefined, events: readonly TraceEvent[], bps: BreakpointSpec, judge: Judge): StopHit | undefined {
+  if (bps.mailboxes.length === 0 && Object.keys(bps.lines).length === 0) return undefined;
+  for (const event of events) {
+    for (const c of sendCandidates(event, bps)) {
+      const hit = judge(c, position);
+      if (hit !== undefined) return hit;
+    }
+  }
+  if (delivery === undefined) return undefined;
+  for (const c of deliveryCandidates(delivery, bps)) {
+    const hit = judge(c, position);
+    if (hit !== undefined) return hit;
   }
   return undefined;
 }

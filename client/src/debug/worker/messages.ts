@@ -29,11 +29,36 @@ export const FLAG_CELLS = 1;
 // Breakpoints and stop rules (shared by the worker, which stops live, and the parent, which
 // searches the recorded history for reverse continue)
 
+/**
+ * What a user breakpoint may carry besides its place (DAP's SourceBreakpoint/FunctionBreakpoint).
+ * `condition` and the `{expr}` parts of `logMessage` are evaluated in the worker's sandbox
+ * (sandbox.ts) against the message delivered or sent there.
+ */
+export interface BreakpointOptions {
+  /** The DAP breakpoint id (problems found while evaluating are reported against it). */
+  id: number;
+  condition?: string;
+  /** "5" (the 5th hit), "= 5", "> 5", ">= 5", "< 5", "<= 5", "% 5" (checked by hitConditions.ts). */
+  hitCondition?: string;
+  /** A logpoint: prints this instead of stopping. */
+  logMessage?: string;
+}
+
+export interface LineBreakpoint extends BreakpointOptions {
+  /** 1-based line holding a wait(...) or send(...) call (or a passive entry point). */
+  line: number;
+}
+
+export interface MailboxBreakpoint extends BreakpointOptions {
+  /** The mailbox name (a function breakpoint). */
+  name: string;
+}
+
 export interface BreakpointSpec {
-  /** Absolute file path -> 1-based lines holding a wait(...) or send(...) call. */
-  lines: Record<string, number[]>;
-  /** Mailbox names (function breakpoints): a delivery there, or a send on an outgoing mailbox. */
-  mailboxes: string[];
+  /** Absolute file path (as `fileKey` makes it) -> breakpoints on its wait/send lines. */
+  lines: Record<string, LineBreakpoint[]>;
+  /** Function breakpoints: a delivery on that mailbox, or a send on an outgoing one. */
+  mailboxes: MailboxBreakpoint[];
   /** Exception filters: "protocol" (protocol violations) and "error" (driver errors). */
   exceptions: ExceptionFilter[];
 }
@@ -50,6 +75,11 @@ export interface RunUntil {
   reason?: StopReason;
   /** Check breakpoints and exception filters on the way (false for replays). */
   breakpoints: boolean;
+  /**
+   * Print logpoints on the way: true when the user moves the run forward, false for the debugger's
+   * own replays (step back, reverse continue, recounting), so a replay prints nothing twice.
+   */
+  log?: boolean;
 }
 
 export type StopReason = "entry" | "step" | "breakpoint" | "function breakpoint" | "exception" | "pause" | "goto";
@@ -63,6 +93,8 @@ export interface StopHit {
   thread?: string;
   /** The trace event that caused it (a send on a breakpoint line, a fault), when not the delivery itself. */
   event?: TraceEvent;
+  /** The user breakpoint that stopped the run (DAP's hitBreakpointIds). */
+  breakpointId?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,11 +158,50 @@ export interface LoadedMessage {
   model: "active" | "passive";
 }
 
-/** Trace events and deliveries since the last batch, in order. */
+/** Trace events and deliveries since the last batch, in order, with what breakpoints did meanwhile. */
 export interface EventsMessage {
   type: "events";
   events: TraceEvent[];
   deliveries: Delivery[];
+  /** Hits of counted breakpoints (reverse continue decides from these: see history.ts). */
+  hits?: HitRecord[];
+  /** Logpoint lines to print. */
+  logs?: LogRecord[];
+}
+
+/**
+ * A counted breakpoint (one with a condition or a hit condition) was reached at `position` with its
+ * condition true, for the `count`-th time since the run began. Only breakpoints the worker has had
+ * since position 0 are reported, so every count is from the start of the run.
+ */
+export interface HitRecord {
+  position: number;
+  /** `countKey` of the breakpoint: its place and condition. */
+  key: string;
+  count: number;
+}
+
+/** A logpoint's line. `key` and `at` tell the adapter whether this line was printed before. */
+export interface LogRecord {
+  id: number;
+  /** The logpoint: its count key and message. */
+  key: string;
+  position: number;
+  /** The send's trace event seq, or -1 for the delivery. */
+  at: number;
+  /** Trace events recorded when it was printed (orders it among d.log lines). */
+  traceLength: number;
+  text: string;
+}
+
+/** A breakpoint's condition failed: it threw, ran out of time, or does not compile (once per breakpoint). */
+export interface BreakpointProblemMessage {
+  type: "breakpointProblem";
+  id: number;
+  /** What failed and where: `condition "m.x > 1" threw TypeError: ... on xmit #4`. */
+  text: string;
+  /** It ran out of time: leave it out from now on (in every worker, so replays agree). */
+  disable: boolean;
 }
 
 /** Held at a delivery (the domain waits for `run`). Always preceded by the events up to here. */
@@ -168,7 +239,7 @@ export interface ErrorMessage {
   error: ErrorInfo;
 }
 
-export type WorkerToParent = LoadedMessage | EventsMessage | StoppedMessage | FinishedMessage | SnapshotMessage | ErrorMessage;
+export type WorkerToParent = LoadedMessage | EventsMessage | StoppedMessage | FinishedMessage | SnapshotMessage | ErrorMessage | BreakpointProblemMessage;
 
 // ---------------------------------------------------------------------------------------------
 // What the parent asks

@@ -1,10 +1,13 @@
 // The worker's side of stepping: the runtime calls `gate` before each delivery; the stepper numbers
-// the delivery, decides with the shared stop rule whether to hold the domain there, and reports
-// trace events and deliveries to the adapter in batches. While held, the worker's event loop is free
-// to answer snapshot requests.
+// the delivery, has breakpoint conditions evaluated (evaluator.ts), decides with the shared stop rule
+// whether to hold the domain there, and reports trace events, deliveries, breakpoint hits and
+// logpoint lines to the adapter in batches. While held, the worker's event loop is free to answer
+// snapshot requests.
 import type { DeliveryEvent, DriverInstance, SourceLocation, TraceEvent } from "active-driver";
-import { deliveryKind, describeDelivery, noBreakpoints, stopAt } from "../stops";
+import { deliveryCandidates, deliveryKind, describeDelivery, sendCandidates, stopAt } from "../stops";
+import { BreakpointEvaluator } from "./evaluator";
 import { Flag, RECENT_EVENTS, type BreakpointSpec, type Delivery, type ErrorInfo, type RunUntil, type StopHit, type WorkerToParent } from "./messages";
+import type { MessageFacts } from "./sandbox";
 
 /** Events per `events` message while running (stops and the end flush whatever is pending). */
 const BATCH = 2000;
@@ -13,7 +16,8 @@ export class Stepper {
   private position = 0;
   private traceLength = 0;
   private until: RunUntil = { position: 0, reason: "entry", breakpoints: false };
-  private breakpoints: BreakpointSpec = noBreakpoints;
+  private readonly evaluator = new BreakpointEvaluator({ problem: (id, text, disable) => this.post({ type: "breakpointProblem", id, text, disable }) });
+  private inst: DriverInstance | undefined;
   /** Events since the previous delivery: what breakpoints on sends and exception filters look at. */
   private window: TraceEvent[] = [];
   private readonly recentEvents: TraceEvent[] = [];
@@ -35,11 +39,12 @@ export class Stepper {
 
   /** Follows the instance's trace (call before the domain starts running). */
   attach(inst: DriverInstance, locateEntry?: (entry: string) => SourceLocation | undefined): void {
+    this.inst = inst;
     this.passive = inst.model === "passive";
     if (locateEntry !== undefined) this.locateEntry = locateEntry;
-    // Events the driver made while launching, before this listener existed.
-    for (const event of inst.trace) this.onEvent(event);
-    inst.onEvent((event) => this.onEvent(event));
+    // Events the driver made while launching, before this listener existed (their payloads are gone).
+    for (const event of inst.trace) this.onEvent(event, false, undefined);
+    inst.onEvent((event, message) => this.onEvent(event, true, message));
   }
 
   get currentPosition(): number {
@@ -53,8 +58,9 @@ export class Stepper {
   /** Per thread, the mailboxes of its latest wait (at a gate the receiver is already woken: this says what it waited on). */
   readonly lastWaits = new Map<string, string[]>();
 
-  private onEvent(event: TraceEvent): void {
+  private onEvent(event: TraceEvent, live: boolean, message: unknown): void {
     this.traceLength++;
+    if (event.kind === "send") this.evaluateSend(event, live, message);
     if (event.kind === "wait" && event.from.startsWith("thread:")) this.lastWaits.set(event.from.slice("thread:".length), event.mailbox?.split(",") ?? []);
     this.window.push(event);
     this.batchEvents.push(event);
@@ -85,9 +91,17 @@ export class Stepper {
     this.batchDeliveries.push(delivery);
     const window = this.window;
     this.window = [];
+    // Evaluated whether or not the run may stop here: counts must not depend on how it got here.
+    const taken = { available: true, value: event.message };
+    const candidates = deliveryCandidates(delivery, this.evaluator.breakpoints);
+    if (candidates.length > 0) {
+      const facts = once(() => deliveryFacts(delivery, taken));
+      for (const c of candidates) this.evaluator.evaluate(c, position, facts, this.until.log === true, -1, this.traceLength);
+    }
     let hit: StopHit | undefined;
     if (Atomics.exchange(this.flags, Flag.pause, 0) !== 0) hit = { reason: "pause", text: `Paused before ${describeDelivery(delivery)}`, thread: delivery.thread };
-    else hit = stopAt(position, delivery, window, this.breakpoints, this.until);
+    else hit = stopAt(position, delivery, window, this.evaluator.breakpoints, this.until, this.evaluator.judge);
+    this.evaluator.nextPosition();
     if (hit === undefined) return undefined;
     this.flush();
     this.held = delivery;
@@ -100,7 +114,7 @@ export class Stepper {
   /** Runs on until `until` (or a breakpoint) stops the run again. */
   resume(until: RunUntil, breakpoints: BreakpointSpec): void {
     this.until = until;
-    this.breakpoints = breakpoints;
+    this.evaluator.setSpec(breakpoints);
     const release = this.release;
     this.release = undefined;
     this.held = undefined;
@@ -108,7 +122,18 @@ export class Stepper {
   }
 
   setBreakpoints(breakpoints: BreakpointSpec): void {
-    this.breakpoints = breakpoints;
+    this.evaluator.setSpec(breakpoints);
+  }
+
+  /** Evaluates the breakpoints on a send as it is recorded: its payload is at hand only now. */
+  private evaluateSend(event: TraceEvent, live: boolean, message: unknown): void {
+    const candidates = sendCandidates(event, this.evaluator.breakpoints);
+    if (candidates.length === 0) return;
+    // Sends made while launching, before the listener existed, are known by their summary only.
+    const payload = live ? { available: true, value: message } : { available: false, value: undefined };
+    const state = String(this.inst?.protocolState ?? "");
+    const facts = once(() => sendFacts(event, payload, this.position, state));
+    for (const c of candidates) this.evaluator.evaluate(c, this.position, facts, this.until.log === true, event.seq, this.traceLength);
   }
 
   /** The scenario is over: report the end position (and whether events since the last delivery hit a breakpoint). */
@@ -116,7 +141,8 @@ export class Stepper {
     this.finished = true;
     const window = this.window;
     this.window = [];
-    const hit = stopAt(this.position, undefined, window, this.breakpoints, { breakpoints: this.until.breakpoints });
+    const hit = stopAt(this.position, undefined, window, this.evaluator.breakpoints, { breakpoints: this.until.breakpoints }, this.evaluator.judge);
+    this.evaluator.nextPosition();
     this.flush();
     const message: WorkerToParent = { type: "finished", position: this.position, traceLength: this.traceLength, summary };
     if (failure !== undefined) message.failure = failure;
@@ -129,9 +155,44 @@ export class Stepper {
   lastFinished: WorkerToParent | undefined;
 
   flush(): void {
-    if (this.batchEvents.length === 0 && this.batchDeliveries.length === 0) return;
-    this.post({ type: "events", events: this.batchEvents, deliveries: this.batchDeliveries });
+    const { hits, logs } = this.evaluator;
+    if (this.batchEvents.length === 0 && this.batchDeliveries.length === 0 && hits.length === 0 && logs.length === 0) return;
+    const message: WorkerToParent = { type: "events", events: this.batchEvents, deliveries: this.batchDeliveries };
+    if (hits.length > 0) message.hits = hits;
+    if (logs.length > 0) message.logs = logs;
+    this.post(message);
     this.batchEvents = [];
     this.batchDeliveries = [];
+    this.evaluator.hits = [];
+    this.evaluator.logs = [];
   }
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+}
+
+function deliveryFacts(d: Delivery, payload: { available: boolean; value: unknown }): MessageFacts {
+  const facts: MessageFacts = { name: d.mailbox, payload: payload.value, state: d.state, thread: d.thread, seq: d.seq, time: d.time, kind: d.kind, position: d.position, summary: d.payload };
+  if (d.from !== undefined) facts.from = d.from;
+  if (!payload.available) facts.payloadMissing = true;
+  return facts;
+}
+
+/** `seq` of a send is its trace event's number (it has no arrival number yet). */
+function sendFacts(e: TraceEvent, payload: { available: boolean; value: unknown }, position: number, state: string): MessageFacts {
+  const strip = (who: string | undefined): string | undefined => (who?.startsWith("thread:") ? who.slice("thread:".length) : who);
+  const facts: MessageFacts = { name: e.mailbox ?? "?", payload: payload.value, state, thread: strip(e.from) ?? "?", from: strip(e.from), seq: e.seq, time: e.time, kind: "send", position, summary: e.payload ?? "" };
+  const to = strip(e.to);
+  if (to !== undefined) facts.to = to;
+  if (!payload.available) facts.payloadMissing = true;
+  return facts;
 }

@@ -1,0 +1,48 @@
+// A spare worker, loaded and waiting: step back, reverse continue and recounting replay into it at
+// once instead of paying for a worker start and the driver's load (most of a replay's time).
+import * as fs from "node:fs";
+import { WorkerHost } from "./workerHost";
+
+export class SpareWorker {
+  private spare: { host: WorkerHost; stamp: string } | undefined;
+
+  /** Starts one for this run, unless one waits already. `files`: the driver's, to notice edits. */
+  prepare(driver: string, scenario: string, seed: number, files: readonly string[]): void {
+    if (this.spare !== undefined) return;
+    this.spare = { host: new WorkerHost(driver, scenario, seed), stamp: stamp(files) };
+  }
+
+  /** The spare, if it is alive and the driver's files have not changed since it loaded them. */
+  take(files: readonly string[]): WorkerHost | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare === undefined) return undefined;
+    if (spare.host.alive && spare.stamp === stamp(files)) return spare.host;
+    void spare.host.dispose();
+    return undefined;
+  }
+
+  dispose(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    return spare?.host.dispose() ?? Promise.resolve();
+  }
+
+  get alive(): boolean {
+    return this.spare?.host.alive === true;
+  }
+}
+
+/** Size and mtime of the driver's files: a spare loaded before an edit must not be used after it. */
+function stamp(files: readonly string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const st = fs.statSync(file);
+        return `${file}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${file}:missing`;
+      }
+    })
+    .join("|");
+}
