@@ -44,24 +44,26 @@ interface ThreadEntry {
 /** Passes over the threads while their shares of the protocol keep changing. */
 const MAX_PASSES = 4;
 
-type Shares = Map<ts.Node, { ins: Set<string>; outs: Set<string> }>;
+type Shares = Map<ts.Node, { ins: Set<string>; outs: Set<string>; writes: number[] }>;
 
 function othersOf(threads: readonly ThreadEntry[], key: ts.Node): Shares extends Map<ts.Node, infer V> ? V : never {
   const ins = new Set<string>();
   const outs = new Set<string>();
+  const writes = new Set<number>();
   for (const t of threads) {
     if (t.key === key || !t.run) continue;
     for (const m of t.run.ins) ins.add(m);
     for (const m of t.run.outs) outs.add(m);
+    for (const id of t.run.writes) writes.add(id);
   }
-  return { ins, outs };
+  return { ins, outs, writes: [...writes].sort((a, b) => a - b) };
 }
 
 function sameShares(a: Shares, b: Shares): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) {
     const w = b.get(k);
-    if (!w || w.ins.size !== v.ins.size || w.outs.size !== v.outs.size) return false;
+    if (!w || w.ins.size !== v.ins.size || w.outs.size !== v.outs.size || w.writes.join() !== v.writes.join()) return false;
     for (const m of v.ins) if (!w.ins.has(m)) return false;
     for (const m of v.outs) if (!w.outs.has(m)) return false;
   }
@@ -115,7 +117,7 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
     };
     for (let i = 0; i < current.length; i++) {
       const t = current[i]!;
-      m.beginThread(t.name, shares.get(t.key) ?? { ins: new Set(), outs: new Set() });
+      m.beginThread(t.name, shares.get(t.key) ?? { ins: new Set(), outs: new Set(), writes: [] });
       // A spawned thread that waits on no protocol message only sees the protocol state other
       // threads move: whatever it holds at its start is a guess, so its findings stay silent.
       const before = threads.find((x) => x.key === t.key)?.run;

@@ -1,8 +1,12 @@
 // What an expression denotes in driver code, independent of the run-time path: the driver context
-// `d` (or a passive driver's `k`), `d.mb`, `d.dev`, one of `d`'s functions, or a mailbox. Aliases
-// and destructuring are followed through declarations; parameters of inlined helpers are bound by
-// the interpreter (`bindParameter`).
+// `d` (or a passive driver's `k`), `d.mb`, `d.dev`, one of `d`'s functions, a mailbox, an object
+// literal or an object made with `new` (whose fields may hold any of these). Aliases and
+// destructuring are followed through declarations; parameters of inlined helpers, and `this` of
+// inlined methods, are bound by the interpreter (`bindParameter`, `bindThis`).
 import ts from "typescript";
+import { Callees } from "./callees";
+import { classOf, thisOwner } from "./classes";
+import { Instances, type CallTarget } from "./instances";
 import type { Modules, Target } from "./modules";
 import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
@@ -12,7 +16,8 @@ import type { MailboxKind } from "./types";
 /**
  * `ctx` (d), `kctx` (k), `mb` (d.mb), `dev` (d.dev), `fn:<op>` (d.wait, d.dev.read8 ...),
  * `kfn:<op>` (k.schedule ...), `mbx:<key>` with key `p:<message>`, `d:irq`, `i:<name>` or `u`,
- * `obj:<n>` (an object literal whose properties may denote any of these, e.g. a record of mailboxes).
+ * `obj:<n>` (an object literal whose properties may denote any of these, e.g. a record of mailboxes,
+ * or hold functions: a handler table), `inst:<n>` (an object made with `new`, see instances.ts).
  */
 export type Denotation = string;
 
@@ -60,11 +65,19 @@ export class Denotations {
   private readonly objectIds = new Map<ts.ObjectLiteralExpression, number>();
   private usedParam = false;
   private readonly protocolMailboxes = new Map<string, Denotation>();
+  /** `this` of the methods being run, by the node that owns it (see classes.ts `thisOwner`). */
+  private readonly selves = new Map<ts.Node, Denotation>();
+  private readonly owners = new Map<ts.Node, ts.Node | null>();
+  readonly instances: Instances;
+  private readonly callees: Callees;
 
   constructor(
     readonly modules: Modules,
     readonly protocol: Protocol | undefined,
-  ) {}
+  ) {
+    this.instances = new Instances(this, modules);
+    this.callees = new Callees(this, modules);
+  }
 
   mailboxKind(key: string): MailboxKind {
     if (key.startsWith("p:")) {
@@ -111,8 +124,65 @@ export class Denotations {
     if (this.paramCache.size > 0) this.paramCache = new Map();
   }
 
+  /** Binds `this` of a method (by its owner node) while it runs; returns the previous binding. */
+  bindThis(owner: ts.Node, den: Denotation | undefined): Denotation | undefined {
+    const previous = this.selves.get(owner);
+    if (previous === den) return previous;
+    this.bindingsChanged();
+    if (den === undefined) this.selves.delete(owner);
+    else this.selves.set(owner, den);
+    return previous;
+  }
+
+  /** Like `restoreParameter`: the last binding stays for later queries. */
+  restoreThis(owner: ts.Node, previous: Denotation | undefined): void {
+    if (previous === undefined || this.selves.get(owner) === previous) return;
+    this.bindingsChanged();
+    this.selves.set(owner, previous);
+  }
+
+  /**
+   * Runs `run` with parameters and `this` owners bound as given, then restores every binding
+   * exactly (a field's value, a base class's arguments: computed once, in the object's terms).
+   */
+  within<T>(params: ReadonlyArray<[ts.Node, Denotation | undefined]>, selves: ReadonlyArray<[ts.Node, Denotation | undefined]>, run: () => T): T {
+    const usedParam = this.usedParam;
+    const set = (map: Map<ts.Node, Denotation>, node: ts.Node, den: Denotation | undefined): void => {
+      if (den === undefined) map.delete(node);
+      else map.set(node, den);
+    };
+    const oldParams = params.map(([p]) => this.params.get(p));
+    const oldSelves = selves.map(([o]) => this.selves.get(o));
+    // Bound as asked already (a method asking about a sibling with the same object): no cache to drop.
+    const same = params.every(([, den], i) => oldParams[i] === den) && selves.every(([, den], i) => oldSelves[i] === den);
+    if (!same) {
+      for (const [p, den] of params) set(this.params, p, den);
+      for (const [o, den] of selves) set(this.selves, o, den);
+      this.bindingsChanged();
+    }
+    try {
+      return run();
+    } finally {
+      if (!same) {
+        params.forEach(([p], i) => set(this.params, p, oldParams[i]));
+        selves.forEach(([o], i) => set(this.selves, o, oldSelves[i]));
+        this.bindingsChanged();
+      }
+      this.usedParam = usedParam;
+    }
+  }
+
+  /** What a `this` (or `super`) means where it is written: its owner's binding. */
+  thisOf(node: ts.Node): Denotation | undefined {
+    let owner = this.owners.get(node);
+    if (owner === undefined) this.owners.set(node, (owner = thisOwner(node) ?? null));
+    this.usedParam = true;
+    return owner === null ? undefined : this.selves.get(owner);
+  }
+
   member(base: Denotation | undefined, name: string): Denotation | undefined {
     if (base !== undefined && base.startsWith("obj:")) return this.objectMember(Number(base.slice(4)), name);
+    if (base !== undefined && base.startsWith("inst:")) return this.instances.field(base, name);
     switch (base) {
       case "ctx":
         if (name === "mb") return "mb";
@@ -147,11 +217,15 @@ export class Denotations {
     return undefined;
   }
 
-  /** An object literal as a denotation, when some property denotes something (a record of mailboxes). */
+  /** An object literal as a denotation, when some property denotes something (a record of mailboxes) or is a function (a handler table). */
   private objectOf(obj: ts.ObjectLiteralExpression): Denotation | undefined {
     let id = this.objectIds.get(obj);
     if (id === undefined) {
-      const meaningful = obj.properties.some((p) => (ts.isPropertyAssignment(p) ? this.of(p.initializer) : ts.isShorthandPropertyAssignment(p) ? this.of(p.name) : undefined) !== undefined);
+      const meaningful = obj.properties.some((p) => {
+        if (ts.isMethodDeclaration(p)) return true;
+        if (ts.isPropertyAssignment(p)) return isFunctionNode(unwrap(p.initializer)) || this.of(p.initializer) !== undefined;
+        return ts.isShorthandPropertyAssignment(p) && this.of(p.name) !== undefined;
+      });
       if (!meaningful) return undefined;
       id = this.objects.length;
       this.objects.push(obj);
@@ -173,6 +247,7 @@ export class Denotations {
       const pa = e as ts.PropertyAccessExpression;
       return this.member(this.of(pa.expression), pa.name.text);
     }
+    if (e.kind === SK.ThisKeyword) return this.thisOf(e);
     return this.cached(e);
   }
 
@@ -205,9 +280,18 @@ export class Denotations {
       }
       case SK.ObjectLiteralExpression:
         return this.objectOf(e as ts.ObjectLiteralExpression);
+      case SK.NewExpression: {
+        const n = e as ts.NewExpression;
+        const cls = classOf(n.expression, this.modules);
+        if (cls === undefined) return undefined;
+        const args = (n.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? undefined : this.of(a)));
+        return `inst:${this.instances.create(n, cls, args).id}`;
+      }
       case SK.CallExpression: {
         const call = e as ts.CallExpression;
-        if (this.of(call.expression) !== "fn:mailbox") return undefined;
+        const callee = this.of(call.expression);
+        if (callee === undefined) return this.callees.madeBy(call);
+        if (callee !== "fn:mailbox") return undefined;
         const arg = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
         return arg && ts.isStringLiteralLike(arg) ? `mbx:i:${arg.text}` : "mbx:u";
       }
@@ -276,31 +360,34 @@ export class Denotations {
     return undefined;
   }
 
-  /** The function a callee expression names, when its body can be analysed. */
-  functionOf(expr: ts.Expression, depth = 0): FunctionNode | undefined {
-    const e = unwrap(expr);
-    if (depth > 8) return undefined;
-    if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && e.body) return e;
-    if (ts.isIdentifier(e)) return this.functionOfTarget(this.modules.resolve(e), depth);
-    const access = memberAccess(e);
-    if (access && ts.isIdentifier(unwrap(access.object))) {
-      const ns = this.modules.resolve(unwrap(access.object) as ts.Identifier);
-      return this.functionOfTarget(this.modules.member(ns, access.name), depth);
-    }
-    return undefined;
+  /** The function a callee expression names, when its body can be analysed (a method too, without its `this`). */
+  functionOf(expr: ts.Expression): FunctionNode | undefined {
+    return this.callTarget(expr)?.fn;
   }
 
-  private functionOfTarget(target: Target | undefined, depth: number): FunctionNode | undefined {
-    if (target === undefined || ts.isSourceFile(target)) return undefined;
-    if (ts.isParameter(target)) return this.functionParams.get(target);
-    if (ts.isFunctionDeclaration(target) || ts.isFunctionExpression(target)) return target.body ? target : undefined;
-    if (ts.isExportAssignment(target)) return this.functionOf(target.expression, depth + 1);
-    if (ts.isVariableDeclaration(target) && target.initializer && ts.isIdentifier(target.name)) {
-      const init = unwrap(target.initializer);
-      if (isFunctionNode(init)) return init.body ? init : undefined;
-      if (ts.isIdentifier(init)) return this.functionOf(init, depth + 1);
-    }
-    return undefined;
+  /** What a call runs (see callees.ts). */
+  callTarget(expr: ts.Expression): CallTarget | undefined {
+    return this.callees.callTarget(expr);
+  }
+
+  /** `obj.name` or `inst.name` as a function to run. */
+  memberFunction(base: Denotation, name: string): CallTarget | undefined {
+    return this.callees.memberFunction(base, name);
+  }
+
+  /** True when a table has a member named so (`undefined`: it cannot be told). */
+  hasMember(base: Denotation, name: string): boolean | undefined {
+    return this.callees.hasMember(base, name);
+  }
+
+  /** The object literal an `obj:` denotation stands for. */
+  objectLiteral(den: Denotation): ts.ObjectLiteralExpression | undefined {
+    return den.startsWith("obj:") ? this.objects[Number(den.slice(4))] : undefined;
+  }
+
+  /** The function an inlined call binds to a parameter (a callback). */
+  functionParameter(param: ts.ParameterDeclaration): FunctionNode | undefined {
+    return this.functionParams.get(param);
   }
 
   /** For `const r = await d.wait(...)`: the wait call that initialises a declaration. */

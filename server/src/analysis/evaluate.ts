@@ -2,13 +2,13 @@
 // where a wait delivers one of several messages. Conditions split states into those where the
 // condition holds and those where it does not, refining on wait results and tracked variables.
 import ts from "typescript";
-import { mailboxName } from "./denotation";
-import { evCall } from "./effects";
+import { isDriverCapability, mailboxName } from "./denotation";
+import { evCall, evNew } from "./calls";
 import type { Machine, Pair } from "./machine";
 import { isForeignAwait } from "./rules/awaits";
 import type { Declaration } from "./scope";
 import type { State } from "./state";
-import { propertyNameText, unwrap } from "./syntax";
+import { memberAccess, propertyNameText, unwrap } from "./syntax";
 import { identifiersIn } from "./tracking";
 import { truthiness, valuesEqual, type Value } from "./values";
 
@@ -54,7 +54,7 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
     return ev(m, e.expression, states);
   }
   if (ts.isCallExpression(e)) return evCall(m, e, states);
-  if (ts.isNewExpression(e)) return withValue(evSequence(m, e.arguments ?? [], states), undefined);
+  if (ts.isNewExpression(e)) return evNew(m, e, states);
   if (ts.isBinaryExpression(e)) return evBinary(m, e, states);
   if (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) {
     if (e.operator === SK.PlusPlusToken || e.operator === SK.MinusMinusToken) {
@@ -103,7 +103,12 @@ function isEquality(op: ts.SyntaxKind): boolean {
 
 function evBinary(m: Machine, e: ts.BinaryExpression, states: readonly State[]): Pair[] {
   const op = e.operatorToken.kind;
-  if (op === SK.EqualsToken) return assignTo(m, e.left, ev(m, e.right, states));
+  if (op === SK.EqualsToken) {
+    const access = m.den.instances.count > 0 ? memberAccess(unwrap(e.left)) : undefined;
+    // `this.d = d` outside the constructor: the object now holds the driver (see capability.ts).
+    if (access && isDriverCapability(m.den.of(e.right))) m.den.instances.noteHoldsDriver(m.den.of(access.object));
+    return assignTo(m, e.left, ev(m, e.right, states));
+  }
   if (op >= SK.FirstAssignment && op <= SK.LastAssignment) {
     return assignTo(m, e.left, withValue(evStates(m, e.right, states), undefined));
   }
@@ -198,6 +203,7 @@ export function assignTo(m: Machine, target: ts.Expression, pairs: Pair[]): Pair
     const id = m.tracking.idOf(decl);
     const bit = m.flagBits.get(decl);
     if (id === undefined && bit === undefined) return pairs;
+    if (id !== undefined) m.thread.writes.add(id);
     return pairs.map((p) => {
       let s = p.s;
       if (id !== undefined) s = s.set(id, p.v);
@@ -206,7 +212,13 @@ export function assignTo(m: Machine, target: ts.Expression, pairs: Pair[]): Pair
     });
   }
   if (ts.isObjectLiteralExpression(t) || ts.isArrayLiteralExpression(t)) return forget(m, identifiersIn(t), pairs);
-  return pairs;
+  const access = memberAccess(t);
+  if (access === undefined || m.den.instances.count === 0) return pairs;
+  // `this.state = ...`: a tracked field of an object made with `new`.
+  const id = m.fieldId(m.den.of(access.object), access.name);
+  if (id === undefined) return pairs;
+  m.thread.writes.add(id);
+  return pairs.map((p) => ({ s: p.s.set(id, p.v), v: p.v }));
 }
 
 function forget(m: Machine, ids: readonly ts.Identifier[], pairs: Pair[]): Pair[] {

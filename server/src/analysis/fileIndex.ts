@@ -331,6 +331,10 @@ function walkUnit(root: ts.Node, part: Part = emptyPart()): Part {
             flow(left.text, b.right);
             if (op === SK.EqualsToken) part.valueAssignments.push({ name: left.text, value: b.right });
             if (op !== SK.EqualsToken || isSelfArithmetic(left.text, b.right)) counters.add(left.text);
+          } else if (op === SK.EqualsToken && ts.isPropertyAccessExpression(left)) {
+            // `this.state = next`: a field may be tracked (see classes.ts), so its sources are.
+            const s = unwrap(b.right);
+            for (const src of ts.isConditionalExpression(s) ? [s.whenTrue, s.whenFalse] : [s]) mark(src);
           }
         }
         break;

@@ -2,15 +2,17 @@
 // values, tracked variables, the protocol), the thread being run, the inline call stack, the
 // analysis budget, and the findings that do not belong to a wait or send site.
 import ts from "typescript";
-import { mailboxKey, mailboxName, type Denotations } from "./denotation";
+import { mailboxKey, mailboxName, type Denotation, type Denotations } from "./denotation";
+import { fieldFacts } from "./classes";
 import { fileIndex } from "./fileIndex";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
 import { Records } from "./sites";
 import { UNKNOWN, type State } from "./state";
-import { isFunctionBoundary, unwrap, type FunctionNode } from "./syntax";
-import { identifiersIn, type Tracking } from "./tracking";
+import { unwrap, type CallSite, type FunctionNode } from "./syntax";
+import { conditionIdentifiers, conditionPropertyAccesses, hasEffects, isNumericLiteral } from "./subtrees";
+import type { Tracking } from "./tracking";
 import type { CancellationLike } from "./types";
 import { truthiness, valuesEqual, type StaticValues, type Value } from "./values";
 
@@ -27,12 +29,14 @@ export class Aborted extends Error {}
 /** A thread as one run of the interpreter sees it. */
 export interface ThreadRun {
   name: string;
-  /** Protocol messages other threads wait on (ins) or send (outs). */
-  others: { ins: ReadonlySet<string>; outs: ReadonlySet<string> };
+  /** Protocol messages other threads wait on (ins) or send (outs); tracked variables and fields they assign. */
+  others: { ins: ReadonlySet<string>; outs: ReadonlySet<string>; writes: readonly number[] };
   /** Mailbox keys this thread waits on. */
   waitsOn: Set<string>;
   ins: Set<string>;
   outs: Set<string>;
+  /** Tracked ids this thread assigns (shared variables and fields change under the others while they wait). */
+  writes: Set<number>;
 }
 
 export interface SpawnRequest {
@@ -44,72 +48,23 @@ export interface SpawnRequest {
 
 export interface Frame {
   fn: FunctionNode;
-  call: ts.CallExpression;
+  call: CallSite;
 }
 
 /** Functions of `d` whose calls change no abstract state (with plain arguments). */
 const inertFunctions = new Set(["fn:read", "fn:write", "fn:dma", "fn:log", "fn:mailbox"]);
 
-/** Node kinds whose evaluation itself can change a state. */
-function isEffectful(node: ts.Node): boolean {
-  switch (node.kind) {
-    case SK.CallExpression:
-    case SK.NewExpression:
-    case SK.AwaitExpression:
-    case SK.PostfixUnaryExpression:
-    case SK.DeleteExpression:
-    case SK.YieldExpression:
-    case SK.TaggedTemplateExpression:
-      return true;
-    case SK.PrefixUnaryExpression: {
-      const op = (node as ts.PrefixUnaryExpression).operator;
-      return op === SK.PlusPlusToken || op === SK.MinusMinusToken;
-    }
-    case SK.BinaryExpression: {
-      const op = (node as ts.BinaryExpression).operatorToken.kind;
-      return op >= SK.FirstAssignment && op <= SK.LastAssignment;
-    }
-    default:
-      return false;
-  }
-}
-
-function childHasEffects(child: ts.Node): true | undefined {
-  return isEffectful(child) || (!isFunctionBoundary(child) && subtreeHasEffects(child)) ? true : undefined;
-}
-
-/** True when some node below `node` (not inside a nested function) is effectful. */
-function subtreeHasEffects(node: ts.Node): boolean {
-  return ts.forEachChild(node, childHasEffects) === true;
-}
-
-/**
- * Syntactic facts about a subtree, kept across analyses: an incrementally parsed tree reuses
- * unchanged subtrees (the same nodes), so these are computed once per edit of the code they cover.
- */
-const effectsOfSubtree = new WeakMap<ts.Node, boolean>();
-const identifiersOfCondition = new WeakMap<ts.Node, ts.Identifier[]>();
-
-/** True when evaluating the expression can change a state (calls, awaits, assignments). */
-export function hasEffects(node: ts.Node): boolean {
-  if (isEffectful(node)) return true;
-  if (node.kind === SK.Identifier || node.kind === SK.NumericLiteral || node.kind === SK.StringLiteral) return false;
-  let found = effectsOfSubtree.get(node);
-  if (found === undefined) effectsOfSubtree.set(node, (found = !isFunctionBoundary(node) && subtreeHasEffects(node)));
-  return found;
-}
-
 export class Machine {
   readonly records = new Records();
-  thread: ThreadRun = { name: "main", others: { ins: new Set(), outs: new Set() }, waitsOn: new Set(), ins: new Set(), outs: new Set() };
+  thread: ThreadRun = { name: "main", others: { ins: new Set(), outs: new Set(), writes: [] }, waitsOn: new Set(), ins: new Set(), outs: new Set(), writes: new Set() };
   readonly stack: Frame[] = [];
   /** Functions run (thread roots and inlined helpers). */
   readonly executed = new Set<ts.Node>();
   /** Awaits of something foreign (AD013), with the analysed-file calls that reach them. */
-  readonly foreignAwaits = new Map<ts.AwaitExpression, Set<ts.CallExpression>>();
+  readonly foreignAwaits = new Map<ts.AwaitExpression, Set<CallSite>>();
   private readonly awaitVerdicts = new Map<ts.AwaitExpression, boolean>();
   /** Register-polling loops (AD030). */
-  readonly pollLoops = new Map<ts.Node, Set<ts.CallExpression>>();
+  readonly pollLoops = new Map<ts.Node, Set<CallSite>>();
   readonly loopVerdicts = new Map<ts.Node, boolean>();
   /** A spawn whose function cannot be analysed: coverage checks stay silent. */
   unknownThread = false;
@@ -125,6 +80,8 @@ export class Machine {
   private readonly stateLikeNames = new Map<ts.SourceFile, Set<string>>();
   private readonly closureCache = new Map<string, string[]>();
   private readonly caseValueCache = new Map<ts.SwitchStatement, ReadonlyArray<Value | undefined>>();
+  private readonly stateLikeFields = new Map<string, boolean>();
+  private readonly startFields = new Map<string, Array<[number, Value | undefined]>>();
 
   constructor(
     readonly root: ts.SourceFile,
@@ -148,7 +105,7 @@ export class Machine {
   }
 
   /** Calls in the analysed file through which the current code is reached (for findings in other files). */
-  anchorsFor(node: ts.Node): ts.CallExpression[] {
+  anchorsFor(node: ts.Node): CallSite[] {
     if (node.getSourceFile() === this.root) return [];
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const call = this.stack[i]!.call;
@@ -158,7 +115,7 @@ export class Machine {
   }
 
   beginThread(name: string, others: ThreadRun["others"]): void {
-    this.thread = { name, others, waitsOn: new Set(), ins: new Set(), outs: new Set() };
+    this.thread = { name, others, waitsOn: new Set(), ins: new Set(), outs: new Set(), writes: new Set() };
     this.closureCache.clear();
   }
 
@@ -257,7 +214,13 @@ export class Machine {
         if (name === "name") return key === "u" ? undefined : `s:${mailboxName(key)}`;
         return undefined;
       }
-      const key = mailboxKey(this.den.of(e));
+      if (name === undefined) return undefined;
+      const base = this.den.of(e.expression);
+      if (base !== undefined && base.startsWith("inst:")) {
+        const id = this.fieldId(base, name);
+        if (id !== undefined) return s.get(id);
+      }
+      const key = mailboxKey(this.den.member(base, name));
       return key === undefined ? undefined : `m:${key}`;
     }
     if (ts.isBinaryExpression(e)) {
@@ -313,12 +276,10 @@ export class Machine {
 
   /** Identifiers of a condition (cached per node, across analyses). */
   conditionIdentifiers(expr: ts.Node): ts.Identifier[] {
-    let ids = identifiersOfCondition.get(expr);
-    if (!ids) identifiersOfCondition.set(expr, (ids = identifiersIn(expr)));
-    return ids;
+    return conditionIdentifiers(expr);
   }
 
-  /** True when the condition reads a state variable whose value this state lost. */
+  /** True when the condition reads a state variable (or a state-like tracked field) whose value this state lost. */
   dependsOnLostVariable(expr: ts.Expression, s: State): boolean {
     for (const id of this.conditionIdentifiers(expr)) {
       const decl = this.variableOf(id);
@@ -326,7 +287,55 @@ export class Machine {
       const vid = this.tracking.idOf(decl);
       if (vid !== undefined && s.get(vid) === undefined && this.values.of(id) === undefined) return true;
     }
+    if (this.den.instances.count === 0) return false;
+    for (const pa of conditionPropertyAccesses(expr)) {
+      const base = this.den.of(pa.expression);
+      const id = this.fieldId(base, pa.name.text);
+      if (id !== undefined && s.get(id) === undefined && this.isStateLikeField(base!, pa.name.text)) return true;
+    }
     return false;
+  }
+
+  /** The id of a tracked field of an object made with `new` (`this.state`), or undefined. */
+  fieldId(object: Denotation | undefined, name: string): number | undefined {
+    if (object === undefined || !object.startsWith("inst:")) return undefined;
+    return this.tracking.fieldId(object, name, () => this.den.instances.isTrackedField(object, name, () => this.isStateLikeField(object, name)));
+  }
+
+  /** A field some code gives a named or non-numeric literal value (as `isStateLike` for variables). */
+  isStateLikeField(object: Denotation, name: string): boolean {
+    const key = `${object}.${name}`;
+    let stateLike = this.stateLikeFields.get(key);
+    if (stateLike === undefined) {
+      stateLike = this.den.instances.fieldValues(object, name).some((v) => !isNumericLiteral(v) && this.values.of(v) !== undefined);
+      this.stateLikeFields.set(key, stateLike);
+    }
+    return stateLike;
+  }
+
+  /**
+   * The tracked fields of a new object and their first values: a field initializer's static value,
+   * unknown for a parameter property or an initializer that is not static, `undefined` otherwise.
+   */
+  initialFields(object: Denotation): ReadonlyArray<[number, Value | undefined]> {
+    let start = this.startFields.get(object);
+    if (start !== undefined) return start;
+    start = [];
+    const inst = this.den.instances.get(object);
+    const seen = new Set<string>();
+    for (const part of inst ? this.den.instances.chain(inst) : []) {
+      const facts = fieldFacts(part.cls);
+      for (const name of [...facts.parameterProperties.keys(), ...facts.declared, ...facts.values.keys()]) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const id = this.fieldId(object, name);
+        if (id === undefined) continue;
+        const init = facts.initializers.get(name);
+        start.push([id, facts.parameterProperties.has(name) ? undefined : init !== undefined ? this.values.of(init) : "u"]);
+      }
+    }
+    this.startFields.set(object, start);
+    return start;
   }
 
   /** AD012: a condition that reads a candidate flag written since the last wait makes it a state variable. */

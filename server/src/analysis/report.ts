@@ -1,6 +1,7 @@
 // Building diagnostics: the severity comes from the rule table unless a rule says otherwise.
 import type ts from "typescript";
 import { ruleInfo } from "./rules";
+import type { CallSite } from "./syntax";
 import { locationOf, rangeOf, shortText } from "./text";
 import type { AnalysisDiagnostic, DiagnosticCode, DiagnosticData, Range, RelatedLocation, Severity } from "./types";
 
@@ -32,7 +33,7 @@ export function related(node: ts.Node, message: string): RelatedLocation {
  * imported from there) it is reported at each call in the analysed file that leads to it, with the
  * real place as a related location and without quick-fix data (its positions are in the other file).
  */
-export function place(root: ts.SourceFile, node: ts.Node, anchors: Iterable<ts.CallExpression>, make: (at: ts.Node) => AnalysisDiagnostic): AnalysisDiagnostic[] {
+export function place(root: ts.SourceFile, node: ts.Node, anchors: Iterable<CallSite>, make: (at: ts.Node) => AnalysisDiagnostic): AnalysisDiagnostic[] {
   if (node.getSourceFile() === root) return [make(node)];
   const out: AnalysisDiagnostic[] = [];
   const sf = node.getSourceFile();

@@ -1,6 +1,7 @@
 // What the interpreter learns at each wait, send and thread end, accumulated over every path and
 // loop iteration. The rules turn these records into diagnostics once the fixpoint is reached.
 import type ts from "typescript";
+import type { CallSite } from "./syntax";
 
 export interface WaitArgument {
   node: ts.Expression;
@@ -25,7 +26,10 @@ export class WaitRecord {
   readonly owedAny = new Set<string>();
   readonly enabled = new Set<string>();
   /** Calls in the analysed file through which a wait in another file was reached. */
-  readonly anchors = new Set<ts.CallExpression>();
+  readonly anchors = new Set<CallSite>();
+  /** Those through which it was reached missing a message (AD001) or owing a reply (AD003): the calls to report. */
+  readonly missingAnchors = new Set<CallSite>();
+  readonly owedAnchors = new Set<CallSite>();
 
   constructor(
     readonly call: ts.CallExpression,
@@ -39,7 +43,9 @@ export class SendRecord {
   readonly states = new Set<string>();
   /** Non-vague states where the protocol does not allow the message. */
   readonly illegal = new Set<string>();
-  readonly anchors = new Set<ts.CallExpression>();
+  readonly anchors = new Set<CallSite>();
+  /** The calls through which the send was reached in such a state (the calls to report). */
+  readonly illegalAnchors = new Set<CallSite>();
 
   constructor(
     readonly call: ts.CallExpression,
@@ -50,7 +56,7 @@ export class SendRecord {
 /** A `return` of a thread's function, or the end of its body. */
 export class EndRecord {
   readonly owed = new Map<string, Set<string>>();
-  readonly anchors = new Set<ts.CallExpression>();
+  readonly anchors = new Set<CallSite>();
 
   constructor(
     /** The return statement, or the function body (its end is the thread's end). */

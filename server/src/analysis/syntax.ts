@@ -55,7 +55,11 @@ export function memberAccess(expr: ts.Expression): { object: ts.Expression; name
   return undefined;
 }
 
-export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+/** A function the interpreter can run: a function, an arrow, a method or a constructor. */
+export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration;
+
+/** A call the interpreter follows into a function: a call, or a `new` that runs a constructor. */
+export type CallSite = ts.CallExpression | ts.NewExpression;
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
   return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
@@ -111,4 +115,17 @@ export function equalityOf(kind: ts.SyntaxKind): "eq" | "ne" | undefined {
     default:
       return undefined;
   }
+}
+
+/** True when the node is part of an if/loop/switch/case/ternary condition. */
+export function isConditionPosition(node: ts.Node): boolean {
+  let child: ts.Node = node;
+  for (let n = node.parent; n !== undefined; child = n, n = n.parent) {
+    if (ts.isIfStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n) || ts.isSwitchStatement(n)) return child === n.expression;
+    if (ts.isForStatement(n)) return child === n.condition;
+    if (ts.isConditionalExpression(n)) return child === n.condition;
+    if (ts.isCaseClause(n)) return child === n.expression;
+    if (ts.isStatement(n) || ts.isFunctionLike(n)) return false;
+  }
+  return false;
 }

@@ -32,6 +32,9 @@ export class Tracking {
   private readonly ids = new Map<Declaration, number>();
   private readonly blockCache = new Map<ts.Node, number[]>();
   private readonly functionCache = new Map<ts.Node, number[]>();
+  /** `inst:<n>.<field>` -> id (-1: not tracked), and the ids of each object's tracked fields. */
+  private readonly fieldIds = new Map<string, number>();
+  private readonly objectFields = new Map<string, number[]>();
   private nextId = 1;
 
   isTracked(decl: Declaration): boolean {
@@ -46,6 +49,27 @@ export class Tracking {
     const id = this.isTracked(decl) ? this.nextId++ : -1;
     this.ids.set(decl, id);
     return id < 0 ? undefined : id;
+  }
+
+  /** The id of an object's field (`this.state`), when `isTracked` says it is tracked like a variable. */
+  fieldId(object: string, name: string, isTracked: () => boolean): number | undefined {
+    const key = `${object}.${name}`;
+    let id = this.fieldIds.get(key);
+    if (id === undefined) {
+      id = isTracked() ? this.nextId++ : -1;
+      this.fieldIds.set(key, id);
+      if (id >= 0) {
+        const ids = this.objectFields.get(object);
+        if (ids) ids.push(id);
+        else this.objectFields.set(object, [id]);
+      }
+    }
+    return id < 0 ? undefined : id;
+  }
+
+  /** Ids of an object's fields tracked so far (none for anything that is not an object). */
+  fieldsOf(object: string | undefined): readonly number[] {
+    return (object !== undefined && this.objectFields.get(object)) || noIds;
   }
 
   /** A fresh id not tied to a variable (e.g. a "written since the last wait" bit). */
@@ -80,3 +104,5 @@ export class Tracking {
     return ids;
   }
 }
+
+const noIds: readonly number[] = [];

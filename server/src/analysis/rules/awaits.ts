@@ -1,9 +1,9 @@
 // AD013: an await in active driver code of something other than wait, sleep or an analysable
 // driver helper (an async function, or one that returns such a promise).
 import ts from "typescript";
-import { passesCapability } from "../effects";
+import { passesCapability } from "../capability";
 import type { Machine } from "../machine";
-import { calleeName, isAsync, unwrap, type FunctionNode } from "../syntax";
+import { calleeName, isAsync, propertyNameText, unwrap, type FunctionNode } from "../syntax";
 
 export function isForeignAwait(m: Machine, node: ts.AwaitExpression): boolean {
   return !isDriverAwaitable(m, node.expression, 0);
@@ -16,8 +16,9 @@ function isDriverAwaitable(m: Machine, expr: ts.Expression, depth: number): bool
     const den = m.den.of(e.expression);
     if (den === "fn:wait" || den === "fn:sleep") return true;
     if (den !== undefined) return false;
-    const fn = m.den.functionOf(e.expression);
+    const fn = m.den.callTarget(e.expression)?.fn;
     if (fn) return isAsync(fn) || returnsDriverPromises(m, fn, depth);
+    if (tableOfHelpers(m, e.expression, depth)) return true;
     const name = calleeName(e);
     // A `wait`/`sleep`, or a call that hands the driver to code the analysis cannot follow: it
     // cannot tell, so it is not evidence of a foreign await.
@@ -28,6 +29,20 @@ function isDriverAwaitable(m: Machine, expr: ts.Expression, depth: number): bool
     return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && isDriverAwaitable(m, decl.initializer, depth + 1);
   }
   return false;
+}
+
+/** `handlers[r.name](...)` over a table whose every entry is an analysable helper (whichever runs). */
+function tableOfHelpers(m: Machine, callee: ts.Expression, depth: number): boolean {
+  const e = unwrap(callee);
+  if (!ts.isElementAccessExpression(e)) return false;
+  const base = m.den.of(e.expression);
+  const literal = base === undefined ? undefined : m.den.objectLiteral(base);
+  if (base === undefined || literal === undefined || literal.properties.length === 0) return false;
+  return literal.properties.every((p) => {
+    const name = p.name ? propertyNameText(p.name) : undefined;
+    const fn = name === undefined ? undefined : m.den.memberFunction(base, name)?.fn;
+    return fn !== undefined && (isAsync(fn) || returnsDriverPromises(m, fn, depth + 1));
+  });
 }
 
 /** A non-async helper: fine when everything it returns is a driver promise or a plain value. */

@@ -36,7 +36,7 @@ function missingMessages(m: Machine, rec: WaitRecord, protocol: Protocol, den: D
     byState.set(state, [...rec.missing.get(state)!].sort((a, b) => messageOrder.indexOf(a) - messageOrder.indexOf(b)));
   }
   const messages = messageOrder.filter((msg) => [...byState.values()].some((list) => list.includes(msg)));
-  return place(m.root, rec.call, rec.anchors, (at) => {
+  return place(m.root, rec.call, rec.missingAnchors, (at) => {
     const rel = [];
     for (const [state, list] of byState) {
       for (const msg of list) {

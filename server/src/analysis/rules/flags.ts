@@ -158,19 +158,6 @@ export function handlerOf(node: ts.Node, den: Denotations): Set<string> | undefi
   return result;
 }
 
-/** True when the node is part of an if/loop/switch/case/ternary condition. */
-export function isConditionPosition(node: ts.Node): boolean {
-  let child: ts.Node = node;
-  for (let n = node.parent; n !== undefined; child = n, n = n.parent) {
-    if (ts.isIfStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n) || ts.isSwitchStatement(n)) return child === n.expression;
-    if (ts.isForStatement(n)) return child === n.condition;
-    if (ts.isConditionalExpression(n)) return child === n.condition;
-    if (ts.isCaseClause(n)) return child === n.expression;
-    if (ts.isStatement(n) || ts.isFunctionLike(n)) return false;
-  }
-  return false;
-}
-
 /** Variables of the driver function that look like flags, before the interpreter rules out state variables. */
 export function findFlagCandidates(main: FunctionNode, den: Denotations): Map<Declaration, FlagCandidate> {
   const index = fileIndex(main.getSourceFile());

@@ -7,12 +7,11 @@ import { callbackContinuationText, registerPollText, rippedStateText } from "../
 import { diagnostic, related } from "../report";
 import { resolveLocal } from "../fileIndex";
 import type { Declaration } from "../scope";
-import { isFunctionNode, isLoop, propertyNameText, unwrap, type FunctionNode } from "../syntax";
+import { isConditionPosition, isFunctionNode, isLoop, propertyNameText, unwrap, type FunctionNode } from "../syntax";
 import { spanRange } from "../text";
 import type { AnalysisDiagnostic, EntryPointModel } from "../types";
 import type { StaticValues } from "../values";
-import { isConditionPosition } from "./flags";
-import { isRegisterPoll, loopKeywordSpan } from "./registerPoll";
+import { isRegisterPoll, loopKeywordSpan, pollContext } from "./registerPoll";
 import { rangeOf } from "../text";
 
 interface EntryPoint {
@@ -167,7 +166,7 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
         }
         if (isLoop(n) && !reported.has(n)) {
           reported.add(n);
-          const poll = isRegisterPoll(n, { isRead: (call) => den.of(call.expression) === "fn:read", isConstant: (e) => values.of(e) !== undefined });
+          const poll = isRegisterPoll(n, pollContext(den, values));
           if (poll) {
             const [start, end] = loopKeywordSpan(n);
             diagnostics.push(diagnostic("AD030", n, registerPollText(), { range: spanRange(n.getSourceFile(), start, end), data: { kind: "registerPoll" } }));

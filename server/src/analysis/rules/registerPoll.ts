@@ -1,25 +1,55 @@
 // AD030: a loop whose every exit depends only on device register reads (and constants), with no
-// counter or timeout: an unplugged device reads all ones and the loop never ends.
+// counter or timeout: an unplugged device reads all ones and the loop never ends. A read may be
+// made through a helper function or method (`hw.resetPending()`, `this.isGone()`): a call counts
+// as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
+import type { Denotations } from "../denotation";
 import type { Machine } from "../machine";
 import { fileIndex, resolveLocal } from "../fileIndex";
-import { unwrap, type LoopStatement } from "../syntax";
+import { isConstDeclaration } from "../scope";
+import { unwrap, type FunctionNode, type LoopStatement } from "../syntax";
+import type { StaticValues } from "../values";
 
 const SK = ts.SyntaxKind;
+
+/** A helper a call runs, with a way to look at it as that call binds it (parameters, `this`). */
+export interface PollHelper {
+  fn: FunctionNode;
+  within<T>(check: () => T): T;
+}
 
 export interface PollContext {
   isRead(call: ts.CallExpression): boolean;
   isConstant(expr: ts.Expression): boolean;
+  helper?(call: ts.CallExpression): PollHelper | undefined;
+}
+
+/** Helpers nested in helpers looked into at most (deeper: not a read, so no finding). */
+const MAX_HELPER_DEPTH = 4;
+
+/** What the active and the passive analysis know: register reads, constants, and helpers through the denotations. */
+export function pollContext(den: Denotations, values: StaticValues): PollContext {
+  return {
+    isRead: (call) => den.of(call.expression) === "fn:read",
+    isConstant: (expr) => values.of(expr) !== undefined,
+    helper: (call) => {
+      const target = den.callTarget(call.expression);
+      if (!target) return undefined;
+      const params = target.fn.parameters.map((p, i): [ts.Node, string | undefined] => {
+        const arg = call.arguments[i];
+        return [p, arg && !ts.isSpreadElement(arg) ? den.of(arg) : undefined];
+      });
+      const selves: Array<[ts.Node, string | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
+      return { fn: target.fn, within: (check) => den.within(params, selves, check) };
+    },
+  };
 }
 
 /** Records an AD030 finding for a loop the interpreter runs (verdict computed once). */
 export function checkPollLoop(m: Machine, loop: LoopStatement): void {
   let verdict = m.loopVerdicts.get(loop);
   if (verdict === undefined) {
-    verdict = isRegisterPoll(loop, {
-      isRead: (call) => m.den.of(call.expression) === "fn:read",
-      isConstant: (expr) => m.values.of(expr) !== undefined,
-    });
+    verdict = isRegisterPoll(loop, pollContext(m.den, m.values));
     m.loopVerdicts.set(loop, verdict);
   }
   if (!verdict) return;
@@ -28,39 +58,99 @@ export function checkPollLoop(m: Machine, loop: LoopStatement): void {
   for (const a of m.anchorsFor(loop)) anchors.add(a);
 }
 
+/** Where names are looked up: the loop, or a helper's body (with the call that reached it). */
+interface Scope {
+  /** A variable declared inside must be given register reads only. */
+  node: ts.Node;
+  /** A helper's parameters -> the call's arguments (read in the caller's scope). */
+  args?: Map<ts.Node, ts.Expression | undefined>;
+  caller?: Scope;
+  fn?: FunctionNode;
+  depth: number;
+}
+
+/** Names that stay put: imports, enums, classes and functions (`Cmd.Reset`, `Reg.IntrStatus`). */
+function isFixedName(decl: ts.Node): boolean {
+  return ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isEnumDeclaration(decl) || ts.isClassDeclaration(decl) || ts.isFunctionDeclaration(decl);
+}
+
+/** What a helper returns (undefined when some path returns nothing: not a read). */
+function returnedExpressions(fn: FunctionNode): ts.Expression[] | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return [body];
+  const out: ts.Expression[] = [];
+  let bare = false;
+  const walk = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n)) {
+      if (n.expression) out.push(n.expression);
+      else bare = true;
+    }
+    ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(body, walk);
+  return bare || out.length === 0 ? undefined : out;
+}
+
 export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return false;
   const exits = fileIndex(loop.getSourceFile()).loopExits.get(loop);
   if (!exits || exits.unconditional || exits.tests.length === 0) return false;
-  const tests = exits.tests;
   let hasRead = false;
   const visiting = new Set<ts.Node>();
 
-  const variableOnlyRegisters = (decl: ts.Node): boolean => {
+  const variableOnlyRegisters = (decl: ts.Node, scope: Scope): boolean => {
     if (visiting.has(decl)) return true;
     visiting.add(decl);
-    const insideLoop = decl.pos >= loop.pos && decl.end <= loop.end;
-    if (insideLoop) {
-      if (!ts.isVariableDeclaration(decl) || !decl.initializer || !only(decl.initializer)) return false;
+    const inside = decl.pos >= scope.node.pos && decl.end <= scope.node.end;
+    if (inside) {
+      if (!ts.isVariableDeclaration(decl) || !decl.initializer || !only(decl.initializer, scope)) return false;
+    } else if (scope.fn !== undefined) {
+      // Outside a helper a variable may change between calls: only constants are fixed.
+      return (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) && isConstDeclaration(decl);
     }
     let ok = true;
     const walk = (n: ts.Node): void => {
       if (!ok) return;
       if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
         const left = unwrap(n.left);
-        if (ts.isIdentifier(left) && resolveLocal(left) === decl) ok = n.operatorToken.kind === SK.EqualsToken && only(n.right);
+        if (ts.isIdentifier(left) && resolveLocal(left) === decl) ok = n.operatorToken.kind === SK.EqualsToken && only(n.right, scope);
       } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(unwrap(n.operand))) {
         if (resolveLocal(unwrap(n.operand) as ts.Identifier) === decl && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) ok = false;
       }
       ts.forEachChild(n, walk);
     };
-    walk(loop);
+    walk(scope.node);
     return ok;
   };
 
-  const only = (expr: ts.Node): boolean => {
+  /** A call of a helper whose every returned value is made of register reads and constants. */
+  const helperReads = (call: ts.CallExpression, scope: Scope): boolean => {
+    if (scope.depth >= MAX_HELPER_DEPTH || !ctx.helper) return false;
+    const helper = ctx.helper(call);
+    if (!helper) return false;
+    for (let s: Scope | undefined = scope; s; s = s.caller) if (s.fn === helper.fn) return false;
+    const returned = returnedExpressions(helper.fn);
+    if (!returned || !helper.fn.body) return false;
+    const args = new Map<ts.Node, ts.Expression | undefined>();
+    helper.fn.parameters.forEach((p, i) => {
+      const arg = call.arguments[i];
+      args.set(p, arg && !ts.isSpreadElement(arg) ? arg : undefined);
+    });
+    const inner: Scope = { node: helper.fn.body, args, caller: scope, fn: helper.fn, depth: scope.depth + 1 };
+    // A helper that returns constants only is no read: it must read a register itself.
+    const outer = hasRead;
+    hasRead = false;
+    const ok = helper.within(() => returned.every((r) => only(r, inner)));
+    const read = hasRead;
+    hasRead = outer;
+    return ok && read;
+  };
+
+  const only = (expr: ts.Node, scope: Scope): boolean => {
     if (ts.isCallExpression(expr)) {
-      if (!ctx.isRead(expr)) return false;
+      if (!ctx.isRead(expr) && !helperReads(expr, scope)) return false;
       hasRead = true;
       return true;
     }
@@ -68,9 +158,14 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
       if (ctx.isConstant(expr)) return true;
       const decl = resolveLocal(expr);
       if (!decl) return false;
-      return (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) && variableOnlyRegisters(decl);
+      if (isFixedName(decl)) return true;
+      if (ts.isParameter(decl) && scope.args?.has(decl)) {
+        const arg = scope.args.get(decl);
+        return arg !== undefined && scope.caller !== undefined && only(arg, scope.caller);
+      }
+      return (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) && variableOnlyRegisters(decl, scope);
     }
-    if (ts.isPropertyAccessExpression(expr)) return only(expr.expression);
+    if (ts.isPropertyAccessExpression(expr)) return ctx.isConstant(expr) || only(expr.expression, scope);
     if (
       ts.isNumericLiteral(expr) ||
       ts.isStringLiteralLike(expr) ||
@@ -83,14 +178,15 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
     if (ts.isBinaryExpression(expr) || ts.isPrefixUnaryExpression(expr) || ts.isParenthesizedExpression(expr) || ts.isConditionalExpression(expr) || ts.isElementAccessExpression(expr) || ts.isAsExpression(expr) || ts.isNonNullExpression(expr)) {
       let ok = true;
       ts.forEachChild(expr, (c) => {
-        if (ok && !isPunctuation(c) && !ts.isTypeNode(c)) ok = only(c);
+        if (ok && !isPunctuation(c) && !ts.isTypeNode(c)) ok = only(c, scope);
       });
       return ok;
     }
     return false;
   };
 
-  for (const t of tests) if (!only(t)) return false;
+  const loopScope: Scope = { node: loop, depth: 0 };
+  for (const t of exits.tests) if (!only(t, loopScope)) return false;
   return hasRead;
 }
 

@@ -3,6 +3,7 @@
 import ts from "typescript";
 import type { Denotations } from "../denotation";
 import { sendText } from "../fixes";
+import type { CallSite } from "../syntax";
 import type { Machine } from "../machine";
 import { owedReplyText } from "../messages";
 import type { Protocol } from "../protocol";
@@ -19,7 +20,7 @@ function statementOf(node: ts.Node): ts.Node {
   return n;
 }
 
-function owedDiagnostic(m: Machine, den: Denotations, protocol: Protocol, node: ts.Node, anchors: Iterable<ts.CallExpression>, owed: Map<string, Set<string>>, at: "wait" | "threadEnd"): AnalysisDiagnostic[] {
+function owedDiagnostic(m: Machine, den: Denotations, protocol: Protocol, node: ts.Node, anchors: Iterable<CallSite>, owed: Map<string, Set<string>>, at: "wait" | "threadEnd"): AnalysisDiagnostic[] {
   const replies = [...owed.keys()].sort();
   const reply = replies[0]!;
   const states = ordered(protocol, [...owed.values()].flatMap((s) => [...s]).filter((s) => s !== UNKNOWN));
@@ -52,7 +53,7 @@ export function replyDiagnostics(m: Machine, den: Denotations): AnalysisDiagnost
   if (!protocol) return [];
   const out: AnalysisDiagnostic[] = [];
   for (const rec of m.records.waits.values()) {
-    if (rec.protocol && rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.call, rec.anchors, rec.owed, "wait"));
+    if (rec.protocol && rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.call, rec.owedAnchors, rec.owed, "wait"));
   }
   for (const rec of m.records.ends.values()) {
     if (rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.node, rec.anchors, rec.owed, "threadEnd"));

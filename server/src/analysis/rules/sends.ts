@@ -15,7 +15,7 @@ export function sendDiagnostics(m: Machine): AnalysisDiagnostic[] {
     const message = rec.key.slice(2);
     const states = ordered(protocol, rec.illegal);
     const allowedIn = protocol.statesAllowing(message);
-    out.push(...place(m.root, rec.call, rec.anchors, (at) => diagnostic("AD004", at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } })));
+    out.push(...place(m.root, rec.call, rec.illegalAnchors, (at) => diagnostic("AD004", at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } })));
   }
   return out;
 }
