@@ -43,8 +43,6 @@ interface Candidate {
   name: string;
   driver: AnyDriverDefinition;
   fps: number[];
-  /** Frames per second of this process's CPU time: less sensitive to other load on the machine. */
-  cpuFps: number[];
   mps: number[];
   cold: number;
   detail: string;
@@ -62,12 +60,11 @@ function median(xs: number[]): number {
 }
 
 /** `runs` default-scenario runs; frames and messages per second of wall time, and the last run's shape. */
-async function batch(driver: AnyDriverDefinition, runs: number, seed: number): Promise<{ fps: number; cpuFps: number; mps: number; detail: string }> {
+async function batch(driver: AnyDriverDefinition, runs: number, seed: number): Promise<{ fps: number; mps: number; detail: string }> {
   let frames = 0;
   let messages = 0;
   let detail = "";
   const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
   for (let run = 0; run < runs; run++) {
     const s = await runScenario(driver, "default", { seed: seed + run, trace: false });
     const f = s.frames.tx.delivered + s.frames.rx.delivered;
@@ -77,8 +74,7 @@ async function batch(driver: AnyDriverDefinition, runs: number, seed: number): P
     detail = `${f} frames, ${m} messages, ${(s.virtualTimeUs / 1000).toFixed(1)} ms virtual per run${s.ok ? "" : " (run not ok)"}`;
   }
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  return { fps: frames / seconds, cpuFps: frames / ((cpu.user + cpu.system) / 1e6), mps: messages / seconds, detail };
+  return { fps: frames / seconds, mps: messages / seconds, detail };
 }
 
 export async function runNicBench(): Promise<Row[]> {
@@ -94,7 +90,7 @@ export async function runNicBench(): Promise<Row[]> {
     }
     const cold = await batch(driver, 1, 1);
     await batch(driver, WARMUP_RUNS, 1000);
-    measured.push({ name, driver, fps: [], cpuFps: [], mps: [], cold: cold.fps, detail: cold.detail });
+    measured.push({ name, driver, fps: [], mps: [], cold: cold.fps, detail: cold.detail });
   }
   const passive = measured.find((c) => c.name.endsWith("passive.ts"));
   const ratios = new Map<Candidate, number[]>(measured.map((c) => [c, []]));
@@ -103,7 +99,6 @@ export async function runNicBench(): Promise<Row[]> {
     for (const c of order) {
       const b = await batch(c.driver, RUNS_PER_BATCH, 1 + round * RUNS_PER_BATCH);
       c.fps.push(b.fps);
-      c.cpuFps.push(b.cpuFps);
       c.mps.push(b.mps);
       c.detail = b.detail;
     }
@@ -113,7 +108,6 @@ export async function runNicBench(): Promise<Row[]> {
   for (const c of measured) {
     const fps = median(c.fps);
     rows.push({ name: `${c.name}: frames`, value: fps, unit: "frames/s", detail: `${c.detail}; first run after load ${Math.round(c.cold).toLocaleString("en-US")} frames/s` });
-    rows.push({ name: `${c.name}: frames per CPU second`, value: median(c.cpuFps), unit: "frames/s", detail: "this process's user+system time (GC threads included)" });
     rows.push({ name: `${c.name}: messages`, value: median(c.mps), unit: "messages/s" });
     if (passive !== undefined && c !== passive) rows.push({ name: `${c.name}: cost per frame vs passive.ts`, value: median(ratios.get(c)!), unit: "x" });
   }
