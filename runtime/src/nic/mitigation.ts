@@ -55,7 +55,8 @@ export function decodeMitigation(setting: number, cplus: number): string {
 /** One direction's held completions. */
 class Held {
   count = 0;
-  timer: TimerHandle | undefined = undefined;
+  /** Virtual time by which what this direction holds must be signalled (Infinity: nothing held). */
+  deadline = Infinity;
   constructor(
     readonly bit: number,
     readonly timerShift: number,
@@ -67,14 +68,18 @@ export class InterruptMitigation {
   private readonly rx: Held;
   private readonly tx: Held;
   private heldBits = 0;
+  /** One timer for both directions, at the earlier deadline: a release signals everything held anyway. */
+  private timer: TimerHandle | undefined = undefined;
+  private timerAt = Infinity;
 
   /**
    * `schedule` runs a callback after a delay of virtual time; `release` is called when a timer runs
-   * out (the chip then signals what it held: see take()).
+   * out (the chip then signals what it held: see take()). `now` is the device's virtual time.
    */
   constructor(
     rxBit: number,
     txBit: number,
+    private readonly now: () => number,
     private readonly schedule: (delayUs: number, fn: () => void) => TimerHandle | undefined,
     private readonly release: () => void,
   ) {
@@ -99,33 +104,39 @@ export class InterruptMitigation {
     d.count++;
     if (frames > 0 && d.count >= frames) return false;
     this.heldBits |= bit;
-    if (d.timer === undefined) {
-      d.timer = this.schedule(timer * MITIGATION_UNIT_US[cplus & Mitigate.CPlusUnitMask], () => {
-        d.timer = undefined;
-        this.release();
-      });
+    if (d.deadline === Infinity) {
+      const delay = timer * MITIGATION_UNIT_US[cplus & Mitigate.CPlusUnitMask];
+      d.deadline = this.now() + delay;
+      if (d.deadline < this.timerAt) {
+        this.timer?.cancel();
+        this.timerAt = d.deadline;
+        this.timer = this.schedule(delay, this.expired);
+      }
     }
     return true;
   }
+
+  private readonly expired = (): void => {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    this.release();
+  };
 
   /** The chip signals an interrupt: everything held goes with it, and the counts start again. */
   take(): number {
     const bits = this.heldBits;
     if (bits === 0 && this.rx.count === 0 && this.tx.count === 0) return 0;
     this.heldBits = 0;
-    this.clear(this.rx);
-    this.clear(this.tx);
+    this.rx.count = this.tx.count = 0;
+    this.rx.deadline = this.tx.deadline = Infinity;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = Infinity;
     return bits;
   }
 
   /** Reset: nothing held, no timer. */
   reset(): void {
     this.take();
-  }
-
-  private clear(d: Held): void {
-    d.count = 0;
-    d.timer?.cancel();
-    d.timer = undefined;
   }
 }

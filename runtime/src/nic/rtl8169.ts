@@ -94,6 +94,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private readonly mitigation = new InterruptMitigation(
     regs.Intr.RxOK,
     regs.Intr.TxOK,
+    () => this.now(),
     (us, fn) => this.after(us, fn),
     () => this.raise(0),
   );
