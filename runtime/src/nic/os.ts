@@ -16,9 +16,9 @@ import type { TimerHandle } from "../device";
 import type { AnyProtocol, DriverInstance } from "../types";
 import type { FaultPlan } from "./faults";
 import * as frames from "./frames";
-import type { FrameSpec } from "./frames";
 import type { Rtl8169 } from "./rtl8169";
 import { TaggedFrames } from "./tagged";
+import { TxLog, TxMark } from "./txlog";
 import * as wire from "./wire";
 import type { DropCause, RxResult } from "./wire";
 
@@ -89,14 +89,6 @@ export interface RequestRecord {
   error?: string;
 }
 
-type TxFate = "outstanding" | "delivered" | "corrupted" | DropCause;
-/** A frame the OS made: its spec (the wire's copy must be exactly makeFrame(it)) and its fate. One object per frame. */
-interface TxFrame extends FrameSpec {
-  fate: TxFate;
-  /** Outstanding when the watchdog fired / when the card vanished. */
-  atTimeout: boolean;
-  atUnplug: boolean;
-}
 
 type RxFate = "in-ring" | "received" | "corrupted" | DropCause;
 interface RxFrame {
@@ -195,7 +187,7 @@ export class SimulatedOs {
   private queueRunning = false;
   private framesLeft: number;
   private cycleFramesLeft = 0;
-  private readonly tx: TxFrame[] = [];
+  private readonly tx = new TxLog();
   private readonly rx = new TaggedFrames<RxFrame>();
   private readonly txStats = emptyAccount();
   private readonly rxStats = emptyAccount();
@@ -264,9 +256,10 @@ export class SimulatedOs {
     const rx = { ...this.rxStats, dropped: { ...this.rxStats.dropped } };
     // Frames still outstanding when the card vanished, or when a watchdog reset that a fault
     // caused threw them away, are dropped by that fault; any others the driver lost.
-    for (const f of this.tx) {
-      if (f.fate !== "outstanding") continue;
-      const cause = f.atUnplug ? "unplug" : f.atTimeout && explained.has("tx-timeout") ? "tx-timeout" : undefined;
+    const { fate, marks } = this.tx;
+    for (let seq = 0; seq < fate.length; seq++) {
+      if (fate[seq] !== "outstanding") continue;
+      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.timeout && explained.has("tx-timeout") ? "tx-timeout" : undefined;
       if (cause !== undefined) tx.dropped[cause] = (tx.dropped[cause] ?? 0) + 1;
       else tx.lost++;
     }
@@ -450,7 +443,6 @@ export class SimulatedOs {
   private *xmitThread(): Generator<Yield, void, unknown> {
     const w = this.workload;
     const mean = 1e6 / Math.max(1, w.xmitRate);
-    let seq = 0;
     for (;;) {
       if (this.state === "gone" || this.finished) return;
       if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight) {
@@ -460,10 +452,8 @@ export class SimulatedOs {
       const size = w.minSize + Math.floor(this.inst.random() * (Math.max(w.minSize, w.maxSize) - w.minSize + 1));
       // With a loopback wire the frames are for this station, so they come back through its filter.
       const mac = this.macNow();
-      const record: TxFrame = { dst: w.loopback ? mac : PEER_MAC, src: mac, stream: Stream.os, seq, size, fate: "outstanding", atTimeout: false, atUnplug: false };
-      const frame = makeFrame(record);
-      this.tx.push(record);
-      seq++;
+      const seq = this.tx.add(w.loopback ? mac : PEER_MAC, mac, size);
+      const frame = makeFrame(this.tx.spec(seq, Stream.os));
       this.txStats.offered++;
       if (this.outstanding === 0) this.progressAt = this.inst.now();
       this.outstanding++;
@@ -500,12 +490,7 @@ export class SimulatedOs {
       if (this.inst.now() - this.progressAt < period) return;
       // Linux's dev_watchdog: TX outstanding and no completion for a whole period.
       this.txTimeouts++;
-      for (const f of this.tx) {
-        if (f.fate === "outstanding" && !f.atTimeout) {
-          f.atTimeout = true;
-          this.outstanding--;
-        }
-      }
+      this.outstanding -= this.tx.markOutstanding(TxMark.timeout);
       for (const f of this.rx.values()) if (f.fate === "in-ring") f.atTimeout = true;
       this.progressAt = this.inst.now();
       this.os["txTimeout"]();
@@ -525,12 +510,7 @@ export class SimulatedOs {
     this.state = "gone";
     this.stopWatchdog();
     this.runQueue(false);
-    for (const f of this.tx) {
-      if (f.fate === "outstanding" && !f.atUnplug) {
-        f.atUnplug = true;
-        this.outstanding--;
-      }
-    }
+    this.outstanding -= this.tx.markOutstanding(TxMark.unplug);
     for (const f of this.rx.values()) if (f.fate === "in-ring") f.atUnplug = true;
     if (this.has("unplug")) this.os["unplug"]();
     else this.notes.push(`protocol "${this.inst.protocol.name}" has no unplug: the driver is not told`);
@@ -552,25 +532,27 @@ export class SimulatedOs {
       if (cause === undefined) this.txStats.bogus++;
       return;
     }
-    const f = this.tx[key % 0x100000000];
-    if (f === undefined) {
+    const seq = key % 0x100000000;
+    const log = this.tx;
+    if (seq >= log.length) {
       this.txStats.bogus++;
       return;
     }
-    if (f.fate !== "outstanding") {
-      if (f.fate === "delivered") this.txStats.duplicates++;
+    const fate = log.fate[seq];
+    if (fate !== "outstanding") {
+      if (fate === "delivered") this.txStats.duplicates++;
       return;
     }
-    if (!f.atTimeout && !f.atUnplug) this.outstanding--;
+    if (log.marks[seq] === 0) this.outstanding--;
     this.progressAt = this.inst.now();
     if (cause !== undefined) {
-      f.fate = cause;
+      log.fate[seq] = cause;
       this.txStats.dropped[cause] = (this.txStats.dropped[cause] ?? 0) + 1;
-    } else if (!isFrameOf(frame, f)) {
-      f.fate = "corrupted";
+    } else if (!isFrameOf(frame, log.spec(seq, Stream.os))) {
+      log.fate[seq] = "corrupted";
       this.txStats.corrupted++;
     } else {
-      f.fate = "delivered";
+      log.fate[seq] = "delivered";
       this.txStats.delivered++;
     }
     this.wakeXmit();
