@@ -123,6 +123,43 @@ test("accounting: a driver that drops frames is caught, with the count", async (
   assert.ok(s.txTimeouts > 0, "the lost frames fill the OS's in-flight budget: TX stalls and the watchdog fires");
 });
 
+test("accounting: a frame whose bytes changed on the way is caught, in each direction", async () => {
+  const tx = await runScenario(ringDriver, "default", {
+    seed: 1,
+    trace: false,
+    onLaunch: (_inst, nic) => {
+      // The bytes the wire carries for OS frame 7 differ from what the OS handed over.
+      const transmit = nic.wire.transmit.bind(nic.wire);
+      nic.wire.transmit = (frame, cause) => {
+        const copy = frame.slice();
+        if (frameTag(copy)?.stream === Stream.os && frameTag(copy)?.seq === 7) copy[copy.length - 1] ^= 0x01;
+        transmit(copy, cause);
+      };
+    },
+  });
+  assert.equal(tx.frames.tx.corrupted, 1, explain(tx));
+  assert.equal(tx.frames.tx.delivered, tx.frames.tx.offered - 1);
+  assert.equal(tx.ok, false);
+  assert.ok(tx.problems.some((p) => /TX: 1 frame\(s\) arrived with different bytes/.test(p)), tx.problems.join("; "));
+
+  const rx = await runScenario(ringDriver, "default", {
+    seed: 1,
+    trace: false,
+    onLaunch: (_inst, nic) => {
+      // What lands in the RX ring differs from what the wire offered: the driver reports other bytes.
+      const receive = nic.receive.bind(nic);
+      let n = 0;
+      nic.receive = (frame) => {
+        const copy = frame.slice();
+        if (n++ === 3) copy[copy.length - 1] ^= 0x01;
+        return receive(copy);
+      };
+    },
+  });
+  assert.equal(rx.frames.rx.corrupted, 1, explain(rx));
+  assert.equal(rx.ok, false);
+});
+
 test("a driver of the contract's four-request protocol runs; what it never sends is reported", async () => {
   const s = await runScenario(fig4Driver, "default", { seed: 1, trace: false });
   assert.equal(s.failure, undefined, explain(s));
