@@ -20,11 +20,11 @@ export const IRQ_MASK = Intr.RxOK | Intr.RxErr | Intr.TxOK | Intr.TxErr | Intr.R
 /** CPlusCmd bits 1..0: the interrupt mitigation timer counts in 10.24 us units (at 1000 Mb/s). */
 export const MITIGATION_UNIT = 3;
 /**
- * Interrupt mitigation, as `ethtool -C eth0 tx-usecs 50 tx-frames 16 rx-usecs 20 rx-frames 16`
- * sets it on Linux: RxOK/TxOK wait up to ~20/~51 us or 16 frames, so one interrupt reports several
+ * Interrupt mitigation, as `ethtool -C eth0 tx-usecs 50 tx-frames 16 rx-usecs 50 rx-frames 16`
+ * sets it on Linux: RxOK/TxOK wait up to ~51 us or 16 frames, so one interrupt reports several
  * frames. Errors, link changes and ring exhaustion still interrupt at once.
  */
-export const MITIGATION = intrMitigate({ txTimer: 5, txFrames: 16, rxTimer: 2, rxFrames: 16 });
+export const MITIGATION = intrMitigate({ txTimer: 5, txFrames: 16, rxTimer: 5, rxFrames: 16 });
 /** IntrStatus bits that mean "look at the RX ring" and "look at the TX ring". */
 export const RX_EVENTS = Intr.RxOK | Intr.RxErr | Intr.RxOverflow | Intr.RxFIFOOver;
 export const TX_EVENTS = Intr.TxOK | Intr.TxErr | Intr.TxDescUnavail;

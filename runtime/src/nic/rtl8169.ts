@@ -381,7 +381,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
     let offset = 0;
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i];
-      if (!this.memory.write(p.addr, frame.subarray(offset, offset + p.len))) {
+      if (!this.memory.write(p.addr, p.len === frame.length ? frame : frame.subarray(offset, offset + p.len))) {
         this.busError(`RX buffer of descriptor ${p.index} at ${hex(p.addr, 8)}`);
         return "rx-dma-error";
       }
