@@ -143,12 +143,12 @@ export class Core {
   on(name: string, listener: (payload: unknown) => void): () => void {
     const mb = this.byName.get(name);
     if (mb === undefined || mb.direction !== "out") throw new TypeError(`on("${name}"): not an outgoing message of protocol "${this.protocol.name}"`);
-    const list = this.listeners.get(name) ?? [];
-    list.push(listener);
-    this.listeners.set(name, list);
+    // Copy on write: notifyListeners iterates the array it finds, unaffected by (un)subscribing meanwhile.
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
     return () => {
+      const list = this.listeners.get(name) ?? [];
       const i = list.indexOf(listener);
-      if (i >= 0) list.splice(i, 1);
+      if (i >= 0) this.listeners.set(name, [...list.slice(0, i), ...list.slice(i + 1)]);
     };
   }
 
@@ -203,7 +203,7 @@ export class Core {
     const list = this.listeners.get(name);
     if (list === undefined || list.length === 0) return;
     this.owesTick = true;
-    for (const listener of list.slice()) {
+    for (const listener of list) {
       try {
         listener(payload);
       } catch (error) {
