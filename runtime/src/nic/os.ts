@@ -138,7 +138,7 @@ export interface OsReport {
 type OsCall = (payload?: unknown) => unknown;
 
 /** What an OS thread yields: sleep on the virtual clock, park until woken, or make a request and take its reply. */
-type Yield = { kind: "sleep"; us: number } | { kind: "park" } | { kind: "request"; name: string } | { kind: "until"; cond: () => boolean; deadline: number };
+type Yield = { kind: "sleep"; us: number } | { kind: "request"; name: string } | { kind: "until"; cond: () => boolean; deadline: number };
 interface OsThread {
   name: string;
   gen: Generator<Yield, void, unknown>;
@@ -200,7 +200,10 @@ export class SimulatedOs {
   private readonly has: (name: string) => boolean;
   private readonly os: Record<string, OsCall>;
   private readonly suspendUnplug: FaultPlan[];
-  private xmitParked: OsThread | undefined;
+  /** The xmit thread waits for wakeXmit() (queue stopped, in-flight budget used, cycle done). */
+  private xmitParked = false;
+  /** Mean gap between the OS's frames. */
+  private readonly xmitMeanUs: number;
   private readonly waiters: Waiter[] = [];
   private mac: Uint8Array | undefined;
   private recheckQueued = false;
@@ -213,6 +216,7 @@ export class SimulatedOs {
     faults: readonly FaultPlan[],
   ) {
     this.workload = { ...WORKLOAD_DEFAULTS, ...workload };
+    this.xmitMeanUs = 1e6 / Math.max(1, this.workload.xmitRate);
     this.framesLeft = this.workload.frames;
     const incoming = new Set<string>(inst.protocol.incoming);
     this.has = (name) => incoming.has(name) || (inst.protocol.outgoing as readonly string[]).includes(name);
@@ -245,7 +249,7 @@ export class SimulatedOs {
       this.poke();
     });
     this.step(this.thread("control", this.control()), undefined);
-    this.step(this.thread("xmit", this.xmitThread()), undefined);
+    this.xmitStep();
   }
 
   report(): OsReport {
@@ -440,15 +444,16 @@ export class SimulatedOs {
 
   // ---- the xmit thread ---------------------------------------------------------------------
 
-  private *xmitThread(): Generator<Yield, void, unknown> {
+  // Unlike the control thread it is not a generator: it runs once per frame, so it is a timer
+  // callback that sends one frame and schedules its next turn, or parks until wakeXmit().
+  private readonly xmitStep = (): void => {
+    if (this.state === "gone" || this.finished) return;
     const w = this.workload;
-    const mean = 1e6 / Math.max(1, w.xmitRate);
-    for (;;) {
-      if (this.state === "gone" || this.finished) return;
-      if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight) {
-        yield { kind: "park" };
-        continue;
-      }
+    if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight) {
+      this.xmitParked = true;
+      return;
+    }
+    try {
       const size = w.minSize + Math.floor(this.inst.random() * (Math.max(w.minSize, w.maxSize) - w.minSize + 1));
       // With a loopback wire the frames are for this station, so they come back through its filter.
       const mac = this.macNow();
@@ -461,9 +466,11 @@ export class SimulatedOs {
       this.framesLeft--;
       this.os["xmit"]({ frame });
       this.poke();
-      yield sleep(roundUs(mean * (0.5 + this.inst.random())));
+      this.after(roundUs(this.xmitMeanUs * (0.5 + this.inst.random())), this.xmitStep);
+    } catch (error) {
+      this.controlFailed(error);
     }
-  }
+  };
 
   private runQueue(running: boolean): void {
     this.queueRunning = running;
@@ -471,11 +478,10 @@ export class SimulatedOs {
   }
 
   private wakeXmit(): void {
-    const thread = this.xmitParked;
-    if (thread === undefined) return;
-    this.xmitParked = undefined;
+    if (!this.xmitParked) return;
+    this.xmitParked = false;
     // Through the clock, so the xmit thread's turn is an ordered event like any other.
-    this.after(0, thread.resume);
+    this.after(0, this.xmitStep);
   }
 
   // ---- interrupt context: watchdog and hotplug ---------------------------------------------
@@ -686,10 +692,6 @@ export class SimulatedOs {
       const y = r.value;
       if (y.kind === "sleep") {
         this.after(y.us, thread.resume);
-        return;
-      }
-      if (y.kind === "park") {
-        this.xmitParked = thread;
         return;
       }
       if (y.kind === "until") {
