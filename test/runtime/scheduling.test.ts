@@ -6,6 +6,27 @@ import { defineDriver, launch } from "active-driver";
 import { Free, lineOf } from "./helpers";
 
 describe("delivery order", () => {
+  it("a wait on more than eight mailboxes takes the earliest arrival; shorter waits after it see only their own", async () => {
+    const got: string[] = [];
+    const driver = defineDriver({ protocol: Free }, async ({ wait, send, mailbox, mb }) => {
+      const boxes = Array.from({ length: 10 }, (_, i) => mailbox(`q${i}`));
+      send(boxes[9], 9);
+      send(boxes[3], 3);
+      const first = await wait(...boxes);
+      got.push(`${first.name}=${String(first.msg)}`);
+      const second = await wait(boxes[3], boxes[9]);
+      got.push(`${second.name}=${String(second.msg)}`);
+      const third = await wait(mb.a);
+      got.push(`${third.name}=${String(third.msg)}`);
+    });
+    const inst = launch(driver);
+    await inst.idle();
+    assert.deepEqual(got, ["q9=9", "q3=3"]);
+    inst.os.a(1);
+    await inst.idle();
+    assert.deepEqual(got, ["q9=9", "q3=3", "a=1"]);
+  });
+
   it("delivers in global arrival order across the waited mailboxes", async () => {
     const got: string[] = [];
     const driver = defineDriver({ protocol: Free }, async ({ wait, mb }) => {

@@ -418,7 +418,8 @@ export class Rtl8169 implements DeviceModel, WirePort {
     if (this.resetting || !this.txEnabled || this.unplugged || this.detached) return;
     const base = this.reg32(Reg.TxDescStartAddrLow) + this.reg32(Reg.TxDescStartAddrHigh) * 0x100000000;
     for (;;) {
-      const indices: number[] = [];
+      // Made at the first owned descriptor: most calls find none (no array per empty walk).
+      let indices: number[] | undefined;
       // The first fragment alone (the usual case), or all of them once there is a second.
       let first: Uint8Array | undefined;
       let chunks: Uint8Array[] | undefined;
@@ -436,10 +437,10 @@ export class Rtl8169 implements DeviceModel, WirePort {
         if ((opts1 & Desc.OWN) === 0) {
           // Nothing (more) owned: at the start of a frame that is the end of the walk; in the middle
           // of a chain the driver has not finished handing it over, so wait for the next poll.
-          if (indices.length === 0 && fromPoll) this.raise(Intr.TxDescUnavail);
+          if (indices === undefined && fromPoll) this.raise(Intr.TxDescUnavail);
           return;
         }
-        if (indices.length === 0 && (opts1 & Desc.FS) === 0) {
+        if (indices === undefined && (opts1 & Desc.FS) === 0) {
           this.memory.writeU32(at, (opts1 & ~Desc.OWN) >>> 0);
           this.txIndex = nextIndex(index, opts1);
           this.drop("tx-malformed", () => `TX descriptor ${index} owned without FS (${decodeOpts1(opts1)}): skipped`);
@@ -452,13 +453,15 @@ export class Rtl8169 implements DeviceModel, WirePort {
         const data = this.memory.view(lo + hi * 0x100000000, len);
         if (data === undefined) {
           this.busError(`TX buffer of descriptor ${index} at ${hex(lo + hi * 0x100000000, 8)} (${len} bytes)`);
-          for (const i of [...indices, index]) this.clearOwn(base, i);
+          const owned = [...(indices ?? []), index];
+          for (const i of owned) this.clearOwn(base, i);
           this.txIndex = nextIndex(index, opts1);
-          this.drop("tx-dma-error", () => `TX frame at descriptor ${indices[0] ?? index} dropped: buffer not in DMA memory`);
+          this.drop("tx-dma-error", () => `TX frame at descriptor ${owned[0]} dropped: buffer not in DMA memory`);
           this.raise(Intr.TxErr);
           break;
         }
-        indices.push(index);
+        if (indices === undefined) indices = [index];
+        else indices.push(index);
         if (first === undefined) first = data;
         else (chunks ??= [first]).push(data);
         total += len;
