@@ -9,10 +9,11 @@ describe("delivery order", () => {
   it("a wait on more than eight mailboxes takes the earliest arrival; shorter waits after it see only their own", async () => {
     const got: string[] = [];
     const driver = defineDriver({ protocol: Free }, async ({ wait, send, mailbox, mb }) => {
-      const boxes = Array.from({ length: 10 }, (_, i) => mailbox(`q${i}`));
+      const boxes = Array.from({ length: 10 }, (_, i) => mailbox<number>(`q${i}`));
       send(boxes[9], 9);
       send(boxes[3], 3);
-      const first = await wait(...boxes);
+      const [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9] = boxes;
+      const first = await wait(b0!, b1!, b2!, b3!, b4!, b5!, b6!, b7!, b8!, b9!);
       got.push(`${first.name}=${String(first.msg)}`);
       const second = await wait(boxes[3], boxes[9]);
       got.push(`${second.name}=${String(second.msg)}`);
