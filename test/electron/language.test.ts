@@ -39,6 +39,13 @@ suite("language features", () => {
     assert.match(document.lineAt(markedLine(document, "AD001")).text, /d\.wait\([^)]*txTimeout/, "txTimeout is added to the wait");
     await poll("AD001 is gone", () => (diagnosticsWithCode(document.uri, "AD001").length === 0 ? true : undefined));
     assert.equal(document.isDirty, true, "the fix is live: the document is not saved");
+    // The fixed, unsaved text is analysed too: its wait's lens now counts every request.
+    const line = markedLine(document, "AD001");
+    const title = await poll("the fixed wait's code lens counts all requests", async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", document.uri, 100);
+      return (lenses ?? []).find((l) => l.range.start.line === line)?.command?.title;
+    });
+    assert.match(title, /(\d+)\/\1 requests accepted/);
   });
 
   test("code lenses show the requests each wait accepts", async () => {
