@@ -89,7 +89,6 @@ export interface RequestRecord {
   error?: string;
 }
 
-
 type RxFate = "in-ring" | "received" | "corrupted" | DropCause;
 interface RxFrame {
   len: number;
@@ -137,7 +136,7 @@ export interface OsReport {
 
 type OsCall = (payload?: unknown) => unknown;
 
-/** What an OS thread yields: sleep on the virtual clock, park until woken, or make a request and take its reply. */
+/** What an OS thread yields: sleep on the virtual clock, block until a condition holds, or make a request and take its reply. */
 type Yield = { kind: "sleep"; us: number } | { kind: "request"; name: string } | { kind: "until"; cond: () => boolean; deadline: number };
 interface OsThread {
   name: string;
@@ -593,8 +592,7 @@ export class SimulatedOs {
       return;
     }
     const key = frameKey(frame);
-    const stream = Math.floor(key / 0x100000000);
-    const f = key < 0 ? undefined : this.rx.get(stream, key - stream * 0x100000000);
+    const f = key < 0 ? undefined : this.rx.get(Math.floor(key / 0x100000000), key % 0x100000000);
     if (f === undefined) {
       this.rxStats.bogus++;
       return;
