@@ -70,6 +70,18 @@ export type NicEvent =
   | { type: "link"; up: boolean; timeUs: number }
   | { type: "fault"; record: FaultRecord };
 
+/**
+ * The descriptors an RX frame goes to, found before any is written: scratch arrays reused per
+ * frame (no object per descriptor); they grow to the longest chain seen.
+ */
+class RxParts {
+  readonly index: number[] = [];
+  readonly at: number[] = [];
+  readonly opts1: number[] = [];
+  readonly addr: number[] = [];
+  readonly len: number[] = [];
+}
+
 interface TxInFlight {
   /** Descriptor indices of the frame's fragments. */
   indices: number[];
@@ -113,6 +125,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private txIndex = 0;
   private rxIndex = 0;
   private tx: TxInFlight | undefined;
+  private readonly rxParts = new RxParts();
   private txLocked = false;
   private rxFifoOverflowUntil = -1;
   private unplugged = false;
@@ -146,6 +159,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
 
   detach(): void {
     this.detached = true;
+    this.tx?.timer?.cancel();
     this.timers.cancelAll();
     this.wire.stop();
   }
@@ -346,7 +360,8 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private rxStore(frame: Uint8Array): RxResult {
     const base = this.reg32(Reg.RxDescAddrLow) + this.reg32(Reg.RxDescAddrHigh) * 0x100000000;
     // First pass: find enough owned descriptors, without changing anything.
-    const parts: { index: number; at: number; opts1: number; addr: number; len: number }[] = [];
+    const parts = this.rxParts;
+    let count = 0;
     let left = frame.length;
     let index = this.rxIndex;
     while (left > 0) {
@@ -369,7 +384,12 @@ export class Rtl8169 implements DeviceModel, WirePort {
         return "rx-bad-descriptor";
       }
       const len = Math.min(size, left);
-      parts.push({ index, at, opts1, addr: lo + hi * 0x100000000, len });
+      parts.index[count] = index;
+      parts.at[count] = at;
+      parts.opts1[count] = opts1;
+      parts.addr[count] = lo + hi * 0x100000000;
+      parts.len[count] = len;
+      count++;
       left -= len;
       index = (opts1 & Desc.EOR) !== 0 || index + 1 >= MAX_RING ? 0 : index + 1;
       if (index === this.rxIndex && left > 0) {
@@ -379,24 +399,23 @@ export class Rtl8169 implements DeviceModel, WirePort {
     }
     // Second pass: copy and hand the descriptors back.
     let offset = 0;
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
-      if (!this.memory.write(p.addr, p.len === frame.length ? frame : frame.subarray(offset, offset + p.len))) {
-        this.busError(`RX buffer of descriptor ${p.index} at ${hex(p.addr, 8)}`);
+    for (let i = 0; i < count; i++) {
+      const len = parts.len[i];
+      if (!this.memory.write(parts.addr[i], len === frame.length ? frame : frame.subarray(offset, offset + len))) {
+        this.busError(`RX buffer of descriptor ${parts.index[i]} at ${hex(parts.addr[i], 8)}`);
         return "rx-dma-error";
       }
-      offset += p.len;
+      offset += len;
     }
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
+    for (let i = 0; i < count; i++) {
       const first = i === 0 ? Desc.FS : 0;
-      const last = i === parts.length - 1 ? Desc.LS : 0;
+      const last = i === count - 1 ? Desc.LS : 0;
       // Length: the whole frame in the last descriptor, the buffer's share in the others.
-      const len = last !== 0 ? frame.length : p.len;
-      this.memory.writeU32(p.at, ((p.opts1 & Desc.EOR) | first | last | (len & Desc.LengthMask)) >>> 0);
+      const len = last !== 0 ? frame.length : parts.len[i];
+      this.memory.writeU32(parts.at[i], ((parts.opts1[i] & Desc.EOR) | first | last | (len & Desc.LengthMask)) >>> 0);
     }
     this.rxIndex = index;
-    if (this.traceOn) this.trace(`RX ${describeFrame(frame)} -> descriptor ${parts.map((p) => p.index).join(",")}`);
+    if (this.traceOn) this.trace(`RX ${describeFrame(frame)} -> descriptor ${parts.index.slice(0, count).join(",")}`);
     return "ok";
   }
 
@@ -483,11 +502,28 @@ export class Rtl8169 implements DeviceModel, WirePort {
       if (this.traceOn) this.trace(`TX ${describeFrame(frame)} from descriptor ${indices.join(",")} stuck: transmitter locked up`);
       return;
     }
-    inFlight.timer = this.after(wireTimeUs(frame.length), () => this.finishTx(inFlight));
+    this.armTx(inFlight);
   }
 
+  /**
+   * Puts the frame in flight on the wire for its wire time. The one timer per frame is not a
+   * tracked after(): one frame is in flight at a time, so one callback serves them all, and
+   * dropTx (reset, unplug, lock-up) and detach cancel it.
+   */
+  private armTx(inFlight: TxInFlight): void {
+    const host = this.host;
+    if (host === undefined || this.detached) return;
+    inFlight.timer = host.after(onNanosecondGrid(host.now(), wireTimeUs(inFlight.frame.length)), this.txDone);
+  }
+
+  private readonly txDone = (): void => {
+    const inFlight = this.tx;
+    if (inFlight === undefined || this.detached) return;
+    inFlight.timer = undefined;
+    this.finishTx(inFlight);
+  };
+
   private finishTx(inFlight: TxInFlight): void {
-    if (this.tx !== inFlight) return;
     const base = this.reg32(Reg.TxDescStartAddrLow) + this.reg32(Reg.TxDescStartAddrHigh) * 0x100000000;
     for (const i of inFlight.indices) this.clearOwn(base, i);
     const last = inFlight.indices[inFlight.indices.length - 1];
@@ -691,8 +727,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
           this.after(plan.durationUs, () => {
             if (!this.txLocked) return;
             this.txLocked = false;
-            const t = this.tx;
-            if (t !== undefined) t.timer = this.after(wireTimeUs(t.frame.length), () => this.finishTx(t));
+            if (this.tx !== undefined) this.armTx(this.tx);
           });
         }
         return;

@@ -170,16 +170,24 @@ export class Wire {
   private startGenerator(delayUs: number): void {
     const t = this.options.traffic;
     const host = this.host;
-    if (t === undefined || host === undefined || this.generator !== undefined) return;
-    this.generator = this.at(Math.max(delayUs, (t.startUs ?? 0) - host.now()), () => {
-      this.generator = undefined;
-      this.generate();
-    }, true);
+    if (t === undefined || host === undefined || this.generator !== undefined || this.stopped) return;
+    // Not a tracked at(): one generator timer is pending at a time, so one callback serves them
+    // all, and pauseTraffic() and stop() cancel it. In the background: traffic alone does not keep
+    // the runtime's idle() going.
+    const handle = host.after(onNanosecondGrid(host.now(), Math.max(delayUs, (t.startUs ?? 0) - host.now())), this.generatorTick);
+    (handle as { unref?: () => void }).unref?.();
+    this.generator = handle;
   }
+
+  private readonly generatorTick = (): void => {
+    this.generator = undefined;
+    if (!this.stopped) this.generate();
+  };
 
   /** Stops generating and delivering (detach, unplug). */
   stop(): void {
     this.stopped = true;
+    this.generator?.cancel();
     this.generator = undefined;
     this.timers.cancelAll();
   }
