@@ -56,3 +56,13 @@ test("loadScenarioFile errors name the file and the field", () => {
   }
   assert.throws(() => loadScenarioFile("/nonexistent/x.json"), /\/nonexistent\/x\.json: cannot read the scenario file \(ENOENT\)/);
 });
+
+test("a scenario object from code is checked like a file: missing parts default, wrong ones are named", () => {
+  const s = resolveScenario({ name: "quick", workload: { frames: 5 } } as never);
+  assert.equal(s.name, "quick");
+  assert.deepEqual(s.faults, []);
+  assert.equal(s.workload.frames, 5);
+  assert.deepEqual(resolveScenario(scenarios["tx-timeout"]), scenarios["tx-timeout"]);
+  assert.throws(() => resolveScenario({ name: "bad", workload: {}, faults: {} } as never), /^Error: scenario "bad": faults: expected an array of fault plans$/);
+  assert.throws(() => resolveScenario({ workload: { frames: "many" } } as never), /^Error: scenario "object": workload\.frames: expected a non-negative number, got "many"$/);
+});

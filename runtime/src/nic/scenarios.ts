@@ -144,7 +144,8 @@ export function parseScenario(data: unknown, where: string): Scenario {
 
 /** A name from the registry, a path to a JSON file, or a scenario object. */
 export function resolveScenario(scenario: string | Scenario): Scenario {
-  if (typeof scenario !== "string") return scenario;
+  // Objects are checked like files: a caller in plain JavaScript gets "faults: expected an array", not a TypeError deep in the run.
+  if (typeof scenario !== "string") return parseScenario(scenario, `scenario ${JSON.stringify((scenario as { name?: unknown } | null)?.name ?? "object")}`);
   if ((SCENARIO_NAMES as readonly string[]).includes(scenario)) return getScenario(scenario);
   if (scenario.endsWith(".json")) return loadScenarioFile(scenario);
   return getScenario(scenario);
