@@ -22,6 +22,8 @@ export class DmaError extends Error {}
 
 interface Mapped extends DmaRegion {
   readonly end: number;
+  /** The backing store (what `bytes.buffer` returns, without the getter on a Uint8Array subclass per access). */
+  readonly buffer: ArrayBuffer;
 }
 
 /**
@@ -72,7 +74,7 @@ export class PhysicalMemory {
     }
     const addr = this.next;
     const buffer = backingStore(bytes);
-    const region: Mapped = { addr, size: bytes, end: addr + bytes, bytes: new DmaBytes(buffer), view: new DataView(buffer) };
+    const region: Mapped = { addr, size: bytes, end: addr + bytes, bytes: new DmaBytes(buffer), view: new DataView(buffer), buffer };
     this.regions.push(region);
     this.total += bytes;
     this.next = Math.ceil((addr + bytes + GUARD) / DMA_ALIGN) * DMA_ALIGN;
@@ -86,7 +88,7 @@ export class PhysicalMemory {
    */
   release(): void {
     for (const r of this.regions) {
-      const buffer = r.bytes.buffer as ArrayBuffer;
+      const buffer = r.buffer;
       if (spareBytes + r.size > SPARE_LIMIT) break;
       let list = spares.get(r.size);
       if (list === undefined) spares.set(r.size, (list = []));
@@ -147,7 +149,7 @@ export class PhysicalMemory {
   /** A view of [addr, addr+len) (no copy: it changes when the memory does), or undefined when unmapped. */
   view(addr: number, len: number): Uint8Array | undefined {
     const r = this.find(addr, len);
-    return r === undefined ? undefined : new Uint8Array(r.bytes.buffer, addr - r.addr, len);
+    return r === undefined ? undefined : new Uint8Array(r.buffer, addr - r.addr, len);
   }
 
   write(addr: number, data: Uint8Array): boolean {

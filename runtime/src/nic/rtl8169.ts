@@ -366,13 +366,13 @@ export class Rtl8169 implements DeviceModel, WirePort {
     let index = this.rxIndex;
     while (left > 0) {
       const at = base + index * Desc.SIZE;
-      const opts1 = this.memory.readU32(at);
-      const lo = this.memory.readU32(at + 8);
-      const hi = this.memory.readU32(at + 12);
-      if (opts1 === undefined || lo === undefined || hi === undefined) {
+      const desc = this.memory.find(at, Desc.SIZE);
+      if (desc === undefined) {
         this.busError(`RX descriptor ${index} at ${hex(at, 8)}`);
         return "rx-dma-error";
       }
+      const off = at - desc.addr;
+      const opts1 = desc.view.getUint32(off, true);
       if ((opts1 & Desc.OWN) === 0) {
         this.raise(Intr.RxOverflow);
         return "rx-no-descriptor";
@@ -387,7 +387,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
       parts.index[count] = index;
       parts.at[count] = at;
       parts.opts1[count] = opts1;
-      parts.addr[count] = lo + hi * 0x100000000;
+      parts.addr[count] = desc.view.getUint32(off + 8, true) + desc.view.getUint32(off + 12, true) * 0x100000000;
       parts.len[count] = len;
       count++;
       left -= len;
@@ -446,13 +446,14 @@ export class Rtl8169 implements DeviceModel, WirePort {
       let total = 0;
       for (;;) {
         const at = base + index * Desc.SIZE;
-        const opts1 = this.memory.readU32(at);
-        const lo = this.memory.readU32(at + 8);
-        const hi = this.memory.readU32(at + 12);
-        if (opts1 === undefined || lo === undefined || hi === undefined) {
+        // One lookup for the descriptor's words (a descriptor never spans regions: they are apart).
+        const desc = this.memory.find(at, Desc.SIZE);
+        if (desc === undefined) {
           this.busError(`TX descriptor ${index} at ${hex(at, 8)}`);
           return;
         }
+        const off = at - desc.addr;
+        const opts1 = desc.view.getUint32(off, true);
         if ((opts1 & Desc.OWN) === 0) {
           // Nothing (more) owned: at the start of a frame that is the end of the walk; in the middle
           // of a chain the driver has not finished handing it over, so wait for the next poll.
@@ -460,13 +461,15 @@ export class Rtl8169 implements DeviceModel, WirePort {
           return;
         }
         if (indices === undefined && (opts1 & Desc.FS) === 0) {
-          this.memory.writeU32(at, (opts1 & ~Desc.OWN) >>> 0);
+          desc.view.setUint32(off, (opts1 & ~Desc.OWN) >>> 0, true);
           this.txIndex = nextIndex(index, opts1);
           this.drop("tx-malformed", () => `TX descriptor ${index} owned without FS (${decodeOpts1(opts1)}): skipped`);
           this.raise(Intr.TxErr);
           break;
         }
         const len = opts1 & Desc.LengthMask;
+        const lo = desc.view.getUint32(off + 8, true);
+        const hi = desc.view.getUint32(off + 12, true);
         // A view, read as the frame goes out (finishTx), as the chip's DMA does; the driver may not
         // touch the buffer until the NIC hands the descriptor back.
         const data = this.memory.view(lo + hi * 0x100000000, len);
@@ -525,10 +528,9 @@ export class Rtl8169 implements DeviceModel, WirePort {
 
   private finishTx(inFlight: TxInFlight): void {
     const base = this.reg32(Reg.TxDescStartAddrLow) + this.reg32(Reg.TxDescStartAddrHigh) * 0x100000000;
-    for (const i of inFlight.indices) this.clearOwn(base, i);
-    const last = inFlight.indices[inFlight.indices.length - 1];
-    const opts1 = this.memory.readU32(base + last * Desc.SIZE) ?? 0;
-    this.txIndex = nextIndex(last, opts1);
+    let opts1 = 0;
+    for (const i of inFlight.indices) opts1 = this.clearOwn(base, i);
+    this.txIndex = nextIndex(inFlight.indices[inFlight.indices.length - 1], opts1);
     this.tx = undefined;
     this.counters.txFrames++;
     this.counters.txBytes += inFlight.frame.length;
@@ -553,10 +555,14 @@ export class Rtl8169 implements DeviceModel, WirePort {
     this.wire.transmit(inFlight.frame, cause, true);
   }
 
-  private clearOwn(base: number, index: number): void {
+  /** Hands a descriptor back to the driver; returns its opts1 (0 when it is not in DMA memory). */
+  private clearOwn(base: number, index: number): number {
     const at = base + index * Desc.SIZE;
-    const opts1 = this.memory.readU32(at);
-    if (opts1 !== undefined) this.memory.writeU32(at, (opts1 & ~Desc.OWN) >>> 0);
+    const desc = this.memory.find(at, 4);
+    if (desc === undefined) return 0;
+    const opts1 = desc.view.getUint32(at - desc.addr, true);
+    desc.view.setUint32(at - desc.addr, (opts1 & ~Desc.OWN) >>> 0, true);
+    return opts1;
   }
 
   // ---- commands, interrupts, PHY -----------------------------------------------------------
