@@ -47,6 +47,22 @@ async function waitForProblem(page: Page, code: string, present: boolean): Promi
   assert.fail(`expected ${code} ${present ? "in" : "gone from"} the Problems panel; it shows: ${text.slice(0, 500)}`);
 }
 
+/**
+ * The code lenses the editor has drawn, by their text. textContent, not innerText: a lens on a line
+ * scrolled out of view (the Problems panel takes half the editor) stays in the DOM but renders no text.
+ */
+async function lensTexts(page: Page): Promise<string[]> {
+  return (await page.locator(".contentWidgets .codelens-decoration").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
+}
+
+async function waitForLenses(page: Page, what: string, test: (lenses: string[]) => boolean): Promise<void> {
+  let seen: string[] = [];
+  await waitFor(
+    async () => test((seen = await lensTexts(page))),
+    `the code lenses show ${what}`,
+  ).catch((error: Error) => assert.fail(`${error.message}; drawn: ${JSON.stringify(seen)}`));
+}
+
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -90,16 +106,15 @@ describe("Active Drivers in a real VS Code", () => {
     await withWorkbench(t, true, async ({ page }) => {
       await openFile(page, "rtl8169/active.ts");
       await page.locator(".statusbar-item", { hasText: /Active driver/i }).first().waitFor({ timeout: 60_000 });
+      // The file that activated the extension gets its lenses too: one per wait, each state covered.
+      await waitForLenses(page, "the four waits of active.ts, all covered", (lenses) => lenses.length === 4 && lenses.every((l) => /state '\w+' · (\d+)\/\1 requests accepted/.test(l)));
     });
   });
 
-  // Code lenses are asserted in the extension-host suite inside the same code-server
-  // (test/electron/language.test.ts, through vscode.executeCodeLensProvider, also after the fix):
-  // drawn in the workbench they race the language client's start and are not always redrawn after a
-  // quick fix in VS Code 1.139 (see the README's known issues).
-  it("shows live diagnostics and fixes them without saving", async (t) => {
+  it("shows live diagnostics and coverage lenses, and fixes them without saving", async (t) => {
     await withWorkbench(t, true, async ({ page }) => {
       await openFile(page, "broken/ad001-missing-wait.ts");
+      await waitForLenses(page, "the missing txTimeout", (lenses) => lenses.some((l) => /state 'open' · 2\/3 · missing txTimeout/.test(l)));
       await waitForProblem(page, "AD001", true);
       // The quick fix, from the keyboard: go to the problem, open the code actions, take the first fix.
       await page.locator(".monaco-editor .view-lines").first().click();
@@ -110,6 +125,10 @@ describe("Active Drivers in a real VS Code", () => {
       await fix.waitFor({ timeout: 15_000 });
       await fix.click();
       await waitForProblem(page, "AD001", false);
+      // Back to the editor, where the user is after a fix: VS Code defers lens updates while the
+      // editor text has no focus (here the Problems panel took it), and runs them when it gets it back.
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await waitForLenses(page, "the open state covered after the fix", (lenses) => lenses.some((l) => /state 'open' · 3\/3 requests accepted/.test(l)) && !lenses.some((l) => /missing/.test(l)));
       assert.equal(await page.locator(".tabs-container .tab.dirty").count(), 1, "the fix is live: the file is not saved");
     });
   });
