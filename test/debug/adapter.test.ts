@@ -33,6 +33,7 @@ describe("stdio debug adapter", () => {
     assert.equal(caps.supportsConditionalBreakpoints, true);
     assert.equal(caps.supportsHitConditionalBreakpoints, true);
     assert.equal(caps.supportsLogPoints, true);
+    assert.equal(caps.supportsBreakpointLocationsRequest, true);
     assert.deepEqual(
       caps.exceptionBreakpointFilters?.map((f) => [f.filter, f.label]),
       [
@@ -147,6 +148,16 @@ describe("stdio debug adapter", () => {
     const sendOpen = lineOf(SINK, "send-open");
     const notAWait = lineOf(SINK, "not-a-wait");
     await launch(dc, { driver: SINK }, async () => {
+      // The gutter's candidates between the two: the send and the wait, at their calls; not the line between.
+      const places = (await dc.customRequest("breakpointLocations", { source: { path: SINK }, line: sendOpen, endLine: notAWait })) as DebugProtocol.BreakpointLocationsResponse;
+      const sinkLines = fs.readFileSync(SINK, "utf8").split("\n");
+      assert.deepEqual(
+        places.body.breakpoints.map((b) => [b.line, sinkLines[b.line - 1]!.slice(b.column! - 1, b.column! + 3)]),
+        [
+          [sendOpen, "send"],
+          [waitOpen, "wait"],
+        ],
+      );
       const r = await dc.setBreakpointsRequest({ source: { path: SINK }, breakpoints: [{ line: waitOpen }, { line: notAWait }, { line: sendOpen }] });
       const [onWait, elsewhere, onSend] = r.body.breakpoints;
       assert.equal(onWait!.verified, true);

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TraceEvent } from "active-driver";
-import { entryPointLines, messageLines, verifyLines } from "../../client/src/debug/breakpointLines";
+import { breakpointPlaces, entryPointLines, messageLines, verifyLines } from "../../client/src/debug/breakpointLines";
 import { deliveryKind, describeDelivery, exceptionFilterOf, fileKey, stopAt } from "../../client/src/debug/stops";
 import { StopModel, parsePath } from "../../client/src/debug/variables";
 import type { BreakpointSpec, Delivery, Snapshot } from "../../client/src/debug/worker/messages";
@@ -28,6 +28,26 @@ test("wait and send lines are found in code, not in comments or strings", () => 
   assert.match(verdicts[1]!.message!, /line 3 holds no wait\(\.\.\.\) or send\(\.\.\.\) call/);
   assert.match(verdicts[2]!.message!, /past the end/);
   assert.match(verifyLines("/no/such/file.ts", [1])[0]!.message!, /cannot read \/no\/such\/file\.ts/);
+});
+
+test("breakpoint places: each wait/send call and entry point in the range, at the call's column", () => {
+  const text = [
+    "const r = await d.wait(open, txTimeout);", // 1 wait at column 19
+    "d.send(openComplete, { status: 0 });", // 2 send at column 3
+    "// await d.wait(close)", // 3 comment
+    "const { wait, send } = d; await wait (mb.close);", // 4 the call, not the destructuring
+  ].join("\n");
+  assert.deepEqual(breakpointPlaces(text, 1, 4), [
+    { line: 1, column: 19, kind: "wait" },
+    { line: 2, column: 3, kind: "send" },
+    { line: 4, column: 33, kind: "wait" },
+  ]);
+  assert.deepEqual(breakpointPlaces(text, 2, 3), [{ line: 2, column: 3, kind: "send" }], "only the lines asked about");
+  const passive = ["export default definePassiveDriver({ protocol }, (k) => ({", "  open() {", "    k.send(k.mb.openComplete, { status: 0 });", "  },", "}));"].join("\n");
+  assert.deepEqual(breakpointPlaces(passive, 1, 5), [
+    { line: 2, column: 3, kind: "entry" },
+    { line: 3, column: 7, kind: "send" },
+  ]);
 });
 
 test("a passive driver's entry points: methods and function-valued properties after definePassiveDriver(, verified as breakpoint lines", () => {

@@ -113,6 +113,30 @@ export function messageLines(text: string): ("wait" | "send" | undefined)[] {
   });
 }
 
+/** A place a breakpoint can stop at: a wait/send call, or a passive entry point (1-based line and column). */
+export interface BreakpointPlace {
+  line: number;
+  column: number;
+  kind: "wait" | "send" | "entry";
+}
+
+/** The places on lines `from` to `to` (1-based, inclusive) of `text`, in order: what the breakpointLocations request answers. */
+export function breakpointPlaces(text: string, from: number, to: number): BreakpointPlace[] {
+  const places: BreakpointPlace[] = [];
+  const state = { inBlock: false };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const code = codeOf(raw, state);
+    const line = i + 1;
+    if (line < from || line > to) return;
+    const m = callPattern.exec(code);
+    if (m !== null) places.push({ line, column: m.index + m[0].indexOf(m[1]!) + 1, kind: m[1] as "wait" | "send" });
+  });
+  for (const at of entryPointLines(text).values()) {
+    if (at.line >= from && at.line <= to && !places.some((p) => p.line === at.line)) places.push({ ...at, kind: "entry" });
+  }
+  return places.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
 const why =
   "the Active Driver debugger stops where messages move: put the breakpoint on a line with a wait(...) call (it stops when a message is delivered there) or a send(...) call; in a passive driver, also on the first line of an entry point (it stops when the entry point is called)";
 

@@ -1,6 +1,7 @@
 // The Active Driver debug adapter: translates DAP to the runtime (runtime.ts) and back, as
 // mock-debug's MockDebugSession does for MockRuntime. Runs inline in the extension host
 // (vscode.DebugAdapterInlineImplementation) and on stdio (debugAdapter.ts). No `vscode` import.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   BreakpointEvent,
@@ -24,6 +25,7 @@ import type { SourceLocation } from "active-driver";
 import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debugEvents";
 import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type BreakpointVerdict, type StartArgs, type StopInfo } from "./runtime";
 import { driverEntry, driverThreadFrames, nicFrames, osFrames, passiveThreadFrames, type PlainFrame } from "./frames";
+import { breakpointPlaces } from "./breakpointLines";
 import { exceptionFilterOf } from "./stops";
 import { StopModel } from "./variables";
 import type { Snapshot } from "./worker/messages";
@@ -160,6 +162,8 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
+      // The gutter's candidates: the wait/send calls (and passive entry points) of the lines asked about.
+      supportsBreakpointLocationsRequest: true,
       exceptionBreakpointFilters: [
         { filter: "protocol", label: "Protocol violations", description: "A message the protocol does not allow in the current state (unhandled, illegal send, enabled but not waited on).", default: false },
         { filter: "error", label: "Driver errors", description: "The driver threw, or was stopped for not waiting (cooperative scheduling broken).", default: false },
@@ -251,6 +255,21 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     }
     const verdicts = this.runtime.setLineBreakpoints(this.convertClientPathToDebugger(file), requests);
     response.body = { breakpoints: verdicts.map((v) => this.breakpoint(v)) };
+    this.sendResponse(response);
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const file = args.source.path;
+    let text: string | undefined;
+    try {
+      text = file === undefined ? undefined : fs.readFileSync(this.convertClientPathToDebugger(file), "utf8");
+    } catch {
+      text = undefined; // an unreadable source has no places; setBreakpoints says why
+    }
+    const from = this.convertClientLineToDebugger(args.line);
+    const to = this.convertClientLineToDebugger(args.endLine ?? args.line);
+    const places = text === undefined ? [] : breakpointPlaces(text, from, to);
+    response.body = { breakpoints: places.map((p) => ({ line: this.convertDebuggerLineToClient(p.line), column: this.convertDebuggerColumnToClient(p.column) })) };
     this.sendResponse(response);
   }
 
