@@ -69,6 +69,17 @@ async function main() {
   }
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  writeScenarioSchema();
+}
+
+/** The editor's schema for scenario files (package.json's jsonValidation), from the runtime just built. */
+function writeScenarioSchema() {
+  const bundle = path.resolve("runtime/dist/nic.js");
+  if (!fs.existsSync(bundle)) return;
+  delete require.cache[bundle];
+  const schema = require(bundle).scenarioJsonSchema();
+  fs.mkdirSync(path.join("dist", "schemas"), { recursive: true });
+  fs.writeFileSync(path.join("dist", "schemas", "scenario.schema.json"), JSON.stringify(schema, null, 2) + "\n");
 }
 
 main().catch((error) => {

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { SCENARIO_NAMES } from "active-driver/nic";
 import { builtinScenarios } from "../../client/src/scenarios";
 
@@ -225,4 +226,27 @@ test("the VSIX file list is a whitelist: no sources, maps or node_modules", asyn
 
 test("LICENSE is MIT", () => {
   assert.match(read("LICENSE"), /^MIT License/);
+});
+
+test("the problem matcher reads what `active-driver check` prints, severity and code included", () => {
+  const manifest = JSON.parse(read("package.json")) as {
+    contributes: { problemMatchers: { name: string; owner: string; pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number } }[] };
+  };
+  const matcher = manifest.contributes.problemMatchers.find((m) => m.name === "active-driver");
+  assert.ok(matcher !== undefined);
+  const pattern = new RegExp(matcher.pattern.regexp);
+  const cli = path.join(repo, "dist", "cli.js");
+  const out = spawnSync(process.execPath, [cli, "check", path.join(repo, "samples", "broken")], { encoding: "utf8" }).stdout;
+  const findings = out.split("\n").filter((line) => /: ?\d+:\d+ /.test(line));
+  assert.ok(findings.length >= 9, out);
+  for (const line of findings) {
+    const m = pattern.exec(line);
+    assert.ok(m !== null, `the matcher misses: ${line}`);
+    assert.ok(fs.existsSync(m[matcher.pattern.file]!), line);
+    assert.match(m[matcher.pattern.code]!, /^AD\d{3}$/);
+    // VS Code knows error, warning and info: "information" must reach it as "info".
+    assert.ok(["error", "warning", "info"].includes(m[matcher.pattern.severity]!), line);
+    assert.ok(Number(m[matcher.pattern.line]) >= 1 && Number(m[matcher.pattern.column]) >= 1, line);
+  }
+  assert.ok(!pattern.test(out.trim().split("\n").at(-1)!), "the summary line is not a problem");
 });

@@ -42,7 +42,8 @@ export interface FaultRecord {
   detail: string;
 }
 
-const NUMBER_FIELDS = ["atUs", "afterCount", "durationUs", "repeat", "periodUs", "isr", "burst", "noticeUs", "windowUs"] as const;
+/** The numeric fields of a fault plan. */
+export const NUMBER_FIELDS = ["atUs", "afterCount", "durationUs", "repeat", "periodUs", "isr", "burst", "noticeUs", "windowUs"] as const;
 
 /** Checks a plan read from JSON; the error names `where` (e.g. "file.json: faults[1]") and the field. */
 export function validateFaultPlan(value: unknown, where: string): FaultPlan {

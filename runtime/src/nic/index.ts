@@ -30,6 +30,7 @@ export { Ethernet, EthStatus } from "./ethernet";
 export { SimulatedOs, WORKLOAD_DEFAULTS } from "./os";
 export type { Workload, OsReport, FrameAccount, RequestRecord } from "./os";
 export { scenarios, SCENARIO_NAMES, getScenario, loadScenarioFile, parseScenario, resolveScenario } from "./scenarios";
+export { scenarioJsonSchema } from "./scenarioSchema";
 export type { Scenario, ScenarioName } from "./scenarios";
 export { runScenario, formatSummary } from "./run";
 export type { RunOptions, RunSummary, MailboxCount } from "./run";
