@@ -3,7 +3,7 @@
 // code lenses and hovers, as the editor asks for them.
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
-import { diagnosticsWithCode, hoverText, markedLine, openSample, poll } from "./helpers";
+import { diagnosticsWithCode, hoverText, markedLine, openSample, poll, sampleUri } from "./helpers";
 
 const broken = "broken/ad001-missing-wait.ts";
 
@@ -56,6 +56,24 @@ suite("language features", () => {
       return found.length > 0 ? found : undefined;
     });
     for (const title of titles) assert.match(title, /(\d+)\/\1 requests accepted/);
+  });
+
+  test("a scenario file is checked against the scenario schema as it is edited", async () => {
+    const uri = sampleUri("rtl8169/scenarios/typo.json");
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{ "extends": "default", "workload": { "frames": -5, "framez": 3 } }\n'));
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const messages = await poll("the JSON checks mark the workload", () => {
+        const found = vscode.languages.getDiagnostics(uri).map((d) => d.message);
+        return found.length >= 2 ? found : undefined;
+      });
+      assert.ok(messages.some((m) => /framez/.test(m) || /not allowed/i.test(m)), `an unknown workload field is marked: ${messages.join(" | ")}`);
+      assert.ok(messages.some((m) => /minimum|0/.test(m)), `a negative frame count is marked: ${messages.join(" | ")}`);
+    } finally {
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+      await vscode.workspace.fs.delete(uri);
+    }
   });
 
   test("hovering a mailbox describes the message", async () => {
