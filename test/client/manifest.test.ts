@@ -250,3 +250,24 @@ test("the problem matcher reads what `active-driver check` prints, severity and 
   }
   assert.ok(!pattern.test(out.trim().split("\n").at(-1)!), "the summary line is not a problem");
 });
+
+test("the walkthrough's links name contributed commands, its pages are packed, its steps complete", async () => {
+  const m = JSON.parse(read("package.json")) as {
+    contributes: { commands: Command[]; walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[] }[] };
+  };
+  const contributed = new Set(m.contributes.commands.map((c) => c.command));
+  const [walkthrough] = m.contributes.walkthroughs;
+  assert.ok(walkthrough !== undefined && walkthrough.steps.length >= 4);
+  const vsce = (await import("@vscode/vsce")) as { PackageManager: { None: number }; listFiles(options: { cwd: string; packageManager: number }): Promise<string[]> };
+  const packed = new Set(await vsce.listFiles({ cwd: repo, packageManager: vsce.PackageManager.None }));
+  for (const step of walkthrough.steps) {
+    for (const [, id] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributed.has(id!) || id === "workbench.action.debug.start", `${step.id}: command ${id}`);
+    for (const event of step.completionEvents ?? []) {
+      const onCommand = /^onCommand:(.+)$/.exec(event);
+      if (onCommand !== null) assert.ok(contributed.has(onCommand[1]!), `${step.id}: ${event}`);
+    }
+    const page = step.media.markdown;
+    assert.ok(page !== undefined && fs.existsSync(path.join(repo, page)), `${step.id}: page ${page}`);
+    assert.ok(packed.has(page), `${step.id}: ${page} is in the VSIX`);
+  }
+});
