@@ -43,6 +43,13 @@ export class Callees {
     return method ? { fn: method } : undefined;
   }
 
+  /** `f.call` and `f.apply` (the callee of `f.call(self, ...)`): what `f` runs, or undefined. */
+  calledThrough(expr: ts.Expression): CallTarget | undefined {
+    const access = memberAccess(unwrap(expr));
+    if (access === undefined || (access.name !== "call" && access.name !== "apply")) return undefined;
+    return this.callTarget(access.object);
+  }
+
   /** `obj.name` or `inst.name` as a function to run, or undefined (not a function, or a table something reassigns). */
   memberFunction(base: Denotation, name: string): CallTarget | undefined {
     if (base.startsWith("inst:")) return this.den.instances.method(base, name);

@@ -1,6 +1,7 @@
 // Calls: the driver's own functions (effects.ts), and the code the driver calls: helper functions,
 // methods of objects it made with `new` or wrote as literals, handler tables indexed by a message
-// name (`handlers[r.name](r)`: the entry for each name a path holds), constructors. A target that
+// name (`handlers[r.name](r)`: the entry for each name a path holds), constructors, and any of these
+// through `.call`/`.apply` (an array literal of arguments). A target that
 // can be told is run with the caller's abstract states; a call the analysis cannot follow that can
 // reach driver code makes the protocol state unknown (and the analysis silent there).
 import ts from "typescript";
@@ -33,6 +34,8 @@ export function evCall(m: Machine, call: ts.CallExpression, states: readonly Sta
       break;
   }
   if (den !== undefined) return withValue(evSequence(m, call.arguments, states), undefined);
+  const viaCallOrApply = callOrApply(m, call, callee, states);
+  if (viaCallOrApply) return viaCallOrApply;
   const target = m.den.callTarget(callee);
   if (target) {
     // The receiver first (`new Driver(d).run()` makes the object, and sets its fields, here).
@@ -44,6 +47,29 @@ export function evCall(m: Machine, call: ts.CallExpression, states: readonly Sta
     if (dispatched) return dispatched;
   }
   return opaque(m, call, states);
+}
+
+/**
+ * `f.call(self, a, b)` and `f.apply(self, [a, b])`: a call of `f` with those arguments (and `self` as
+ * `this` when `f` is a method). `apply` with anything but an array literal is left to opaque().
+ */
+function callOrApply(m: Machine, call: ts.CallExpression, callee: ts.Expression, states: readonly State[]): Pair[] | undefined {
+  const target = m.den.calledThrough(callee);
+  const access = memberAccess(callee);
+  if (target === undefined || access === undefined) return undefined;
+  const [selfArg, ...rest] = call.arguments;
+  let args: readonly ts.Expression[] = rest;
+  if (access.name === "apply") {
+    const list = rest[0] === undefined ? undefined : unwrap(rest[0]);
+    if (list !== undefined && !(ts.isArrayLiteralExpression(list) && !list.elements.some(ts.isSpreadElement))) return undefined;
+    args = list === undefined ? [] : list.elements;
+  }
+  if (selfArg !== undefined && ts.isSpreadElement(selfArg)) return undefined;
+  const self = target.owner !== undefined && selfArg !== undefined ? m.den.of(selfArg) : undefined;
+  const bound: CallTarget = target.owner !== undefined ? { fn: target.fn, owner: target.owner, ...(self !== undefined ? { self } : {}) } : target;
+  // The function's own expression (`obj.method` in `obj.method.call(x)`), then `self`, then the call.
+  const before = evSequence(m, selfArg === undefined ? [access.object] : [access.object, selfArg], states);
+  return follow(m, bound, call, before, args);
 }
 
 /** `new C(...)`: the object's tracked fields start as the class writes them, then its constructor runs. */
@@ -63,8 +89,8 @@ export function evNew(m: Machine, e: ts.NewExpression, states: readonly State[])
 }
 
 /** Runs a call's target (its receiver already evaluated), or (nested too deep, recursive, or touching nothing) treats it as opaque. */
-function follow(m: Machine, target: CallTarget, call: ts.CallExpression, states: readonly State[]): Pair[] {
-  if (shouldInline(m, target, call)) return inline(m, target, call, states);
+function follow(m: Machine, target: CallTarget, call: ts.CallExpression, states: readonly State[], args: readonly ts.Expression[] = call.arguments): Pair[] {
+  if (shouldInline(m, target, call, args)) return inline(m, target, call, states, args);
   // A known target that is not blocked and not followed touches neither the driver nor a tracked
   // field itself: only what the arguments carry can reach driver code.
   const pairs = opaque(m, call, states, false, true);
@@ -134,10 +160,10 @@ function blocked(m: Machine, target: CallTarget): boolean {
   return m.stack.length >= MAX_INLINE_DEPTH || m.stack.some((f) => f.fn === target.fn);
 }
 
-function shouldInline(m: Machine, target: CallTarget, call: CallSite): boolean {
+function shouldInline(m: Machine, target: CallTarget, call: CallSite, args: readonly ts.Expression[] = call.arguments ?? []): boolean {
   if (blocked(m, target)) return false;
   if (isAwaited(call) || isAsync(target.fn)) return true;
-  for (const a of call.arguments ?? []) {
+  for (const a of args) {
     const e = unwrap(a);
     if (isFunctionNode(e)) {
       if (usesDriver(m, { fn: e })) return true;
@@ -149,11 +175,10 @@ function shouldInline(m: Machine, target: CallTarget, call: CallSite): boolean {
   return usesDriver(m, target);
 }
 
-/** Runs the target's body with its parameters (and `this`) bound to the call's arguments. */
-function inline(m: Machine, target: CallTarget, call: CallSite, states: readonly State[]): Pair[] {
+/** Runs the target's body with its parameters (and `this`) bound to the call's arguments (`args`: those of a `.call`/`.apply`). */
+function inline(m: Machine, target: CallTarget, call: CallSite, states: readonly State[], args: readonly ts.Expression[] = call.arguments ?? []): Pair[] {
   const fn = target.fn;
   const params = fn.parameters;
-  const args = call.arguments ?? [];
   let paths: Array<{ s: State; vals: Array<Value | undefined> }> = states.map((s) => ({ s, vals: [] }));
   for (const a of args) {
     const next: typeof paths = [];

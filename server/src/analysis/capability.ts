@@ -58,7 +58,8 @@ export function usesDriver(m: Machine, target: CallTarget): boolean {
         }
         break;
       case SK.CallExpression: {
-        const callee = m.den.callTarget((n as ts.CallExpression).expression);
+        const expr = (n as ts.CallExpression).expression;
+        const callee = m.den.callTarget(expr) ?? m.den.calledThrough(expr);
         if (callee && callee.fn !== fn && usesDriver(m, callee)) found = true;
         break;
       }

@@ -370,6 +370,11 @@ export class Denotations {
     return this.callees.callTarget(expr);
   }
 
+  /** What `f` runs when the callee is `f.call` or `f.apply`. */
+  calledThrough(expr: ts.Expression): CallTarget | undefined {
+    return this.callees.calledThrough(expr);
+  }
+
   /** `obj.name` or `inst.name` as a function to run. */
   memberFunction(base: Denotation, name: string): CallTarget | undefined {
     return this.callees.memberFunction(base, name);
