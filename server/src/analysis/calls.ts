@@ -1,9 +1,9 @@
 // Calls: the driver's own functions (effects.ts), and the code the driver calls: helper functions,
 // methods of objects it made with `new` or wrote as literals, handler tables indexed by a message
 // name (`handlers[r.name](r)`: the entry for each name a path holds), constructors, and any of these
-// through `.call`/`.apply` (an array literal of arguments). A target that
-// can be told is run with the caller's abstract states; a call the analysis cannot follow that can
-// reach driver code makes the protocol state unknown (and the analysis silent there).
+// through `.call`/`.apply` (an array literal of arguments). A target that can be told is run with the
+// caller's abstract states; a call the analysis cannot follow that can reach driver code makes the
+// protocol state unknown (and the analysis silent there).
 import ts from "typescript";
 import { passesCapability, usesDriver } from "./capability";
 import { handleSend, handleSleep, handleSpawn, handleWait } from "./effects";
