@@ -150,21 +150,24 @@ describe("Active Drivers in a real VS Code", () => {
       await toolbar.waitFor({ state: "visible", timeout: 60_000 });
       const stopped = page.locator(".debug-call-stack .state.label, .debug-call-stack .monaco-list-row", { hasText: /paused|entry/i }).first();
       await stopped.waitFor({ timeout: 30_000 });
-      await page.keyboard.press("F5");
+      // The toolbar's buttons, not F5/F10: the traffic view opens with the session and may hold the
+      // keyboard focus, and a key pressed in its webview never reaches the debugger.
+      const debugAction = (icon: string) => page.locator(`.debug-toolbar .codicon-${icon}`).first().click();
+      await debugAction("debug-continue");
       const variables = page.locator(".debug-variables");
       await waitFor(async () => /mailbox = txTimeout/.test((await variables.innerText()).replace(/\s+/g, " ")), "continue stops at the txTimeout breakpoint", 60_000);
       // Next = deliver one message and run to the next wait: the delivery number grows each time.
       const atBreakpoint = await deliverySeq(page);
-      await page.keyboard.press("F10");
+      await debugAction("debug-step-over");
       await waitFor(async () => (await deliverySeq(page)) > atBreakpoint, "the first step delivers a message");
       const afterFirstStep = await deliverySeq(page);
-      await page.keyboard.press("F10");
+      await debugAction("debug-step-over");
       await waitFor(async () => (await deliverySeq(page)) > afterFirstStep, "the second step delivers a message");
       const afterSecondStep = await deliverySeq(page);
       await variables.getByText("Protocol", { exact: true }).first().waitFor({ timeout: 30_000 });
       assert.match((await variables.innerText()).replace(/\s+/g, " "), /state = (open|closed|opening|closing)/, "the Variables view shows the protocol state");
       // Step back by deterministic replay: the delivery before the current one.
-      await page.locator(".debug-toolbar .codicon-debug-step-back").first().click();
+      await debugAction("debug-step-back");
       await waitFor(async () => (await deliverySeq(page)) < afterSecondStep, "step back moves to an earlier delivery");
       assert.equal(await deliverySeq(page), afterFirstStep, "step back lands on the previous delivery");
       await runCommand(page, "Active Driver: Show Mailbox Traffic");
