@@ -1,6 +1,6 @@
-// `active-driver check [--format text|json|sarif] PATH...`: the analyser's diagnostics for files and
-// folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0 without errors, 1 with
-// errors, 2 on bad usage or unreadable input.
+// `active-driver check [--format text|json|sarif|github] PATH...`: the analyser's diagnostics for
+// files and folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0 without errors,
+// 1 with errors, 2 on bad usage or unreadable input.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { analyzeFile, createAnalysisCache, rules, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
@@ -27,7 +27,7 @@ export interface CheckedFile {
 /** Input that cannot be read: reported with exit status 2. */
 export class InputError extends Error {}
 
-const formats = ["text", "json", "sarif"] as const;
+const formats = ["text", "json", "sarif", "github"] as const;
 type Format = (typeof formats)[number];
 
 function isSource(name: string): boolean {
@@ -134,6 +134,27 @@ export function formatText(checked: readonly CheckedFile[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+const githubCommand: Record<Severity, string> = { error: "error", warning: "warning", information: "notice" };
+
+/** A workflow command's message: `%`, CR and LF escaped (GitHub's rules); properties also escape `:` and `,`. */
+function githubEscape(text: string, property = false): string {
+  const data = text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return property ? data.replace(/:/g, "%3A").replace(/,/g, "%2C") : data;
+}
+
+/**
+ * GitHub Actions workflow commands: each finding becomes an annotation on the line in the pull
+ * request's diff (no code scanning needed); the summary line follows as plain log text.
+ */
+export function formatGithub(checked: readonly CheckedFile[]): string {
+  const lines = findings(checked).map(
+    (f) =>
+      `::${githubCommand[f.severity]} file=${githubEscape(f.file, true)},line=${f.line},endLine=${f.endLine},col=${f.column},endColumn=${f.endColumn},title=${githubEscape(f.code, true)}::${githubEscape(f.message)}`,
+  );
+  lines.push(formatText(checked).trimEnd().split("\n").at(-1)!);
+  return `${lines.join("\n")}\n`;
+}
+
 const sarifLevel: Record<Severity, string> = { error: "error", warning: "warning", information: "note" };
 
 /** SARIF 2.1.0, as GitHub code scanning reads it. */
@@ -192,7 +213,7 @@ export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()
 export async function check(args: string[]): Promise<number> {
   const { options, positional } = parseArgs(args, { format: "string" });
   const format = (options.format ?? "text") as string;
-  if (!formats.includes(format as Format)) throw new UsageError(`unknown format '${format}' (expected text, json or sarif)`);
+  if (!formats.includes(format as Format)) throw new UsageError(`unknown format '${format}' (expected text, json, sarif or github)`);
   if (positional.length === 0) throw new UsageError("check needs at least one file or folder");
   let result: ReturnType<typeof checkFiles>;
   try {
@@ -204,7 +225,7 @@ export async function check(args: string[]): Promise<number> {
   }
   for (const e of result.internalErrors) process.stderr.write(`active-driver check: internal error (please report): ${e}\n`);
   const { checked } = result;
-  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked) : formatText(checked);
+  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked) : format === "github" ? formatGithub(checked) : formatText(checked);
   process.stdout.write(out);
   return checked.some((c) => c.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-// `active-driver check`: formats (text, json, sarif), folders, exit codes (0 no errors, 1 errors,
+// `active-driver check`: formats (text, json, sarif, github), folders, exit codes (0 no errors, 1 errors,
 // 2 bad usage or unreadable input). Runs the CLI from source the way `npm test` builds it.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -78,6 +78,21 @@ test("sarif: a 2.1.0 log with a rule per code and results GitHub code scanning a
   assert.equal(ad012.level, "note");
   const ad001 = run.results.find((x) => x.ruleId === "AD001")!;
   assert.equal(ad001.relatedLocations![0]!.id, 1);
+});
+
+test("github: one workflow command per finding (error, warning, notice) with its range, then the summary", () => {
+  const r = check("--format", "github", "samples/broken");
+  assert.equal(r.status, 1, r.stderr);
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.ok(
+    lines.includes("::error file=samples/broken/ad001-missing-wait.ts,line=13,endLine=13,col=23,endColumn=42,title=AD001::txTimeout can arrive in state 'open' but this wait does not accept it"),
+    r.stdout,
+  );
+  const commands = lines.slice(0, -1);
+  assert.equal(commands.length, 10);
+  for (const line of commands) assert.match(line, /^::(error|warning|notice) file=[^,:]+,line=\d+,endLine=\d+,col=\d+,endColumn=\d+,title=AD\d{3}::[^\n]+$/);
+  assert.ok(commands.some((l) => l.startsWith("::notice ")), "information findings become notices");
+  assert.match(lines.at(-1)!, /^\d+ errors?, \d+ warnings?, 1 information in 11 files$/);
 });
 
 test("warnings only exit 0", () => {
