@@ -1,6 +1,6 @@
-// `active-driver check [--format text|json|sarif|github] PATH...`: the analyser's diagnostics for
-// files and folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0 without errors,
-// 1 with errors, 2 on bad usage or unreadable input.
+// `active-driver check [--format text|json|sarif|github] [--watch] PATH...`: the analyser's
+// diagnostics for files and folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0
+// without errors, 1 with errors, 2 on bad usage or unreadable input; --watch runs until Ctrl+C.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { analyzeFile, createAnalysisCache, rules, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
@@ -211,13 +211,16 @@ export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()
 }
 
 export async function check(args: string[]): Promise<number> {
-  const { options, positional } = parseArgs(args, { format: "string" });
+  const { options, positional } = parseArgs(args, { format: "string", watch: "boolean" });
   const format = (options.format ?? "text") as string;
   if (!formats.includes(format as Format)) throw new UsageError(`unknown format '${format}' (expected text, json, sarif or github)`);
   if (positional.length === 0) throw new UsageError("check needs at least one file or folder");
+  if (options.watch === true && format !== "text") throw new UsageError(`--watch prints text: it does not combine with --format ${format}`);
   let result: ReturnType<typeof checkFiles>;
   try {
-    result = checkFiles(collectFiles(positional));
+    const files = collectFiles(positional);
+    if (options.watch === true) return await (await import("./watch.js")).watchCheck(positional);
+    result = checkFiles(files);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     process.stderr.write(`active-driver check: ${error.message}\n`);

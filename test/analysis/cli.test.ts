@@ -1,8 +1,8 @@
 // `active-driver check`: formats (text, json, sarif, github), folders, exit codes (0 no errors, 1 errors,
 // 2 bad usage or unreadable input). Runs the CLI from source the way `npm test` builds it.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
@@ -93,6 +93,37 @@ test("github: one workflow command per finding (error, warning, notice) with its
   for (const line of commands) assert.match(line, /^::(error|warning|notice) file=[^,:]+,line=\d+,endLine=\d+,col=\d+,endColumn=\d+,title=AD\d{3}::[^\n]+$/);
   assert.ok(commands.some((l) => l.startsWith("::notice ")), "information findings become notices");
   assert.match(lines.at(-1)!, /^\d+ errors?, \d+ warnings?, 1 information in 11 files$/);
+});
+
+test("--watch checks again when a file changes, until Ctrl+C (exit 0); it prints text only", async () => {
+  const dir = mkdtempSync(path.join(scratch, "watch-"));
+  copyFileSync(path.join(brokenDir, "protocol.ts"), path.join(dir, "protocol.ts"));
+  const broken = readFileSync(path.join(brokenDir, "ad001-missing-wait.ts"), "utf8");
+  writeFileSync(path.join(dir, "driver.ts"), broken);
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "cli/src/main.ts", "check", "--watch", dir], { cwd: repoRoot });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const until = async (what: string, test: () => boolean): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while (!test()) {
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; output so far:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  try {
+    await until("the first check", () => out.includes("watching for changes"));
+    assert.match(out, /driver\.ts:13:23 error AD001/);
+    writeFileSync(path.join(dir, "driver.ts"), broken.replace("d.wait(close, xmit)", "d.wait(close, xmit, txTimeout)"));
+    await until("the check after the fix", () => /changed: .*driver\.ts[^\n]*\nno problems in 2 files/.test(out));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.kill("SIGINT");
+    assert.equal(await exited, 0);
+  } finally {
+    child.kill();
+  }
+  const r = check("--watch", "--format", "json", dir);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--watch prints text: it does not combine with --format json/);
 });
 
 test("warnings only exit 0", () => {
