@@ -1,6 +1,7 @@
 // What a call runs, without running it: a function (named, imported, an arrow), a method of an
 // object literal or of an object made with `new` (with the object as `this`), `super(...)` and
-// `super.name(...)`, a class's static method; and the object a factory (`Driver.create(d)`) returns.
+// `super.name(...)`, a class's static method, a `const` made with `.bind`; and the object a factory
+// (`Driver.create(d)`) returns.
 // A table of handlers is looked up only while no code reassigns its members.
 import ts from "typescript";
 import { baseClassOf, classOf, classOfOwner, constructorOf, ownMethod, thisOwner } from "./classes";
@@ -31,6 +32,7 @@ export class Callees {
     const e = unwrap(expr);
     const fn = this.plainFunctionOf(e, 0);
     if (fn) return { fn };
+    if (ts.isIdentifier(e)) return this.boundTarget(e);
     if (e.kind === SK.SuperKeyword) return this.superTarget(e, undefined);
     const access = memberAccess(e);
     if (!access) return undefined;
@@ -41,6 +43,28 @@ export class Callees {
     const cls = ts.isIdentifier(object) ? classOf(object, this.modules) : undefined;
     const method = cls ? ownMethod(cls, access.name, true) : undefined;
     return method ? { fn: method } : undefined;
+  }
+
+  /**
+   * A `const` made by `f.bind(self, a, b)`: what `f` runs, with `a, b` before the call's own
+   * arguments (`self` as `this` when `f` is a method). Only a `const`: another binding may change.
+   */
+  private boundTarget(id: ts.Identifier): CallTarget | undefined {
+    const decl = this.modules.resolve(id);
+    if (decl === undefined || !ts.isVariableDeclaration(decl) || decl.initializer === undefined || (decl.parent.flags & ts.NodeFlags.Const) === 0) return undefined;
+    const init = unwrap(decl.initializer);
+    const access = ts.isCallExpression(init) ? memberAccess(unwrap(init.expression)) : undefined;
+    if (!ts.isCallExpression(init) || access === undefined || access.name !== "bind" || init.arguments.some(ts.isSpreadElement) || this.making.has(init)) return undefined;
+    this.making.add(init); // `const f = f.bind(...)` and friends name nothing
+    try {
+      const target = this.callTarget(access.object);
+      if (target === undefined || target.bound !== undefined) return undefined;
+      const [selfArg, ...bound] = init.arguments;
+      const self = target.owner !== undefined && selfArg !== undefined ? this.den.of(selfArg) : undefined;
+      return { fn: target.fn, ...(target.owner !== undefined ? { owner: target.owner } : {}), ...(self !== undefined ? { self } : {}), bound };
+    } finally {
+      this.making.delete(init);
+    }
   }
 
   /** `f.call` and `f.apply` (the callee of `f.call(self, ...)`): what `f` runs, or undefined. */

@@ -1,9 +1,9 @@
 // Calls: the driver's own functions (effects.ts), and the code the driver calls: helper functions,
 // methods of objects it made with `new` or wrote as literals, handler tables indexed by a message
 // name (`handlers[r.name](r)`: the entry for each name a path holds), constructors, and any of these
-// through `.call`/`.apply` (an array literal of arguments). A target that can be told is run with the
-// caller's abstract states; a call the analysis cannot follow that can reach driver code makes the
-// protocol state unknown (and the analysis silent there).
+// through `.call`/`.apply` (an array literal of arguments) or made by `.bind`. A target that can be
+// told is run with the caller's abstract states; a call the analysis cannot follow that can reach
+// driver code makes the protocol state unknown (and the analysis silent there).
 import ts from "typescript";
 import { passesCapability, usesDriver } from "./capability";
 import { handleSend, handleSleep, handleSpawn, handleWait } from "./effects";
@@ -36,6 +36,9 @@ export function evCall(m: Machine, call: ts.CallExpression, states: readonly Sta
   if (den !== undefined) return withValue(evSequence(m, call.arguments, states), undefined);
   const viaCallOrApply = callOrApply(m, call, callee, states);
   if (viaCallOrApply) return viaCallOrApply;
+  // `f.bind(...)` of a function the analysis knows runs nothing: the call of what it makes does.
+  const bindOf = memberAccess(callee);
+  if (bindOf?.name === "bind" && m.den.callTarget(bindOf.object) !== undefined) return withValue(evSequence(m, [bindOf.object, ...call.arguments], states), undefined);
   const target = m.den.callTarget(callee);
   if (target) {
     // The receiver first (`new Driver(d).run()` makes the object, and sets its fields, here).
@@ -65,8 +68,9 @@ function callOrApply(m: Machine, call: ts.CallExpression, callee: ts.Expression,
     args = list === undefined ? [] : list.elements;
   }
   if (selfArg !== undefined && ts.isSpreadElement(selfArg)) return undefined;
-  const self = target.owner !== undefined && selfArg !== undefined ? m.den.of(selfArg) : undefined;
-  const bound: CallTarget = target.owner !== undefined ? { fn: target.fn, owner: target.owner, ...(self !== undefined ? { self } : {}) } : target;
+  // `this` is the first argument for a method, unless `.bind` fixed it already.
+  const self = target.owner !== undefined && target.bound === undefined && selfArg !== undefined ? m.den.of(selfArg) : undefined;
+  const bound: CallTarget = target.owner !== undefined && target.bound === undefined ? { fn: target.fn, owner: target.owner, ...(self !== undefined ? { self } : {}) } : target;
   // The function's own expression (`obj.method` in `obj.method.call(x)`), then `self`, then the call.
   const before = evSequence(m, selfArg === undefined ? [access.object] : [access.object, selfArg], states);
   return follow(m, bound, call, before, args);
@@ -89,7 +93,8 @@ export function evNew(m: Machine, e: ts.NewExpression, states: readonly State[])
 }
 
 /** Runs a call's target (its receiver already evaluated), or (nested too deep, recursive, or touching nothing) treats it as opaque. */
-function follow(m: Machine, target: CallTarget, call: ts.CallExpression, states: readonly State[], args: readonly ts.Expression[] = call.arguments): Pair[] {
+function follow(m: Machine, target: CallTarget, call: ts.CallExpression, states: readonly State[], own: readonly ts.Expression[] = call.arguments): Pair[] {
+  const args = target.bound !== undefined ? [...target.bound, ...own] : own;
   if (shouldInline(m, target, call, args)) return inline(m, target, call, states, args);
   // A known target that is not blocked and not followed touches neither the driver nor a tracked
   // field itself: only what the arguments carry can reach driver code.

@@ -14,6 +14,8 @@ export interface CallTarget {
   fn: FunctionNode;
   self?: Denotation;
   owner?: ts.Node;
+  /** Arguments fixed by `fn.bind(self, ...bound)`: they come before the call's own. */
+  bound?: readonly ts.Expression[];
 }
 
 export interface Instance {
