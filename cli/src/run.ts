@@ -1,5 +1,5 @@
-// `active-driver run DRIVER.ts [--scenario NAME|FILE.json] [--seed N] [--trace FILE.jsonl]`: runs
-// the driver from its sources in a worker thread on the simulated NIC and prints a summary.
+// `active-driver run DRIVER.ts [--scenario NAME|FILE.json] [--seed N] [--trace FILE.jsonl] [--json]`:
+// runs the driver from its sources in a worker thread on the simulated NIC and prints a summary.
 // Exit 0 when the run is clean, 1 when the driver fails (does not load, throws, spins, runs out of
 // memory, breaks the protocol or loses frames), 2 on bad usage or unreadable input.
 import * as fs from "node:fs";
@@ -66,7 +66,7 @@ function writableOutput(value: string | boolean | undefined, what: string): stri
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { options, positional } = parseArgs(args, { scenario: "string", seed: "string", trace: "string", pcap: "string" });
+  const { options, positional } = parseArgs(args, { scenario: "string", seed: "string", trace: "string", pcap: "string", json: "boolean" });
   const driver = driverArgument(positional, "run");
   const scenario = scenarioArgument(options["scenario"]);
   const seed = seedArgument(options["seed"], scenario.seed ?? 1);
@@ -79,7 +79,8 @@ export async function run(args: string[]): Promise<number> {
     ...(tracePath !== undefined ? { tracePath } : {}),
     ...(pcapPath !== undefined ? { pcapPath } : {}),
   });
-  process.stdout.write(formatRun(result, { driver, scenario, seed, tracePath }));
+  const context = { driver, scenario, seed, tracePath };
+  process.stdout.write(options["json"] === true ? formatRunJson(result, context) : formatRun(result, context));
   return result.ok ? 0 : 1;
 }
 
@@ -145,6 +146,28 @@ export function formatRun(result: RunResult, context: RunContext): string {
   if (context.tracePath !== undefined) out.push(`trace      ${context.tracePath} (${result.events} events, one JSON object per line)`);
   if (s.pcapFile !== undefined) out.push(`capture    ${s.pcapFile} (pcap: open it in Wireshark)`);
   return out.join("\n") + "\n";
+}
+
+/**
+ * `run --json`: the run as one JSON document for scripts and CI: what ran (driver, scenario, seed),
+ * `ok`, the whole summary (messages, frames, requests, faults, violations, problems; the trace and the
+ * capture stay in their files), or the error that left no summary, and wall time.
+ */
+export function formatRunJson(result: RunResult, context: RunContext): string {
+  const { ok, summary, error, files, events, wallMs } = result;
+  const document = {
+    driver: context.driver,
+    scenario: context.scenario.name,
+    seed: context.seed,
+    ok,
+    ...(summary !== undefined ? { summary } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(context.tracePath !== undefined ? { traceFile: context.tracePath } : {}),
+    events,
+    files,
+    wallMs,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 /** "open=0 suspend×4=0 close=-19": each request with how often it came and what it was answered. */

@@ -3,7 +3,7 @@ export const usage = `Usage: active-driver <command> [options]
 Commands:
   check [--format text|json|sarif|github] [--watch] PATH...
                                                analyse driver files or folders (--watch: again on each change)
-  run DRIVER.ts [--scenario NAME] [--seed N] [--trace FILE.jsonl] [--pcap FILE.pcap]
+  run DRIVER.ts [--scenario NAME] [--seed N] [--trace FILE.jsonl] [--pcap FILE.pcap] [--json]
                                                run a driver on the simulated RTL8169 NIC
   explore DRIVER.ts [--runs N] [--seed N] [--scenario NAME[,NAME]]... [--json]
                                                many seeded runs with faults; prints failing seeds

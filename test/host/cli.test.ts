@@ -53,6 +53,24 @@ test("run: a clean run exits 0 and prints mailboxes, frames, time", () => {
   assert.equal(r.stderr, "");
 });
 
+test("run --json: one JSON document with what ran, ok and the whole summary; the exit status as without it", () => {
+  const r = cli("run", active, "--scenario", "tx-timeout", "--seed", "3", "--json");
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const doc = JSON.parse(r.stdout) as { driver: string; scenario: string; seed: number; ok: boolean; summary: { frames: { tx: { offered: number; delivered: number; dropped: Record<string, number> } }; txTimeouts: number; messages: Record<string, { sent: number }> }; files: string[]; wallMs: number };
+  assert.equal(doc.driver, active);
+  assert.equal(doc.scenario, "tx-timeout");
+  assert.equal(doc.seed, 3);
+  assert.equal(doc.ok, true);
+  assert.ok(doc.summary.txTimeouts >= 1, "the watchdog fired");
+  const tx = doc.summary.frames.tx;
+  assert.equal(tx.offered, tx.delivered + Object.values(tx.dropped).reduce((a, b) => a + b, 0), "every frame is accounted for");
+  assert.equal(doc.summary.messages["xmit"]!.sent, tx.offered);
+  assert.ok(doc.files.some((f) => f.endsWith("active.ts")) && doc.wallMs > 0);
+  const failed = cli("run", path.join(fixtures, "throws.ts"), "--json");
+  assert.equal(failed.status, 1);
+  assert.equal((JSON.parse(failed.stdout) as { ok: boolean }).ok, false);
+});
+
 test("run --trace writes one JSON event per line and says where", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ad-cli-"));
   try {
