@@ -220,7 +220,8 @@ test("the VSIX file list is a whitelist: no sources, maps or node_modules", asyn
   assert.ok(files.includes("package.json") && files.includes("LICENSE"), files.join(", "));
   const offending = files.filter((f) => f.endsWith(".map") || (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.startsWith("node_modules/") || /^(runtime|server|cli|test|samples|scripts)\//.test(f));
   assert.deepEqual(offending, []);
-  for (const f of files) assert.ok(/^(package\.json|README\.md|LICENSE|media\/|dist\/|client\/webview\/media\/|docs\/images\/)/.test(f), `${f} is whitelisted on purpose`);
+  for (const f of files) assert.ok(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/|dist\/|client\/webview\/media\/|docs\/images\/)/.test(f), `${f} is whitelisted on purpose`);
+  assert.ok(files.includes("CHANGELOG.md"), "the changelog the Marketplace shows is packed");
   if (manifest.icon !== undefined) assert.ok(files.includes(manifest.icon), `the icon ${manifest.icon} is packed`);
 });
 
