@@ -34,6 +34,8 @@ describe("stdio debug adapter", () => {
     assert.equal(caps.supportsHitConditionalBreakpoints, true);
     assert.equal(caps.supportsLogPoints, true);
     assert.equal(caps.supportsBreakpointLocationsRequest, true);
+    assert.equal(caps.supportsExceptionFilterOptions, true);
+    assert.ok(caps.exceptionBreakpointFilters?.every((f) => f.supportsCondition === true && (f.conditionDescription ?? "").length > 0));
     assert.deepEqual(
       caps.exceptionBreakpointFilters?.map((f) => [f.filter, f.label]),
       [
@@ -202,6 +204,34 @@ describe("stdio debug adapter", () => {
     assert.equal(info.body.exceptionId, "illegal-send");
     const protocol = await scopeVariables(dc, "Protocol");
     assert.match(variable(protocol, "violations").value, /closeComplete/);
+  });
+
+  test("exception filter conditions: a condition over the violation decides; one that does not compile is refused with the reason", TIMEOUT, async () => {
+    const { dc } = client;
+    const driver = fixture("illegal.ts");
+    const stop = await launch(dc, { driver, stopOnEntry: false }, async () => {
+      const r = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "protocol", condition: 'kind === "illegal-send" && name === "closeComplete"' }, { filterId: "error", condition: "((" }] });
+      assert.equal(r.body?.breakpoints?.[0]?.verified, true);
+      assert.equal(r.body?.breakpoints?.[1]?.verified, false);
+      assert.match(r.body?.breakpoints?.[1]?.message ?? "", /condition "\(\(": /);
+    });
+    assert.equal(stop.body.reason, "exception");
+    assert.match(stop.body.text ?? "", /Protocol violation: send of "closeComplete" in state "open".*\(kind === "illegal-send" && name === "closeComplete"\)/);
+    assert.equal((await dc.stackTraceRequest({ threadId: stop.body.threadId! })).body.stackFrames[0]!.line, lineOf(driver, "illegal-send"));
+  });
+
+  test("an exception filter whose condition never holds does not stop the run", TIMEOUT, async () => {
+    const { dc } = client;
+    const ended = dc.waitForEvent("terminated");
+    const initialized = dc.waitForEvent("initialized");
+    await dc.initializeRequest();
+    await initialized;
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "protocol", condition: 'name === "txTimeout"' }] });
+    let stopped = false;
+    dc.on("stopped", () => (stopped = true));
+    await Promise.all([dc.launchRequest({ driver: fixture("illegal.ts"), scenario: path.join(__dirname, "fixtures", "few-frames.json"), seed: 1 } as DebugProtocol.LaunchRequestArguments), dc.configurationDoneRequest()]);
+    await ended;
+    assert.equal(stopped, false, "the violation is a send of closeComplete: the condition does not hold there");
   });
 
   test("exception breakpoint on a driver error stops where the driver threw", TIMEOUT, async () => {

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { conditionSource, optionsProblem, parseHitCondition, splitLogMessage, syntaxError } from "../../client/src/debug/breakpointOptions";
 import { RunHistory } from "../../client/src/debug/history";
 import { deliveryCandidates, fileKey } from "../../client/src/debug/stops";
-import type { Delivery } from "../../client/src/debug/worker/messages";
+import type { TraceEvent } from "active-driver";
+import type { BreakpointSpec, Delivery } from "../../client/src/debug/worker/messages";
 import { Sandbox, type MessageFacts } from "../../client/src/debug/worker/sandbox";
 
 test('hit conditions: "5" is the 5th hit, comparisons, "% 3" every 3rd; anything else is refused with the syntax', () => {
@@ -133,4 +134,17 @@ test("reverse continue decides from recorded hits: a counted breakpoint stops wh
   const logpoint = { lines: { [file]: [{ id: 2, line: 10, logMessage: "x" }] }, mailboxes: [], exceptions: [] };
   assert.equal(history.previousHit(5, logpoint), undefined, "logpoints never stop");
   assert.equal(history.previousHit(5, { lines: { [file]: [{ id: 3, line: 10 }] }, mailboxes: [], exceptions: [] })?.position, 4, "a plain breakpoint: its place is enough (close waits there too)");
+});
+
+test("reverse continue evaluates exception conditions again over the recorded faults, as the worker did", () => {
+  const at = (position: number, traceLength: number): Delivery => ({ position, seq: position + 1, thread: "main", mailbox: "xmit", kind: "message", payload: "", time: 0, state: "open", traceLength });
+  const fault = (seq: number, mailbox: string): TraceEvent => ({ seq, time: seq, kind: "fault", fault: "illegal-send", from: "thread:main", mailbox, detail: `send of ${mailbox}` }) as TraceEvent;
+  const history = new RunHistory();
+  // Deliveries 0..3; a violation before delivery 1 (closeComplete) and one before delivery 3 (openComplete).
+  history.absorb([fault(0, "closeComplete"), { seq: 1, time: 1, kind: "send", from: "os" } as TraceEvent, fault(2, "openComplete")], [at(0, 0), at(1, 1), at(2, 2), at(3, 3)]);
+  const on = (condition?: string): BreakpointSpec => ({ lines: {}, mailboxes: [], exceptions: ["protocol"], ...(condition !== undefined ? { exceptionConditions: { protocol: condition } } : {}) });
+  assert.equal(history.previousHit(4, on())?.position, 3, "unconditioned: the latest violation");
+  assert.equal(history.previousHit(4, on('name === "closeComplete"'))?.position, 1);
+  assert.match(history.previousHit(4, on('name === "closeComplete"'))!.hit.text, /\(name === "closeComplete"\)$/);
+  assert.equal(history.previousHit(4, on('name === "resumeComplete"')), undefined);
 });

@@ -4,7 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TraceEvent } from "active-driver";
 import { breakpointPlaces, entryPointLines, messageLines, verifyLines } from "../../client/src/debug/breakpointLines";
-import { deliveryKind, describeDelivery, exceptionFilterOf, fileKey, stopAt } from "../../client/src/debug/stops";
+import { exceptionTest, faultFacts } from "../../client/src/debug/exceptionConditions";
+import { deliveryKind, describeDelivery, exceptionFilterOf, exceptionHit, fileKey, stopAt } from "../../client/src/debug/stops";
+import { Sandbox } from "../../client/src/debug/worker/sandbox";
 import { StopModel, parsePath } from "../../client/src/debug/variables";
 import type { BreakpointSpec, Delivery, Snapshot } from "../../client/src/debug/worker/messages";
 
@@ -111,6 +113,20 @@ test("exception filters: violations are protocol, driver failures are errors, in
   assert.equal(exceptionFilterOf(ev(0, { kind: "fault", fault: "driver-error" })), "error");
   assert.equal(exceptionFilterOf(ev(0, { kind: "fault", fault: "tx-lockup" })), undefined);
   assert.equal(exceptionFilterOf(ev(0, { kind: "log" })), undefined);
+});
+
+test("exception filter conditions: the filter stops only where its condition holds over the fault; a failing one stops and says why", () => {
+  const illegal = ev(7, { kind: "fault", fault: "illegal-send", from: "thread:main", mailbox: "closeComplete", detail: "send of closeComplete in state open" });
+  const unhandled = ev(9, { kind: "fault", fault: "unhandled", from: "os", mailbox: "txTimeout", detail: "txTimeout not waited for" });
+  const test = exceptionTest(() => new Sandbox());
+  const spec = (condition: string): BreakpointSpec => ({ ...none, exceptions: ["protocol"], exceptionConditions: { protocol: condition } });
+  assert.equal(exceptionHit([illegal, unhandled], spec('kind === "unhandled"'), test)?.event, unhandled);
+  assert.equal(exceptionHit([illegal, unhandled], spec('name === "closeComplete" && thread === "main"'), test)?.event, illegal);
+  assert.match(exceptionHit([illegal], spec('name === "closeComplete"'), test)!.text, /^Protocol violation: send of closeComplete in state open \(name === "closeComplete"\)$/);
+  assert.equal(exceptionHit([illegal, unhandled], spec('kind === "none"'), test), undefined);
+  assert.match(exceptionHit([illegal], spec("nope.x"), test)!.text, /condition "nope\.x" failed: .*nope/);
+  assert.equal(exceptionHit([illegal], spec("true")), undefined, "without a test a condition never holds");
+  assert.deepEqual(faultFacts(illegal), { name: "closeComplete", payload: undefined, state: "", thread: "main", from: "thread:main", seq: 7, time: 7, kind: "illegal-send", position: -1, summary: "send of closeComplete in state open" });
 });
 
 test("the stop rule: exceptions, then breakpoints on sends, then the delivery, then the target position", () => {

@@ -47,6 +47,7 @@ export class BreakpointTable {
   private readonly lineIds = new Map<string, number[]>();
   private functions: FunctionEntry[] = [];
   private exceptions: ExceptionFilter[] = [];
+  private exceptionConditions: Partial<Record<ExceptionFilter, string>> = {};
   private readonly verdicts = new Map<number, BreakpointVerdict>();
   /** Ids whose runtime problem was reported. */
   private readonly troubled = new Set<number>();
@@ -100,8 +101,10 @@ export class BreakpointTable {
     return changed;
   }
 
-  setExceptions(filters: readonly string[]): void {
+  /** The exception filters on, and the conditions of those that have one (checked by the caller). */
+  setExceptions(filters: readonly string[], conditions: Partial<Record<ExceptionFilter, string>> = {}): void {
     this.exceptions = filters.filter((f): f is ExceptionFilter => f === "protocol" || f === "error");
+    this.exceptionConditions = { ...conditions };
   }
 
   spec(): BreakpointSpec {
@@ -109,6 +112,7 @@ export class BreakpointTable {
       lines: Object.fromEntries(this.lines),
       mailboxes: this.functions.filter((f) => f.usable).map((f) => f.bp),
       exceptions: [...this.exceptions],
+      ...(Object.keys(this.exceptionConditions).length > 0 ? { exceptionConditions: { ...this.exceptionConditions } } : {}),
     };
   }
 

@@ -6,7 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TraceEvent } from "active-driver";
 import { isCounted, parseHitCondition } from "./breakpointOptions";
+import { exceptionTest } from "./exceptionConditions";
 import { decorate, stopAt, type Judge } from "./stops";
+import { Sandbox } from "./worker/sandbox";
 import type { BreakpointSpec, Delivery, HitRecord, StopHit } from "./worker/messages";
 
 function sameEvent(a: TraceEvent, b: TraceEvent): boolean {
@@ -26,6 +28,9 @@ export interface Absorbed {
 
 export class RunHistory {
   readonly events: TraceEvent[] = [];
+  /** Exception conditions, evaluated again here as the worker did (they see the recorded event only). */
+  private sandboxMade: Sandbox | undefined;
+  private readonly exceptionTest = exceptionTest(() => (this.sandboxMade ??= new Sandbox()));
   readonly deliveries: Delivery[] = [];
   /** Count key -> position -> the counts its hits there reached (the same in every replay). */
   private readonly hits = new Map<string, Map<number, number[]>>();
@@ -95,7 +100,7 @@ export class RunHistory {
     for (let p = Math.min(position, this.deliveries.length) - 1; p >= 0; p--) {
       const d = this.deliveries[p]!;
       const from = p === 0 ? 0 : this.deliveries[p - 1]!.traceLength;
-      const hit = stopAt(p, d, this.events.slice(from, d.traceLength), bps, { breakpoints: true }, this.judge);
+      const hit = stopAt(p, d, this.events.slice(from, d.traceLength), bps, { breakpoints: true }, this.judge, this.exceptionTest);
       if (hit !== undefined) return { position: p, hit };
     }
     return undefined;

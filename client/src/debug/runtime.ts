@@ -11,7 +11,7 @@ import { specKeys } from "./breakpointOptions";
 import { BreakpointTable, type BreakpointVerdict, type FunctionBreakpointRequest, type SourceBreakpointRequest } from "./breakpoints";
 import { RunHistory, TraceFile } from "./history";
 import { describeDelivery, exceptionFilterOf } from "./stops";
-import type { BreakpointSpec, Delivery, LoadedMessage, LogRecord, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
+import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, LogRecord, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
 import { SpareWorker } from "./spareWorker";
 import { LaunchError, WorkerHost } from "./workerHost";
 
@@ -232,8 +232,8 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     return verdicts;
   }
 
-  setExceptionFilters(filters: readonly string[]): void {
-    this.breakpoints.setExceptions(filters);
+  setExceptionFilters(filters: readonly string[], conditions: Partial<Record<ExceptionFilter, string>> = {}): void {
+    this.breakpoints.setExceptions(filters, conditions);
     this.pushBreakpoints();
   }
 

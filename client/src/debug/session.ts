@@ -28,7 +28,8 @@ import { driverEntry, driverThreadFrames, nicFrames, osFrames, passiveThreadFram
 import { breakpointPlaces } from "./breakpointLines";
 import { exceptionFilterOf } from "./stops";
 import { StopModel } from "./variables";
-import type { Snapshot } from "./worker/messages";
+import type { ExceptionFilter, Snapshot } from "./worker/messages";
+import { conditionSource, syntaxError } from "./breakpointOptions";
 
 /** The launch configuration of the DAP contract (DESIGN.md). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -164,9 +165,25 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       supportsLogPoints: true,
       // The gutter's candidates: the wait/send calls (and passive entry points) of the lines asked about.
       supportsBreakpointLocationsRequest: true,
+      // Conditions on them: JavaScript over the fault (exceptionConditions.ts).
+      supportsExceptionFilterOptions: true,
       exceptionBreakpointFilters: [
-        { filter: "protocol", label: "Protocol violations", description: "A message the protocol does not allow in the current state (unhandled, illegal send, enabled but not waited on).", default: false },
-        { filter: "error", label: "Driver errors", description: "The driver threw, or was stopped for not waiting (cooperative scheduling broken).", default: false },
+        {
+          filter: "protocol",
+          label: "Protocol violations",
+          description: "A message the protocol does not allow in the current state (unhandled, illegal send, enabled but not waited on).",
+          default: false,
+          supportsCondition: true,
+          conditionDescription: 'JavaScript over the violation, e.g. kind === "illegal-send" && name === "closeComplete" (also thread, state, time, summary)',
+        },
+        {
+          filter: "error",
+          label: "Driver errors",
+          description: "The driver threw, or was stopped for not waiting (cooperative scheduling broken).",
+          default: false,
+          supportsCondition: true,
+          conditionDescription: "JavaScript over the error, e.g. /RangeError/.test(summary) (also kind, thread, time)",
+        },
       ],
     };
     this.sendResponse(response);
@@ -291,9 +308,24 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    const filters = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
-    this.runtime.setExceptionFilters(filters);
-    response.body = { breakpoints: filters.map(() => ({ verified: true })) };
+    // One verdict per filter, in the order given: plain filters first, then those with options.
+    const plain = args.filters.map((filterId): DebugProtocol.ExceptionFilterOptions => ({ filterId }));
+    const verdicts: DebugProtocol.Breakpoint[] = [];
+    const filters: string[] = [];
+    const conditions: Partial<Record<ExceptionFilter, string>> = {};
+    for (const option of [...plain, ...(args.filterOptions ?? [])]) {
+      const condition = option.condition?.trim();
+      const problem = condition === undefined || condition === "" ? undefined : syntaxError(conditionSource(condition));
+      if (problem !== undefined) {
+        verdicts.push({ verified: false, message: `condition ${JSON.stringify(condition)}: ${problem}` });
+        continue;
+      }
+      verdicts.push({ verified: true });
+      filters.push(option.filterId);
+      if (condition !== undefined && condition !== "" && (option.filterId === "protocol" || option.filterId === "error")) conditions[option.filterId] = condition;
+    }
+    this.runtime.setExceptionFilters(filters, conditions);
+    response.body = { breakpoints: verdicts };
     this.sendResponse(response);
   }
 

@@ -32,7 +32,8 @@ function where(loc: { file: string; line: number } | undefined): string {
   return loc === undefined ? "" : ` at ${path.basename(loc.file)}:${loc.line}`;
 }
 
-function threadOf(event: TraceEvent): string | undefined {
+/** The driver thread that made an event, if a thread did. */
+export function threadOf(event: TraceEvent): string | undefined {
   return event.from.startsWith("thread:") ? event.from.slice("thread:".length) : undefined;
 }
 
@@ -79,15 +80,25 @@ export function describeDelivery(d: Delivery): string {
   return `${d.mailbox} #${d.seq}${payload} -> ${d.thread}`;
 }
 
-/** The first event since the previous delivery that an exception filter stops at. */
-export function exceptionHit(events: readonly TraceEvent[], bps: BreakpointSpec): StopHit | undefined {
+/**
+ * Whether an exception filter's condition holds at a fault event: `note` says why when it could not
+ * be evaluated (then it stops, so the user sees it). It sees the event only, so the worker and the
+ * adapter (reverse continue) decide alike.
+ */
+export type ExceptionTest = (condition: string, event: TraceEvent) => { holds: boolean; note?: string };
+
+/** The first event since the previous delivery that an exception filter (and its condition) stops at. */
+export function exceptionHit(events: readonly TraceEvent[], bps: BreakpointSpec, test?: ExceptionTest): StopHit | undefined {
   if (bps.exceptions.length === 0) return undefined;
   for (const event of events) {
     const filter = exceptionFilterOf(event);
-    if (filter !== undefined && bps.exceptions.includes(filter)) {
-      const label = filter === "protocol" ? "Protocol violation" : "Driver error";
-      return { reason: "exception", text: `${label}: ${event.detail ?? event.fault ?? "fault"}`, thread: threadOf(event), event };
-    }
+    if (filter === undefined || !bps.exceptions.includes(filter)) continue;
+    const condition = bps.exceptionConditions?.[filter];
+    const verdict = condition === undefined ? undefined : (test?.(condition, event) ?? { holds: false });
+    if (verdict !== undefined && !verdict.holds) continue;
+    const label = filter === "protocol" ? "Protocol violation" : "Driver error";
+    const why = condition === undefined ? "" : ` (${verdict?.note ?? condition})`;
+    return { reason: "exception", text: `${label}: ${event.detail ?? event.fault ?? "fault"}${why}`, thread: threadOf(event), event };
   }
   return undefined;
 }
@@ -160,9 +171,17 @@ export const placeOnly: Judge = (c) => (c.bp.logMessage === undefined && c.bp.co
  * the trace events recorded since the previous delivery: exception filters first, then breakpoints
  * on those sends, then on the delivery, then the target of a step.
  */
-export function stopAt(position: number, delivery: Delivery | undefined, events: readonly TraceEvent[], bps: BreakpointSpec, until: RunUntil, judge: Judge = placeOnly): StopHit | undefined {
+export function stopAt(
+  position: number,
+  delivery: Delivery | undefined,
+  events: readonly TraceEvent[],
+  bps: BreakpointSpec,
+  until: RunUntil,
+  judge: Judge = placeOnly,
+  exceptionTest?: ExceptionTest,
+): StopHit | undefined {
   if (until.breakpoints) {
-    const hit = exceptionHit(events, bps) ?? firstStop(position, delivery, events, bps, judge);
+    const hit = exceptionHit(events, bps, exceptionTest) ?? firstStop(position, delivery, events, bps, judge);
     if (hit !== undefined) return hit;
   }
   const eventReached = until.event !== undefined && delivery !== undefined && delivery.traceLength > until.event;

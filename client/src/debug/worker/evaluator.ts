@@ -4,7 +4,8 @@
 // the run began, and a replay counts exactly as the first run did (never twice). The stop rule then
 // asks `judge` what was decided.
 import { isCounted, parseHitCondition, specKeys } from "../breakpointOptions";
-import { decorate, noBreakpoints, type Candidate, type Judge } from "../stops";
+import { exceptionTest } from "../exceptionConditions";
+import { decorate, noBreakpoints, type Candidate, type ExceptionTest, type Judge } from "../stops";
 import type { BreakpointSpec, HitRecord, LogRecord, StopHit } from "./messages";
 import { Sandbox, type MessageFacts } from "./sandbox";
 
@@ -80,6 +81,9 @@ export class BreakpointEvaluator {
 
   /** The stop rule's judge: what `evaluate` decided for this candidate. */
   readonly judge: Judge = (c) => this.verdicts.get(candidateId(c));
+
+  /** Conditions of exception filters, in the same sandbox. */
+  readonly exceptionTest: ExceptionTest = exceptionTest(() => this.sandbox);
 
   /** The delivery is decided: the next position starts with no verdicts. */
   nextPosition(): void {

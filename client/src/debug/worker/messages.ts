@@ -61,6 +61,8 @@ export interface BreakpointSpec {
   mailboxes: MailboxBreakpoint[];
   /** Exception filters: "protocol" (protocol violations) and "error" (driver errors). */
   exceptions: ExceptionFilter[];
+  /** A filter's condition (JavaScript over the fault, exceptionConditions.ts): it stops only where this holds. */
+  exceptionConditions?: Partial<Record<ExceptionFilter, string>>;
 }
 
 export type ExceptionFilter = "protocol" | "error";

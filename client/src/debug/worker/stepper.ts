@@ -100,7 +100,7 @@ export class Stepper {
     }
     let hit: StopHit | undefined;
     if (Atomics.exchange(this.flags, Flag.pause, 0) !== 0) hit = { reason: "pause", text: `Paused before ${describeDelivery(delivery)}`, thread: delivery.thread };
-    else hit = stopAt(position, delivery, window, this.evaluator.breakpoints, this.until, this.evaluator.judge);
+    else hit = stopAt(position, delivery, window, this.evaluator.breakpoints, this.until, this.evaluator.judge, this.evaluator.exceptionTest);
     this.evaluator.nextPosition();
     if (hit === undefined) return undefined;
     this.flush();
@@ -141,7 +141,7 @@ export class Stepper {
     this.finished = true;
     const window = this.window;
     this.window = [];
-    const hit = stopAt(this.position, undefined, window, this.evaluator.breakpoints, { breakpoints: this.until.breakpoints }, this.evaluator.judge);
+    const hit = stopAt(this.position, undefined, window, this.evaluator.breakpoints, { breakpoints: this.until.breakpoints }, this.evaluator.judge, this.evaluator.exceptionTest);
     this.evaluator.nextPosition();
     this.flush();
     const message: WorkerToParent = { type: "finished", position: this.position, traceLength: this.traceLength, summary };
