@@ -69,11 +69,12 @@ function callOrApply(m: Machine, call: ts.CallExpression, callee: ts.Expression,
   }
   if (selfArg !== undefined && ts.isSpreadElement(selfArg)) return undefined;
   // `this` is the first argument for a method, unless `.bind` fixed it already.
-  const self = target.owner !== undefined && target.bound === undefined && selfArg !== undefined ? m.den.of(selfArg) : undefined;
-  const bound: CallTarget = target.owner !== undefined && target.bound === undefined ? { fn: target.fn, owner: target.owner, ...(self !== undefined ? { self } : {}) } : target;
+  const rebinds = target.owner !== undefined && target.bound === undefined;
+  const self = rebinds && selfArg !== undefined ? m.den.of(selfArg) : undefined;
+  const called: CallTarget = rebinds ? { fn: target.fn, owner: target.owner, ...(self !== undefined ? { self } : {}) } : target;
   // The function's own expression (`obj.method` in `obj.method.call(x)`), then `self`, then the call.
   const before = evSequence(m, selfArg === undefined ? [access.object] : [access.object, selfArg], states);
-  return follow(m, bound, call, before, args);
+  return follow(m, called, call, before, args);
 }
 
 /** `new C(...)`: the object's tracked fields start as the class writes them, then its constructor runs. */
