@@ -9,5 +9,7 @@ export type { ErrorLocation, SerializedError } from "./errors";
 export { runDriverInWorker, runDriverBatch, resolveWorkerEntry, formatSourceLocation } from "./runner";
 export type { RunRequest, RunResult, WorkerEntry, WorkerOptions, BatchCallbacks } from "./runner";
 export { locateSpin } from "./spin";
+export { outputClash, sameFile, unwritableReason, StagedOutput } from "./outputs";
+export type { OutputTarget } from "./outputs";
 export { Beat, HEARTBEAT_CELLS } from "./messages";
 export type * from "./messages";

@@ -9,6 +9,7 @@ import type { AnyProtocol, DriverInstance } from "../types";
 import { runScenario } from "../nic/index";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
+import { outputClash } from "./outputs";
 import { Beat, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
 
 /** Trace events per `trace` message, per write to the trace file, and per progress message. */
@@ -29,6 +30,11 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     return;
   }
   post({ type: "loaded", index, files: loaded.files });
+  const clash = spec.outputTargets !== undefined ? outputClash(spec.outputTargets, loaded.files) : undefined;
+  if (clash !== undefined) {
+    post({ type: "error", index, error: { name: "OutputClashError", kind: "output-clash", message: clash } });
+    return;
+  }
 
   let traceFd: number | undefined;
   try {
