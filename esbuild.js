@@ -11,8 +11,8 @@ const production = process.argv.includes("--production");
 const nodeEntries = [
   ["runtime/src/index.ts", "runtime/dist/index.js"],
   ["runtime/src/nic/index.ts", "runtime/dist/nic.js"],
-  ["runtime/src/host/index.ts", "runtime/dist/host.js"],
-  ["runtime/src/host/worker.ts", "dist/worker.js"],
+  ["runtime/src/runner/index.ts", "runtime/dist/host.js"],
+  ["runtime/src/runner/worker.ts", "dist/worker.js"],
   ["server/src/server.ts", "dist/server.js"],
   ["cli/src/main.ts", "dist/cli.js"],
   ["client/src/debug/debugAdapter.ts", "dist/debugAdapter.js"],
@@ -21,7 +21,7 @@ const nodeEntries = [
   ["client/src/tsPlugin/index.ts", "dist/tsPlugin.js"],
 ];
 /** Browser entry points (webviews). */
-const browserEntries = [["client/webview/traffic/main.ts", "dist/webview/traffic.js"], ["client/webview/machine/main.ts", "dist/webview/machine.js"]];
+const browserEntries = [["client/views/traffic/page/main.ts", "dist/webview/traffic.js"], ["client/views/machine/page/main.ts", "dist/webview/machine.js"]];
 
 /** `typescript` resolves to the one shared copy next to the bundle. */
 const sharedTypeScript = {

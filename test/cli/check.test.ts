@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
-import { brokenDir, repoRoot } from "./harness";
+import { brokenDir, repoRoot } from "../analysis/harness";
 
 function check(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "cli/src/main.ts", "check", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });

@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driverFileKind, isAnalyserCode, statusText, type Finding } from "../../client/src/analysisState";
 import { driverTemplate, pascalCase, validateDriverName } from "../../client/src/commands/templates";
-import { isBuiltinScenario, launchProblem, type ActiveDriverLaunch } from "../../client/src/launchConfig";
-import { asWebviewMessage } from "../../client/src/panels/webviewMessage";
+import { isBuiltinScenario, launchProblem, type ActiveDriverLaunch } from "../../client/src/debug/launchConfig";
+import { asWebviewMessage } from "../../client/views/shared/host/webviewMessage";
 import { refusalMessage } from "../../client/src/trustMessage";
 
 test("driver files are found by their define call, as the analyser finds them", () => {

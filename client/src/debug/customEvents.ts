@@ -1,7 +1,7 @@
 // Custom DAP events from the Active Driver debug adapter to the extension, which feeds them to the
 // traffic and state-machine views. Declared once here; the adapter (client/src/debug) sends them
 // with `this.sendEvent(new Event(name, body))`. Bodies are the webview messages minus `type`.
-import type { CurrentMessage, EventsMessage, ProtocolMessage } from "./webview/messages";
+import type { CurrentMessage, EventsMessage, ProtocolMessage } from "../../views/shared/messages";
 
 export const debugEventNames = {
   /** New trace events, in seq order; `reset: true` first clears (new run, or replay after step back). */

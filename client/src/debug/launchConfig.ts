@@ -1,5 +1,5 @@
 // The launch configuration of the DAP contract (DESIGN.md), and its checks. Pure (no vscode).
-import { builtinScenarios } from "./scenarios";
+import { builtinScenarios } from "../scenarios";
 
 export const debugType = "active-driver";
 

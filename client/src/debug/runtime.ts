@@ -13,7 +13,7 @@ import { RunHistory, TraceFile } from "./history";
 import { describeDelivery, exceptionFilterOf } from "./stops";
 import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, LogRecord, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
 import { SpareWorker } from "./spareWorker";
-import { LaunchError, WorkerHost } from "./workerHost";
+import { LaunchError, WorkerHost } from "./workerHandle";
 
 export { LaunchError };
 

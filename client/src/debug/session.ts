@@ -22,7 +22,7 @@ import {
 } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { SourceLocation } from "active-driver";
-import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debugEvents";
+import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "./customEvents";
 import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type BreakpointVerdict, type StartArgs, type StopInfo } from "./runtime";
 import { driverEntry, driverThreadFrames, nicFrames, osFrames, passiveThreadFrames, type PlainFrame } from "./frames";
 import { breakpointPlaces } from "./breakpointLines";

@@ -1,7 +1,7 @@
 // A spare worker, loaded and waiting: step back, reverse continue and recounting replay into it at
 // once instead of paying for a worker start and the driver's load (most of a replay's time).
 import * as fs from "node:fs";
-import { WorkerHost } from "./workerHost";
+import { WorkerHost } from "./workerHandle";
 
 export class SpareWorker {
   private spare: { host: WorkerHost; stamp: string } | undefined;

@@ -4,12 +4,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { builtinScenarios, debugRunsInline, runSettings } from "./config";
-import { debugType, isBuiltinScenario, launchProblem, type ActiveDriverLaunch } from "./launchConfig";
-import type { Ctx } from "./ctx";
-import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "./debugEvents";
-import { refusalMessage, requireTrust } from "./trust";
-import { createInlineDebugSession } from "./debugSession";
+import { builtinScenarios, debugRunsInline, runSettings } from "../config";
+import { debugType, isBuiltinScenario, launchProblem, type ActiveDriverLaunch } from "../debug/launchConfig";
+import type { Ctx } from "../ctx";
+import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debug/customEvents";
+import { refusalMessage, requireTrust } from "../trust";
+import { createInlineDebugSession } from "./inlineAdapter";
 
 const debugAction = "debug a driver";
 

@@ -1,8 +1,8 @@
-// The protocol state machine view (as the paper's Figure 3), current state lit (client/webview/machine).
+// The protocol state machine view (as the paper's Figure 3), current state lit (the page side: ../page).
 import type * as vscode from "vscode";
-import type { TraceSession } from "../traceSession";
-import { exportTrace, revealSource } from "./actions";
-import { ViewPanel } from "./viewPanel";
+import type { TraceSession } from "../../../src/traceSession";
+import { exportTrace, revealSource } from "../../shared/host/actions";
+import { ViewPanel } from "../../shared/host/viewPanel";
 
 export const machineViewType = "activeDriver.stateMachine";
 

@@ -1,7 +1,7 @@
 // Deterministic layout of a protocol state machine: states in BFS order from the initial state
 // (then unreachable and undeclared ones) placed clockwise on a circle from the top; one edge per
 // (from, to) pair carrying all its messages; self-loops point away from the centre. Pure.
-import type { MessageDirection, ProtocolMessage } from "../../src/webview/messages";
+import type { MessageDirection, ProtocolMessage } from "../../shared/messages";
 
 export interface NodeLayout {
   id: string;

@@ -1,10 +1,10 @@
 // State machine webview (the paper's Figure 3): the protocol's states and transitions as SVG, the
 // monitor's current state lit and its outgoing transitions emphasised. Text only via textContent.
 // The protocol drawn and the scroll position are kept across hiding the panel and reloading the window.
-import type { ProtocolMessage } from "../../src/webview/messages";
-import { el, str, svg } from "../shared/dom";
-import { loadViewState, onHostMessage, postToHost, saveViewState } from "../shared/host";
-import { changedOnly, type MachineViewState, readMachineState, VIEW_STATE_VERSION } from "../shared/viewState";
+import type { ProtocolMessage } from "../../shared/messages";
+import { el, str, svg } from "../../shared/page/dom";
+import { loadViewState, onHostMessage, postToHost, saveViewState } from "../../shared/page/host";
+import { changedOnly, type MachineViewState, readMachineState, VIEW_STATE_VERSION } from "../../shared/page/viewState";
 import { type MachineLayout, layoutMachine } from "./layout";
 
 const root = document.getElementById("root") ?? document.body.appendChild(el("div"));

@@ -1,9 +1,9 @@
 // What the views ask of the extension: open an event's source line, save the trace.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { SourceLocation } from "../../../runtime/src/trace";
-import { toChromeTrace, toJsonLines } from "../webview/export";
-import type { TraceSession } from "../traceSession";
+import type { SourceLocation } from "../../../../runtime/src/trace";
+import { toChromeTrace, toJsonLines } from "./export";
+import type { TraceSession } from "../../../src/traceSession";
 
 /** Opens `loc` (1-based line and column) in the first editor group, cursor on the call. */
 export async function revealSource(loc: SourceLocation): Promise<void> {

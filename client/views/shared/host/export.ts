@@ -1,7 +1,7 @@
 // Trace exporters (pure): JSON lines, one event per line (the CLI's --trace format), and Chrome
 // trace-event JSON for Perfetto / chrome://tracing: one track per lifeline, one zero-length slice
 // per event (Perfetto draws those as instants), and a flow arrow from each send to its delivery.
-import type { Lifeline, TraceEvent } from "../../../runtime/src/trace";
+import type { Lifeline, TraceEvent } from "../../../../runtime/src/trace";
 
 export function toJsonLines(events: readonly TraceEvent[]): string {
   let out = "";

@@ -8,7 +8,7 @@ export interface WebviewPageOptions {
   nonce: string;
   /** `webview.asWebviewUri(...)` of dist/webview/<view>.js. */
   scriptUri: string;
-  /** `webview.asWebviewUri(...)` of client/webview/media/webview.css. */
+  /** `webview.asWebviewUri(...)` of client/views/media/webview.css. */
   styleUri: string;
   title: string;
 }

@@ -5,11 +5,11 @@
 // at (filters, selection, scroll) the page keeps itself with the webview state API. A serializer
 // brings the panel back after a window reload (activation event onWebviewPanel:<viewType>).
 import * as vscode from "vscode";
-import { webviewHtml } from "../webview/html";
-import type { HostToWebview, WebviewToHost } from "../webview/messages";
+import { webviewHtml } from "./html";
+import type { HostToWebview, WebviewToHost } from "../messages";
 import { asWebviewMessage } from "./webviewMessage";
-import { createNonce } from "../webview/nonce";
-import type { TraceSession } from "../traceSession";
+import { createNonce } from "./nonce";
+import type { TraceSession } from "../../../src/traceSession";
 
 export type ViewName = "traffic" | "machine";
 
@@ -23,7 +23,7 @@ export interface ViewPanelOptions {
 
 /** Folders a webview may load from (also used by tests of the manifest/packaging). */
 export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, "dist", "webview"), vscode.Uri.joinPath(extensionUri, "client", "webview", "media")];
+  return [vscode.Uri.joinPath(extensionUri, "dist", "webview"), vscode.Uri.joinPath(extensionUri, "client", "views", "media")];
 }
 
 /** The webview options of both a new panel and one restored after a reload (a restored panel must be given them again). */
@@ -100,7 +100,7 @@ export class ViewPanel implements vscode.Disposable {
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "dist", "webview", `${this.options.view}.js`)).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "client", "webview", "media", "webview.css")).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "client", "views", "media", "webview.css")).toString(),
       title: this.options.title,
     });
   }

@@ -1,6 +1,6 @@
 // Checks what a webview posts before the extension acts on it: the page renders trace text from
 // driver runs, so its messages are treated as untrusted input. Pure (no vscode).
-import type { WebviewToHost } from "../webview/messages";
+import type { WebviewToHost } from "../messages";
 
 /** Shape check of what a webview sends: it is untrusted input like any page's. */
 export function asWebviewMessage(data: unknown): WebviewToHost | undefined {

@@ -1,6 +1,6 @@
 // The channel to the extension: acquireVsCodeApi inside VS Code; outside it (tests, a plain page)
 // messages go to window.parent, which is the page itself when not framed, and no view state is kept.
-import type { HostToWebview, WebviewToHost } from "../../src/webview/messages";
+import type { HostToWebview, WebviewToHost } from "../messages";
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

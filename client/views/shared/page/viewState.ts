@@ -1,7 +1,7 @@
 // What each webview keeps across being hidden and shown again, or a window reload (VS Code's
 // getState/setState): small, JSON-only, versioned. Pure: no DOM, no VS Code. What comes back from
 // getState is read defensively: an older or foreign shape gives `undefined` (start fresh), never a throw.
-import type { ProtocolMessage } from "../../src/webview/messages";
+import type { ProtocolMessage } from "../messages";
 import { asHostMessage } from "./host";
 
 export const VIEW_STATE_VERSION = 1;

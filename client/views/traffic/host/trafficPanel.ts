@@ -1,8 +1,8 @@
-// The mailbox-traffic view: the trace as a sequence diagram (browser code in client/webview/traffic).
+// The mailbox-traffic view: the trace as a sequence diagram (the page side: ../page).
 import type * as vscode from "vscode";
-import type { TraceSession } from "../traceSession";
-import { exportTrace, revealSource } from "./actions";
-import { ViewPanel } from "./viewPanel";
+import type { TraceSession } from "../../../src/traceSession";
+import { exportTrace, revealSource } from "../../shared/host/actions";
+import { ViewPanel } from "../../shared/host/viewPanel";
 
 export const trafficViewType = "activeDriver.traffic";
 

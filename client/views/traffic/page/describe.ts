@@ -1,6 +1,6 @@
 // What a trace event says, as plain text: the row label, the tooltip and the search haystack.
-import type { TraceEvent } from "../../src/webview/messages";
-import { str } from "../shared/dom";
+import type { TraceEvent } from "../../shared/messages";
+import { str } from "../../shared/page/dom";
 
 export function laneName(lane: string): string {
   if (lane.startsWith("thread:")) return lane.slice("thread:".length);

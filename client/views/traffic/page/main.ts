@@ -1,10 +1,10 @@
 // Traffic webview: the trace as a live sequence diagram. Toolbar (filters, search, export), the
 // virtualised diagram, keyboard navigation, the message wiring to the extension, and the view state
 // (filters, search, selection, scroll) kept across hiding the panel and reloading the window.
-import type { CurrentMessage, EventsMessage, TraceEvent } from "../../src/webview/messages";
-import { el } from "../shared/dom";
-import { loadViewState, onHostMessage, postToHost, saveViewState } from "../shared/host";
-import { changedOnly, defaultTrafficState, readTrafficState, type TrafficViewState } from "../shared/viewState";
+import type { CurrentMessage, EventsMessage, TraceEvent } from "../../shared/messages";
+import { el } from "../../shared/page/dom";
+import { loadViewState, onHostMessage, postToHost, saveViewState } from "../../shared/page/host";
+import { changedOnly, defaultTrafficState, readTrafficState, type TrafficViewState } from "../../shared/page/viewState";
 import { laneName } from "./describe";
 import { TrafficModel } from "./model";
 import { TrafficView } from "./view";

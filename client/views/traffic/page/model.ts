@@ -1,6 +1,6 @@
 // The traffic view's data, without DOM: events, lifelines, the filtered rows, search matches,
 // the current (debugger) event and the keyboard selection. Rows index the filtered list.
-import type { TraceEvent } from "../../src/webview/messages";
+import type { TraceEvent } from "../../shared/messages";
 import { haystack } from "./describe";
 
 export interface Filter {

@@ -1,7 +1,7 @@
 // The sequence diagram, virtualised: a tall spacer holds a small pool of absolutely positioned rows;
 // row r is drawn by slot r % pool size, so scrolling one row repaints one slot. Lifelines are one
 // CSS background on the spacer, not per-row elements.
-import { el, str } from "../shared/dom";
+import { el, str } from "../../shared/page/dom";
 import { eventLabel, eventTooltip, formatTime, laneName } from "./describe";
 import type { TrafficModel } from "./model";
 
