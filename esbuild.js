@@ -11,8 +11,8 @@ const production = process.argv.includes("--production");
 const nodeEntries = [
   ["runtime/src/index.ts", "runtime/dist/index.js"],
   ["runtime/src/nic/index.ts", "runtime/dist/nic.js"],
-  ["runtime/src/runner/index.ts", "runtime/dist/host.js"],
-  ["runtime/src/runner/worker.ts", "dist/worker.js"],
+  ["runtime/src/workers/index.ts", "runtime/dist/host.js"],
+  ["runtime/src/workers/worker.ts", "dist/worker.js"],
   ["server/src/server.ts", "dist/server.js"],
   ["cli/src/main.ts", "dist/cli.js"],
   ["client/src/debug/debugAdapter.ts", "dist/debugAdapter.js"],

@@ -11,7 +11,7 @@ import { explorePlan, replayCommand, scenarioSelection, takeScenarioOptions, typ
 import { UsageError } from "../../cli/src/usage";
 
 const root = path.resolve(__dirname, "..", "..");
-const fixtures = path.join(__dirname, "..", "runner", "fixtures");
+const fixtures = path.join(__dirname, "..", "workers", "fixtures");
 const bundle = path.join(root, "dist", "cli.js");
 const active = "samples/rtl8169/active.ts";
 const ALL = ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug"];
@@ -19,8 +19,8 @@ const ALL = ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq"
 function bundleIsCurrent(): boolean {
   if (!fs.existsSync(bundle)) return false;
   const built = fs.statSync(bundle).mtimeMs;
-  const runnerDir = path.join(root, "runtime", "src", "runner");
-  const sources = [path.join(root, "cli", "src", "run.ts"), path.join(root, "cli", "src", "explore.ts"), ...fs.readdirSync(runnerDir).map((f) => path.join(runnerDir, f))];
+  const workersDir = path.join(root, "runtime", "src", "workers");
+  const sources = [path.join(root, "cli", "src", "run.ts"), path.join(root, "cli", "src", "explore.ts"), ...fs.readdirSync(workersDir).map((f) => path.join(workersDir, f))];
   return sources.every((f) => fs.statSync(f).mtimeMs <= built);
 }
 const useBundle = bundleIsCurrent();

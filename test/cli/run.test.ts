@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parsePcap } from "active-driver/nic";
 
 const root = path.resolve(__dirname, "..", "..");
-const fixtures = path.join(__dirname, "..", "runner", "fixtures");
+const fixtures = path.join(__dirname, "..", "workers", "fixtures");
 const bundle = path.join(root, "dist", "cli.js");
 const active = "samples/rtl8169/active.ts";
 
@@ -23,8 +23,8 @@ interface Ran {
 function bundleIsCurrent(): boolean {
   if (!fs.existsSync(bundle)) return false;
   const built = fs.statSync(bundle).mtimeMs;
-  const runnerDir = path.join(root, "runtime", "src", "runner");
-  const sources = [path.join(root, "cli", "src", "run.ts"), path.join(root, "cli", "src", "explore.ts"), ...fs.readdirSync(runnerDir).map((f) => path.join(runnerDir, f))];
+  const workersDir = path.join(root, "runtime", "src", "workers");
+  const sources = [path.join(root, "cli", "src", "run.ts"), path.join(root, "cli", "src", "explore.ts"), ...fs.readdirSync(workersDir).map((f) => path.join(workersDir, f))];
   return sources.every((f) => fs.statSync(f).mtimeMs <= built);
 }
 const useBundle = bundleIsCurrent();

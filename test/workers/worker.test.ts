@@ -108,7 +108,7 @@ test("the worker entry: dist/worker.js beside a bundle, the TypeScript source th
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const source = resolveWorkerEntry();
-  assert.equal(source.file, path.resolve(__dirname, "..", "..", "runtime", "src", "runner", "worker.ts"));
+  assert.equal(source.file, path.resolve(__dirname, "..", "..", "runtime", "src", "workers", "worker.ts"));
   assert.equal(source.execArgv[0], "--conditions=source");
   assert.equal(source.execArgv[1], "--require");
   assert.match(source.execArgv[2] ?? "", /tsx[/\\]dist[/\\]cjs[/\\]index\.cjs$/);

@@ -1,4 +1,4 @@
-// Errors of the driver host, and finding where in the driver's own sources an error happened.
+// Errors of the driver workers, and finding where in the driver's own sources an error happened.
 import type { SourceLocation } from "../trace";
 
 export interface ErrorLocation {

@@ -1,5 +1,6 @@
-// `active-driver/host`: runs drivers from their TypeScript sources without a build step, in this
-// thread (loadDriver) or in a worker thread with a heap limit and a watchdog (runDriverInWorker).
+// `active-driver/host` (the package export keeps that name; the folder says what it holds): runs
+// drivers from their TypeScript sources without a build step, in this thread (loadDriver) or in a
+// worker thread with a heap limit and a watchdog (runDriverInWorker).
 export { loadDriver, defaultModules, resolveDriverFile } from "./loader";
 export type { LoadOptions, LoadedDriver } from "./loader";
 export { transpileFile, transpileSource, clearTranspileCache } from "./transpile";

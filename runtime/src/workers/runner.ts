@@ -68,7 +68,7 @@ export interface WorkerEntry {
 /**
  * Finds the worker entry: `ACTIVE_DRIVER_WORKER` if set; else dist/worker.js beside this bundle
  * (dist/cli.js, dist/debugAdapter.js, dist/extension.js) or the repository's dist/ (from
- * runtime/dist/host.js); else the TypeScript source runtime/src/runner/worker.ts run through tsx.
+ * runtime/dist/host.js); else the TypeScript source runtime/src/workers/worker.ts run through tsx.
  */
 export function resolveWorkerEntry(here: string = __filename): WorkerEntry {
   const fromEnv = process.env["ACTIVE_DRIVER_WORKER"];
@@ -76,7 +76,7 @@ export function resolveWorkerEntry(here: string = __filename): WorkerEntry {
   const dir = path.dirname(here);
   const candidates: string[] = [];
   if (!here.endsWith(".ts")) candidates.push(path.join(dir, "worker.js"), path.resolve(dir, "../../dist/worker.js"));
-  candidates.push(path.join(dir, "worker.ts"), path.resolve(dir, "../src/runner/worker.ts"), path.resolve(dir, "../runtime/src/runner/worker.ts"));
+  candidates.push(path.join(dir, "worker.ts"), path.resolve(dir, "../src/workers/worker.ts"), path.resolve(dir, "../runtime/src/workers/worker.ts"));
   for (const file of candidates) {
     if (file !== here && isFile(file)) return entryFor(file);
   }
