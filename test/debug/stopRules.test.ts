@@ -7,7 +7,7 @@ import { breakpointPlaces, entryPointLines, messageLines, verifyLines } from "..
 import { exceptionTest, faultFacts } from "../../client/src/debug/exceptionConditions";
 import { deliveryKind, describeDelivery, exceptionFilterOf, exceptionHit, fileKey, stopAt } from "../../client/src/debug/stops";
 import { Sandbox } from "../../client/src/debug/worker/sandbox";
-import { StopModel, parsePath } from "../../client/src/debug/variables";
+import { StopInspection, parsePath } from "../../client/src/debug/variables";
 import type { BreakpointSpec, Delivery, Snapshot } from "../../client/src/debug/worker/messages";
 
 test("wait and send lines are found in code, not in comments or strings", () => {
@@ -166,21 +166,21 @@ test("evaluate resolves paths, aliases from driver code and register names", () 
     device: { name: "rtl8169", registers: { IntrStatus: "0x0001 (RxOK)", txRing: { next: 3, descriptors: [{ own: true }] } } },
     recent: [],
   };
-  const model = new StopModel(snapshot);
+  const inspection = new StopInspection(snapshot);
   assert.deepEqual(
-    model.scopes.map((s) => s.name),
+    inspection.scopes.map((s) => s.name),
     ["Delivery", "Mailboxes", "Protocol", "Device", "Trace"],
   );
-  assert.equal(model.evaluate("state")?.value, "open");
-  assert.equal(model.describe(model.evaluate("mailboxes.xmit")?.value), "2 queued, main waits, next {frame:60}, sent 5");
-  assert.equal(model.evaluate("d.mb.xmit.queued[1]")?.value, "{frame:61}");
-  assert.equal(model.evaluate("device.IntrStatus")?.value, "0x0001 (RxOK)");
-  assert.equal(model.evaluate("intrstatus")?.path, "device.IntrStatus");
-  assert.equal(model.evaluate("next")?.path, "device.txRing.next");
-  assert.equal(model.evaluate("enabled")?.path, "protocol.enabled");
-  assert.equal(model.describe(model.evaluate("enabled")?.value), "close, xmit");
-  assert.equal(model.evaluate("nothing"), undefined);
-  assert.equal(model.evaluate("mailboxes.nothing"), undefined);
+  assert.equal(inspection.evaluate("state")?.value, "open");
+  assert.equal(inspection.describe(inspection.evaluate("mailboxes.xmit")?.value), "2 queued, main waits, next {frame:60}, sent 5");
+  assert.equal(inspection.evaluate("d.mb.xmit.queued[1]")?.value, "{frame:61}");
+  assert.equal(inspection.evaluate("device.IntrStatus")?.value, "0x0001 (RxOK)");
+  assert.equal(inspection.evaluate("intrstatus")?.path, "device.IntrStatus");
+  assert.equal(inspection.evaluate("next")?.path, "device.txRing.next");
+  assert.equal(inspection.evaluate("enabled")?.path, "protocol.enabled");
+  assert.equal(inspection.describe(inspection.evaluate("enabled")?.value), "close, xmit");
+  assert.equal(inspection.evaluate("nothing"), undefined);
+  assert.equal(inspection.evaluate("mailboxes.nothing"), undefined);
 });
 
 test("deliveries: the runtime's kind, or the legacy start/sleep pseudo-mailboxes; passive calls and scheduled work described as such", () => {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { resolveWorkerEntry, runDriverBatch, runDriverInWorker } from "active-driver/host";
+import { findWorkerEntry, resolveWorkerEntry, runDriverBatch, runDriverInWorker } from "active-driver/host";
 
 const fixtures = path.join(__dirname, "fixtures");
 const active = path.resolve(__dirname, "..", "..", "samples", "rtl8169", "active.ts");
@@ -112,4 +112,14 @@ test("the worker entry: dist/worker.js beside a bundle, the TypeScript source th
   assert.equal(source.execArgv[0], "--conditions=source");
   assert.equal(source.execArgv[1], "--require");
   assert.match(source.execArgv[2] ?? "", /tsx[/\\]dist[/\\]cjs[/\\]index\.cjs$/);
+});
+
+test("a worker entry that is nowhere: the error names the worker and every place looked at", () => {
+  const missing = [path.join(os.tmpdir(), "ad-no-such-dir", "debugWorker.js"), path.join(os.tmpdir(), "ad-no-such-dir", "debugWorker.ts")];
+  assert.throws(() => findWorkerEntry("the debug worker", missing), (error: Error) => {
+    assert.match(error.message, /^cannot find the debug worker/);
+    for (const file of missing) assert.ok(error.message.includes(file), error.message);
+    assert.match(error.message, /node esbuild\.js/);
+    return true;
+  });
 });

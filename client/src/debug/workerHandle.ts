@@ -2,9 +2,9 @@
 // under tsx) the worker is worker/debugWorker.ts run through tsx; bundled, it is debugWorker.js next
 // to the bundle that contains this file (dist/debugAdapter.js or dist/extension.js).
 import { EventEmitter } from "node:events";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
+import { findWorkerEntry, type WorkerEntry } from "active-driver/host";
 import { FLAG_CELLS, Flag, type DebugWorkerData, type ErrorInfo, type LoadedMessage, type ParentToWorker, type Snapshot, type WorkerToParent } from "./worker/messages";
 
 /** The driver could not be loaded (or the scenario is unknown): the launch fails with this. */
@@ -15,15 +15,10 @@ export class LaunchError extends Error {
   }
 }
 
-/** How to start the worker from where this code runs. */
-export function workerEntry(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith(".ts")) {
-    // `--require tsx/cjs`, not `--import tsx`: Node 20 does not apply --import hooks to a worker's .ts entry.
-    return { file: path.join(__dirname, "worker", "debugWorker.ts"), execArgv: ["--conditions=source", "--require", "tsx/cjs"] };
-  }
-  const file = path.join(__dirname, "debugWorker.js");
-  if (!fs.existsSync(file)) throw new Error(`the debug worker is missing: ${file} (run \`node esbuild.js\`)`);
-  return { file, execArgv: [] };
+/** How to start the debug worker from where this code runs: its bundle beside this one, or its source (tests under tsx). */
+export function workerEntry(): WorkerEntry {
+  const candidate = __filename.endsWith(".ts") ? path.join(__dirname, "worker", "debugWorker.ts") : path.join(__dirname, "debugWorker.js");
+  return findWorkerEntry("the debug worker", [candidate]);
 }
 
 const live = new Set<Worker>();
@@ -33,7 +28,7 @@ export function liveWorkerCount(): number {
   return live.size;
 }
 
-export interface WorkerHostEvents {
+export interface DebugWorkerEvents {
   /** What the worker reports once the driver is loaded (`loaded` itself resolves `loaded`). */
   message: [WorkerToParent];
   /** Text the driver wrote to stdout/stderr itself (console.log in a driver). */
@@ -43,7 +38,7 @@ export interface WorkerHostEvents {
 }
 
 /** One worker: one run of the driver. */
-export class WorkerHost extends EventEmitter<WorkerHostEvents> {
+export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
   private readonly worker: Worker;
   private readonly flags: Int32Array;
   private nextSnapshot = 1;

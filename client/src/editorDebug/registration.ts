@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { builtinScenarios, debugRunsInline, runSettings } from "../config";
-import { debugType, isBuiltinScenario, launchProblem, type ActiveDriverLaunch } from "../debug/launchConfig";
+import { debugType, isBuiltinScenario, launchProblem, type LaunchArguments } from "../debug/launchConfig";
 import type { Ctx } from "../ctx";
 import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debug/customEvents";
 import { refusalMessage, requireTrust } from "../trust";
@@ -14,7 +14,7 @@ import { createInlineDebugSession } from "./inlineAdapter";
 const debugAction = "debug a driver";
 
 /** The launch configuration as VS Code hands it over. */
-type LaunchConfiguration = vscode.DebugConfiguration & Partial<ActiveDriverLaunch>;
+type LaunchConfiguration = vscode.DebugConfiguration & LaunchArguments;
 
 function isTypeScriptEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
   return editor?.document.languageId === "typescript" && editor.document.uri.scheme === "file";
@@ -54,7 +54,7 @@ class LaunchConfigurations implements vscode.DebugConfigurationProvider {
 
   resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: LaunchConfiguration): vscode.DebugConfiguration | undefined {
     if (!requireTrust(debugAction)) return undefined;
-    const problem = launchProblem(config as ActiveDriverLaunch);
+    const problem = launchProblem(config);
     if (problem !== undefined) {
       void vscode.window.showErrorMessage(`Active Drivers: cannot start "${config.name}": ${problem}`);
       return undefined;
@@ -65,7 +65,7 @@ class LaunchConfigurations implements vscode.DebugConfigurationProvider {
       return undefined;
     }
     config.driver = driver;
-    config.scenario = resolveScenario(config.scenario!, folder);
+    if (config.scenario !== undefined) config.scenario = resolveScenario(config.scenario, folder);
     if (typeof config.trace === "string" && !path.isAbsolute(config.trace) && folder !== undefined) config.trace = path.join(folder.uri.fsPath, config.trace);
     return config;
   }
@@ -88,11 +88,7 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     // Also refused here: a configuration can reach the adapter without our resolvers (another extension's).
     if (!vscode.workspace.isTrusted) throw new Error(refusalMessage(debugAction));
-    if (debugRunsInline()) {
-      const session = createInlineDebugSession(this.ctx);
-      if (session !== undefined) return new vscode.DebugAdapterInlineImplementation(session);
-      this.ctx.output.warn("the inline debug adapter is not available in this build; starting dist/debugAdapter.js");
-    }
+    if (debugRunsInline()) return new vscode.DebugAdapterInlineImplementation(createInlineDebugSession());
     // The extension host's executable is Electron in desktop VS Code: run it as plain Node.
     return new vscode.DebugAdapterExecutable(process.execPath, [this.ctx.asAbsolutePath("dist/debugAdapter.js")], { env: { ELECTRON_RUN_AS_NODE: "1" } });
   }

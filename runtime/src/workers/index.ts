@@ -7,7 +7,7 @@ export { transpileFile, transpileSource, clearTranspileCache } from "./transpile
 export type { Transpiled } from "./transpile";
 export { DriverLoadError, formatLocation, locateInStack, serializeError } from "./errors";
 export type { ErrorLocation, SerializedError } from "./errors";
-export { runDriverInWorker, runDriverBatch, resolveWorkerEntry, formatSourceLocation } from "./runner";
+export { runDriverInWorker, runDriverBatch, resolveWorkerEntry, findWorkerEntry, formatSourceLocation } from "./runner";
 export type { RunRequest, RunResult, WorkerEntry, WorkerOptions, BatchCallbacks } from "./runner";
 export { locateSpin } from "./spin";
 export { Beat, HEARTBEAT_CELLS } from "./messages";

@@ -77,10 +77,19 @@ export function resolveWorkerEntry(here: string = __filename): WorkerEntry {
   const candidates: string[] = [];
   if (!here.endsWith(".ts")) candidates.push(path.join(dir, "worker.js"), path.resolve(dir, "../../dist/worker.js"));
   candidates.push(path.join(dir, "worker.ts"), path.resolve(dir, "../src/workers/worker.ts"), path.resolve(dir, "../runtime/src/workers/worker.ts"));
+  return findWorkerEntry("the driver worker", candidates.filter((file) => file !== here));
+}
+
+/**
+ * The first of `candidates` (a bundle beside the caller's, or a TypeScript source) that is a file,
+ * as a worker entry; the error names `what` and every place looked at. The run worker and the
+ * debug worker are both found this way.
+ */
+export function findWorkerEntry(what: string, candidates: readonly string[]): WorkerEntry {
   for (const file of candidates) {
-    if (file !== here && isFile(file)) return entryFor(file);
+    if (isFile(file)) return entryFor(file);
   }
-  throw new Error(`cannot find the driver worker (looked for ${candidates.join(", ")}): run \`node esbuild.js\` to build dist/worker.js`);
+  throw new Error(`cannot find ${what} (looked for ${candidates.join(", ")}): run \`node esbuild.js\` to build it`);
 }
 
 function entryFor(file: string): WorkerEntry {
