@@ -1,4 +1,4 @@
-// The extension manifest (package.json) against the code and the contracts of DESIGN.md: commands,
+// The extension manifest (package.json) against the code and the contracts of docs/contracts.md: commands,
 // settings, the debugger, Workspace Trust, the TS plugin, engines, and what the VSIX may hold.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -133,7 +133,7 @@ test("every setting has a description, a type and a default; settings read in co
   assert.deepEqual(properties["activeDriver.trace.server"]!.enum, ["off", "messages", "verbose"]);
 });
 
-test("the debugger follows the DAP contract of DESIGN.md", () => {
+test("the debugger follows the DAP contract of docs/contracts.md", () => {
   const debuggers = contributes.debuggers.filter((d) => d.type === "active-driver");
   assert.equal(debuggers.length, 1, "one debugger of type active-driver");
   const d = debuggers[0]!;
