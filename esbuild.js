@@ -11,8 +11,8 @@ const production = process.argv.includes("--production");
 const nodeEntries = [
   ["runtime/src/index.ts", "runtime/dist/index.js"],
   ["runtime/src/nic/index.ts", "runtime/dist/nic.js"],
-  ["runtime/src/host/index.ts", "runtime/dist/host.js"],
-  ["runtime/src/host/worker.ts", "dist/worker.js"],
+  ["runtime/src/workers/index.ts", "runtime/dist/host.js"],
+  ["runtime/src/workers/worker.ts", "dist/worker.js"],
   ["server/src/server.ts", "dist/server.js"],
   ["cli/src/main.ts", "dist/cli.js"],
   ["client/src/debug/debugAdapter.ts", "dist/debugAdapter.js"],
@@ -21,7 +21,7 @@ const nodeEntries = [
   ["client/src/tsPlugin/index.ts", "dist/tsPlugin.js"],
 ];
 /** Browser entry points (webviews). */
-const browserEntries = [["client/webview/traffic/main.ts", "dist/webview/traffic.js"], ["client/webview/machine/main.ts", "dist/webview/machine.js"]];
+const browserEntries = [["client/views/traffic/page/main.ts", "dist/webview/traffic.js"], ["client/views/machine/page/main.ts", "dist/webview/machine.js"]];
 
 /** `typescript` resolves to the one shared copy next to the bundle. */
 const sharedTypeScript = {
@@ -38,11 +38,19 @@ const sharedTypeScript = {
  */
 const plainExports = 'module.exports = Object.defineProperty({ ...module.exports }, "__esModule", { value: true });';
 
+/** Every entry point's source must exist: a moved or misspelt one fails the build, naming it. */
+function checkEntries(entries) {
+  const missing = entries.filter(([src]) => !fs.existsSync(src));
+  if (missing.length === 0) return;
+  const list = missing.map(([src, out]) => `  ${src} (for ${out})`).join("\n");
+  throw new Error(`esbuild.js: entry point source${missing.length === 1 ? "" : "s"} not found:\n${list}\nFix the entry list at the top of esbuild.js.`);
+}
+
 async function main() {
-  const present = (entries) => entries.filter(([src]) => fs.existsSync(src));
+  checkEntries([...nodeEntries, ...browserEntries]);
   const common = { bundle: true, sourcemap: !production, minify: production, logLevel: "warning", conditions: ["source"] };
   const contexts = [];
-  for (const [src, out] of present(nodeEntries)) {
+  for (const [src, out] of nodeEntries) {
     const inRuntime = out.startsWith("runtime/");
     contexts.push(
       await esbuild.context({
@@ -58,7 +66,7 @@ async function main() {
       }),
     );
   }
-  for (const [src, out] of present(browserEntries)) {
+  for (const [src, out] of browserEntries) {
     contexts.push(await esbuild.context({ ...common, entryPoints: [src], outfile: out, platform: "browser", format: "iife", target: "es2022" }));
   }
   fs.mkdirSync("dist", { recursive: true });
@@ -82,7 +90,9 @@ function writeScenarioSchema() {
   fs.writeFileSync(path.join("dist", "schemas", "scenario.schema.json"), JSON.stringify(schema, null, 2) + "\n");
 }
 
-main().catch((error) => {
-  console.error(error);
+module.exports = { nodeEntries, browserEntries, checkEntries };
+
+if (require.main === module) main().catch((error) => {
+  console.error(error instanceof Error && error.message.startsWith("esbuild.js:") ? error.message : error);
   process.exit(1);
 });

@@ -20,7 +20,7 @@ export interface Finding {
   severity: "error" | "warning" | "information" | "hint";
 }
 
-/** The analyser's codes: AD001..AD030 (DESIGN.md, analysis rules). */
+/** The analyser's codes: AD001..AD030 (docs/contracts.md, "Diagnostic codes"). */
 export function isAnalyserCode(code: string | number | undefined): code is string {
   return typeof code === "string" && /^AD\d{3}$/.test(code);
 }

@@ -2,7 +2,7 @@
 import type * as vscode from "vscode";
 import { registerCommands } from "./commands";
 import { Ctx } from "./ctx";
-import { registerDebugging } from "./debugging";
+import { registerDebugging } from "./editorDebug/registration";
 
 let ctx: Ctx | undefined;
 

@@ -3,7 +3,7 @@
 // sessions feed it. One per extension (owned by Ctx).
 import * as vscode from "vscode";
 import type { TraceEvent } from "../../runtime/src/trace";
-import type { HostToWebview, ProtocolMessage } from "./webview/messages";
+import type { HostToWebview, ProtocolMessage } from "../views/shared/messages";
 
 /** Where the trace came from: names export files and panel titles. */
 export interface TraceOrigin {

@@ -1,4 +1,4 @@
-// The `active-driver` package: Driver API v1 (see DESIGN.md, "Driver API v1 (contract)").
+// The `active-driver` package: Driver API v1 (docs/contracts.md, "Driver API v1").
 export { defineProtocol, msg } from "./protocol";
 export { defineDriver, definePassiveDriver } from "./define";
 export { launch } from "./launch";

@@ -1,7 +1,8 @@
-// The layout's boundaries (DESIGN.md): only client/ talks to the VS Code API; runtime/ imports
-// neither `vscode` nor server/; server/ imports no `vscode` and no client/. Also code that runs
-// outside the extension host (the TS server plugin in tsserver, webviews in the browser) must not
-// import `vscode`.
+// The architecture invariants (ARCHITECTURE.md, "Code map"): only client/ talks to the VS Code API;
+// runtime/ imports neither `vscode` nor server/; server/ imports no `vscode` and no client/; nothing
+// imports cli/. Code that runs outside the extension host (the TS server plugin in tsserver, the
+// debug adapter on stdio, webview pages in the browser) must not reach `vscode`, and a view's page
+// side and host side import only what runs where they run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -54,8 +55,14 @@ test("only client/ imports vscode (of the shipped code: runtime, server, cli, sc
   assert.ok(importers(client, isVscode).length > 0, "the extension itself does import vscode (the scan works)");
 });
 
+/** The page side of every view (client/views/<view>/page, runs in the webview's browser). */
+function pageSources(): string[] {
+  const views = path.join(repo, "client", "views");
+  return fs.readdirSync(views).flatMap((view) => sources(path.join(views, view, "page")));
+}
+
 test("code that runs outside the extension host does not import vscode: TS plugin (tsserver), webviews (browser)", () => {
-  const files = [...sources(path.join(repo, "client", "src", "tsPlugin")), ...sources(path.join(repo, "client", "webview"))];
+  const files = [...sources(path.join(repo, "client", "src", "tsPlugin")), ...pageSources()];
   assert.ok(files.length > 0);
   assert.deepEqual(importers(files, isVscode), []);
 });
@@ -64,4 +71,57 @@ test("runtime/ imports nothing from server/ or client/; server/ nothing from cli
   const runtime = sources(path.join(repo, "runtime"));
   assert.deepEqual(importers(runtime, (s, f) => into("server")(s, f) || into("client")(s, f)), []);
   assert.deepEqual(importers(sources(path.join(repo, "server")), into("client")), []);
+});
+
+test("nothing imports cli/, and cli/ nothing from client/: two front ends over runtime/ and server/", () => {
+  const others = ["runtime", "server", "client"].flatMap((d) => sources(path.join(repo, d)));
+  assert.deepEqual(importers(others, into("cli")), []);
+  const cli = sources(path.join(repo, "cli"));
+  assert.ok(importers(cli, into("server")).length > 0, "the CLI does use the analyser (the scan works)");
+  assert.deepEqual(importers(cli, into("client")), []);
+});
+
+/** The file a specifier names from `file`: relative ones and the runtime package's exports; undefined for other packages. */
+function resolveSource(specifier: string, file: string): string | undefined {
+  const runtimeExports: Record<string, string> = { "active-driver": "runtime/src/index.ts", "active-driver/nic": "runtime/src/nic/index.ts", "active-driver/host": "runtime/src/workers/index.ts" };
+  if (specifier in runtimeExports) return path.join(repo, runtimeExports[specifier]!);
+  if (!specifier.startsWith(".")) return undefined;
+  const base = path.resolve(path.dirname(file), specifier);
+  return [base, `${base}.ts`, path.join(base, "index.ts")].find((f) => f.endsWith(".ts") && fs.existsSync(f));
+}
+
+/** Every source file `entry` loads, itself included, following relative imports and the runtime package. */
+function moduleGraph(entry: string): string[] {
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const s of importedSpecifiers(fs.readFileSync(file, "utf8"))) {
+      const target = resolveSource(s, file);
+      if (target !== undefined) todo.push(target);
+    }
+  }
+  return [...seen];
+}
+
+test("the debug adapter runs without VS Code: nothing dist/debugAdapter.js loads imports vscode", () => {
+  const graph = moduleGraph(path.join(repo, "client", "src", "debug", "debugAdapter.ts"));
+  for (const reached of [path.join("debug", "session.ts"), path.join("debug", "variables.ts"), path.join("runtime", "src", "workers", "runner.ts")]) {
+    assert.ok(graph.some((f) => f.endsWith(reached)), `the walk reaches ${reached}`);
+  }
+  assert.deepEqual(importers(graph, isVscode), []);
+});
+
+test("a view's page side imports only page code and the message types; its host side imports no page code", () => {
+  const views = path.join(repo, "client", "views");
+  const pageOk = (target: string): boolean =>
+    target.split(path.sep).includes("page") || target === path.join(views, "shared", "messages.ts") || target === path.join(repo, "runtime", "src", "trace.ts");
+  const pages = pageSources();
+  assert.ok(pages.length > 0);
+  assert.deepEqual(importers(pages, (s, f) => { const t = resolveSource(s, f); return t !== undefined && !pageOk(t); }), []);
+  const hosts = fs.readdirSync(views).flatMap((view) => sources(path.join(views, view, "host")));
+  assert.ok(hosts.length > 0);
+  assert.deepEqual(importers(hosts, (s, f) => resolveSource(s, f)?.split(path.sep).includes("page") === true), []);
 });

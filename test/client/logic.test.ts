@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driverFileKind, isAnalyserCode, statusText, type Finding } from "../../client/src/analysisState";
 import { driverTemplate, pascalCase, validateDriverName } from "../../client/src/commands/templates";
-import { isBuiltinScenario, launchProblem, type ActiveDriverLaunch } from "../../client/src/launchConfig";
-import { asWebviewMessage } from "../../client/src/panels/webviewMessage";
+import { isBuiltinScenario, launchProblem, type LaunchArguments } from "../../client/src/debug/launchConfig";
+import { asWebviewMessage } from "../../client/views/shared/host/webviewMessage";
 import { refusalMessage } from "../../client/src/trustMessage";
 
 test("driver files are found by their define call, as the analyser finds them", () => {
@@ -56,10 +56,11 @@ test("only AD codes count as analyser findings", () => {
   assert.ok(!isAnalyserCode(undefined));
 });
 
-test("launch configurations: the contract's passes once ${file} is substituted; wrong attributes are named", () => {
-  const contract: ActiveDriverLaunch = { type: "active-driver", request: "launch", name: "d", driver: "/w/active.ts", scenario: "default", seed: 1, stopOnEntry: true };
+test("launch configurations: one check for the adapter and the editor; the contract's passes once ${file} is substituted; wrong attributes are named", () => {
+  const contract: LaunchArguments = { type: "active-driver", request: "launch", name: "d", driver: "/w/active.ts", scenario: "default", seed: 1, stopOnEntry: true };
   assert.equal(launchProblem(contract), undefined);
   assert.equal(launchProblem({ ...contract, scenario: "/w/my.scenario.json", trace: "/w/t.jsonl" }), undefined);
+  assert.equal(launchProblem({ driver: "/w/active.ts" }), undefined, "absent optional attributes take the contract's defaults (a DAP client need not send them)");
   assert.match(launchProblem({ ...contract, driver: undefined })!, /"driver"/);
   assert.match(launchProblem({ ...contract, driver: "${file}" })!, /could not be resolved/);
   assert.match(launchProblem({ ...contract, scenario: "" })!, /"scenario" must be one of default, tx-timeout/);

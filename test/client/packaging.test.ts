@@ -64,7 +64,7 @@ before(() => {
   write("dist/types/index.d.ts", "export declare const x: number;\n");
   write("dist/types/nic.d.ts", 'export * from "./nic/index";\n');
   write("dist/types/nic/index.d.ts", "export declare const y: number;\n");
-  write("client/webview/media/webview.css", "body {}\n");
+  write("client/views/media/webview.css", "body {}\n");
   write("client/src/extension.ts", "// a source: must stay out\n");
   write("runtime/src/index.ts", "// a source: must stay out\n");
   fs.symlinkSync(path.join(repo, "node_modules"), path.join(tmp, "node_modules"), "dir");
@@ -79,7 +79,7 @@ test("package-vsix packs the whitelist plus the TS plugin shim, and nothing else
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const entries = await readZip(path.join(tmp, "out.vsix"));
   const names = [...entries.keys()];
-  for (const expected of ["extension/package.json", "extension/dist/extension.js", "extension/dist/server.js", "extension/dist/tsPlugin.js", "extension/dist/types/nic.d.ts", "extension/dist/webview/traffic.js", "extension/client/webview/media/webview.css", "extension/media/icon.png", "extension/node_modules/active-driver-ts-plugin/package.json"]) {
+  for (const expected of ["extension/package.json", "extension/dist/extension.js", "extension/dist/server.js", "extension/dist/tsPlugin.js", "extension/dist/types/nic.d.ts", "extension/dist/webview/traffic.js", "extension/client/views/media/webview.css", "extension/media/icon.png", "extension/node_modules/active-driver-ts-plugin/package.json"]) {
     assert.ok(names.includes(expected), `${expected} in ${names.join(", ")}`);
   }
   const stray = names.filter((n) => n.endsWith(".map") || (n.endsWith(".ts") && !n.endsWith(".d.ts")) || (n.includes("/node_modules/") && !n.endsWith("active-driver-ts-plugin/package.json")));

@@ -3,7 +3,7 @@
 import { test, describe, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { liveWorkerCount } from "../../client/src/debug/workerHost";
+import { liveWorkerCount } from "../../client/src/debug/workerHandle";
 import { evaluate, fixture, launch, startInline, stopAfter, whereAmI } from "./helpers";
 
 const TIMEOUT = { timeout: 180_000 };

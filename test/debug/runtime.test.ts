@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { isMainThread, threadId } from "node:worker_threads";
 import { DriverDebugRuntime, type StopInfo } from "../../client/src/debug/runtime";
-import { liveWorkerCount } from "../../client/src/debug/workerHost";
+import { liveWorkerCount } from "../../client/src/debug/workerHandle";
 import { FEW_FRAMES, fixture } from "./helpers";
 
 const TIMEOUT = { timeout: 180_000 };

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { defineProtocol, msg } from "active-driver";
 
-/** The Ethernet protocol of DESIGN.md (paper, Figure 3). */
+/** The Ethernet protocol of docs/contracts.md (paper, Figure 3). */
 export const Ethernet = defineProtocol({
   name: "ethernet",
   messages: {

@@ -2,8 +2,8 @@
 // lifeline, one zero-length slice per event, send -> deliver flows) that Perfetto opens.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { TraceEvent } from "../../client/src/webview/messages";
-import { orderLifelines, pairSendsWithDeliveries, parseJsonLines, toChromeTrace, toJsonLines } from "../../client/src/webview/export";
+import type { TraceEvent } from "../../client/views/shared/messages";
+import { orderLifelines, pairSendsWithDeliveries, parseJsonLines, toChromeTrace, toJsonLines } from "../../client/views/shared/host/export";
 
 const loc = { file: "/w/samples/rtl8169/active.ts", line: 14, column: 9 };
 const TRACE: TraceEvent[] = [

@@ -1,5 +1,5 @@
 // Browser harness for the webview tests: builds the two bundles with esbuild into a temp dir, serves
-// them with the page from client/src/webview/html.ts on 127.0.0.1, and drives headless Chromium.
+// them with the page from client/views/shared/host/html.ts on 127.0.0.1, and drives headless Chromium.
 // Pages get a stub acquireVsCodeApi that records what the webview posts, as VS Code's would, and
 // keeps its getState/setState state (seeded with `state`, as VS Code hands it to a page shown again).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { webviewHtml } from "../../client/src/webview/html";
-import { createNonce } from "../../client/src/webview/nonce";
-import type { HostToWebview, TraceEvent } from "../../client/src/webview/messages";
+import { webviewHtml } from "../../client/views/shared/host/html";
+import { createNonce } from "../../client/views/shared/host/nonce";
+import type { HostToWebview, TraceEvent } from "../../client/views/shared/messages";
 
 const ROOT = resolve(__dirname, "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -74,7 +74,7 @@ export class Harness {
   static async start(): Promise<Harness> {
     const outdir = mkdtempSync(join(tmpdir(), "webview-test-"));
     await build({
-      entryPoints: Object.fromEntries(VIEWS.map((v) => [v, join(ROOT, `client/webview/${v}/main.ts`)])),
+      entryPoints: Object.fromEntries(VIEWS.map((v) => [v, join(ROOT, `client/views/${v}/page/main.ts`)])),
       outdir,
       bundle: true,
       platform: "browser",
@@ -83,7 +83,7 @@ export class Harness {
       logLevel: "error",
     });
     const nonces = new Map<string, string>();
-    const css = readFileSync(join(ROOT, "client/webview/media/webview.css"));
+    const css = readFileSync(join(ROOT, "client/views/media/webview.css"));
     let origin = "";
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", origin);

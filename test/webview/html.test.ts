@@ -1,14 +1,14 @@
 // The webview page builder: the CSP as specified, the nonce on the script tag only, escaping.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { contentSecurityPolicy, webviewHtml } from "../../client/src/webview/html";
-import { createNonce } from "../../client/src/webview/nonce";
+import { contentSecurityPolicy, webviewHtml } from "../../client/views/shared/host/html";
+import { createNonce } from "../../client/views/shared/host/nonce";
 
 const options = {
   cspSource: "https://*.vscode-cdn.net",
   nonce: "Zm9vYmFyYmF6cXV4MTIzNDU2",
   scriptUri: "https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/traffic.js",
-  styleUri: "https://file+.vscode-resource.vscode-cdn.net/ext/client/webview/media/webview.css",
+  styleUri: "https://file+.vscode-resource.vscode-cdn.net/ext/client/views/media/webview.css",
   title: "Mailbox traffic",
 };
 

@@ -2,9 +2,9 @@
 // machine layout (deterministic, BFS order, one edge per state pair).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { layoutMachine, stateOrder } from "../../client/webview/machine/layout";
-import { eventLabel } from "../../client/webview/traffic/describe";
-import { TrafficModel } from "../../client/webview/traffic/model";
+import { layoutMachine, stateOrder } from "../../client/views/machine/page/layout";
+import { eventLabel } from "../../client/views/traffic/page/describe";
+import { TrafficModel } from "../../client/views/traffic/page/model";
 import { syntheticTrace } from "./harness";
 import { ETHERNET } from "./protocols";
 

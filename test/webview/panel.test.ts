@@ -8,10 +8,10 @@ import * as path from "node:path";
 // First: the stand-in must be in place before the extension's modules load.
 import "../client/vscodeStubInstalled";
 import * as vscode from "vscode";
-import { createMachinePanel, machineViewType } from "../../client/src/panels/machinePanel";
-import { createTrafficPanel, trafficViewType } from "../../client/src/panels/trafficPanel";
-import type { ViewPanel } from "../../client/src/panels/viewPanel";
-import { contentSecurityPolicy } from "../../client/src/webview/html";
+import { createMachinePanel, machineViewType } from "../../client/views/machine/host/machinePanel";
+import { createTrafficPanel, trafficViewType } from "../../client/views/traffic/host/trafficPanel";
+import type { ViewPanel } from "../../client/views/shared/host/viewPanel";
+import { contentSecurityPolicy } from "../../client/views/shared/host/html";
 import { TraceSession } from "../../client/src/traceSession";
 import { syntheticTrace } from "./harness";
 
@@ -88,7 +88,7 @@ describe("webview panel serializers", () => {
     assert.equal(restored.webview.options.enableScripts, true);
     assert.deepEqual(
       restored.webview.options.localResourceRoots?.map((u) => u.fsPath),
-      ["/ext/dist/webview", "/ext/client/webview/media"],
+      ["/ext/dist/webview", "/ext/client/views/media"],
     );
     const nonce = /<script nonce="([^"]+)" src="file:\/\/\/ext\/dist\/webview\/traffic\.js"><\/script>/.exec(restored.webview.html)?.[1];
     assert.ok(nonce, restored.webview.html);

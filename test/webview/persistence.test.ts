@@ -3,7 +3,7 @@
 // (as VS Code gives it), shows the same once the extension replays the trace, or the saved protocol.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { TrafficViewState } from "../../client/webview/shared/viewState";
+import type { TrafficViewState } from "../../client/views/shared/page/viewState";
 import { Harness, syntheticTrace, visibleSeqs, type WebviewPage } from "./harness";
 import { ETHERNET } from "./protocols";
 

@@ -1,5 +1,5 @@
 // Protocols shared by the webview tests.
-import type { ProtocolMessage } from "../../client/src/webview/messages";
+import type { ProtocolMessage } from "../../client/views/shared/messages";
 
 /** The design's Ethernet protocol (the paper's Figure 3). */
 export const ETHERNET: ProtocolMessage = {

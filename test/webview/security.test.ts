@@ -2,8 +2,8 @@
 // stays text (no script runs, nothing is even attempted), and the page's CSP is present and enforced.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { contentSecurityPolicy } from "../../client/src/webview/html";
-import type { TraceEvent } from "../../client/src/webview/messages";
+import { contentSecurityPolicy } from "../../client/views/shared/host/html";
+import type { TraceEvent } from "../../client/views/shared/messages";
 import { Harness, type WebviewPage } from "./harness";
 
 const XSS = [

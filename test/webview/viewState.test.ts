@@ -3,8 +3,8 @@
 // traffic model's scroll anchor (a seq, so a restored position survives a changed filter).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { changedOnly, defaultTrafficState, readMachineState, readTrafficState, type TrafficViewState } from "../../client/webview/shared/viewState";
-import { TrafficModel } from "../../client/webview/traffic/model";
+import { changedOnly, defaultTrafficState, readMachineState, readTrafficState, type TrafficViewState } from "../../client/views/shared/page/viewState";
+import { TrafficModel } from "../../client/views/traffic/page/model";
 import { syntheticTrace } from "./harness";
 import { ETHERNET } from "./protocols";
 

@@ -7,7 +7,7 @@ import { formatSummary, scenarios, SCENARIO_NAMES, type RunSummary } from "activ
 import { driverFileKind } from "../analysisState";
 import { runSettings } from "../config";
 import type { Ctx } from "../ctx";
-import { isBuiltinScenario } from "../launchConfig";
+import { isBuiltinScenario } from "../debug/launchConfig";
 import { requireTrust } from "../trust";
 
 const runAction = "run a driver";

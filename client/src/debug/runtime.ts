@@ -1,5 +1,5 @@
-// The debugger's model of one driver run, knowing nothing of DAP (as mock-debug's MockRuntime): it
-// drives the worker (workerHost.ts), keeps the run's history (trace events, deliveries and breakpoint
+// The debugger's record of one driver run, knowing nothing of DAP (as mock-debug's MockRuntime): it
+// drives the worker (workerHandle.ts), keeps the run's history (trace events, deliveries and breakpoint
 // hits, which are the same in every replay of the seed), and moves backwards by replaying into a
 // fresh worker up to an earlier position. The session (session.ts) translates its events and
 // methods to DAP.
@@ -13,7 +13,7 @@ import { RunHistory, TraceFile } from "./history";
 import { describeDelivery, exceptionFilterOf } from "./stops";
 import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, LogRecord, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
 import { SpareWorker } from "./spareWorker";
-import { LaunchError, WorkerHost } from "./workerHost";
+import { LaunchError, DebugWorkerHandle } from "./workerHandle";
 
 export { LaunchError };
 
@@ -72,7 +72,7 @@ function summaryLine(summary: Record<string, unknown> | undefined): string {
 
 export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private args: StartArgs | undefined;
-  private worker: WorkerHost | undefined;
+  private worker: DebugWorkerHandle | undefined;
   private readonly breakpoints = new BreakpointTable();
   /**
    * Breakpoints the worker has had since its first run: it counted their hits from the start. One
@@ -358,16 +358,16 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private async spawn(announce: boolean): Promise<void> {
     const args = this.args!;
     if (announce) void this.spare.dispose();
-    const host = (announce ? undefined : this.spare.take(this.files)) ?? new WorkerHost(args.driver, args.scenario, args.seed);
-    this.worker = host;
+    const handle = (announce ? undefined : this.spare.take(this.files)) ?? new DebugWorkerHandle(args.driver, args.scenario, args.seed);
+    this.worker = handle;
     this.workerStarted = false;
     let loaded = false;
-    host.on("output", (text, category) => this.emit("output", text, category, undefined));
-    host.on("message", (message) => {
-      if (host === this.worker) this.onMessage(message);
+    handle.on("output", (text, category) => this.emit("output", text, category, undefined));
+    handle.on("message", (message) => {
+      if (handle === this.worker) this.onMessage(message);
     });
-    host.on("exit", (code, error) => {
-      if (host !== this.worker || !loaded) return; // before loading, `host.loaded` rejects instead
+    handle.on("exit", (code, error) => {
+      if (handle !== this.worker || !loaded) return; // before loading, `handle.loaded` rejects instead
       this.worker = undefined;
       this.endSilence();
       if (this.ended) return;
@@ -378,10 +378,10 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     });
     let message: LoadedMessage;
     try {
-      message = await host.loaded;
+      message = await handle.loaded;
     } catch (error) {
-      if (this.worker === host) this.worker = undefined;
-      await host.dispose();
+      if (this.worker === handle) this.worker = undefined;
+      await handle.dispose();
       throw error;
     }
     loaded = true;

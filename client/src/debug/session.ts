@@ -22,26 +22,15 @@ import {
 } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { SourceLocation } from "active-driver";
-import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "../debugEvents";
+import { debugEventNames, type CurrentEventBody, type ProtocolEventBody, type TraceEventBody } from "./customEvents";
 import { DriverDebugRuntime, LaunchError, NIC_THREAD_ID, OS_THREAD_ID, type BreakpointVerdict, type StartArgs, type StopInfo } from "./runtime";
 import { driverEntry, driverThreadFrames, nicFrames, osFrames, passiveThreadFrames, type PlainFrame } from "./frames";
 import { breakpointPlaces } from "./breakpointLines";
 import { exceptionFilterOf } from "./stops";
-import { StopModel } from "./variables";
+import { StopInspection } from "./variables";
 import type { ExceptionFilter, Snapshot } from "./worker/messages";
 import { conditionSource, syntaxError } from "./breakpointOptions";
-
-/** The launch configuration of the DAP contract (DESIGN.md). */
-export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
-  type?: string;
-  request?: string;
-  driver?: string;
-  scenario?: string;
-  seed?: number;
-  stopOnEntry?: boolean;
-  /** Write the trace to this file, one JSON event per line. */
-  trace?: string;
-}
+import { launchProblem, type LaunchArguments } from "./launchConfig";
 
 /** Custom request: go to the first delivery after a trace event (body `{ seq }`). */
 export const goToEventRequest = "activeDriver.goToEvent";
@@ -62,7 +51,7 @@ interface VariableNode {
 export class ActiveDriverDebugSession extends LoggingDebugSession {
   private readonly runtime = new DriverDebugRuntime();
   private readonly handles = new Handles<VariableNode>();
-  private model: { stop: StopInfo; model: Promise<StopModel> } | undefined;
+  private inspection: { stop: StopInfo; inspection: Promise<StopInspection> } | undefined;
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => {
     this.configurationDone = resolve;
@@ -124,7 +113,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
 
   private onStopped(stop: StopInfo): void {
     this.handles.reset();
-    this.model = undefined;
+    this.inspection = undefined;
     const name = this.stopThreadName(stop);
     const threadId = name !== undefined ? this.runtime.threadId(name) : OS_THREAD_ID;
     const event = new StoppedEvent(stop.reason, threadId, stop.text) as DebugProtocol.StoppedEvent;
@@ -226,8 +215,9 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   private async handleRestart(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): Promise<void> {
     // VS Code passes the (possibly edited) launch configuration; without it, the same run again.
     const next = args?.arguments as LaunchArguments | undefined;
-    if (next !== undefined && launchProblem(next) !== undefined) {
-      this.fail(response, ErrorCode.badLaunch, `Active Driver: cannot restart: ${launchProblem(next)!}`, true);
+    const problem = next !== undefined ? launchProblem(next) : undefined;
+    if (problem !== undefined) {
+      this.fail(response, ErrorCode.badLaunch, `Active Driver: cannot restart: ${problem}`, true);
       return;
     }
     try {
@@ -410,11 +400,11 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private async currentModel(): Promise<StopModel> {
+  private async currentInspection(): Promise<StopInspection> {
     const stop = this.runtime.stop;
     if (stop === undefined) throw new Error("the driver is running: pause it to inspect it");
-    if (this.model === undefined || this.model.stop !== stop) this.model = { stop, model: this.runtime.snapshot().then((s) => new StopModel(s)) };
-    return this.model.model;
+    if (this.inspection === undefined || this.inspection.stop !== stop) this.inspection = { stop, inspection: this.runtime.snapshot().then((s) => new StopInspection(s)) };
+    return this.inspection.inspection;
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
@@ -429,7 +419,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     }
     let snapshot: Snapshot;
     try {
-      snapshot = (await this.currentModel()).snapshot;
+      snapshot = (await this.currentInspection()).snapshot;
     } catch (error) {
       this.fail(response, ErrorCode.notAvailable, String(error), false);
       return;
@@ -473,8 +463,8 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
 
   private async handleScopes(response: DebugProtocol.ScopesResponse): Promise<void> {
     try {
-      const model = await this.currentModel();
-      response.body = { scopes: model.scopes.map((s) => new Scope(s.name, this.handles.create({ value: s.value, path: s.prefix }), s.expensive)) };
+      const inspection = await this.currentInspection();
+      response.body = { scopes: inspection.scopes.map((s) => new Scope(s.name, this.handles.create({ value: s.value, path: s.prefix }), s.expensive)) };
       this.sendResponse(response);
     } catch (error) {
       this.fail(response, ErrorCode.notAvailable, String(error), false);
@@ -492,7 +482,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       this.sendResponse(response);
       return;
     }
-    const model = await this.currentModel().catch(() => undefined);
+    const inspection = await this.currentInspection().catch(() => undefined);
     const entries = Array.isArray(node.value) ? node.value.map((v, i) => [String(i), v] as const) : Object.entries(node.value as Record<string, unknown>);
     const start = args.start ?? 0;
     const slice = args.count !== undefined && args.count > 0 ? entries.slice(start, start + args.count) : entries.slice(start);
@@ -501,17 +491,17 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
         .filter(([, v]) => v !== undefined)
         .map(([key, v]) => {
           const childPath = /^\d+$/.test(key) ? `${node.path}[${key}]` : /^[A-Za-z_$#][\w$#-]*$/.test(key) ? `${node.path}.${key}` : `${node.path}["${key}"]`;
-          return this.variable(key, v, childPath, model);
+          return this.variable(key, v, childPath, inspection);
         }),
     };
     this.sendResponse(response);
   }
 
-  private variable(name: string, value: unknown, at: string, model: StopModel | undefined): DebugProtocol.Variable {
+  private variable(name: string, value: unknown, at: string, inspection: StopInspection | undefined): DebugProtocol.Variable {
     const isObject = value !== null && typeof value === "object";
     const variable: DebugProtocol.Variable = {
       name,
-      value: model?.describe(value) ?? String(value),
+      value: inspection?.describe(value) ?? String(value),
       type: Array.isArray(value) ? "array" : typeof value,
       variablesReference: isObject ? this.handles.create({ value, path: at }) : 0,
       evaluateName: at,
@@ -525,19 +515,19 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   }
 
   private async handleEvaluate(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
-    let model: StopModel;
+    let inspection: StopInspection;
     try {
-      model = await this.currentModel();
+      inspection = await this.currentInspection();
     } catch (error) {
       this.fail(response, ErrorCode.notStopped, String(error), false);
       return;
     }
-    const found = model.evaluate(args.expression);
+    const found = inspection.evaluate(args.expression);
     if (found === undefined) {
       this.fail(response, ErrorCode.notAvailable, `"${args.expression}" is not available: try state, delivery, mailboxes.NAME, protocol.enabled, device.REGISTER, a register name, threads.NAME or trace`, false);
       return;
     }
-    const v = this.variable(found.path, found.value, found.path, model);
+    const v = this.variable(found.path, found.value, found.path, inspection);
     response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference };
     if (v.indexedVariables !== undefined) response.body.indexedVariables = v.indexedVariables;
     this.sendResponse(response);
@@ -574,16 +564,6 @@ function startArgs(args: LaunchArguments): StartArgs {
     stopOnEntry: args.stopOnEntry ?? false,
     ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
   };
-}
-
-/** Why the launch configuration cannot start, or undefined (checks the contract's attribute types). */
-export function launchProblem(args: LaunchArguments): string | undefined {
-  if (typeof args.driver !== "string" || args.driver === "") return '"driver" must name the driver file (a .ts module whose default export is defineDriver(...)).';
-  if (args.scenario !== undefined && (typeof args.scenario !== "string" || args.scenario === "")) return '"scenario" must be a scenario name (e.g. "default", "tx-timeout") or the path of a scenario file.';
-  if (args.seed !== undefined && (typeof args.seed !== "number" || !Number.isInteger(args.seed) || args.seed < 0)) return '"seed" must be a whole number, 0 or more.';
-  if (args.stopOnEntry !== undefined && typeof args.stopOnEntry !== "boolean") return '"stopOnEntry" must be true or false.';
-  if (args.trace !== undefined && typeof args.trace !== "string") return '"trace" must be the path of a .jsonl file.';
-  return undefined;
 }
 
 function describeLaunchError(error: LaunchError): string {

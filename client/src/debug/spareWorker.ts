@@ -1,35 +1,35 @@
 // A spare worker, loaded and waiting: step back, reverse continue and recounting replay into it at
 // once instead of paying for a worker start and the driver's load (most of a replay's time).
 import * as fs from "node:fs";
-import { WorkerHost } from "./workerHost";
+import { DebugWorkerHandle } from "./workerHandle";
 
 export class SpareWorker {
-  private spare: { host: WorkerHost; stamp: string } | undefined;
+  private spare: { worker: DebugWorkerHandle; stamp: string } | undefined;
 
   /** Starts one for this run, unless one waits already. `files`: the driver's, to notice edits. */
   prepare(driver: string, scenario: string, seed: number, files: readonly string[]): void {
     if (this.spare !== undefined) return;
-    this.spare = { host: new WorkerHost(driver, scenario, seed), stamp: stamp(files) };
+    this.spare = { worker: new DebugWorkerHandle(driver, scenario, seed), stamp: stamp(files) };
   }
 
   /** The spare, if it is alive and the driver's files have not changed since it loaded them. */
-  take(files: readonly string[]): WorkerHost | undefined {
+  take(files: readonly string[]): DebugWorkerHandle | undefined {
     const spare = this.spare;
     this.spare = undefined;
     if (spare === undefined) return undefined;
-    if (spare.host.alive && spare.stamp === stamp(files)) return spare.host;
-    void spare.host.dispose();
+    if (spare.worker.alive && spare.stamp === stamp(files)) return spare.worker;
+    void spare.worker.dispose();
     return undefined;
   }
 
   dispose(): Promise<void> {
     const spare = this.spare;
     this.spare = undefined;
-    return spare?.host.dispose() ?? Promise.resolve();
+    return spare?.worker.dispose() ?? Promise.resolve();
   }
 
   get alive(): boolean {
-    return this.spare?.host.alive === true;
+    return this.spare?.worker.alive === true;
   }
 }
 

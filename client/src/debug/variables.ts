@@ -15,8 +15,8 @@ export interface ScopeTree {
   prefix: string;
 }
 
-/** The model one stop shows: scopes, custom previews, and the root for evaluate. */
-export class StopModel {
+/** What one stop shows the Variables view and evaluate: scopes, custom previews, and the root for evaluate. */
+export class StopInspection {
   readonly scopes: ScopeTree[] = [];
   /** What `evaluate` resolves names in. */
   readonly root: Record<string, unknown>;

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnyDriverDefinition, DriverInstance } from "active-driver";
 import { resolveScenario, runScenario } from "active-driver/nic";
-import { loadDriver } from "../../../../runtime/src/host/loader";
+import { loadDriver } from "active-driver/host";
 import { entryPointLocation } from "../breakpointLines";
 import { RECENT_EVENTS, type DebugWorkerData, type ParentToWorker, type ProtocolInfo, type WorkerToParent } from "./messages";
 import { toPlain } from "./plain";
