@@ -30,6 +30,7 @@ import { exceptionFilterOf } from "./stops";
 import { StopModel } from "./variables";
 import type { ExceptionFilter, Snapshot } from "./worker/messages";
 import { conditionSource, syntaxError } from "./breakpointOptions";
+import { replayLaunch } from "./replay";
 
 /** The launch configuration of the DAP contract (DESIGN.md). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -41,6 +42,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnEntry?: boolean;
   /** Write the trace to this file, one JSON event per line. */
   trace?: string;
+  /** A schedule file (`*.schedule.json`) to replay: its choices, driver and scenario; the run stops at its failure. */
+  replay?: string;
 }
 
 /** Custom request: go to the first delivery after a trace event (body `{ seq }`). */
@@ -208,8 +211,17 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     }
     // Breakpoints arrive between initialized and configurationDone: wait for them before running.
     await Promise.race([this.configured, new Promise<void>((resolve) => setTimeout(resolve, CONFIGURATION_GRACE_MS).unref())]);
+    let start: StartArgs;
     try {
-      await this.runtime.start(startArgs(args));
+      start = this.startArgs(args);
+    } catch (error) {
+      // An unreadable or invalid schedule file: the message names the file and the cause.
+      this.fail(response, ErrorCode.launchFailed, `Active Driver: cannot replay: ${error instanceof Error ? error.message : String(error)}`, true);
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    try {
+      await this.runtime.start(start);
       this.sendResponse(response);
     } catch (error) {
       const text = error instanceof LaunchError ? describeLaunchError(error) : String(error);
@@ -231,9 +243,10 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       return;
     }
     try {
-      if (next?.driver !== undefined) {
+      if (next?.driver !== undefined || next?.replay !== undefined) {
+        const start = this.startArgs(next);
         await this.runtime.terminate();
-        await this.runtime.start(startArgs(next));
+        await this.runtime.start(start);
       } else await this.runtime.restart();
       this.sendResponse(response);
     } catch (error) {
@@ -563,6 +576,25 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     };
     this.sendResponse(response);
   }
+
+  /** The runtime's start arguments; a replay's schedule is read here (its warnings go to the debug console). */
+  private startArgs(args: LaunchArguments): StartArgs {
+    if (args.replay === undefined) return startArgs(args);
+    const launch = replayLaunch(path.resolve(args.replay), {
+      ...(args.driver !== undefined ? { driver: args.driver } : {}),
+      ...(args.scenario !== undefined ? { scenario: args.scenario } : {}),
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    });
+    for (const warning of launch.warnings) this.sendEvent(this.output(`${warning}\n`, "important", undefined));
+    return {
+      driver: launch.driver,
+      scenario: launch.scenario,
+      seed: launch.seed,
+      stopOnEntry: args.stopOnEntry ?? false,
+      replay: launch.replay,
+      ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
+    };
+  }
 }
 
 /** The runtime's start arguments from a checked launch configuration (defaults of the contract). */
@@ -578,7 +610,10 @@ function startArgs(args: LaunchArguments): StartArgs {
 
 /** Why the launch configuration cannot start, or undefined (checks the contract's attribute types). */
 export function launchProblem(args: LaunchArguments): string | undefined {
-  if (typeof args.driver !== "string" || args.driver === "") return '"driver" must name the driver file (a .ts module whose default export is defineDriver(...)).';
+  if (args.replay !== undefined && (typeof args.replay !== "string" || args.replay === "")) return '"replay" must be the path of a .schedule.json file (written by active-driver explore).';
+  if (args.replay !== undefined && args.driver === undefined) {
+    // The schedule names the driver.
+  } else if (typeof args.driver !== "string" || args.driver === "") return '"driver" must name the driver file (a .ts module whose default export is defineDriver(...)), or "replay" a schedule file.';
   if (args.scenario !== undefined && (typeof args.scenario !== "string" || args.scenario === "")) return '"scenario" must be a scenario name (e.g. "default", "tx-timeout") or the path of a scenario file.';
   if (args.seed !== undefined && (typeof args.seed !== "number" || !Number.isInteger(args.seed) || args.seed < 0)) return '"seed" must be a whole number, 0 or more.';
   if (args.stopOnEntry !== undefined && typeof args.stopOnEntry !== "boolean") return '"stopOnEntry" must be true or false.';
