@@ -3,6 +3,7 @@ import type * as vscode from "vscode";
 import { registerCommands } from "./commands";
 import { Ctx } from "./ctx";
 import { registerDebugging } from "./editorDebug/registration";
+import { ExploreTests } from "./testing/controller";
 
 let ctx: Ctx | undefined;
 
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
   try {
     registerCommands(created);
     registerDebugging(created);
+    created.push(new ExploreTests(created));
   } catch (error) {
     // Activation errors reach the user with the way to the details, not only the developer console.
     created.showError("activation failed", error);

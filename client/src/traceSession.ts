@@ -3,7 +3,7 @@
 // sessions feed it. One per extension (owned by Ctx).
 import * as vscode from "vscode";
 import type { TraceEvent } from "../../runtime/src/trace";
-import type { HostToWebview, ProtocolMessage } from "../views/shared/messages";
+import type { CoverageMessage, HostToWebview, ProtocolMessage } from "../views/shared/messages";
 
 /** Where the trace came from: names export files and panel titles. */
 export interface TraceOrigin {
@@ -22,6 +22,7 @@ export class TraceSession implements vscode.Disposable {
   private current: { seq: number | null; state?: string } = { seq: null };
   private protocolView: ProtocolView | undefined;
   private originValue: TraceOrigin | undefined;
+  private coverageView: CoverageMessage | undefined;
   private readonly changes = new vscode.EventEmitter<HostToWebview>();
   /** Each change, as the message the webviews take. */
   readonly onDidChange = this.changes.event;
@@ -72,11 +73,22 @@ export class TraceSession implements vscode.Disposable {
     this.changes.fire({ type: "protocol", ...protocol });
   }
 
+  /** What the last exploration covered (the state machine view lights it); undefined clears it. */
+  setCoverage(coverage: Omit<CoverageMessage, "type"> | undefined): void {
+    this.coverageView = coverage === undefined ? undefined : { type: "coverage", ...coverage };
+    this.changes.fire(this.coverageView ?? { type: "coverage", transitions: [], unreached: [] });
+  }
+
+  get coverage(): CoverageMessage | undefined {
+    return this.coverageView;
+  }
+
   /** Everything a freshly loaded view needs, in order. */
   snapshot(view: "traffic" | "machine"): HostToWebview[] {
     const out: HostToWebview[] = [];
     if (this.protocolView !== undefined) out.push({ type: "protocol", ...this.protocolView });
     if (view === "traffic") out.push({ type: "events", events: this.events, reset: true });
+    if (view === "machine" && this.coverageView !== undefined) out.push(this.coverageView);
     out.push({ type: "current", ...this.current });
     return out;
   }

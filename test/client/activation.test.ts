@@ -93,6 +93,34 @@ test("trusted: the dynamic configurations are empty with no driver open", async 
   assert.deepEqual(await dynamic[0]!.provider.provideDebugConfigurations!(undefined), []);
 });
 
+test("Test Explorer: each driver file is a test item with its scenarios; Restricted Mode refuses to explore, saying why", async () => {
+  const samples = path.join(repo, "samples", "rtl8169");
+  record.workspaceFiles.push(path.join(samples, "active.ts"), path.join(samples, "passive.ts"), path.join(samples, "protocol.ts"));
+  const controller = record.testControllers.find((c) => c.id === "activeDriver.explore")!;
+  assert.ok(controller, "a test controller");
+  assert.deepEqual(controller.profiles.map((p) => [p.label, p.kind]), [["Explore", 1], ["Debug failing schedule", 2]]);
+  await controller.resolveHandler!(undefined);
+  const drivers: string[] = [];
+  controller.items.forEach((i) => drivers.push(i.label));
+  assert.deepEqual(drivers, ["active.ts", "passive.ts"], "the protocol file is no driver");
+  const active = controller.items.get(`file://${path.join(samples, "active.ts")}`)!;
+  const scenarios: string[] = [];
+  active.children.forEach((c) => scenarios.push(c.label));
+  assert.deepEqual(scenarios, ["protocol-fuzz", "default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug"]);
+
+  trust.trusted = false;
+  record.errors.length = 0;
+  await controller.profiles[0]!.run({ include: [active], exclude: [] }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+  const run = controller.runs.at(-1)!;
+  assert.equal(run.ended, true);
+  assert.equal(run.states.size, 8, "every scenario of the driver");
+  for (const { state, messages } of run.states.values()) {
+    assert.equal(state, "errored");
+    assert.match((messages[0] as { message: string }).message, /cannot explore a driver in Restricted Mode.*executes code from this workspace/);
+  }
+  assert.equal(record.errors.length, 1, "and says so once");
+});
+
 test("deactivate disposes the commands and the rest", async () => {
   const before = record.disposed;
   await extension.deactivate();

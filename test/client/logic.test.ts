@@ -72,6 +72,16 @@ test("launch configurations: one check for the adapter and the editor; the contr
   assert.ok(!isBuiltinScenario("scenarios/mine.json"));
 });
 
+test("launch configurations: a replay takes its driver, scenario and seed from the schedule unless given", () => {
+  const replay: LaunchArguments = { type: "active-driver", request: "launch", name: "r", replay: "/w/active.protocol-fuzz.1.schedule.json", stopOnEntry: false };
+  assert.equal(launchProblem(replay), undefined);
+  assert.equal(launchProblem({ ...replay, driver: "/w/active.ts", scenario: "protocol-fuzz", seed: 3 }), undefined);
+  assert.match(launchProblem({ ...replay, replay: "/w/active.ts" })!, /"replay" must be the path of a \.schedule\.json file/);
+  assert.match(launchProblem({ ...replay, replay: "${workspaceFolder}/x.schedule.json" })!, /"replay" has a variable that could not be resolved/);
+  assert.match(launchProblem({ ...replay, seed: -2 })!, /"seed"/);
+  assert.match(launchProblem({ ...replay, driver: "" })!, /"driver"/);
+});
+
 test("webview messages are shape-checked before the extension acts on them", () => {
   assert.deepEqual(asWebviewMessage({ type: "ready", view: "traffic" }), { type: "ready", view: "traffic" });
   assert.ok(asWebviewMessage({ type: "export", format: "chrome" }));

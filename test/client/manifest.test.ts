@@ -33,7 +33,7 @@ interface Debugger {
   type: string;
   label?: string;
   languages?: string[];
-  configurationAttributes?: { launch?: { required?: string[]; properties: Record<string, Attribute> } };
+  configurationAttributes?: { launch?: { required?: string[]; anyOf?: { required: string[] }[]; properties: Record<string, Attribute> } };
   initialConfigurations?: Record<string, unknown>[];
   configurationSnippets?: { label: string; description?: string; body: Record<string, unknown> }[];
 }
@@ -141,8 +141,9 @@ test("the debugger follows the DAP contract of docs/contracts.md", () => {
   assert.deepEqual(d.languages, ["typescript"]);
   const launch = d.configurationAttributes?.launch;
   assert.ok(launch, "launch attributes");
-  assert.deepEqual(launch.required, ["driver"]);
-  const types: Record<string, string> = { driver: "string", scenario: "string", seed: "integer", stopOnEntry: "boolean", trace: "string" };
+  // A driver to run, or a schedule file to replay (which names its driver).
+  assert.deepEqual(launch.anyOf, [{ required: ["driver"] }, { required: ["replay"] }]);
+  const types: Record<string, string> = { driver: "string", scenario: "string", seed: "integer", stopOnEntry: "boolean", trace: "string", replay: "string" };
   for (const [name, type] of Object.entries(types)) {
     const attribute = launch.properties[name];
     assert.ok(attribute, `launch attribute ${name}`);

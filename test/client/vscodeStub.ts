@@ -1,6 +1,7 @@
 // A stand-in for the `vscode` module, enough to activate the extension outside VS Code: the parts
 // the extension calls are real (commands, configuration, events, messages are recorded); anything
 // else is an inert, callable, constructible placeholder. Install it before importing client code.
+import { readFileSync } from "node:fs";
 import Module from "node:module";
 
 type Listener<T> = (e: T) => unknown;
@@ -48,8 +49,63 @@ function inert(name: string): unknown {
   });
 }
 
+/** A test item as the stand-in's TestController makes them. */
+export interface StubTestItem {
+  id: string;
+  label: string;
+  uri: Uri | undefined;
+  children: TestItemCollection;
+  range?: unknown;
+  description?: string;
+  sortText?: string;
+}
+
+/** TestItemCollection: add/get/delete/replace/forEach by id, in insertion order. */
+class TestItemCollection {
+  private readonly items = new Map<string, StubTestItem>();
+  get size(): number {
+    return this.items.size;
+  }
+  add(item: StubTestItem): void {
+    this.items.set(item.id, item);
+  }
+  get(id: string): StubTestItem | undefined {
+    return this.items.get(id);
+  }
+  delete(id: string): void {
+    this.items.delete(id);
+  }
+  replace(items: readonly StubTestItem[]): void {
+    this.items.clear();
+    for (const item of items) this.add(item);
+  }
+  forEach(fn: (item: StubTestItem) => void): void {
+    for (const item of [...this.items.values()]) fn(item);
+  }
+}
+
+/** What a test run was told, per item id: the last state and its messages. */
+export interface StubTestRun {
+  states: Map<string, { state: string; messages: unknown[] }>;
+  output: string[];
+  ended: boolean;
+}
+
+export interface StubTestController {
+  id: string;
+  label: string;
+  items: TestItemCollection;
+  profiles: { label: string; kind: number; run: (request: unknown, token: unknown) => Promise<void> | void }[];
+  runs: StubTestRun[];
+  resolveHandler?: (item: StubTestItem | undefined) => Promise<void>;
+  createTestItem(id: string, label: string, uri?: Uri): StubTestItem;
+}
+
 export interface VscodeRecord {
   commands: Map<string, (...args: unknown[]) => unknown>;
+  testControllers: StubTestController[];
+  /** The workspace's files for findFiles (absolute paths; read from disk by workspace.fs.readFile). */
+  workspaceFiles: string[];
   errors: string[];
   infos: string[];
   debugProviders: { type: string; provider: Record<string, (...args: unknown[]) => unknown> }[];
@@ -63,7 +119,7 @@ export interface StubOptions {
 }
 
 export function installVscodeStub(options: StubOptions): VscodeRecord {
-  const record: VscodeRecord = { commands: new Map(), errors: [], infos: [], debugProviders: [], adapterFactories: [], disposed: 0 };
+  const record: VscodeRecord = { commands: new Map(), testControllers: [], workspaceFiles: [], errors: [], infos: [], debugProviders: [], adapterFactories: [], disposed: 0 };
   const disposable = () => ({ dispose: () => void record.disposed++ });
   const noEvent = () => disposable();
   const settings = options.settings ?? {};
@@ -90,6 +146,64 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
     DebugConfigurationProviderTriggerKind: { Initial: 1, Dynamic: 2 },
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+    TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
+    TestMessage: class {
+      location: unknown;
+      constructor(readonly message: string) {}
+    },
+    Position: class {
+      constructor(
+        readonly line: number,
+        readonly character: number,
+      ) {}
+    },
+    Range: class {
+      constructor(...args: number[]) {
+        Object.assign(this, { args });
+      }
+    },
+    Location: class {
+      constructor(
+        readonly uri: Uri,
+        readonly range: unknown,
+      ) {}
+    },
+    tests: {
+      createTestController: (id: string, label: string): StubTestController => {
+        const controller: StubTestController = {
+          id,
+          label,
+          items: new TestItemCollection(),
+          profiles: [],
+          runs: [],
+          createTestItem: (itemId, itemLabel, uri) => ({ id: itemId, label: itemLabel, uri, children: new TestItemCollection() }),
+        };
+        Object.assign(controller, {
+          createRunProfile: (profileLabel: string, kind: number, run: StubTestController["profiles"][number]["run"]) => {
+            controller.profiles.push({ label: profileLabel, kind, run });
+            return disposable();
+          },
+          createTestRun: () => {
+            const run: StubTestRun = { states: new Map(), output: [], ended: false };
+            controller.runs.push(run);
+            const mark = (state: string) => (item: StubTestItem, messages?: unknown) => run.states.set(item.id, { state, messages: messages === undefined ? [] : Array.isArray(messages) ? messages : [messages] });
+            return {
+              enqueued: mark("enqueued"),
+              started: mark("started"),
+              skipped: mark("skipped"),
+              passed: mark("passed"),
+              failed: mark("failed"),
+              errored: mark("errored"),
+              appendOutput: (text: string) => void run.output.push(text),
+              end: () => void (run.ended = true),
+            };
+          },
+          dispose: () => void record.disposed++,
+        });
+        record.testControllers.push(controller);
+        return controller;
+      },
+    },
     commands: {
       registerCommand: (name: string, fn: (...args: unknown[]) => unknown) => {
         if (record.commands.has(name)) throw new Error(`command ${name} registered twice`);
@@ -125,6 +239,11 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
       getConfiguration: (section: string) => ({ get: <T>(key: string, fallback: T): T => (`${section}.${key}` in settings ? (settings[`${section}.${key}`] as T) : fallback) }),
       onDidChangeConfiguration: noEvent,
       onDidChangeTextDocument: noEvent,
+      // Only the two globs the Test Explorer asks for: TypeScript files and scenario JSON files.
+      findFiles: async (glob: string) => record.workspaceFiles.filter((f) => (glob.endsWith(".ts") ? f.endsWith(".ts") : f.endsWith(".json"))).map((f) => Uri.file(f)),
+      fs: { readFile: async (uri: Uri) => new Uint8Array(readFileSync(uri.fsPath)) },
+      asRelativePath: (target: Uri | string) => (typeof target === "string" ? target : target.fsPath),
+      getWorkspaceFolder: () => undefined,
       createFileSystemWatcher: () => ({ dispose: () => void record.disposed++, onDidCreate: noEvent, onDidChange: noEvent, onDidDelete: noEvent }),
     },
     languages: { onDidChangeDiagnostics: noEvent, getDiagnostics: () => [] },

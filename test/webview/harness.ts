@@ -127,7 +127,15 @@ export class Harness {
     await page.addInitScript(INIT_SCRIPT + seed + (options.vscodeApi === false ? "" : VSCODE_STUB));
     const query = options.injectBody ? `?inject=${encodeURIComponent(options.injectBody)}` : "";
     await page.goto(`${this.origin}/${view}.html${query}`);
-    const frame = (): Promise<void> => page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+    // A view lays out asynchronously (the machine view's ELK layout) under aria-busy: wait for it, then for a frame.
+    const settled = async (): Promise<void> => {
+      await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null);
+    };
+    const frame = async (): Promise<void> => {
+      await settled();
+      await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+    };
+    await settled();
     return {
       page,
       nonce: this.nonces.get(view)!,

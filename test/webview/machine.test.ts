@@ -1,9 +1,10 @@
-// The state machine webview in headless Chromium: states and labelled transitions drawn as SVG,
-// the current state lit and moved by "protocol" and "current" messages.
+// The state machine webview in headless Chromium: states and labelled transitions drawn as SVG (a
+// layered layout), the current state lit and moved by "protocol" and "current" messages, the last
+// exploration's coverage lit and its unreached transitions listed.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Harness, type WebviewPage } from "./harness";
-import { ETHERNET } from "./protocols";
+import { ETHERNET, TWELVE_STATES } from "./protocols";
 
 let harness: Harness;
 let view: WebviewPage;
@@ -78,6 +79,67 @@ describe("state machine view", () => {
     assert.match(classes.island!, /unreachable/);
     assert.match(classes.nowhere!, /undeclared/);
     assert.match(classes.a!, /current/);
+    assert.deepEqual(view.errors, []);
+  });
+
+  it("lights the transitions the last exploration covered and lists those it never reached", async () => {
+    await view.post(ETHERNET);
+    assert.equal(await view.page.locator("#machine-coverage").isVisible(), false, "no coverage before an exploration");
+    await view.post({
+      type: "coverage",
+      driver: "active.ts",
+      runs: 200,
+      transitions: [
+        { state: "closed", message: "open", count: 200 },
+        { state: "opening", message: "openComplete", count: 200 },
+        { state: "open", message: "xmit", count: 5000 },
+        { state: "open", message: "close", count: 190 },
+        { state: "closing", message: "closeComplete", count: 190 },
+      ],
+      unreached: [
+        { state: "closing", message: "txTimeout" },
+        { state: "open", message: "txTimeout" },
+      ],
+    });
+    const covered = await view.page.evaluate(() => Array.from(document.querySelectorAll<SVGGElement>("#machine g.transition.covered")).map((g) => `${g.dataset.from}->${g.dataset.to}`));
+    assert.deepEqual(covered, ["closed->opening", "opening->open", "open->closing", "open->open", "closing->closed"]);
+    const loop = await view.page.evaluate(() =>
+      Array.from(document.querySelectorAll<SVGTSpanElement>('#machine g.transition[data-from="open"][data-to="open"] tspan')).map((t) => ({ text: t.textContent, cls: t.getAttribute("class"), count: t.dataset.count })),
+    );
+    assert.deepEqual(loop, [
+      { text: "?xmit", cls: "in covered", count: "5000" },
+      { text: "?txTimeout", cls: "in unreached", count: "0" },
+    ]);
+    assert.equal(await view.page.textContent("#machine-coverage .coverage-title"), "Last exploration of active.ts (200 runs): 5 (state, message) pairs covered, 2 never reached");
+    assert.deepEqual(await view.page.locator("#machine-coverage li").allTextContents(), ["closing: txTimeout", "open: txTimeout"]);
+    await view.post({ type: "coverage", transitions: [], unreached: [] });
+    assert.equal(await view.page.locator("#machine g.transition.covered").count(), 0, "cleared");
+    assert.equal(await view.page.locator("#machine-coverage").isVisible(), false);
+    assert.deepEqual(view.errors, []);
+  });
+
+  it("keeps coverage across a new protocol message and a moving current state", async () => {
+    await view.post({ type: "coverage", driver: "active.ts", transitions: [{ state: "open", message: "close", count: 1 }], unreached: [] });
+    await view.post({ ...ETHERNET, current: "open" });
+    await view.post({ type: "current", seq: 3, state: "closing" });
+    assert.equal(await view.page.locator("#machine g.transition.covered").count(), 1);
+    await view.post({ type: "coverage", transitions: [], unreached: [] });
+  });
+
+  it("lays out twelve states readably: layers top-down, no overlapping states, labels clear of states", async () => {
+    await view.post(TWELVE_STATES);
+    assert.equal(await view.page.locator("#machine g.state-node").count(), 12);
+    const geometry = await view.page.evaluate(() => ({
+      states: Array.from(document.querySelectorAll("#machine g.state-node > rect:not(.outer)")).map((r) => r.getBoundingClientRect().toJSON() as DOMRect),
+      labels: Array.from(document.querySelectorAll("#machine g.transition text")).map((t) => t.getBoundingClientRect().toJSON() as DOMRect),
+    }));
+    const overlap = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    for (let i = 0; i < geometry.states.length; i++) {
+      for (let j = i + 1; j < geometry.states.length; j++) assert.ok(!overlap(geometry.states[i]!, geometry.states[j]!), `states ${i} and ${j} overlap`);
+      for (const [k, label] of geometry.labels.entries()) assert.ok(!overlap(geometry.states[i]!, label), `label ${k} covers state ${i}`);
+    }
+    const [initial] = geometry.states;
+    assert.ok(geometry.states.every((s) => s.top >= initial!.top), "the initial state is in the top layer");
     assert.deepEqual(view.errors, []);
   });
 });

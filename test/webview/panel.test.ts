@@ -23,9 +23,11 @@ const serializers = new Map<string, Serializer>();
   return { dispose: () => serializers.delete(viewType) };
 };
 const created: string[] = [];
+let lastCreated: ReturnType<typeof fakePanel> | undefined;
 (vscode.window as unknown as Record<string, unknown>).createWebviewPanel = (viewType: string) => {
   created.push(viewType);
-  return fakePanel().panel;
+  lastCreated = fakePanel();
+  return lastCreated.panel;
 };
 
 const extensionUri = vscode.Uri.file("/ext");
@@ -125,6 +127,20 @@ describe("webview panel serializers", () => {
     const before = created.length;
     panels[1]!.show(false);
     assert.deepEqual(created.slice(before), [machineViewType]);
+  });
+
+  it("a machine panel gets the last exploration's coverage on ready, and its clearing live", async () => {
+    panels[1]!.show(false);
+    const restored = lastCreated!;
+    const coverage = { driver: "active.ts", runs: 3, transitions: [{ state: "open", message: "xmit", count: 9 }], unreached: [{ state: "closing", message: "txTimeout" }] };
+    session.setCoverage(coverage);
+    restored.send({ type: "ready", view: "machine" });
+    await settle();
+    assert.deepEqual(restored.record.posted.find((m) => (m as { type: string }).type === "coverage"), { type: "coverage", ...coverage });
+    session.setCoverage(undefined);
+    assert.deepEqual(restored.record.posted.at(-1), { type: "coverage", transitions: [], unreached: [] });
+    assert.equal(session.coverage, undefined);
+    restored.panel.dispose();
   });
 
   it("disposing the views unregisters their serializers", () => {

@@ -14,6 +14,7 @@ import { describeDelivery, exceptionFilterOf } from "./stops";
 import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, LogRecord, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
 import { SpareWorker } from "./spareWorker";
 import { LaunchError, DebugWorkerHandle } from "./workerHandle";
+import type { ReplayInfo } from "./replay";
 
 export { LaunchError };
 
@@ -25,6 +26,8 @@ export interface StartArgs {
   stopOnEntry: boolean;
   /** Write the trace here as JSON lines. */
   trace?: string;
+  /** Replay a schedule file's choices (every replay of the run, step back too, takes them). */
+  replay?: ReplayInfo;
 }
 
 /** Where the run stands, and why it stopped there. */
@@ -112,7 +115,33 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.resetHistory();
     await this.spawn(true);
     this.openTraceFile();
-    this.resume(args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false, log: true } : { breakpoints: true, log: true });
+    this.runFromStart();
+  }
+
+  /**
+   * The first move of a run: stop on entry, or (replaying a schedule that failed) run to the failing
+   * event and stop there naming the failure, or run to the first breakpoint.
+   */
+  private runFromStart(): void {
+    const args = this.args!;
+    const failure = args.replay?.failure;
+    if (args.stopOnEntry) this.resume({ position: 0, reason: "entry", breakpoints: false, log: true });
+    else if (failure !== undefined && args.replay !== undefined) {
+      this.failureStop = { seq: failure.seq, text: `Replayed failure (${path.basename(args.replay.file)}): ${failure.kind}: ${failure.message}` };
+      this.resume({ event: failure.seq, reason: "exception", breakpoints: false, log: true });
+    } else this.resume({ breakpoints: true, log: true });
+  }
+
+  /** Set while a replay runs to its failing event: the stop there is reported as the failure. */
+  private failureStop: { seq: number; text: string } | undefined;
+
+  /** The stop at a replayed failure: on the failing event, its text naming the failure. */
+  private takeFailureHit(): StopHit | undefined {
+    const failure = this.failureStop;
+    if (failure === undefined) return undefined;
+    this.failureStop = undefined;
+    const event = this.history.events.find((e) => e.seq === failure.seq);
+    return { reason: "exception", text: failure.text, ...(event !== undefined ? { event } : {}), ...(event?.from.startsWith("thread:") === true ? { thread: event.from.slice("thread:".length) } : {}) };
   }
 
   /** Runs again from the start (the driver is reloaded: edits since the launch apply). */
@@ -125,7 +154,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       this.emit("trace", [], true);
       await this.spawn(true);
       this.openTraceFile();
-      this.resume(this.args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false, log: true } : { breakpoints: true, log: true });
+      this.runFromStart();
     });
   }
 
@@ -358,7 +387,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private async spawn(announce: boolean): Promise<void> {
     const args = this.args!;
     if (announce) void this.spare.dispose();
-    const handle = (announce ? undefined : this.spare.take(this.files)) ?? new DebugWorkerHandle(args.driver, args.scenario, args.seed);
+    const handle = (announce ? undefined : this.spare.take(this.files)) ?? new DebugWorkerHandle(args.driver, args.scenario, args.seed, args.replay?.choices);
     this.worker = handle;
     this.workerStarted = false;
     let loaded = false;
@@ -406,7 +435,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private readonly spare = new SpareWorker();
 
   private prepareSpare(): void {
-    if (!this.ended && this.args !== undefined) this.spare.prepare(this.args.driver, this.args.scenario, this.args.seed, this.files);
+    if (!this.ended && this.args !== undefined) this.spare.prepare(this.args.driver, this.args.scenario, this.args.seed, this.files, this.args.replay?.choices);
   }
 
   /** Workers this runtime owns now: the one running the driver and the spare. */
@@ -464,7 +493,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
           this.endSilence();
           break;
         }
-        const hit = this.hitOverride ?? message.hit;
+        const hit = this.hitOverride ?? this.takeFailureHit() ?? message.hit;
         this.hitOverride = undefined;
         this.setStop({ ...hit, position: message.position, delivery: message.delivery, ended: false, traceLength: message.traceLength });
         break;
@@ -481,7 +510,10 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
           this.emit("output", `The driver failed: ${message.failure.message}\n`, "stderr", message.failure.loc);
         }
         const end = { position: message.position, ended: true, traceLength: message.traceLength };
-        if (message.hit !== undefined) this.setStop({ ...message.hit, ...end });
+        // A failure detected after the last delivery (lost frames, an unanswered request): stop at the end, naming it.
+        const failureHit = this.takeFailureHit();
+        if (failureHit !== undefined) this.setStop({ ...failureHit, ...end });
+        else if (message.hit !== undefined) this.setStop({ ...message.hit, ...end });
         else if (this.until.position !== undefined || this.until.event !== undefined) this.setStop({ reason: this.until.reason ?? "step", text: `End of the run: ${summaryLine(message.summary)}`, ...end });
         else void this.enqueue(() => this.finishRun());
         break;

@@ -31,6 +31,7 @@ import { StopInspection } from "./variables";
 import type { ExceptionFilter, Snapshot } from "./worker/messages";
 import { conditionSource, syntaxError } from "./breakpointOptions";
 import { launchProblem, type LaunchArguments } from "./launchConfig";
+import { replayLaunch } from "./replay";
 
 /** Custom request: go to the first delivery after a trace event (body `{ seq }`). */
 export const goToEventRequest = "activeDriver.goToEvent";
@@ -197,8 +198,17 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     }
     // Breakpoints arrive between initialized and configurationDone: wait for them before running.
     await Promise.race([this.configured, new Promise<void>((resolve) => setTimeout(resolve, CONFIGURATION_GRACE_MS).unref())]);
+    let start: StartArgs;
     try {
-      await this.runtime.start(startArgs(args));
+      start = this.startArgs(args);
+    } catch (error) {
+      // An unreadable or invalid schedule file: the message names the file and the cause.
+      this.fail(response, ErrorCode.launchFailed, `Active Driver: cannot replay: ${error instanceof Error ? error.message : String(error)}`, true);
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    try {
+      await this.runtime.start(start);
       this.sendResponse(response);
     } catch (error) {
       const text = error instanceof LaunchError ? describeLaunchError(error) : String(error);
@@ -221,9 +231,10 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       return;
     }
     try {
-      if (next?.driver !== undefined) {
+      if (next?.driver !== undefined || next?.replay !== undefined) {
+        const start = this.startArgs(next);
         await this.runtime.terminate();
-        await this.runtime.start(startArgs(next));
+        await this.runtime.start(start);
       } else await this.runtime.restart();
       this.sendResponse(response);
     } catch (error) {
@@ -553,6 +564,25 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     };
     this.sendResponse(response);
   }
+
+  /** The runtime's start arguments; a replay's schedule is read here (its warnings go to the debug console). */
+  private startArgs(args: LaunchArguments): StartArgs {
+    if (args.replay === undefined) return startArgs(args);
+    const launch = replayLaunch(path.resolve(args.replay), {
+      ...(args.driver !== undefined ? { driver: args.driver } : {}),
+      ...(args.scenario !== undefined ? { scenario: args.scenario } : {}),
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    });
+    for (const warning of launch.warnings) this.sendEvent(this.output(`${warning}\n`, "important", undefined));
+    return {
+      driver: launch.driver,
+      scenario: launch.scenario,
+      seed: launch.seed,
+      stopOnEntry: args.stopOnEntry ?? false,
+      replay: launch.replay,
+      ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
+    };
+  }
 }
 
 /** The runtime's start arguments from a checked launch configuration (defaults of the contract). */
@@ -565,6 +595,7 @@ function startArgs(args: LaunchArguments): StartArgs {
     ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
   };
 }
+
 
 function describeLaunchError(error: LaunchError): string {
   const info = error.info;

@@ -7,9 +7,9 @@ export class SpareWorker {
   private spare: { worker: DebugWorkerHandle; stamp: string } | undefined;
 
   /** Starts one for this run, unless one waits already. `files`: the driver's, to notice edits. */
-  prepare(driver: string, scenario: string, seed: number, files: readonly string[]): void {
+  prepare(driver: string, scenario: string, seed: number, files: readonly string[], choices?: readonly number[]): void {
     if (this.spare !== undefined) return;
-    this.spare = { worker: new DebugWorkerHandle(driver, scenario, seed), stamp: stamp(files) };
+    this.spare = { worker: new DebugWorkerHandle(driver, scenario, seed, choices), stamp: stamp(files) };
   }
 
   /** The spare, if it is alive and the driver's files have not changed since it loaded them. */

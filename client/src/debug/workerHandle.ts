@@ -50,7 +50,7 @@ export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
   readonly loaded: Promise<LoadedMessage>;
   private settleLoaded: { resolve: (m: LoadedMessage) => void; reject: (e: LaunchError) => void } | undefined;
 
-  constructor(driverPath: string, scenario: string, seed: number) {
+  constructor(driverPath: string, scenario: string, seed: number, choices?: readonly number[]) {
     super();
     this.loaded = new Promise<LoadedMessage>((resolve, reject) => {
       this.settleLoaded = { resolve, reject };
@@ -58,7 +58,7 @@ export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
     this.loaded.catch(() => undefined); // a spare worker's failure may never be looked at
     const shared = new SharedArrayBuffer(FLAG_CELLS * Int32Array.BYTES_PER_ELEMENT);
     this.flags = new Int32Array(shared);
-    const data: DebugWorkerData = { driverPath, scenario, seed, flags: shared };
+    const data: DebugWorkerData = { driverPath, scenario, seed, flags: shared, ...(choices !== undefined ? { choices: [...choices] } : {}) };
     const entry = workerEntry();
     // stdout/stderr piped here: in the stdio adapter the process's stdout carries DAP.
     this.worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, stdout: true, stderr: true });

@@ -45,6 +45,11 @@ class LaunchConfigurations implements vscode.DebugConfigurationProvider {
       Object.assign(config, { type: debugType, request: "launch", name: "Debug active driver" });
     }
     const settings = runSettings(folder?.uri);
+    if (config.replay !== undefined) {
+      // The schedule names the driver, the scenario and the seed; the run goes to its failure.
+      config.stopOnEntry ??= false;
+      return config;
+    }
     config.driver ??= "${file}";
     config.scenario ??= settings.defaultScenario;
     config.seed ??= settings.seed;
@@ -59,12 +64,17 @@ class LaunchConfigurations implements vscode.DebugConfigurationProvider {
       void vscode.window.showErrorMessage(`Active Drivers: cannot start "${config.name}": ${problem}`);
       return undefined;
     }
-    const driver = path.isAbsolute(config.driver!) || folder === undefined ? config.driver! : path.join(folder.uri.fsPath, config.driver!);
-    if (!fs.existsSync(driver)) {
-      void vscode.window.showErrorMessage(`Active Drivers: cannot start "${config.name}": the driver file ${driver} does not exist.`);
-      return undefined;
+    const inFolder = (file: string): string => (path.isAbsolute(file) || folder === undefined ? file : path.join(folder.uri.fsPath, file));
+    if (typeof config.replay === "string") config.replay = inFolder(config.replay);
+    if (config.driver !== undefined) {
+      const driver = inFolder(config.driver);
+      if (!fs.existsSync(driver)) {
+        void vscode.window.showErrorMessage(`Active Drivers: cannot start "${config.name}": the driver file ${driver} does not exist.`);
+        return undefined;
+      }
+      config.driver = driver;
     }
-    config.driver = driver;
+
     if (config.scenario !== undefined) config.scenario = resolveScenario(config.scenario, folder);
     if (typeof config.trace === "string" && !path.isAbsolute(config.trace) && folder !== undefined) config.trace = path.join(folder.uri.fsPath, config.trace);
     return config;
@@ -96,7 +106,7 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 
 function sessionOrigin(session: vscode.DebugSession): { driver: string; scenario: string; seed: number } {
   const c = session.configuration as LaunchConfiguration;
-  return { driver: c.driver ?? "", scenario: c.scenario ?? "default", seed: c.seed ?? 1 };
+  return { driver: c.driver ?? c.replay ?? "", scenario: c.scenario ?? "default", seed: c.seed ?? 1 };
 }
 
 export function registerDebugging(ctx: Ctx): void {

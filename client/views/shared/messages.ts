@@ -37,7 +37,28 @@ export interface ProtocolMessage {
   directions?: Record<string, MessageDirection>;
 }
 
-export type HostToWebview = EventsMessage | CurrentMessage | ProtocolMessage;
+/** A (protocol state, message) pair: the message delivered or sent while the protocol was in that state. */
+export interface StateMessage {
+  state: string;
+  message: string;
+}
+
+/**
+ * What the last exploration of the driver reached (its report's `coverage`): the state machine view
+ * lights the transitions taken and lists the enabled ones no run delivered. `transitions: []` and
+ * `unreached: []` with no `driver` clears it.
+ */
+export interface CoverageMessage {
+  type: "coverage";
+  /** The driver explored, as the view names it. */
+  driver?: string;
+  /** Runs of the exploration. */
+  runs?: number;
+  transitions: (StateMessage & { count: number })[];
+  unreached: StateMessage[];
+}
+
+export type HostToWebview = EventsMessage | CurrentMessage | ProtocolMessage | CoverageMessage;
 
 // ---- webview -> extension ----
 

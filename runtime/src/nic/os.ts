@@ -13,6 +13,7 @@
 // instance's afterSync (no microtask turn per timer). A thread blocked in until() is woken by the
 // OS events that can change its condition (poke), not by polling the clock.
 import type { TimerHandle } from "../device";
+import { FRACTION_STEPS, type ChoiceKind } from "../explore/chooser";
 import type { AnyProtocol, DriverInstance } from "../types";
 import type { FaultPlan } from "./faults";
 import * as frames from "./frames";
@@ -358,7 +359,7 @@ export class SimulatedOs {
     let suspendAfter = 0;
     if (race !== undefined) {
       const window = race.windowUs ?? 20;
-      const delta = Math.round((this.inst.random() * 2 - 1) * window);
+      const delta = Math.round((this.fraction("fault-offset") * 2 - 1) * window);
       const when = delta < 0 ? `${-delta}us before` : `${delta}us after`;
       if (delta < 0) {
         this.unplugCard(race, `card removed ${when} the suspend request`);
@@ -454,7 +455,7 @@ export class SimulatedOs {
       return;
     }
     try {
-      const size = w.minSize + Math.floor(this.inst.random() * (Math.max(w.minSize, w.maxSize) - w.minSize + 1));
+      const size = w.minSize + this.inst.choose("frame-size", Math.max(w.minSize, w.maxSize) - w.minSize + 1);
       // With a loopback wire the frames are for this station, so they come back through its filter.
       const mac = this.macNow();
       const seq = this.tx.add(w.loopback ? mac : PEER_MAC, mac, size);
@@ -466,7 +467,7 @@ export class SimulatedOs {
       this.framesLeft--;
       this.os["xmit"]({ frame });
       this.poke();
-      this.after(roundUs(this.xmitMeanUs * (0.5 + this.inst.random())), this.xmitStep);
+      this.after(roundUs(this.xmitMeanUs * (0.5 + this.fraction("gap"))), this.xmitStep);
     } catch (error) {
       this.controlFailed(error);
     }
@@ -738,7 +739,12 @@ export class SimulatedOs {
   }
 
   private jitter(maxUs: number): number {
-    return Math.floor(this.inst.random() * maxUs);
+    return this.inst.choose("gap", maxUs);
+  }
+
+  /** A share of a window in [0, 1), as a decision of the run's chooser. */
+  private fraction(kind: ChoiceKind): number {
+    return this.inst.choose(kind, FRACTION_STEPS) / FRACTION_STEPS;
   }
 }
 

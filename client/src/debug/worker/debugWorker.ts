@@ -4,6 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnyDriverDefinition, DriverInstance } from "active-driver";
 import { resolveScenario, runScenario } from "active-driver/nic";
+import { replayChooser } from "active-driver/explore";
 import { loadDriver } from "active-driver/host";
 import { entryPointLocation } from "../breakpointLines";
 import { RECENT_EVENTS, type DebugWorkerData, type ParentToWorker, type ProtocolInfo, type WorkerToParent } from "./messages";
@@ -51,6 +52,8 @@ async function run(): Promise<void> {
   try {
     const summary = await runScenario(driver!, data.scenario, {
       seed: data.seed,
+      // A schedule's choices make every replay of it (step back too) the same run.
+      ...(data.choices !== undefined ? { chooser: replayChooser(data.choices) } : {}),
       trace: true,
       gate: stepper.gate,
       onLaunch: (inst) => {

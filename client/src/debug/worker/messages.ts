@@ -14,6 +14,8 @@ export interface DebugWorkerData {
   /** A scenario name, or the path of a scenario file. */
   scenario: string;
   seed: number;
+  /** Replaying a schedule: the run's decisions, in order (past the end, the default 0). */
+  choices?: number[];
   /** Int32 cells shared with the parent: see `Flag`. */
   flags: SharedArrayBuffer;
 }

@@ -1,10 +1,14 @@
-// Deterministic layout of a protocol state machine: states in BFS order from the initial state
-// (then unreachable and undeclared ones) placed clockwise on a circle from the top; one edge per
-// (from, to) pair carrying all its messages; self-loops point away from the centre. Pure.
+// Layout of a protocol state machine as a layered graph (ELK's Sugiyama-style "layered" algorithm,
+// top to bottom), so a protocol of ten or more states stays readable: states keep BFS order from
+// the initial state (then unreachable and undeclared ones), one edge per (from, to) pair carries all
+// its messages as one label block, back edges and self-loops are routed by ELK. Deterministic: ELK
+// runs with a fixed seed and the model order. Pure (no DOM); ELK runs in the calling thread.
+import ELK, { type ElkExtendedEdge, type ElkNode } from "elkjs/lib/elk.bundled.js";
 import type { MessageDirection, ProtocolMessage } from "../../shared/messages";
 
 export interface NodeLayout {
   id: string;
+  /** Centre of the state's box. */
   x: number;
   y: number;
   width: number;
@@ -26,6 +30,7 @@ export interface EdgeLayout {
   labels: EdgeLabel[];
   /** SVG path data. */
   path: string;
+  /** Baseline of the first label line. */
   labelX: number;
   labelY: number;
   anchor: "start" | "middle" | "end";
@@ -42,9 +47,11 @@ export interface MachineLayout {
 }
 
 const NODE_HEIGHT = 30;
-const MARGIN = 150;
+/** One label line (11px text) and the estimated width of a character of it. */
 const LINE = 14;
-const LOOP_REACH = 45;
+const CHAR = 6.5;
+/** Radius of the rounded corners of orthogonal edges. */
+const CORNER = 6;
 
 export function nodeWidth(id: string): number {
   return Math.max(60, 20 + 7.5 * id.length);
@@ -84,118 +91,142 @@ export function stateOrder(protocol: Pick<ProtocolMessage, "states" | "initial">
   return { order, reachable };
 }
 
-export function layoutMachine(protocol: Pick<ProtocolMessage, "states" | "initial" | "directions">): MachineLayout {
-  const { order, reachable } = stateOrder(protocol);
-  const declared = new Set(Object.keys(protocol.states));
-  const n = order.length;
-  const widest = Math.max(...order.map(nodeWidth));
-  const radius = n === 1 ? 0 : Math.max(110, (n * (widest + 40)) / (2 * Math.PI));
-  const centre = MARGIN + radius + widest / 2;
-  const angleOf = new Map<string, number>();
-  const nodes: NodeLayout[] = order.map((id, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
-    angleOf.set(id, angle);
-    return {
-      id,
-      x: round(centre + radius * Math.cos(angle)),
-      y: round(centre + radius * Math.sin(angle)),
-      width: nodeWidth(id),
-      height: NODE_HEIGHT,
-      initial: id === protocol.initial,
-      reachable: reachable.has(id),
-      declared: declared.has(id),
-    };
-  });
-  const byId = new Map(nodes.map((node) => [node.id, node]));
-
+/** The transitions grouped per (from, to) pair, in declaration order. */
+function groupedEdges(protocol: Pick<ProtocolMessage, "states" | "directions">): EdgeLayout[] {
   const grouped = new Map<string, EdgeLayout>();
   for (const [from, message, to] of transitions(protocol.states)) {
     const key = JSON.stringify([from, to]);
     let edge = grouped.get(key);
     if (!edge) {
-      edge = { from, to, labels: [], path: "", labelX: 0, labelY: 0, anchor: "middle" };
+      edge = { from, to, labels: [], path: "", labelX: 0, labelY: 0, anchor: "start" };
       grouped.set(key, edge);
     }
     const direction = protocol.directions && Object.prototype.hasOwnProperty.call(protocol.directions, message) ? protocol.directions[message] : undefined;
     edge.labels.push({ message, direction });
   }
-  const edges = [...grouped.values()];
-  for (const edge of edges) {
-    const a = byId.get(edge.from)!;
-    const b = byId.get(edge.to)!;
-    if (a === b) selfLoop(edge, a, n === 1 ? -Math.PI / 2 : angleOf.get(a.id)!);
-    else arc(edge, a, b);
-  }
-  return { nodes, edges, ...bounds(nodes, edges) };
+  return [...grouped.values()];
 }
 
-/** A box around the states, the loops and the labels (text width estimated, as for the nodes). */
-function bounds(nodes: NodeLayout[], edges: EdgeLayout[]): { x: number; y: number; width: number; height: number } {
-  let left = Infinity;
-  let top = Infinity;
-  let right = -Infinity;
-  let bottom = -Infinity;
+/** Width of a label block: its longest line, with its ?/! prefix. */
+function labelWidth(labels: readonly EdgeLabel[]): number {
+  return Math.max(...labels.map((l) => CHAR * (l.message.length + 1)));
+}
+
+const LAYOUT_OPTIONS: Record<string, string> = {
+  "elk.algorithm": "layered",
+  "elk.direction": "DOWN",
+  "elk.edgeRouting": "ORTHOGONAL",
+  "elk.randomSeed": "1",
+  "elk.padding": "[top=12,left=12,bottom=12,right=12]",
+  "elk.spacing.nodeNode": "40",
+  "elk.spacing.edgeLabel": "4",
+  "elk.spacing.edgeEdge": "14",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "50",
+  "elk.layered.spacing.edgeNodeBetweenLayers": "16",
+  // Declaration (BFS) order decides which edges point back up: the initial state comes first.
+  "elk.layered.cycleBreaking.strategy": "MODEL_ORDER",
+  "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+  "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+};
+
+let elk: InstanceType<typeof ELK> | undefined;
+
+export async function layoutMachine(protocol: Pick<ProtocolMessage, "states" | "initial" | "directions">): Promise<MachineLayout> {
+  const { order, reachable } = stateOrder(protocol);
+  const declared = new Set(Object.keys(protocol.states));
+  const edges = groupedEdges(protocol);
+  // ELK ids are indices: state names are any text (also "__proto__"), and ids must be unique strings.
+  const nodeId = new Map(order.map((id, i) => [id, `n${i}`]));
+  const graph: ElkNode = {
+    id: "root",
+    layoutOptions: LAYOUT_OPTIONS,
+    children: order.map((id) => ({ id: nodeId.get(id)!, width: nodeWidth(id), height: NODE_HEIGHT })),
+    edges: edges.map(
+      (edge, i): ElkExtendedEdge => ({
+        id: `e${i}`,
+        sources: [nodeId.get(edge.from)!],
+        targets: [nodeId.get(edge.to)!],
+        labels: [{ id: `l${i}`, text: edge.labels.map((l) => l.message).join("\n"), width: labelWidth(edge.labels), height: edge.labels.length * LINE }],
+      }),
+    ),
+  };
+  elk ??= new ELK();
+  const laid = await elk.layout(graph);
+  const placed = new Map((laid.children ?? []).map((child) => [child.id, child]));
+  const nodes: NodeLayout[] = order.map((id) => {
+    const box = placed.get(nodeId.get(id)!)!;
+    const width = box.width ?? nodeWidth(id);
+    const height = box.height ?? NODE_HEIGHT;
+    return {
+      id,
+      x: round((box.x ?? 0) + width / 2),
+      y: round((box.y ?? 0) + height / 2),
+      width,
+      height,
+      initial: id === protocol.initial,
+      reachable: reachable.has(id),
+      declared: declared.has(id),
+    };
+  });
+  const laidEdges = new Map((laid.edges ?? []).map((edge) => [edge.id, edge as ElkExtendedEdge]));
+  edges.forEach((edge, i) => {
+    const routed = laidEdges.get(`e${i}`);
+    const points: [number, number][] = [];
+    for (const section of routed?.sections ?? []) {
+      for (const p of [section.startPoint, ...(section.bendPoints ?? []), section.endPoint]) points.push([p.x, p.y]);
+    }
+    edge.path = roundedPath(points);
+    const label = routed?.labels?.[0];
+    edge.labelX = round(label?.x ?? points[0]?.[0] ?? 0);
+    edge.labelY = round((label?.y ?? points[0]?.[1] ?? 0) + LINE - 3);
+  });
+  return { nodes, edges, ...bounds(nodes, edges, laid) };
+}
+
+/** A polyline with its corners rounded (quadratic curves), as SVG path data. */
+export function roundedPath(points: readonly [number, number][]): string {
+  if (points.length === 0) return "";
+  const [x0, y0] = points[0]!;
+  let d = `M ${round(x0)} ${round(y0)}`;
+  for (let i = 1; i < points.length; i++) {
+    const [x, y] = points[i]!;
+    const after = points[i + 1];
+    if (after === undefined) {
+      d += ` L ${round(x)} ${round(y)}`;
+      break;
+    }
+    const [px, py] = points[i - 1]!;
+    const inLen = Math.hypot(x - px, y - py);
+    const outLen = Math.hypot(after[0] - x, after[1] - y);
+    const r = Math.min(CORNER, inLen / 2, outLen / 2);
+    if (r <= 0) {
+      d += ` L ${round(x)} ${round(y)}`;
+      continue;
+    }
+    const ax = x - ((x - px) / inLen) * r;
+    const ay = y - ((y - py) / inLen) * r;
+    const bx = x + ((after[0] - x) / outLen) * r;
+    const by = y + ((after[1] - y) / outLen) * r;
+    d += ` L ${round(ax)} ${round(ay)} Q ${round(x)} ${round(y)} ${round(bx)} ${round(by)}`;
+  }
+  return d;
+}
+
+/** A box around ELK's graph, the states and the labels (text width estimated, as for ELK). */
+function bounds(nodes: NodeLayout[], edges: EdgeLayout[], graph: ElkNode): { x: number; y: number; width: number; height: number } {
+  let left = 0;
+  let top = 0;
+  let right = graph.width ?? 0;
+  let bottom = graph.height ?? 0;
   const cover = (x0: number, y0: number, x1: number, y1: number): void => {
     left = Math.min(left, x0);
     top = Math.min(top, y0);
     right = Math.max(right, x1);
     bottom = Math.max(bottom, y1);
   };
-  for (const n of nodes) cover(n.x - n.width / 2 - LOOP_REACH, n.y - n.height / 2 - LOOP_REACH, n.x + n.width / 2 + LOOP_REACH, n.y + n.height / 2 + LOOP_REACH);
-  for (const e of edges) {
-    const w = Math.max(...e.labels.map((l) => 6.5 * (l.message.length + 1)));
-    const x0 = e.anchor === "start" ? e.labelX : e.anchor === "end" ? e.labelX - w : e.labelX - w / 2;
-    cover(x0, e.labelY - LINE, x0 + w, e.labelY + e.labels.length * LINE);
-  }
-  const pad = 8;
-  return { x: round(left - pad), y: round(top - pad), width: round(right - left + 2 * pad), height: round(bottom - top + 2 * pad) };
-}
-
-/** Where the ray from the node's centre in direction (dx, dy) leaves its ellipse. */
-function boundary(node: NodeLayout, dx: number, dy: number): [number, number] {
-  const len = Math.hypot(dx, dy) || 1;
-  const ux = dx / len;
-  const uy = dy / len;
-  const t = 1 / Math.sqrt((ux / (node.width / 2)) ** 2 + (uy / (node.height / 2)) ** 2);
-  return [node.x + ux * t, node.y + uy * t];
-}
-
-/** A curve bent to the left of travel, so a->b and b->a do not overlap. */
-function arc(edge: EdgeLayout, a: NodeLayout, b: NodeLayout): void {
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
-  const dist = Math.hypot(dx, dy) || 1;
-  const nx = dy / dist;
-  const ny = -dx / dist;
-  const bend = 0.18 * dist;
-  const cx = (a.x + b.x) / 2 + nx * bend;
-  const cy = (a.y + b.y) / 2 + ny * bend;
-  const [sx, sy] = boundary(a, cx - a.x, cy - a.y);
-  const [ex, ey] = boundary(b, cx - b.x, cy - b.y);
-  edge.path = `M ${round(sx)} ${round(sy)} Q ${round(cx)} ${round(cy)} ${round(ex)} ${round(ey)}`;
-  // Curve midpoint, pushed a little further out along the bend.
-  const mx = 0.25 * sx + 0.5 * cx + 0.25 * ex + nx * 8;
-  const my = 0.25 * sy + 0.5 * cy + 0.25 * ey + ny * 8;
-  edge.anchor = nx > 0.3 ? "start" : nx < -0.3 ? "end" : "middle";
-  edge.labelX = round(mx);
-  edge.labelY = round(my - (ny < -0.3 ? (edge.labels.length - 1) * LINE : 0));
-}
-
-function selfLoop(edge: EdgeLayout, node: NodeLayout, angle: number): void {
-  const ux = Math.cos(angle);
-  const uy = Math.sin(angle);
-  const [sx, sy] = boundary(node, Math.cos(angle - 0.5), Math.sin(angle - 0.5));
-  const [ex, ey] = boundary(node, Math.cos(angle + 0.5), Math.sin(angle + 0.5));
-  const reach = LOOP_REACH + 10;
-  const c1x = sx + Math.cos(angle - 0.6) * reach;
-  const c1y = sy + Math.sin(angle - 0.6) * reach;
-  const c2x = ex + Math.cos(angle + 0.6) * reach;
-  const c2y = ey + Math.sin(angle + 0.6) * reach;
-  edge.path = `M ${round(sx)} ${round(sy)} C ${round(c1x)} ${round(c1y)} ${round(c2x)} ${round(c2y)} ${round(ex)} ${round(ey)}`;
-  const [bx, by] = boundary(node, ux, uy);
-  edge.labelX = round(bx + ux * (reach - 14));
-  edge.labelY = round(by + uy * (reach - 14) + 4 - (uy < -0.3 ? edge.labels.length * LINE : 0));
-  edge.anchor = ux > 0.3 ? "start" : ux < -0.3 ? "end" : "middle";
+  for (const n of nodes) cover(n.x - n.width / 2 - 6, n.y - n.height / 2 - 6, n.x + n.width / 2 + 6, n.y + n.height / 2 + 6);
+  for (const e of edges) cover(e.labelX, e.labelY - LINE, e.labelX + labelWidth(e.labels), e.labelY + e.labels.length * LINE);
+  return { x: round(left), y: round(top), width: round(right - left), height: round(bottom - top) };
 }
 
 function round(v: number): number {

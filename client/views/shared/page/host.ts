@@ -49,6 +49,8 @@ export function asHostMessage(data: unknown): HostToWebview | undefined {
       return data.seq === null || typeof data.seq === "number" ? (data as unknown as HostToWebview) : undefined;
     case "protocol":
       return isRecord(data.states) && typeof data.initial === "string" ? (data as unknown as HostToWebview) : undefined;
+    case "coverage":
+      return Array.isArray(data.transitions) && Array.isArray(data.unreached) ? (data as unknown as HostToWebview) : undefined;
     default:
       return undefined;
   }
