@@ -74,6 +74,17 @@ function consoleLines(dc: Client["dc"], category: string): string[] {
   return lines;
 }
 
+/** The session's trace as its `activeDriver.trace` events carry it (a reset starts over). */
+function sessionTrace(dc: Client["dc"]): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  dc.on("activeDriver.trace", (e: DebugProtocol.Event) => {
+    const body = e.body as { events: TraceEvent[]; reset?: boolean };
+    if (body.reset === true) events.length = 0;
+    events.push(...body.events);
+  });
+  return events;
+}
+
 const traceLines = (file: string): TraceEvent[] =>
   fs
     .readFileSync(file, "utf8")
@@ -115,6 +126,7 @@ describe("debugger replay of a schedule file", () => {
     const trace = path.join(dir, "replay.jsonl");
     client = await startInline();
     const { dc } = client;
+    const live = sessionTrace(dc);
     const { stop, launched } = await launchReplay(dc, { replay: file, stopOnEntry: false, trace });
     await launched;
     const stopped = await stop;
@@ -123,7 +135,7 @@ describe("debugger replay of a schedule file", () => {
     const info = await dc.exceptionInfoRequest({ threadId: stopped.body.threadId! });
     assert.equal(info.body.details?.message, recording.failure.detail, "the failing event's own detail");
 
-    const replayed = traceLines(trace);
+    const replayed = [...live];
     assert.ok(replayed.length > recording.failure.seq, "the trace reaches the failing event");
     const upTo = (events: TraceEvent[]) => events.filter((e) => e.seq <= recording.failure.seq).map((e) => JSON.stringify({ ...e, loc: undefined }));
     assert.deepEqual(upTo(replayed), upTo(recording.events), "event for event the recorded run (not the seed's)");
@@ -134,6 +146,11 @@ describe("debugger replay of a schedule file", () => {
     assert.equal((await whereAmI(dc)).position, atFailure.position - 1);
     await stopAfter(dc, (threadId) => dc.nextRequest({ threadId }), stopped.body.threadId);
     assert.deepEqual(await whereAmI(dc), atFailure, "forward again: the same delivery, by the same choices");
+    assert.deepEqual(upTo(live), upTo(recording.events));
+    // The trace file is put in place when the session ends (until then it keeps what it held).
+    const ended = dc.waitForEvent("terminated");
+    await dc.terminateRequest();
+    await ended;
     assert.deepEqual(upTo(traceLines(trace)), upTo(recording.events));
   });
 
