@@ -18,6 +18,7 @@ const { SEND, STATE, FAULT, NONE } = codes;
 /** Checks settle() makes from microtasks while the driver is busy, before it waits for quiet() (or an event-loop turn). */
 const EAGER_TICKS = 8;
 const resolved = Promise.resolve();
+const noProgressHook = (): void => {};
 
 // One executor for every request promise: no closure per call.
 let capturedResolve: (value: unknown) => void = () => {};
@@ -54,6 +55,8 @@ export class Core {
   readonly maxQueued: number;
   readonly maxTimerEvents: number;
   readonly maxBusyTurns: number;
+  /** LaunchOptions.onProgress, or a no-op (the engines call it on every wait and delivery). */
+  readonly onProgress: () => void;
   readonly osId: number;
   readonly adapterId: number;
   readonly nicId: number;
@@ -94,6 +97,7 @@ export class Core {
     this.maxQueued = options.maxQueued ?? 1 << 24;
     this.maxTimerEvents = options.maxTimerEvents ?? 1_000_000;
     this.maxBusyTurns = options.maxBusyTurns ?? 10_000;
+    this.onProgress = options.onProgress ?? noProgressHook;
     const seed = options.seed ?? 1;
     this.deviceRandom = createRandom(seed, 0);
     this.workloadRandom = createRandom(seed, 1);

@@ -265,6 +265,7 @@ export class PassiveRunner implements Engine, BusSide {
       this.held = null;
       this.holding = null;
       this.progress++;
+      this.core.onProgress();
       if (!this.halted) go();
     };
     this.held = Promise.resolve(held as PromiseLike<void>).then(release, (error: unknown) => {
@@ -283,6 +284,7 @@ export class PassiveRunner implements Engine, BusSide {
     const outer = this.currentActivity;
     this.currentActivity = activity;
     this.progress++;
+    this.core.onProgress();
     let result: unknown;
     try {
       result = fn();
@@ -298,6 +300,7 @@ export class PassiveRunner implements Engine, BusSide {
         (value) => {
           this.activities.delete(activity);
           this.progress++;
+          this.core.onProgress();
           if (!this.halted) done?.(value);
           if (!this.busy()) this.core.quiet();
         },
@@ -321,6 +324,7 @@ export class PassiveRunner implements Engine, BusSide {
     if (this.gate !== undefined) activity.loc = callerOf(api);
     this.blockedCount++;
     this.progress++;
+    this.core.onProgress();
     return activity;
   }
 
@@ -331,6 +335,7 @@ export class PassiveRunner implements Engine, BusSide {
     activity.wakeAt = undefined;
     this.blockedCount--;
     this.progress++;
+    this.core.onProgress();
   }
 
   private activityName(): string {

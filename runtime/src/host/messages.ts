@@ -24,8 +24,8 @@ export interface WorkerRequest {
   /** Stream trace events to the parent in `trace` messages. */
   streamTrace?: boolean;
   /**
-   * Heartbeat cells shared with the parent's watchdog: [steps] counts beats (virtual time moved,
-   * a file loaded, a trace batch written); [paused] is non-zero while the worker does host work
+   * Heartbeat cells shared with the parent's watchdog: [steps] counts beats (the driver waited,
+   * slept or took a delivery, virtual time moved, a file loaded); [paused] is non-zero while the worker does host work
    * that is not the driver's (the compiler) or a run is held on purpose, so that time is not
    * counted against the driver.
    */

@@ -1,8 +1,8 @@
 // runDriverInWorker(): runs a driver from its sources in a worker thread, with a heap limit and a
-// watchdog. The worker beats a shared heartbeat as virtual time moves (it moves only when every
-// driver thread has yielded); when the beats stop for `stallMs` the driver is spinning without
-// waiting: the watchdog finds the line it spins on (spin.ts) and terminates the worker with an
-// error naming it.
+// watchdog. The worker beats a shared heartbeat at each wait, sleep and delivery of the driver and
+// as virtual time moves (it moves only when every driver thread has yielded); when the beats stop
+// for `stallMs` the driver is spinning without waiting: the watchdog finds the line it spins on
+// (spin.ts) and terminates the worker with an error naming it.
 // runDriverBatch() does many runs of one driver in one worker (explore); a run that kills its
 // worker is reported and the rest go on in a fresh one.
 import * as fs from "node:fs";
@@ -16,7 +16,7 @@ import { locateSpin } from "./spin";
 export interface WorkerOptions {
   /** The worker's heap limit (resourceLimits.maxOldGenerationSizeMb). Default 512. */
   maxOldGenerationSizeMb?: number;
-  /** Wall time without a heartbeat (virtual time standing still) after which the driver counts as stuck. Default 1000 ms. */
+  /** Wall time without a heartbeat (no wait, sleep or delivery, virtual time standing still) after which the driver counts as stuck. Default 1000 ms. */
   stallMs?: number;
   /** Wall time the watchdog may spend finding the line a stuck driver spins on, before it terminates the worker anyway. Default 700 ms. */
   locateMs?: number;
@@ -213,7 +213,7 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
         lost({
           name: "DriverTimeoutError",
           kind: "timeout",
-          message: `driver ${driverPath} was stopped: it ran for ${stalledMs} ms without waiting (virtual time stood still), at ${where}: a loop that never reaches wait or sleep?`,
+          message: `driver ${driverPath} was stopped: it ran for ${stalledMs} ms without waiting, sleeping or taking a message, at ${where}: a loop that never reaches wait or sleep?`,
           ...(loc !== undefined ? { loc } : {}),
         });
       });

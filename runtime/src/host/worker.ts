@@ -1,7 +1,8 @@
 // The driver worker: loads a driver from its TypeScript sources and runs it through scenarios on
 // the simulated NIC, off the thread that started it (the CLI, the extension host, a test). It
-// beats the shared heartbeat as virtual time moves, so the parent's watchdog can stop a driver
-// that spins without waiting; it writes trace files itself and posts one summary per run.
+// beats the shared heartbeat at each step of the driver's progress (waits, sleeps, deliveries) and
+// as virtual time moves, so the parent's watchdog can stop a driver that spins without waiting; it
+// writes trace files itself and posts one summary per run.
 import * as fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { TraceEvent } from "../trace";
@@ -52,8 +53,8 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
       post({ type: "trace", index, events: batch });
       batch = [];
     }
+    // No beat here: trace events come from a spinning driver too (d.log), so writing them is no sign of progress.
     post({ type: "progress", index, time: instance?.now() ?? 0, events });
-    tick(); // writing a long trace is work too
   };
   const onEvent = (event: TraceEvent): void => {
     events++;
@@ -66,6 +67,8 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
       trace: true,
+      launch: { onProgress: tick },
+      onRunEnd: () => hostWork(true),
       ...(spec.pcapPath !== undefined ? { pcap: spec.pcapPath } : {}),
       onLaunch: (inst) => {
         instance = inst;
@@ -85,15 +88,16 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
   } catch (error) {
     post({ type: "error", index, error: serializeError(error, "scenario") });
   } finally {
+    hostWork(false);
     if (traceFd !== undefined) fs.closeSync(traceFd);
   }
 }
 
 /**
- * The heartbeat: a timer every BEAT_US of virtual time. Virtual time moves only when every
- * driver thread has yielded (waits, sleeps) and the OS and device have done their work, so a
- * driver spinning without waiting stops the beats; a busy but healthy run beats thousands of
- * times a second. The timer is unref'd and does nothing observable (no trace event, no reorder).
+ * The other beat: a timer every BEAT_US of virtual time. Virtual time moves only when every driver
+ * thread has yielded, so while the OS and the device work (a long stretch without a delivery) the
+ * driver is not spinning either. The timer is unref'd and does nothing observable (no trace event,
+ * no reorder).
  */
 function beatOnVirtualTime(inst: DriverInstance<AnyProtocol>, tick: () => void): void {
   const beat = (): void => {

@@ -23,6 +23,8 @@ export interface RunOptions {
   pcap?: string | boolean;
   /** Called once the instance runs, before the workload starts (the debugger keeps `inst` and `nic`). */
   onLaunch?: (inst: DriverInstance<AnyProtocol>, nic: Rtl8169) => void;
+  /** Called when the driver's run ends, before the summary is made (host work: the trace decoded, the capture written). */
+  onRunEnd?: () => void;
   /** More launch options (stepBudget, maxQueued, ...). */
   launch?: Omit<LaunchOptions, "seed" | "device" | "trace" | "gate">;
 }
@@ -106,6 +108,7 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
       if (inst.failure === undefined) setupError = (error as Error).message;
     }
   }
+  options.onRunEnd?.();
   const report = os?.report();
   const virtualTimeUs = inst.now();
   const messages: Record<string, MailboxCount> = {};

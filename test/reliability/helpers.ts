@@ -1,0 +1,29 @@
+// Shared by the reliability tests: temporary folders made (and removed) by the test itself, and
+// drivers written into them that import the sample protocol.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after } from "node:test";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+export const sampleProtocol = path.join(repoRoot, "samples", "rtl8169", "protocol.ts");
+
+/** A fresh temporary folder, removed when the test file ends. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ad-${prefix}-`));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes `body` as a driver file in `dir`, below an import of the sample Ethernet protocol. */
+export function writeDriver(dir: string, name: string, body: string): string {
+  const file = path.join(dir, name);
+  const header = `import { defineDriver } from "active-driver";\nimport { Ethernet } from ${JSON.stringify(sampleProtocol.replace(/\.ts$/, ""))};\n`;
+  fs.writeFileSync(file, header + body);
+  return file;
+}
+
+/** The 1-based line of the first line of `file` that contains `marker`. */
+export function lineOf(file: string, marker: string): number {
+  return fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(marker)) + 1;
+}
