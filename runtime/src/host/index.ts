@@ -9,5 +9,7 @@ export type { ErrorLocation, SerializedError } from "./errors";
 export { runDriverInWorker, runDriverBatch, resolveWorkerEntry, formatSourceLocation } from "./runner";
 export type { RunRequest, RunResult, WorkerEntry, WorkerOptions, BatchCallbacks } from "./runner";
 export { locateSpin } from "./spin";
+export { outOfMemoryError, spinError, watchWorker, workerHeartbeat, workerResourceLimits } from "./watchdog";
+export type { Heartbeat, LimitOptions, WatchedWorker } from "./watchdog";
 export { Beat, HEARTBEAT_CELLS } from "./messages";
 export type * from "./messages";

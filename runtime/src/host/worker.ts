@@ -10,7 +10,8 @@ import type { AnyProtocol, DriverInstance } from "../types";
 import { runScenario } from "../nic/index";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
-import { Beat, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
+import type { RunSpec, RunSummary, WorkerRequest, WorkerToParent } from "./messages";
+import { workerHeartbeat } from "./watchdog";
 
 /** Trace events per `trace` message, per write to the trace file, and per progress message. */
 const BATCH = 1024;
@@ -108,15 +109,7 @@ function beatOnVirtualTime(inst: DriverInstance<AnyProtocol>, tick: () => void):
 }
 
 async function main(request: WorkerRequest): Promise<void> {
-  const beat = new Int32Array(request.heartbeat);
-  const tick = (): void => {
-    Atomics.add(beat, Beat.steps, 1);
-  };
-  // The compiler at work is not the driver spinning: the watchdog does not count that time.
-  const hostWork = (busy: boolean): void => {
-    Atomics.store(beat, Beat.paused, busy ? 1 : 0);
-    tick();
-  };
+  const { tick, hostWork } = workerHeartbeat(request.heartbeat, request.memoryLimitMb);
   post({ type: "ready" });
   for (let index = 0; index < request.runs.length; index++) await runOne(request, index, request.runs[index]!, tick, hostWork);
 }
