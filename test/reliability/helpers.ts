@@ -27,3 +27,27 @@ export function writeDriver(dir: string, name: string, body: string): string {
 export function lineOf(file: string, marker: string): number {
   return fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(marker)) + 1;
 }
+
+/** A driver that, once opened, keeps 16 typed arrays of 256 MB (never written: address space, not resident memory), then serves on. */
+export const TYPED_ARRAY_HOARD = `
+export default defineDriver({ protocol: Ethernet }, async (d) => {
+  const hoard: Uint8Array[] = [];
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const r = await d.wait(d.mb.open, d.mb.close, d.mb.txTimeout, d.mb.unplug);
+    if (r.name === "open") {
+      for (let i = 0; i < 16; i++) {
+        hoard.push(new Uint8Array(256 * 1024 * 1024)); // 256 MB outside the heap
+        await d.sleep(1);
+      }
+      // Keeps them a while (500 ms of wall time, in 1 ms blocks between sleeps): long enough for any watchdog period.
+      for (let i = 0; i < 500; i++) {
+        Atomics.wait(pause, 0, 0, 1);
+        await d.sleep(1);
+      }
+      d.send(d.mb.openComplete, { status: 0 });
+    } else if (r.name === "close") d.send(d.mb.closeComplete, { status: 0 });
+    else if (r.name === "unplug") return;
+  }
+});
+`;

@@ -344,6 +344,15 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     host.on("message", (message) => {
       if (host === this.worker) this.onMessage(message);
     });
+    host.on("limit", (error) => {
+      if (host !== this.worker || !loaded) return; // before loading, `host.loaded` rejects with it
+      // The watchdog (a loop that never waits: the error names its line) or the memory limit ended the worker: the session ends with it.
+      this.worker = undefined;
+      this.endSilence();
+      if (this.ended) return;
+      this.emit("output", `The run was stopped: ${error.message}\n`, "stderr", error.loc);
+      void this.enqueue(() => this.finishRun(1));
+    });
     host.on("exit", (code, error) => {
       if (host !== this.worker || !loaded) return; // before loading, `host.loaded` rejects instead
       this.worker = undefined;

@@ -11,6 +11,7 @@
 import * as v8 from "node:v8";
 import type { Worker } from "node:worker_threads";
 import type { SourceLocation } from "../trace";
+import type { AnyProtocol, DriverInstance } from "../types";
 import type { SerializedError } from "./errors";
 import { locateSpin } from "./spin";
 
@@ -85,6 +86,23 @@ export function workerHeartbeat(buffer: SharedArrayBuffer, limitMb: number): Hea
   };
 }
 
+/** Virtual time between heartbeats, in microseconds. */
+const BEAT_US = 50;
+
+/**
+ * The other beat: a timer every BEAT_US of virtual time. Virtual time moves only when every driver
+ * thread has yielded, so while the OS and the device work (a long stretch without a delivery) the
+ * driver is not spinning either. The timer is unref'd and does nothing observable (no trace event,
+ * no reorder).
+ */
+export function beatOnVirtualTime(inst: DriverInstance<AnyProtocol>, tick: () => void): void {
+  const beat = (): void => {
+    tick();
+    (inst.after(BEAT_US, beat) as { unref?: () => void }).unref?.();
+  };
+  (inst.after(BEAT_US, beat) as { unref?: () => void }).unref?.();
+}
+
 /** What the parent's watchdog needs to know about its worker as it goes. */
 export interface WatchedWorker {
   worker: Worker;
@@ -100,6 +118,9 @@ export interface WatchedWorker {
   /** Called once with why the worker must end; the watchdog then stops (the caller terminates the worker). */
   onLimit: (error: SerializedError) => void;
 }
+
+/** How often the parent looks at the cells and asks for a memory sample: what a fast allocator can add past the limit is what it allocates in this time. */
+const PERIOD_MS = 20;
 
 /** Starts the parent's watchdog over a worker; returns its stop function. */
 export function watchWorker(watched: WatchedWorker, options: LimitOptions): () => void {
@@ -144,7 +165,7 @@ export function watchWorker(watched: WatchedWorker, options: LimitOptions): () =
     const stalledMs = now - lastBeatAt;
     const files = watched.files();
     void locateSpin(watched.worker, files.length > 0 ? files : [driverPath], options.locateMs ?? DEFAULT_LOCATE_MS).then((loc) => watched.onLimit(spinError(driverPath, stalledMs, loc)));
-  }, Math.max(20, Math.min(100, Math.floor(stallMs / 4))));
+  }, PERIOD_MS);
   return stop;
 }
 

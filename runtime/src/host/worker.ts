@@ -11,12 +11,10 @@ import { runScenario } from "../nic/index";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
 import type { RunSpec, RunSummary, WorkerRequest, WorkerToParent } from "./messages";
-import { workerHeartbeat } from "./watchdog";
+import { beatOnVirtualTime, workerHeartbeat } from "./watchdog";
 
 /** Trace events per `trace` message, per write to the trace file, and per progress message. */
 const BATCH = 1024;
-/** Virtual time between heartbeats, in microseconds. */
-const BEAT_US = 50;
 
 function post(message: WorkerToParent): void {
   parentPort?.postMessage(message);
@@ -92,20 +90,6 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     hostWork(false);
     if (traceFd !== undefined) fs.closeSync(traceFd);
   }
-}
-
-/**
- * The other beat: a timer every BEAT_US of virtual time. Virtual time moves only when every driver
- * thread has yielded, so while the OS and the device work (a long stretch without a delivery) the
- * driver is not spinning either. The timer is unref'd and does nothing observable (no trace event,
- * no reorder).
- */
-function beatOnVirtualTime(inst: DriverInstance<AnyProtocol>, tick: () => void): void {
-  const beat = (): void => {
-    tick();
-    (inst.after(BEAT_US, beat) as { unref?: () => void }).unref?.();
-  };
-  (inst.after(BEAT_US, beat) as { unref?: () => void }).unref?.();
 }
 
 async function main(request: WorkerRequest): Promise<void> {
