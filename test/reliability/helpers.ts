@@ -1,5 +1,6 @@
 // Shared by the reliability tests: temporary folders made (and removed) by the test itself, and
 // drivers written into them that import the sample protocol.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -51,3 +52,16 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
   }
 });
 `;
+
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `active-driver` command line from its sources in `cwd` (bounded by the test: 120 s). */
+export function cli(args: readonly string[], cwd = repoRoot): Ran {
+  const main = path.join(repoRoot, "cli", "src", "main.ts");
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
