@@ -4,7 +4,7 @@
 // memory, breaks the protocol or loses frames), 2 on bad usage or unreadable input.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatSourceLocation, runDriverInWorker, type RunResult, type RunSummary } from "active-driver/host";
+import { formatSourceLocation, outputClash, runDriverInWorker, unwritableReason, type RunResult, type RunSummary } from "active-driver/host";
 import { getScenario, loadScenarioFile, SCENARIO_NAMES, type Scenario } from "active-driver/nic";
 import { parseArgs, UsageError } from "./usage";
 
@@ -53,17 +53,17 @@ export function seedArgument(value: string | boolean | undefined, fallback: numb
   return Number(text);
 }
 
-/** An output path the worker will write: fails early, with exit 2, when it cannot be written. */
+/** An output path the run will write: refused early, with exit 2, when it cannot be written (the file itself is not touched). */
 function writableOutput(value: string | boolean | undefined, what: string): string | undefined {
   if (value === undefined) return undefined;
   const file = String(value);
-  try {
-    fs.closeSync(fs.openSync(file, "w"));
-  } catch (error) {
-    throw new UsageError(`${file}: cannot write the ${what} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  const why = unwritableReason(file);
+  if (why !== undefined) throw new UsageError(`${file}: cannot write the ${what} (${why})`);
   return file;
 }
+
+/** Errors about the run's output files, not the driver: bad usage (exit 2). */
+const OUTPUT_ERRORS = new Set(["output-clash", "output", "trace-file"]);
 
 export async function run(args: string[]): Promise<number> {
   const { options, positional } = parseArgs(args, { scenario: "string", seed: "string", trace: "string", pcap: "string", json: "boolean" });
@@ -72,6 +72,12 @@ export async function run(args: string[]): Promise<number> {
   const seed = seedArgument(options["seed"], scenario.seed ?? 1);
   const tracePath = writableOutput(options["trace"], "trace file");
   const pcapPath = writableOutput(options["pcap"], "capture file");
+  const targets = [
+    ...(tracePath !== undefined ? [{ path: tracePath, what: "trace file" }] : []),
+    ...(pcapPath !== undefined ? [{ path: pcapPath, what: "capture file" }] : []),
+  ];
+  const clash = outputClash(targets, [driver]);
+  if (clash !== undefined) throw new UsageError(clash);
   const result = await runDriverInWorker({
     driverPath: driver,
     scenario: scenario as unknown as Record<string, unknown>,
@@ -79,6 +85,7 @@ export async function run(args: string[]): Promise<number> {
     ...(tracePath !== undefined ? { tracePath } : {}),
     ...(pcapPath !== undefined ? { pcapPath } : {}),
   });
+  if (result.error !== undefined && OUTPUT_ERRORS.has(result.error.kind)) throw new UsageError(result.error.message);
   const context = { driver, scenario, seed, tracePath };
   process.stdout.write(options["json"] === true ? formatRunJson(result, context) : formatRun(result, context));
   return result.ok ? 0 : 1;
@@ -112,6 +119,7 @@ export function formatRun(result: RunResult, context: RunContext): string {
     const e = result.error;
     out.push(`result     FAILED: ${e?.message ?? "no result"}`);
     out.push(`time       ${wall(result.wallMs)} wall`);
+    if (context.tracePath !== undefined) out.push(`trace      not written: the run did not finish (${context.tracePath} is as it was)`);
     return out.join("\n") + "\n";
   }
   const wrong = [
@@ -162,7 +170,7 @@ export function formatRunJson(result: RunResult, context: RunContext): string {
     ok,
     ...(summary !== undefined ? { summary } : {}),
     ...(error !== undefined ? { error } : {}),
-    ...(context.tracePath !== undefined ? { traceFile: context.tracePath } : {}),
+    ...(context.tracePath !== undefined && summary !== undefined ? { traceFile: context.tracePath } : {}),
     events,
     files,
     wallMs,

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TraceEvent } from "active-driver";
+import { outputClash, StagedOutput, unwritableReason } from "active-driver/host";
 import { isCounted, parseHitCondition } from "./breakpointOptions";
 import { exceptionTest } from "./exceptionConditions";
 import { decorate, stopAt, type Judge } from "./stops";
@@ -121,23 +122,45 @@ export class RunHistory {
   }
 }
 
-/** The launch configuration's `trace` file: the history's events as JSON lines, appended as they come. */
+/**
+ * The launch configuration's `trace` file: the history's events as JSON lines, appended as they come
+ * to a temporary file beside it, which commit() renames into place when the session ends. Until then
+ * the file keeps what it held, and a session that breaks off never leaves it emptied or half-written.
+ * It may not be one of the driver's sources.
+ */
 export class TraceFile {
   private written = 0;
+  private readonly output: StagedOutput;
 
-  constructor(private readonly file: string) {
+  /** Throws when `file` is one of the driver's `sources` or cannot be written. */
+  constructor(file: string, sources: readonly string[]) {
+    const clash = outputClash([{ path: file, what: "trace file" }], sources);
+    if (clash !== undefined) throw new Error(`"trace": ${clash}`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, "");
+    const why = unwritableReason(file);
+    if (why !== undefined) throw new Error(`"trace": cannot write ${file} (${why})`);
+    this.output = new StagedOutput(file);
+    fs.writeFileSync(this.output.temporary, "", { flag: "wx" });
   }
 
   /** Writes the events not yet in the file; `rewrite` starts over (the record changed). */
   write(events: readonly TraceEvent[], rewrite = false): void {
     if (rewrite) {
-      fs.writeFileSync(this.file, "");
+      fs.writeFileSync(this.output.temporary, "");
       this.written = 0;
     }
     if (this.written >= events.length) return;
-    fs.appendFileSync(this.file, `${events.slice(this.written).map((e) => JSON.stringify(e)).join("\n")}\n`);
+    fs.appendFileSync(this.output.temporary, `${events.slice(this.written).map((e) => JSON.stringify(e)).join("\n")}\n`);
     this.written = events.length;
+  }
+
+  /** Puts the trace in place (the session ended). */
+  commit(): void {
+    this.output.commit();
+  }
+
+  /** Drops the trace; the file keeps what it held before the session. */
+  discard(): void {
+    this.output.discard();
   }
 }

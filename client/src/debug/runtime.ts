@@ -111,6 +111,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.ended = false;
     this.resetHistory();
     await this.spawn(true);
+    this.openTraceFile();
     this.resume(args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false, log: true } : { breakpoints: true, log: true });
   }
 
@@ -123,6 +124,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       this.resetHistory();
       this.emit("trace", [], true);
       await this.spawn(true);
+      this.openTraceFile();
       this.resume(this.args.stopOnEntry ? { position: 0, reason: "entry", breakpoints: false, log: true } : { breakpoints: true, log: true });
     });
   }
@@ -132,6 +134,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.ended = true;
     await this.ops.catch(() => undefined);
     await Promise.all([this.disposeWorker(), this.spare.dispose()]);
+    this.closeTraceFile();
   }
 
   get isRunning(): boolean {
@@ -326,7 +329,26 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.summary = undefined;
     this.snapshotPromise = undefined;
     this.printed.clear();
-    this.traceFile = this.args?.trace !== undefined ? new TraceFile(this.args.trace) : undefined;
+    this.closeTraceFile();
+  }
+
+  /** The `trace` file, once the driver's sources are known (it may not be one of them). */
+  private openTraceFile(): void {
+    if (this.args?.trace === undefined) return;
+    this.traceFile = new TraceFile(this.args.trace, this.files);
+    this.traceFile.write(this.history.events);
+  }
+
+  /** Puts the trace written so far in place: the run it records is over. */
+  private closeTraceFile(): void {
+    const file = this.traceFile;
+    this.traceFile = undefined;
+    try {
+      file?.commit();
+    } catch (error) {
+      file?.discard();
+      this.emit("output", `Cannot write the trace file ${this.args?.trace ?? ""}: ${(error as Error).message}\n`, "stderr", undefined);
+    }
   }
 
   /**
@@ -548,6 +570,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.ended = true;
     const summary = this.summary;
     await Promise.all([this.disposeWorker(), this.spare.dispose()]);
+    this.closeTraceFile();
     this.emit("output", `${summaryLine(summary)}\n`, "console", undefined);
     this.emit("end", code ?? (summary?.ok === true ? 0 : 1));
   }

@@ -11,5 +11,7 @@ export type { RunRequest, RunResult, WorkerEntry, WorkerOptions, BatchCallbacks 
 export { locateSpin } from "./spin";
 export { outOfMemoryError, spinError, watchWorker, workerHeartbeat, workerResourceLimits } from "./watchdog";
 export type { Heartbeat, LimitOptions, WatchedWorker } from "./watchdog";
+export { outputClash, sameFile, unwritableReason, StagedOutput } from "./outputs";
+export type { OutputTarget } from "./outputs";
 export { Beat, HEARTBEAT_CELLS } from "./messages";
 export type * from "./messages";

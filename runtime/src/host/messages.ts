@@ -1,6 +1,7 @@
 // The messages between a driver worker and the thread that started it, declared once: the run
 // command, explore and the tests use this channel. Everything here is structured-cloneable (no
 // functions, no class instances).
+import type { OutputTarget } from "./outputs";
 import type { RunSummary as ScenarioSummary } from "../nic/run";
 import type { SourceLocation, TraceEvent } from "../trace";
 import type { SerializedError } from "./errors";
@@ -14,6 +15,11 @@ export interface RunSpec {
   tracePath?: string;
   /** Write the wire capture (both directions) to this .pcap file. */
   pcapPath?: string;
+  /**
+   * The files the outputs above will finally replace (they are written to temporary files first):
+   * a run whose driver loads one of them is refused before it starts (an `output-clash` error).
+   */
+  outputTargets?: OutputTarget[];
 }
 
 /** What the worker is asked to do (its `workerData`): runs of one driver, one after the other. */

@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../trace";
 import type { SerializedError } from "./errors";
 import { HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
+import { outputClash, StagedOutput, type OutputTarget } from "./outputs";
 import { DEFAULT_MEMORY_MB, formatSourceLocation, outOfMemoryError, watchWorker, workerResourceLimits, type LimitOptions } from "./watchdog";
 
 export { formatSourceLocation };
@@ -95,16 +96,47 @@ function isFile(file: string): boolean {
   }
 }
 
-/** Runs a driver through a scenario in a worker thread. Always resolves; failures are in the result. */
+/**
+ * Runs a driver through a scenario in a worker thread. Always resolves; failures are in the result.
+ * The trace and capture files are written to temporary files and renamed into place when the run
+ * ends with a summary; an output that is the driver or one of its sources, or two outputs that are
+ * the same file, fail the run (`output-clash`) before it starts, and nothing is written.
+ */
 export async function runDriverInWorker(request: RunRequest): Promise<RunResult> {
   const spec: RunSpec = { scenario: request.scenario ?? "default", seed: request.seed ?? 1 };
-  if (request.tracePath !== undefined) spec.tracePath = path.resolve(request.tracePath);
-  if (request.pcapPath !== undefined) spec.pcapPath = path.resolve(request.pcapPath);
-  const results = await runDriverBatch(request.driverPath, [spec], request, {
-    ...(request.onTrace !== undefined ? { onTrace: (_i: number, events: TraceEvent[]) => request.onTrace!(events) } : {}),
-    ...(request.onProgress !== undefined ? { onProgress: (_i: number, p: { time: number; events: number }) => request.onProgress!(p) } : {}),
-  });
-  return results[0]!;
+  const targets: OutputTarget[] = [];
+  if (request.tracePath !== undefined) targets.push({ path: path.resolve(request.tracePath), what: "trace file" });
+  if (request.pcapPath !== undefined) targets.push({ path: path.resolve(request.pcapPath), what: "capture file" });
+  const clash = outputClash(targets, [path.resolve(request.driverPath)]);
+  if (clash !== undefined) return { ok: false, error: { name: "OutputClashError", kind: "output-clash", message: clash }, files: [], events: 0, wallMs: 0 };
+  const staged = targets.map((t) => new StagedOutput(t.path));
+  if (request.tracePath !== undefined) spec.tracePath = staged[0]!.temporary;
+  if (request.pcapPath !== undefined) spec.pcapPath = staged[staged.length - 1]!.temporary;
+  if (targets.length > 0) spec.outputTargets = targets;
+  let result: RunResult;
+  try {
+    [result] = (await runDriverBatch(request.driverPath, [spec], request, {
+      ...(request.onTrace !== undefined ? { onTrace: (_i: number, events: TraceEvent[]) => request.onTrace!(events) } : {}),
+      ...(request.onProgress !== undefined ? { onProgress: (_i: number, p: { time: number; events: number }) => request.onProgress!(p) } : {}),
+    })) as [RunResult];
+  } catch (error) {
+    for (const output of staged) output.discard();
+    throw error;
+  }
+  if (result.summary === undefined) {
+    for (const output of staged) output.discard();
+    return result;
+  }
+  try {
+    for (const output of staged) output.commit();
+  } catch (error) {
+    for (const output of staged) output.discard();
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { ...result, ok: false, error: { name: "OutputError", kind: "output", message: `cannot write ${staged.map((o) => o.target).join(" and ")}: ${why}` } };
+  }
+  // The summary names the file the user asked for, not the temporary one the worker wrote.
+  if (result.summary.pcapFile !== undefined && request.pcapPath !== undefined) result.summary.pcapFile = request.pcapPath;
+  return result;
 }
 
 export interface BatchCallbacks {

@@ -11,6 +11,7 @@ import { runScenario } from "../nic/index";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
 import type { RunSpec, RunSummary, WorkerRequest, WorkerToParent } from "./messages";
+import { outputClash } from "./outputs";
 import { beatOnVirtualTime, workerHeartbeat } from "./watchdog";
 
 /** Trace events per `trace` message, per write to the trace file, and per progress message. */
@@ -29,6 +30,11 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     return;
   }
   post({ type: "loaded", index, files: loaded.files });
+  const clash = spec.outputTargets !== undefined ? outputClash(spec.outputTargets, loaded.files) : undefined;
+  if (clash !== undefined) {
+    post({ type: "error", index, error: { name: "OutputClashError", kind: "output-clash", message: clash } });
+    return;
+  }
 
   let traceFd: number | undefined;
   try {
