@@ -49,9 +49,18 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
   let batch: TraceEvent[] = [];
   let events = 0;
   let instance: DriverInstance<AnyProtocol> | undefined;
+  /** The trace file could not be written (a full disk...): the run goes on, and ends as an output failure, not the driver's. */
+  let traceError: Error | undefined;
   const flush = (): void => {
     if (traceFd !== undefined && lines.length > 0) {
-      fs.writeSync(traceFd, lines.join(""));
+      try {
+        fs.writeSync(traceFd, lines.join(""));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        traceError = new Error(`cannot write the trace file ${spec.tracePath}: ${code !== undefined ? `${code} (${(error as Error).message})` : String(error)}`);
+        fs.closeSync(traceFd);
+        traceFd = undefined;
+      }
       lines = [];
     }
     if (batch.length > 0) {
@@ -85,13 +94,17 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
       },
     });
     flush();
+    if (traceError !== undefined) {
+      post({ type: "error", index, error: serializeError(traceError, "output") });
+      return;
+    }
     events = summary.trace.length;
     const failure = instance?.failure as (Error & { loc?: RunSummary["failureLoc"] }) | undefined;
     const result: RunSummary = { ...summary, files: loaded.files };
     if (failure?.loc !== undefined) result.failureLoc = failure.loc;
     post({ type: "result", index, summary: result, events });
   } catch (error) {
-    post({ type: "error", index, error: serializeError(error, "scenario") });
+    post({ type: "error", index, error: serializeError(error, (error as Error | undefined)?.name === "OutputError" ? "output" : "scenario") });
   } finally {
     hostWork(false);
     if (traceFd !== undefined) fs.closeSync(traceFd);

@@ -122,7 +122,14 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
   if (options.onLaunch === undefined) nic.memory.release();
   let pcapFile: string | undefined;
   if (pcap !== undefined && typeof options.pcap === "string") {
-    fs.writeFileSync(options.pcap, pcap.bytes());
+    try {
+      fs.writeFileSync(options.pcap, pcap.bytes());
+    } catch (error) {
+      // The driver ran; the capture could not be kept: an output failure, named as such.
+      const failed = new Error(`cannot write the capture file ${options.pcap}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      failed.name = "OutputError";
+      throw failed;
+    }
     pcapFile = options.pcap;
   }
   const failure = failureError?.message ?? setupError;
