@@ -62,6 +62,6 @@ export interface Ran {
 /** Runs the `active-driver` command line from its sources in `cwd` (bounded by the test: 120 s). */
 export function cli(args: readonly string[], cwd = repoRoot): Ran {
   const main = path.join(repoRoot, "cli", "src", "main.ts");
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
