@@ -1,8 +1,9 @@
 // `active-driver check [--format text|json|sarif|github] [--watch] PATH...`: the analyser's
 // diagnostics for files and folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0
 // without errors, 1 with errors, 2 on bad usage or unreadable input; --watch runs until Ctrl+C.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { analyzeFile, createAnalysisCache, rules, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
 import { parseArgs, UsageError } from "./usage";
 
@@ -41,10 +42,27 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The files named by the arguments: files as given, folders searched for *.ts. */
+/**
+ * The files named by the arguments: files as given, folders searched for *.ts. Symbolic links are
+ * followed, to files and to folders; each file and folder is taken once (by its real path), so a
+ * link back up the tree ends there.
+ */
 export function collectFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
+  const once = (p: string): boolean => {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      real = path.resolve(p);
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
   const walk = (dir: string): void => {
+    if (!once(dir)) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -54,8 +72,17 @@ export function collectFiles(paths: readonly string[]): string[] {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
       const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && isSource(entry.name)) out.push(p);
+      let kind: "dir" | "file" | undefined = entry.isDirectory() ? "dir" : entry.isFile() ? "file" : undefined;
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(p);
+          kind = target.isDirectory() ? "dir" : target.isFile() ? "file" : undefined;
+        } catch {
+          kind = undefined; // a dangling link: nothing to check
+        }
+      }
+      if (kind === "dir") walk(p);
+      else if (kind === "file" && isSource(entry.name) && once(p)) out.push(p);
     }
   };
   for (const p of paths) {
@@ -66,9 +93,9 @@ export function collectFiles(paths: readonly string[]): string[] {
       throw new InputError(`cannot read '${p}': ${reason(error)}`);
     }
     if (stat.isDirectory()) walk(p);
-    else out.push(p);
+    else if (once(p)) out.push(p);
   }
-  return [...new Set(out.map((f) => path.resolve(f)))];
+  return out.map((f) => path.resolve(f));
 }
 
 export function displayPath(file: string, cwd = process.cwd()): string {
@@ -161,8 +188,9 @@ const sarifLevel: Record<Severity, string> = { error: "error", warning: "warning
 export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const region = (r: AnalysisDiagnostic["range"]) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
+  // URIs percent-encoded (RFC 3986): `#`, `?`, `%`, spaces and non-ASCII in a name would otherwise change what the URI names.
   const artifact = (file: string) =>
-    path.isAbsolute(file) ? { uri: `file://${file.split(path.sep).join("/").replace(/^([A-Za-z]:)/, "/$1")}` } : { uri: encodeURI(file), uriBaseId: "%SRCROOT%" };
+    path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: file.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
   const results = checked.flatMap(({ file, diagnostics }) =>
     diagnostics.map((d) => ({
       ruleId: d.code,
@@ -201,7 +229,7 @@ export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()
             })),
           },
         },
-        originalUriBaseIds: { "%SRCROOT%": { uri: `file://${cwd.split(path.sep).join("/").replace(/^([A-Za-z]:)/, "/$1").replace(/\/?$/, "/")}` } },
+        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd).href.replace(/\/?$/, "/") } },
         columnKind: "utf16CodeUnits",
         results,
       },
@@ -220,6 +248,7 @@ export async function check(args: string[]): Promise<number> {
   try {
     const files = collectFiles(positional);
     if (options.watch === true) return await (await import("./watch.js")).watchCheck(positional);
+    if (files.length === 0) throw new InputError(`no drivers found: no .ts files in ${positional.map((p) => `'${p}'`).join(", ")}`);
     result = checkFiles(files);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

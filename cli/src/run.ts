@@ -109,7 +109,10 @@ function causes(dropped: Record<string, number>): string {
   return parts.length === 0 ? "" : `; dropped: ${parts.join(", ")}`;
 }
 
-/** The summary a terminal shows: what ran, what moved, what went wrong, and where. */
+/** Violations and problems the text summary lists; past this it says how many more there are. */
+export const LISTED = 20;
+
+/** The summary a terminal shows: what ran, what moved, what went wrong, and where (long lists cut at LISTED, with a count). */
 export function formatRun(result: RunResult, context: RunContext): string {
   const out: string[] = [];
   const s = result.summary;
@@ -143,13 +146,15 @@ export function formatRun(result: RunResult, context: RunContext): string {
     for (const [name, m] of boxes) out.push(`           ${name.padEnd(width)}  ${String(m.sent).padStart(7)}  ${String(m.delivered).padStart(7)}  ${String(m.queued).padStart(6)}`);
   }
   for (const f of s.faults) out.push(`fault      at ${ms(f.timeUs)}: ${f.kind}: ${f.detail}`);
-  for (const v of s.violations) {
+  for (const v of s.violations.slice(0, LISTED)) {
     const where = v.loc !== undefined ? ` at ${formatSourceLocation(v.loc)}` : "";
     out.push(`violation  ${v.kind}: "${v.message}" in state "${v.state}"${v.thread !== undefined ? ` (thread ${v.thread})` : ""}${where}, at ${ms(v.time)}`);
     out.push(`           ${v.detail}`);
   }
+  if (s.violations.length > LISTED) out.push(`           … ${s.violations.length - LISTED} more not shown (${s.violations.length} in all; --json lists every one)`);
   if (s.failure !== undefined) out.push(`error      ${s.failure}${s.failureLoc !== undefined && !s.failure.includes(formatSourceLocation(s.failureLoc)) ? ` (at ${formatSourceLocation(s.failureLoc)})` : ""}`);
-  for (const p of s.problems) out.push(`problem    ${p}`);
+  for (const p of s.problems.slice(0, LISTED)) out.push(`problem    ${p}`);
+  if (s.problems.length > LISTED) out.push(`           … ${s.problems.length - LISTED} more not shown (${s.problems.length} in all; --json lists every one)`);
   for (const n of s.notes) out.push(`note       ${n}`);
   if (context.tracePath !== undefined) out.push(`trace      ${context.tracePath} (${result.events} events, one JSON object per line)`);
   if (s.pcapFile !== undefined) out.push(`capture    ${s.pcapFile} (pcap: open it in Wireshark)`);

@@ -18,6 +18,7 @@ const { SEND, STATE, FAULT, NONE } = codes;
 /** Checks settle() makes from microtasks while the driver is busy, before it waits for quiet() (or an event-loop turn). */
 const EAGER_TICKS = 8;
 const resolved = Promise.resolve();
+const noProgressHook = (): void => {};
 
 // One executor for every request promise: no closure per call.
 let capturedResolve: (value: unknown) => void = () => {};
@@ -60,6 +61,8 @@ export class Core {
   readonly maxQueued: number;
   readonly maxTimerEvents: number;
   readonly maxBusyTurns: number;
+  /** LaunchOptions.onProgress, or a no-op (the engines call it on every wait and delivery). */
+  readonly onProgress: () => void;
   readonly osId: number;
   readonly adapterId: number;
   readonly nicId: number;
@@ -102,6 +105,7 @@ export class Core {
     this.maxBusyTurns = options.maxBusyTurns ?? 10_000;
     this.chooser = options.chooser ?? seededChooser(options.seed ?? 1);
     this.threadChoices = this.chooser.arrivalOrder !== true;
+    this.onProgress = options.onProgress ?? noProgressHook;
     this.monitor = new Monitor(protocol);
     this.osId = this.traceId("os");
     this.adapterId = this.traceId("adapter");

@@ -140,6 +140,7 @@ export class Domain implements Engine, BusSide {
     }
     this.steps = 0;
     this.progress++;
+    this.core.onProgress();
     const loc = this.locations ? callerOf(api) : undefined;
     // With thread choices, another ready thread may go first: the dispatcher decides.
     if (best !== null && !this.gated && (this.threadChoices ? this.ready.size === 0 : this.ready.topKey() > bestSeq)) {
@@ -166,6 +167,7 @@ export class Domain implements Engine, BusSide {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw this.usage(api, `sleep(${ms}): expected a finite number of milliseconds >= 0`);
     this.steps = 0;
     this.progress++;
+    this.core.onProgress();
     const loc = this.locations ? callerOf(api) : undefined;
     const us = ms * 1000;
     t.wakeAt = this.core.clock.now + us;
@@ -184,6 +186,8 @@ export class Domain implements Engine, BusSide {
 
   private send(box: Mailbox, payload: unknown, api: Api): void {
     this.step(api);
+    // A message handed on is progress (a queue of work for another thread); a loop of sends alone meets the step budget.
+    this.core.onProgress();
     const t = this.current ?? this.lastThread!;
     if (box == null || box.owner !== this.core) throw this.usage(api, "send(): the first argument is not a mailbox of this driver");
     if (box.direction === "in") {
@@ -313,6 +317,7 @@ export class Domain implements Engine, BusSide {
     this.lastThread = t;
     this.steps = 0;
     this.progress++;
+    this.core.onProgress();
     const gate = this.core.gate;
     if (gate !== undefined) {
       const event: DeliveryEvent = {
@@ -420,6 +425,7 @@ export class Domain implements Engine, BusSide {
     if (this.halted) return;
     t.status = "ended";
     this.progress++;
+    this.core.onProgress();
     this.tracer?.emit(LOG, t.lifeline, NONE, NONE, -1, NONE, undefined, undefined, `thread "${t.name}" ended`);
     if (this.current === t) {
       this.current = null;

@@ -276,6 +276,7 @@ export class PassiveRunner implements Engine, BusSide {
       this.held = null;
       this.holding = null;
       this.progress++;
+      this.core.onProgress();
       if (!this.halted) go();
     };
     this.held = Promise.resolve(held as PromiseLike<void>).then(release, (error: unknown) => {
@@ -294,6 +295,7 @@ export class PassiveRunner implements Engine, BusSide {
     const outer = this.currentActivity;
     this.currentActivity = activity;
     this.progress++;
+    this.core.onProgress();
     let result: unknown;
     try {
       result = fn();
@@ -309,6 +311,7 @@ export class PassiveRunner implements Engine, BusSide {
         (value) => {
           this.activities.delete(activity);
           this.progress++;
+          this.core.onProgress();
           if (!this.halted) done?.(value);
           if (!this.busy()) this.core.quiet();
         },
@@ -332,6 +335,7 @@ export class PassiveRunner implements Engine, BusSide {
     if (this.gate !== undefined) activity.loc = callerOf(api);
     this.blockedCount++;
     this.progress++;
+    this.core.onProgress();
     return activity;
   }
 
@@ -342,6 +346,7 @@ export class PassiveRunner implements Engine, BusSide {
     activity.wakeAt = undefined;
     this.blockedCount--;
     this.progress++;
+    this.core.onProgress();
   }
 
   private activityName(): string {

@@ -300,6 +300,12 @@ export interface LaunchOptions {
   readonly maxTimerEvents?: number;
   /** Event-loop turns a thread may stay busy outside wait/sleep (awaiting something foreign) before the instance faults. Default 10000. */
   readonly maxBusyTurns?: number;
+  /**
+   * Called at each step of the driver's progress: a wait, a sleep, a delivery (passive drivers: an
+   * entry-point call, its end, a block or a wake). A host's watchdog counts these to tell a busy
+   * driver from one that spins without waiting.
+   */
+  readonly onProgress?: () => void;
 }
 
 export type ViolationKind =

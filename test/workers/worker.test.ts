@@ -51,7 +51,8 @@ test("a driver that grows without bound is stopped at the heap limit", async () 
   const result = await runDriverInWorker({ driverPath: file, scenario: "default", seed: 1, maxOldGenerationSizeMb: 48 });
   assert.equal(result.ok, false);
   assert.equal(result.error?.kind, "out-of-memory");
-  assert.match(result.error?.message ?? "", /ran out of memory: the worker's heap limit of 48 MB was reached/);
+  // V8's own heap limit, or the sampled heap + external memory passing the same limit first.
+  assert.match(result.error?.message ?? "", /ran out of memory: the worker's (heap limit of 48 MB was reached|memory limit of 48 MB was passed)/);
   assert.ok(result.error?.message.includes(file));
 });
 

@@ -395,6 +395,15 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     handle.on("message", (message) => {
       if (handle === this.worker) this.onMessage(message);
     });
+    handle.on("limit", (error) => {
+      if (handle !== this.worker || !loaded) return; // before loading, `handle.loaded` rejects with it
+      // The watchdog (a loop that never waits: the error names its line) or the memory limit ended the worker: the session ends with it.
+      this.worker = undefined;
+      this.endSilence();
+      if (this.ended) return;
+      this.emit("output", `The run was stopped: ${error.message}\n`, "stderr", error.loc);
+      void this.enqueue(() => this.finishRun(1));
+    });
     handle.on("exit", (code, error) => {
       if (handle !== this.worker || !loaded) return; // before loading, `handle.loaded` rejects instead
       this.worker = undefined;

@@ -1,10 +1,12 @@
 // Starts the debug worker and speaks its message protocol (worker/messages.ts). From sources (tests
 // under tsx) the worker is worker/debugWorker.ts run through tsx; bundled, it is debugWorker.js next
-// to the bundle that contains this file (dist/debugAdapter.js or dist/extension.js).
+// to the bundle that contains this file (dist/debugAdapter.js or dist/extension.js). The worker has
+// the memory limit and the watchdog of `run` (the runtime's host/watchdog.ts): a driver that spins
+// or grows past the limit ends its worker with an error that says so (the `limit` event).
 import { EventEmitter } from "node:events";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { findWorkerEntry, type WorkerEntry } from "active-driver/host";
+import { findWorkerEntry, HEARTBEAT_CELLS, outOfMemoryError, watchWorker, workerResourceLimits, type LimitOptions, type SerializedError, type WorkerEntry } from "active-driver/host";
 import { FLAG_CELLS, Flag, type DebugWorkerData, type ErrorInfo, type LoadedMessage, type ParentToWorker, type Snapshot, type WorkerToParent } from "./worker/messages";
 
 /** The driver could not be loaded (or the scenario is unknown): the launch fails with this. */
@@ -35,6 +37,8 @@ export interface DebugWorkerEvents {
   output: [string, "stdout" | "stderr"];
   /** The worker thread ended; `error` when it died of an uncaught error. */
   exit: [number, Error | undefined];
+  /** The driver was stopped by the watchdog (it spins: the error names the line) or the memory limit; the worker is ending. */
+  limit: [SerializedError];
 }
 
 /** One worker: one run of the driver. */
@@ -50,7 +54,11 @@ export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
   readonly loaded: Promise<LoadedMessage>;
   private settleLoaded: { resolve: (m: LoadedMessage) => void; reject: (e: LaunchError) => void } | undefined;
 
-  constructor(driverPath: string, scenario: string, seed: number, choices?: readonly number[]) {
+  /** Why the watchdog or the memory limit ended the worker, once it has. */
+  limitError: SerializedError | undefined;
+  private readonly stopWatchdog: () => void;
+
+  constructor(driverPath: string, scenario: string, seed: number, choices?: readonly number[], limits: LimitOptions = {}) {
     super();
     this.loaded = new Promise<LoadedMessage>((resolve, reject) => {
       this.settleLoaded = { resolve, reject };
@@ -58,14 +66,27 @@ export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
     this.loaded.catch(() => undefined); // a spare worker's failure may never be looked at
     const shared = new SharedArrayBuffer(FLAG_CELLS * Int32Array.BYTES_PER_ELEMENT);
     this.flags = new Int32Array(shared);
-    const data: DebugWorkerData = { driverPath, scenario, seed, flags: shared, ...(choices !== undefined ? { choices: [...choices] } : {}) };
+    const heartbeat = new SharedArrayBuffer(HEARTBEAT_CELLS * Int32Array.BYTES_PER_ELEMENT);
+    const resourceLimits = workerResourceLimits(limits);
+    const data: DebugWorkerData = { driverPath, scenario, seed, flags: shared, heartbeat, memoryLimitMb: resourceLimits.maxOldGenerationSizeMb, ...(choices !== undefined ? { choices: [...choices] } : {}) };
     const entry = workerEntry();
     // stdout/stderr piped here: in the stdio adapter the process's stdout carries DAP.
-    this.worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, stdout: true, stderr: true });
+    this.worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, stdout: true, stderr: true, resourceLimits });
     live.add(this.worker);
+    let ready = false;
+    let files: readonly string[] = [];
+    void this.loaded.then((m) => (files = m.files), () => undefined);
+    this.stopWatchdog = watchWorker(
+      { worker: this.worker, cells: new Int32Array(heartbeat), driverPath, files: () => files, ready: () => ready, entryFile: entry.file, onLimit: (error) => this.limited(error) },
+      limits,
+    );
     this.worker.stdout.setEncoding("utf8").on("data", (text: string) => this.emit("output", text, "stdout"));
     this.worker.stderr.setEncoding("utf8").on("data", (text: string) => this.emit("output", text, "stderr"));
     this.worker.on("message", (message: WorkerToParent) => {
+      if (message.type === "ready") {
+        ready = true;
+        return;
+      }
       if (message.type === "snapshot") {
         const waiter = this.snapshots.get(message.id);
         this.snapshots.delete(message.id);
@@ -82,22 +103,33 @@ export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
       }
       this.emit("message", message);
     });
-    this.worker.on("error", (error) => {
-      this.error = error;
+    this.worker.on("error", (error: Error & { code?: string }) => {
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") this.limited(outOfMemoryError(driverPath, resourceLimits.maxOldGenerationSizeMb));
+      else this.error = error;
     });
     this.exited = new Promise((resolve) => {
       this.worker.once("exit", (code) => {
+        this.stopWatchdog();
         live.delete(this.worker);
         this.alive = false;
         for (const waiter of this.snapshots.values()) waiter.reject(new Error("the driver's worker ended"));
         this.snapshots.clear();
-        const why = this.error !== undefined ? `${this.error.name}: ${this.error.message}` : `exit code ${code}`;
+        const why = this.limitError?.message ?? (this.error !== undefined ? `${this.error.name}: ${this.error.message}` : `exit code ${code}`);
         this.settleLoaded?.reject(new LaunchError({ name: "Error", message: `the driver's worker ended before the driver loaded (${why})`, kind: "worker" }));
         this.settleLoaded = undefined;
         this.emit("exit", code, this.error);
         resolve();
       });
     });
+  }
+
+  /** The watchdog or the memory limit ends the worker: say why (once), then terminate it. */
+  private limited(error: SerializedError): void {
+    if (this.limitError !== undefined) return;
+    this.limitError = error;
+    this.stopWatchdog();
+    this.emit("limit", error);
+    void this.worker.terminate();
   }
 
   send(command: ParentToWorker): void {

@@ -1,6 +1,7 @@
 // Fault plans: what goes wrong, and when (virtual time or after a count of device events).
 // The device carries out the hardware faults; the simulated OS carries out the OS-side ones
 // (the notice of an unplug, a suspend that races it).
+import { FAULT_BOUNDS, outOfBound } from "./scenarioBounds";
 
 export const FAULT_KINDS = ["tx-lockup", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -60,6 +61,8 @@ export function validateFaultPlan(value: unknown, where: string): FaultPlan {
   for (const key of NUMBER_FIELDS) {
     const v = plan[key];
     if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0)) throw new Error(`${where}.${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
+    const why = typeof v === "number" ? outOfBound(v, FAULT_BOUNDS[key]) : undefined;
+    if (why !== undefined) throw new Error(`${where}.${key}: ${why}`);
   }
   if (plan.on !== undefined && !(FAULT_EVENTS as readonly unknown[]).includes(plan.on)) throw new Error(`${where}.on: ${JSON.stringify(plan.on)} is not one of ${FAULT_EVENTS.join(", ")}`);
   if (plan.finalIrq !== undefined && typeof plan.finalIrq !== "boolean") throw new Error(`${where}.finalIrq: expected true or false`);

@@ -26,6 +26,8 @@ export interface RunOptions {
   pcap?: string | boolean;
   /** Called once the instance runs, before the workload starts (the debugger keeps `inst` and `nic`). */
   onLaunch?: (inst: DriverInstance<AnyProtocol>, nic: Rtl8169) => void;
+  /** Called when the driver's run ends, before the summary is made (host work: the trace decoded, the capture written). */
+  onRunEnd?: () => void;
   /** More launch options (stepBudget, maxQueued, ...). */
   launch?: Omit<LaunchOptions, "seed" | "device" | "trace" | "gate">;
 }
@@ -110,6 +112,7 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
       if (inst.failure === undefined) setupError = (error as Error).message;
     }
   }
+  options.onRunEnd?.();
   const report = os?.report();
   const virtualTimeUs = inst.now();
   const messages: Record<string, MailboxCount> = {};
@@ -123,7 +126,14 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
   if (options.onLaunch === undefined) nic.memory.release();
   let pcapFile: string | undefined;
   if (pcap !== undefined && typeof options.pcap === "string") {
-    fs.writeFileSync(options.pcap, pcap.bytes());
+    try {
+      fs.writeFileSync(options.pcap, pcap.bytes());
+    } catch (error) {
+      // The driver ran; the capture could not be kept: an output failure, named as such.
+      const failed = new Error(`cannot write the capture file ${options.pcap}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      failed.name = "OutputError";
+      throw failed;
+    }
     pcapFile = options.pcap;
   }
   const failure = failureError?.message ?? setupError;

@@ -4,6 +4,7 @@
 // what `active-driver run` accepts. The loader stays the authority: its errors name file and field.
 import { FAULT_EVENTS, FAULT_KINDS, NUMBER_FIELDS } from "./faults";
 import { WORKLOAD_DEFAULTS, type Workload } from "./os";
+import { FAULT_BOUNDS, SEED_BOUND, WORKLOAD_BOUNDS, type Bound } from "./scenarioBounds";
 import { SCENARIO_NAMES } from "./scenarios";
 
 const WORKLOAD_DOCS: Record<keyof Workload, string> = {
@@ -42,18 +43,23 @@ const FAULT_DOCS: Record<(typeof NUMBER_FIELDS)[number] | "on" | "finalIrq", str
 
 type Schema = Record<string, unknown>;
 
+/** A number's type and range in the schema, as the loader checks them. */
+function range(bound: Bound): Schema {
+  return { type: bound.integer === true ? "integer" : "number", minimum: bound.min, maximum: bound.max };
+}
+
 /** The schema (draft-07) of a scenario file. */
 export function scenarioJsonSchema(): Schema {
   const workload: Record<string, Schema> = {};
   for (const key of Object.keys(WORKLOAD_DEFAULTS) as (keyof Workload)[]) {
     const fallback = WORKLOAD_DEFAULTS[key];
-    workload[key] = { type: typeof fallback === "boolean" ? "boolean" : "number", ...(typeof fallback === "number" ? { minimum: 0 } : {}), default: fallback, description: WORKLOAD_DOCS[key] };
+    workload[key] = typeof fallback === "boolean" ? { type: "boolean", default: fallback, description: WORKLOAD_DOCS[key] } : { ...range(WORKLOAD_BOUNDS[key as keyof typeof WORKLOAD_BOUNDS]), default: fallback, description: WORKLOAD_DOCS[key] };
   }
   const fault: Record<string, Schema> = { kind: { enum: [...FAULT_KINDS], description: "What goes wrong." } };
   for (const [key, description] of Object.entries(FAULT_DOCS)) {
     if (key === "on") fault[key] = { enum: [...FAULT_EVENTS], description };
     else if (key === "finalIrq") fault[key] = { type: "boolean", description };
-    else fault[key] = { type: "number", minimum: 0, description };
+    else fault[key] = { ...range(FAULT_BOUNDS[key as keyof typeof FAULT_BOUNDS]), description };
   }
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
@@ -65,7 +71,7 @@ export function scenarioJsonSchema(): Schema {
       name: { type: "string", minLength: 1, description: "Shown in run summaries." },
       description: { type: "string" },
       extends: { enum: [...SCENARIO_NAMES], description: "A built-in scenario whose workload and faults this file extends (workload fields override; faults replace when given)." },
-      seed: { type: "integer", description: "Default seed (a run's --seed overrides it)." },
+      seed: { ...range(SEED_BOUND), description: "Default seed (a run's --seed overrides it)." },
       mac: { type: "string", pattern: "^([0-9a-fA-F]{1,2}[:-]){5}[0-9a-fA-F]{1,2}$", description: "The NIC's MAC address (default 02:00:5e:00:00:01)." },
       workload: { type: "object", additionalProperties: false, properties: workload },
       faults: {

@@ -2,7 +2,9 @@
 // The built-in ones have fixed names (`active-driver run --scenario NAME`); users add their own
 // as JSON files in the workspace, read by loadScenarioFile().
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { validateFaultPlan, type FaultPlan } from "./faults";
+import { outOfBound, SEED_BOUND, WORKLOAD_BOUNDS, type Bound } from "./scenarioBounds";
 import { WORKLOAD_DEFAULTS, type Workload } from "./os";
 
 export interface Scenario {
@@ -82,24 +84,32 @@ const SCENARIO_KEYS = ["name", "description", "workload", "faults", "seed", "mac
  * faults the file's own fields extend (workload fields override; faults replace when given).
  * Errors name the file and the field: `my.json: workload.frames: expected a non-negative number`.
  */
-export function loadScenarioFile(path: string): Scenario {
+export function loadScenarioFile(file: string): Scenario {
   let text: string;
   try {
-    text = fs.readFileSync(path, "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`${path}: cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    throw new Error(`${file}: cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  return parseScenario(data, path);
+  return parseScenario(data, file, fileLabel(file));
 }
 
-/** Checks a scenario object (from JSON or code); `where` prefixes errors. */
-export function parseScenario(data: unknown, where: string): Scenario {
+/** A scenario file's own label: its name without the folder and the .json. */
+function fileLabel(file: string): string {
+  return path.basename(file).replace(/(\.scenario)?\.json$/i, "");
+}
+
+/**
+ * Checks a scenario object (from JSON or code); `where` prefixes errors. A scenario without a name
+ * is called `label` (a file's name), else "custom": never by the name of the built-in it extends.
+ */
+export function parseScenario(data: unknown, where: string, label = "custom"): Scenario {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error(`${where}: a scenario is an object like { "name": "mine", "workload": {...}, "faults": [...] }`);
   const obj = data as Record<string, unknown>;
   for (const key of Object.keys(obj)) if (!SCENARIO_KEYS.includes(key)) throw new Error(`${where}: ${key}: unknown field (known: ${SCENARIO_KEYS.join(", ")})`);
@@ -113,6 +123,7 @@ export function parseScenario(data: unknown, where: string): Scenario {
   if (obj.name !== undefined && (typeof obj.name !== "string" || obj.name === "")) throw new Error(`${where}: name: expected a non-empty string`);
   if (obj.description !== undefined && typeof obj.description !== "string") throw new Error(`${where}: description: expected a string`);
   if (obj.seed !== undefined && (typeof obj.seed !== "number" || !Number.isInteger(obj.seed))) throw new Error(`${where}: seed: expected an integer, got ${JSON.stringify(obj.seed)}`);
+  if (obj.seed !== undefined) bounded(where, "seed", obj.seed as number, SEED_BOUND);
   if (obj.mac !== undefined && (typeof obj.mac !== "string" || !/^([0-9a-fA-F]{1,2}[:-]){5}[0-9a-fA-F]{1,2}$/.test(obj.mac))) throw new Error(`${where}: mac: expected six hex bytes like "02:00:5e:00:00:01"`);
   const workload: Workload = { ...(base?.workload ?? {}) };
   if (obj.workload !== undefined) {
@@ -123,6 +134,7 @@ export function parseScenario(data: unknown, where: string): Scenario {
       if (expected === "boolean" ? typeof value !== "boolean" : typeof value !== "number" || !Number.isFinite(value) || value < 0) {
         throw new Error(`${where}: workload.${key}: expected ${expected === "boolean" ? "true or false" : "a non-negative number"}, got ${JSON.stringify(value)}`);
       }
+      if (typeof value === "number") bounded(where, `workload.${key}`, value, WORKLOAD_BOUNDS[key as keyof typeof WORKLOAD_BOUNDS]);
       (workload as Record<string, unknown>)[key] = value;
     }
   }
@@ -131,15 +143,21 @@ export function parseScenario(data: unknown, where: string): Scenario {
     if (!Array.isArray(obj.faults)) throw new Error(`${where}: faults: expected an array of fault plans`);
     faults = obj.faults.map((f, i) => validateFaultPlan(f, `${where}: faults[${i}]`));
   }
-  const name = (obj.name as string | undefined) ?? base?.name ?? "custom";
+  const name = (obj.name as string | undefined) ?? label;
   return {
     name,
-    description: (obj.description as string | undefined) ?? base?.description ?? `scenario from ${where}`,
+    description: (obj.description as string | undefined) ?? (base !== undefined ? `${where}: the built-in "${base.name}" scenario with this one's changes` : `scenario from ${where}`),
     workload,
     faults,
     ...(obj.seed !== undefined ? { seed: obj.seed as number } : base?.seed !== undefined ? { seed: base.seed } : {}),
     ...(obj.mac !== undefined ? { mac: obj.mac as string } : {}),
   };
+}
+
+/** `where: field: why` when a number is out of its bound. */
+function bounded(where: string, field: string, value: number, bound: Bound): void {
+  const why = outOfBound(value, bound);
+  if (why !== undefined) throw new Error(`${where}: ${field}: ${why}`);
 }
 
 /** A name from the registry, a path to a JSON file, or a scenario object. */

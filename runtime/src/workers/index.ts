@@ -10,6 +10,8 @@ export type { ErrorLocation, SerializedError } from "./errors";
 export { runDriverInWorker, runDriverBatch, resolveWorkerEntry, findWorkerEntry, formatSourceLocation } from "./runner";
 export type { RunRequest, RunResult, WorkerEntry, WorkerOptions, BatchCallbacks } from "./runner";
 export { locateSpin } from "./spin";
+export { beatOnVirtualTime, outOfMemoryError, spinError, watchWorker, workerHeartbeat, workerResourceLimits } from "./watchdog";
+export type { Heartbeat, LimitOptions, WatchedWorker } from "./watchdog";
 export { outputClash, sameFile, unwritableReason, StagedOutput } from "./outputs";
 export type { OutputTarget } from "./outputs";
 export { Beat, HEARTBEAT_CELLS } from "./messages";

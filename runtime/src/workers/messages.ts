@@ -29,18 +29,13 @@ export interface WorkerRequest {
   runs: RunSpec[];
   /** Stream trace events to the parent in `trace` messages. */
   streamTrace?: boolean;
-  /**
-   * Heartbeat cells shared with the parent's watchdog: [steps] counts beats (virtual time moved,
-   * a file loaded, a trace batch written); [paused] is non-zero while the worker does host work
-   * that is not the driver's (the compiler) or a run is held on purpose, so that time is not
-   * counted against the driver.
-   */
+  /** Heartbeat cells shared with the parent's watchdog (watchdog.ts: `Beat`). */
   heartbeat: SharedArrayBuffer;
+  /** The memory limit the worker samples heap + external memory against, in MB. */
+  memoryLimitMb: number;
 }
 
-/** Indices into the heartbeat cells. */
-export const Beat = { steps: 0, paused: 1 } as const;
-export const HEARTBEAT_CELLS = 2;
+export { Beat, HEARTBEAT_CELLS } from "./watchdog";
 
 /** The worker loaded its own code: the watchdog starts now. */
 export interface ReadyMessage {

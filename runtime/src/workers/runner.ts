@@ -1,28 +1,20 @@
-// runDriverInWorker(): runs a driver from its sources in a worker thread, with a heap limit and a
-// watchdog. The worker beats a shared heartbeat as virtual time moves (it moves only when every
-// driver thread has yielded); when the beats stop for `stallMs` the driver is spinning without
-// waiting: the watchdog finds the line it spins on (spin.ts) and terminates the worker with an
-// error naming it.
+// runDriverInWorker(): runs a driver from its sources in a worker thread, with the memory limit and
+// the watchdog of watchdog.ts: a driver that spins without waiting is stopped with the line it
+// spins on, one that grows past the limit (heap or array buffers) with an out-of-memory error.
 // runDriverBatch() does many runs of one driver in one worker (explore); a run that kills its
 // worker is reported and the rest go on in a fresh one.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { SourceLocation, TraceEvent } from "../trace";
+import type { TraceEvent } from "../trace";
 import type { SerializedError } from "./errors";
-import { Beat, HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
+import { HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
 import { outputClash, StagedOutput, type OutputTarget } from "./outputs";
-import { locateSpin } from "./spin";
+import { DEFAULT_MEMORY_MB, formatSourceLocation, outOfMemoryError, watchWorker, workerResourceLimits, type LimitOptions } from "./watchdog";
 
-export interface WorkerOptions {
-  /** The worker's heap limit (resourceLimits.maxOldGenerationSizeMb). Default 512. */
-  maxOldGenerationSizeMb?: number;
-  /** Wall time without a heartbeat (virtual time standing still) after which the driver counts as stuck. Default 1000 ms. */
-  stallMs?: number;
-  /** Wall time the watchdog may spend finding the line a stuck driver spins on, before it terminates the worker anyway. Default 700 ms. */
-  locateMs?: number;
-  /** Wall time the worker may take to start (load its own code) before it counts as broken. Default 30000 ms. */
-  startupMs?: number;
+export { formatSourceLocation };
+
+export interface WorkerOptions extends LimitOptions {
   /** Use this worker entry instead of the resolved one. */
   worker?: WorkerEntry;
 }
@@ -183,13 +175,10 @@ export async function runDriverBatch(driverPath: string, runs: RunSpec[], option
 
 /** Runs `runs` in one worker until they are done or the worker dies; the run it died in gets the error. */
 function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOptions, callbacks: BatchCallbacks): Promise<RunResult[]> {
-  const stallMs = options.stallMs ?? 1000;
-  const startupMs = options.startupMs ?? 30000;
-  const heapMb = options.maxOldGenerationSizeMb ?? 512;
+  const heapMb = options.maxOldGenerationSizeMb ?? DEFAULT_MEMORY_MB;
   const entry = options.worker ?? resolveWorkerEntry();
   const heartbeat = new SharedArrayBuffer(HEARTBEAT_CELLS * Int32Array.BYTES_PER_ELEMENT);
-  const beats = new Int32Array(heartbeat);
-  const request: WorkerRequest = { driverPath, runs, heartbeat, ...(callbacks.onTrace !== undefined ? { streamTrace: true } : {}) };
+  const request: WorkerRequest = { driverPath, runs, heartbeat, memoryLimitMb: heapMb, ...(callbacks.onTrace !== undefined ? { streamTrace: true } : {}) };
 
   return new Promise<RunResult[]>((resolve) => {
     const results: RunResult[] = [];
@@ -198,14 +187,11 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
     let runStarted = Date.now();
     let settled = false;
     let ready = false;
-    let stopping = false;
-    let lastBeat = 0;
-    let lastBeatAt = Date.now();
 
     const worker = new Worker(path.resolve(entry.file), {
       workerData: request,
       execArgv: entry.execArgv,
-      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+      resourceLimits: workerResourceLimits(options),
       stdout: false,
       stderr: false,
     });
@@ -222,7 +208,7 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
     const end = (): void => {
       if (settled) return;
       settled = true;
-      clearInterval(watchdog);
+      stopWatchdog();
       resolve(results);
       void worker.terminate();
     };
@@ -233,39 +219,16 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
       end();
     };
 
-    const watchdog = setInterval(() => {
-      const now = Date.now();
-      const beat = Atomics.load(beats, Beat.steps);
-      if (beat !== lastBeat || Atomics.load(beats, Beat.paused) !== 0) {
-        lastBeat = beat;
-        lastBeatAt = now;
-        return;
-      }
-      const limit = ready ? stallMs : startupMs;
-      if (now - lastBeatAt < limit || stopping) return;
-      stopping = true;
-      if (!ready) {
-        lost({ name: "WorkerStartError", kind: "worker", message: `the driver worker (${entry.file}) did not start within ${limit} ms` });
-        return;
-      }
-      const stalledMs = now - lastBeatAt;
-      void locateSpin(worker, files.length > 0 ? files : [driverPath], options.locateMs ?? 700).then((loc) => {
-        const where = loc === undefined ? driverPath : formatSourceLocation(loc);
-        lost({
-          name: "DriverTimeoutError",
-          kind: "timeout",
-          message: `driver ${driverPath} was stopped: it ran for ${stalledMs} ms without waiting (virtual time stood still), at ${where}: a loop that never reaches wait or sleep?`,
-          ...(loc !== undefined ? { loc } : {}),
-        });
-      });
-    }, Math.max(20, Math.min(100, Math.floor(stallMs / 4))));
+    const stopWatchdog = watchWorker(
+      { worker, cells: new Int32Array(heartbeat), driverPath, files: () => files, ready: () => ready, entryFile: entry.file, onLimit: lost },
+      options,
+    );
 
     worker.on("message", (message: WorkerToParent) => {
       if (settled) return;
       switch (message.type) {
         case "ready":
           ready = true;
-          lastBeatAt = Date.now();
           runStarted = Date.now();
           break;
         case "loaded":
@@ -291,11 +254,7 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
     });
     worker.on("error", (error: Error & { code?: string }) => {
       if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
-        lost({
-          name: "DriverOutOfMemoryError",
-          kind: "out-of-memory",
-          message: `driver ${driverPath} ran out of memory: the worker's heap limit of ${heapMb} MB was reached (a driver or mailbox that grows without bound?)`,
-        });
+        lost(outOfMemoryError(driverPath, heapMb));
         return;
       }
       lost({ name: error.name, kind: "worker", message: `the driver worker failed: ${error.message}`, ...(error.stack !== undefined ? { stack: error.stack } : {}) });
@@ -304,9 +263,4 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
       lost({ name: "WorkerExitError", kind: "worker", message: `the driver worker exited with code ${code} before it finished (driver ${driverPath})` });
     });
   });
-}
-
-/** `file:line:col` of a location, or the file alone when the line is unknown (0). */
-export function formatSourceLocation(loc: SourceLocation): string {
-  return loc.line > 0 ? `${loc.file}:${loc.line}:${loc.column}` : loc.file;
 }

@@ -1,7 +1,8 @@
 // The driver worker: loads a driver from its TypeScript sources and runs it through scenarios on
 // the simulated NIC, off the thread that started it (the CLI, the extension host, a test). It
-// beats the shared heartbeat as virtual time moves, so the parent's watchdog can stop a driver
-// that spins without waiting; it writes trace files itself and posts one summary per run.
+// beats the shared heartbeat at each step of the driver's progress (waits, sleeps, deliveries) and
+// as virtual time moves, so the parent's watchdog can stop a driver that spins without waiting; it
+// writes trace files itself and posts one summary per run.
 import * as fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { TraceEvent } from "../trace";
@@ -9,13 +10,12 @@ import type { AnyProtocol, DriverInstance } from "../types";
 import { runScenario } from "../nic/index";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
+import type { RunSpec, RunSummary, WorkerRequest, WorkerToParent } from "./messages";
 import { outputClash } from "./outputs";
-import { Beat, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
+import { beatOnVirtualTime, workerHeartbeat } from "./watchdog";
 
 /** Trace events per `trace` message, per write to the trace file, and per progress message. */
 const BATCH = 1024;
-/** Virtual time between heartbeats, in microseconds. */
-const BEAT_US = 50;
 
 function post(message: WorkerToParent): void {
   parentPort?.postMessage(message);
@@ -49,17 +49,26 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
   let batch: TraceEvent[] = [];
   let events = 0;
   let instance: DriverInstance<AnyProtocol> | undefined;
+  /** The trace file could not be written (a full disk...): the run goes on, and ends as an output failure, not the driver's. */
+  let traceError: Error | undefined;
   const flush = (): void => {
     if (traceFd !== undefined && lines.length > 0) {
-      fs.writeSync(traceFd, lines.join(""));
+      try {
+        fs.writeSync(traceFd, lines.join(""));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        traceError = new Error(`cannot write the trace file ${spec.tracePath}: ${code !== undefined ? `${code} (${(error as Error).message})` : String(error)}`);
+        fs.closeSync(traceFd);
+        traceFd = undefined;
+      }
       lines = [];
     }
     if (batch.length > 0) {
       post({ type: "trace", index, events: batch });
       batch = [];
     }
+    // No beat here: trace events come from a spinning driver too (d.log), so writing them is no sign of progress.
     post({ type: "progress", index, time: instance?.now() ?? 0, events });
-    tick(); // writing a long trace is work too
   };
   const onEvent = (event: TraceEvent): void => {
     events++;
@@ -72,6 +81,8 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
       trace: true,
+      launch: { onProgress: tick },
+      onRunEnd: () => hostWork(true),
       ...(spec.pcapPath !== undefined ? { pcap: spec.pcapPath } : {}),
       onLaunch: (inst) => {
         instance = inst;
@@ -83,42 +94,25 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
       },
     });
     flush();
+    if (traceError !== undefined) {
+      post({ type: "error", index, error: serializeError(traceError, "output") });
+      return;
+    }
     events = summary.trace.length;
     const failure = instance?.failure as (Error & { loc?: RunSummary["failureLoc"] }) | undefined;
     const result: RunSummary = { ...summary, files: loaded.files };
     if (failure?.loc !== undefined) result.failureLoc = failure.loc;
     post({ type: "result", index, summary: result, events });
   } catch (error) {
-    post({ type: "error", index, error: serializeError(error, "scenario") });
+    post({ type: "error", index, error: serializeError(error, (error as Error | undefined)?.name === "OutputError" ? "output" : "scenario") });
   } finally {
+    hostWork(false);
     if (traceFd !== undefined) fs.closeSync(traceFd);
   }
 }
 
-/**
- * The heartbeat: a timer every BEAT_US of virtual time. Virtual time moves only when every
- * driver thread has yielded (waits, sleeps) and the OS and device have done their work, so a
- * driver spinning without waiting stops the beats; a busy but healthy run beats thousands of
- * times a second. The timer is unref'd and does nothing observable (no trace event, no reorder).
- */
-function beatOnVirtualTime(inst: DriverInstance<AnyProtocol>, tick: () => void): void {
-  const beat = (): void => {
-    tick();
-    (inst.after(BEAT_US, beat) as { unref?: () => void }).unref?.();
-  };
-  (inst.after(BEAT_US, beat) as { unref?: () => void }).unref?.();
-}
-
 async function main(request: WorkerRequest): Promise<void> {
-  const beat = new Int32Array(request.heartbeat);
-  const tick = (): void => {
-    Atomics.add(beat, Beat.steps, 1);
-  };
-  // The compiler at work is not the driver spinning: the watchdog does not count that time.
-  const hostWork = (busy: boolean): void => {
-    Atomics.store(beat, Beat.paused, busy ? 1 : 0);
-    tick();
-  };
+  const { tick, hostWork } = workerHeartbeat(request.heartbeat, request.memoryLimitMb);
   post({ type: "ready" });
   for (let index = 0; index < request.runs.length; index++) await runOne(request, index, request.runs[index]!, tick, hostWork);
 }

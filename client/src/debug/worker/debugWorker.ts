@@ -1,11 +1,13 @@
 // One debugged driver run, in a worker thread: loads the driver with the host's TypeScript loader,
 // runs the scenario with the seed, and holds the domain at deliveries through the runtime's gate as
-// the adapter asks (messages.ts). The driver never runs on the adapter's thread.
+// the adapter asks (messages.ts). The driver never runs on the adapter's thread. It beats the
+// watchdog's heartbeat as `run`'s worker does (the runtime's host/watchdog.ts); time held at a stop,
+// spent on breakpoint conditions or before the run starts is not the driver's.
 import { parentPort, workerData } from "node:worker_threads";
 import type { AnyDriverDefinition, DriverInstance } from "active-driver";
 import { resolveScenario, runScenario } from "active-driver/nic";
 import { replayChooser } from "active-driver/explore";
-import { loadDriver } from "active-driver/host";
+import { beatOnVirtualTime, loadDriver, workerHeartbeat } from "active-driver/host";
 import { entryPointLocation } from "../breakpointLines";
 import { RECENT_EVENTS, type DebugWorkerData, type ParentToWorker, type ProtocolInfo, type WorkerToParent } from "./messages";
 import { toPlain } from "./plain";
@@ -16,7 +18,8 @@ const port = parentPort;
 if (port === null) throw new Error("debugWorker: must run in a worker thread (started by the Active Driver debug adapter)");
 const data = workerData as DebugWorkerData;
 const post = (message: WorkerToParent): void => port.postMessage(message);
-const stepper = new Stepper(post, new Int32Array(data.flags));
+const heartbeat = workerHeartbeat(data.heartbeat, data.memoryLimitMb);
+const stepper = new Stepper(post, new Int32Array(data.flags), heartbeat.hostWork);
 
 let instance: DriverInstance | undefined;
 let driver: AnyDriverDefinition | undefined;
@@ -29,7 +32,7 @@ let stopping = false;
 function load(): void {
   let files: string[];
   try {
-    const loaded = loadDriver(data.driverPath);
+    const loaded = loadDriver(data.driverPath, { onFile: heartbeat.tick, onTranspile: heartbeat.hostWork });
     files = loaded.files;
     driverFiles = loaded.files;
     driver = loaded.driver as AnyDriverDefinition;
@@ -46,6 +49,7 @@ function load(): void {
     return;
   }
   post({ type: "loaded", files, protocol, model: driver.kind });
+  heartbeat.hostWork(true); // idle until the adapter says run
 }
 
 async function run(): Promise<void> {
@@ -56,8 +60,11 @@ async function run(): Promise<void> {
       ...(data.choices !== undefined ? { chooser: replayChooser(data.choices) } : {}),
       trace: true,
       gate: stepper.gate,
+      launch: { onProgress: heartbeat.tick },
+      onRunEnd: () => heartbeat.hostWork(true),
       onLaunch: (inst) => {
         instance = inst;
+        beatOnVirtualTime(inst, heartbeat.tick);
         // A passive driver's entry points are found in its source: the runtime only sees functions.
         stepper.attach(inst, (entry) => {
           for (const file of driverFiles) {
@@ -72,6 +79,7 @@ async function run(): Promise<void> {
     const failure = instance?.failure !== undefined ? errorInfo(instance.failure, "driver-error") : undefined;
     stepper.finish(toPlain(summary) as Record<string, unknown>, failure);
   } catch (error) {
+    heartbeat.hostWork(true);
     if (stopping) return;
     stepper.flush();
     post({ type: "error", error: errorInfo(error, "scenario") });
@@ -93,6 +101,7 @@ port.on("message", (command: ParentToWorker) => {
     case "run":
       if (!started) {
         started = true;
+        heartbeat.hostWork(false);
         stepper.resume(command.until, command.breakpoints);
         void run();
       } else if (stepper.finished) {
@@ -116,4 +125,5 @@ port.on("message", (command: ParentToWorker) => {
   }
 });
 
+post({ type: "ready" });
 load();

@@ -18,6 +18,10 @@ export interface DebugWorkerData {
   choices?: number[];
   /** Int32 cells shared with the parent: see `Flag`. */
   flags: SharedArrayBuffer;
+  /** The watchdog's heartbeat cells (the runtime's host/watchdog.ts), shared with the parent. */
+  heartbeat: SharedArrayBuffer;
+  /** The memory limit (heap + external memory) the worker samples against, in MB. */
+  memoryLimitMb: number;
 }
 
 /** Indices into the shared Int32 flag cells. */
@@ -243,7 +247,12 @@ export interface ErrorMessage {
   error: ErrorInfo;
 }
 
-export type WorkerToParent = LoadedMessage | EventsMessage | StoppedMessage | FinishedMessage | SnapshotMessage | ErrorMessage | BreakpointProblemMessage;
+export type WorkerToParent = ReadyMessage | LoadedMessage | EventsMessage | StoppedMessage | FinishedMessage | SnapshotMessage | ErrorMessage | BreakpointProblemMessage;
+
+/** The worker has loaded its own code: the watchdog's startup allowance ends. */
+export interface ReadyMessage {
+  type: "ready";
+}
 
 // ---------------------------------------------------------------------------------------------
 // What the parent asks

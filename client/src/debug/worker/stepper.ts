@@ -35,6 +35,8 @@ export class Stepper {
   constructor(
     private readonly post: (message: WorkerToParent) => void,
     private readonly flags: Int32Array,
+    /** Tells the watchdog when time is not the driver's: breakpoint conditions, a stop. */
+    private readonly hostWork: (busy: boolean) => void = () => {},
   ) {}
 
   /** Follows the instance's trace (call before the domain starts running). */
@@ -71,6 +73,18 @@ export class Stepper {
 
   /** The runtime's DeliveryGate. */
   readonly gate = (event: DeliveryEvent): void | Promise<void> => {
+    this.hostWork(true);
+    let held: Promise<void> | undefined;
+    try {
+      held = this.decide(event);
+    } finally {
+      if (held === undefined) this.hostWork(false);
+    }
+    return held;
+  };
+
+  /** Numbers the delivery, evaluates what applies there, and holds the run when it stops there. */
+  private decide(event: DeliveryEvent): Promise<void> | undefined {
     const position = this.position++;
     const kind = deliveryKind(event);
     const delivery: Delivery = {
@@ -109,7 +123,7 @@ export class Stepper {
     return new Promise<void>((resolve) => {
       this.release = resolve;
     });
-  };
+  }
 
   /** Runs on until `until` (or a breakpoint) stops the run again. */
   resume(until: RunUntil, breakpoints: BreakpointSpec): void {
@@ -118,7 +132,10 @@ export class Stepper {
     const release = this.release;
     this.release = undefined;
     this.held = undefined;
-    release?.();
+    if (release !== undefined) {
+      this.hostWork(false);
+      release();
+    }
   }
 
   setBreakpoints(breakpoints: BreakpointSpec): void {
@@ -133,7 +150,9 @@ export class Stepper {
     const payload = live ? { available: true, value: message } : { available: false, value: undefined };
     const state = String(this.inst?.protocolState ?? "");
     const facts = once(() => sendFacts(event, payload, this.position, state));
+    this.hostWork(true);
     for (const c of candidates) this.evaluator.evaluate(c, this.position, facts, this.until.log === true, event.seq, this.traceLength);
+    this.hostWork(false);
   }
 
   /** The scenario is over: report the end position (and whether events since the last delivery hit a breakpoint). */

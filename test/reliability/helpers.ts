@@ -1,0 +1,67 @@
+// Shared by the reliability tests: temporary folders made (and removed) by the test itself, and
+// drivers written into them that import the sample protocol.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after } from "node:test";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+export const sampleProtocol = path.join(repoRoot, "samples", "rtl8169", "protocol.ts");
+
+/** A fresh temporary folder, removed when the test file ends. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ad-${prefix}-`));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes `body` as a driver file in `dir`, below an import of the sample Ethernet protocol. */
+export function writeDriver(dir: string, name: string, body: string): string {
+  const file = path.join(dir, name);
+  const header = `import { defineDriver } from "active-driver";\nimport { Ethernet } from ${JSON.stringify(sampleProtocol.replace(/\.ts$/, ""))};\n`;
+  fs.writeFileSync(file, header + body);
+  return file;
+}
+
+/** The 1-based line of the first line of `file` that contains `marker`. */
+export function lineOf(file: string, marker: string): number {
+  return fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(marker)) + 1;
+}
+
+/** A driver that, once opened, keeps 16 typed arrays of 256 MB (never written: address space, not resident memory), then serves on. */
+export const TYPED_ARRAY_HOARD = `
+export default defineDriver({ protocol: Ethernet }, async (d) => {
+  const hoard: Uint8Array[] = [];
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const r = await d.wait(d.mb.open, d.mb.close, d.mb.txTimeout, d.mb.unplug);
+    if (r.name === "open") {
+      for (let i = 0; i < 16; i++) {
+        hoard.push(new Uint8Array(256 * 1024 * 1024)); // 256 MB outside the heap
+        await d.sleep(1);
+      }
+      // Keeps them a while (500 ms of wall time, in 1 ms blocks between sleeps): long enough for any watchdog period.
+      for (let i = 0; i < 500; i++) {
+        Atomics.wait(pause, 0, 0, 1);
+        await d.sleep(1);
+      }
+      d.send(d.mb.openComplete, { status: 0 });
+    } else if (r.name === "close") d.send(d.mb.closeComplete, { status: 0 });
+    else if (r.name === "unplug") return;
+  }
+});
+`;
+
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `active-driver` command line from its sources in `cwd` (bounded by the test: 120 s). */
+export function cli(args: readonly string[], cwd = repoRoot): Ran {
+  const main = path.join(repoRoot, "cli", "src", "main.ts");
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
