@@ -1,9 +1,10 @@
 // `active-driver check [--format text|json|sarif|github] [--watch] PATH...`: the analyser's
 // diagnostics for files and folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0
-// without errors, 1 with errors, 2 on bad usage or unreadable input; --watch runs until Ctrl+C.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+// without errors, 1 with errors, 2 on bad usage, unreadable input, a file too deeply nested to
+// analyse or an internal error; --watch runs until Ctrl+C.
+import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { analyzeFile, createAnalysisCache, rules, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
+import { analyzeFile, createAnalysisCache, readSourceFile, rules, SourceLimitError, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
 import { parseArgs, UsageError } from "./usage";
 
 /** One diagnostic as the JSON format prints it (1-based lines and columns; the end column is exclusive). */
@@ -77,11 +78,13 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return shown.split(path.sep).join("/");
 }
 
+/** Imports are read as the language server reads them: regular files under the size limit, never blocking. */
 const fsHost: AnalysisHost = {
   readFile(p) {
     try {
-      return readFileSync(p, "utf8");
-    } catch {
+      return readSourceFile(p);
+    } catch (error) {
+      if (error instanceof SourceLimitError) throw error;
       return undefined;
     }
   },
@@ -93,12 +96,13 @@ export function checkFiles(files: readonly string[], cwd = process.cwd()): { che
   const checked: CheckedFile[] = [];
   const internalErrors: string[] = [];
   for (const file of files) {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(file, "utf8");
+      text = readSourceFile(file);
     } catch (error) {
-      throw new InputError(`cannot read '${displayPath(file, cwd)}': ${reason(error)}`);
+      throw new InputError(`cannot read '${displayPath(file, cwd)}': ${error instanceof SourceLimitError ? `the file ${error.reason}` : reason(error)}`);
     }
+    if (text === undefined) throw new InputError(`cannot read '${displayPath(file, cwd)}': no such file or directory`);
     const result = analyzeFile(file, text, fsHost, { cache });
     checked.push({ file: displayPath(file, cwd), diagnostics: result.diagnostics });
     internalErrors.push(...result.internalErrors);
@@ -157,8 +161,26 @@ export function formatGithub(checked: readonly CheckedFile[]): string {
 
 const sarifLevel: Record<Severity, string> = { error: "error", warning: "warning", information: "note" };
 
-/** SARIF 2.1.0, as GitHub code scanning reads it. */
-export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()): string {
+/** A file or a failure that stopped part of the analysis: exit status 2, and a SARIF tool-execution notification. */
+export interface Unanalysed {
+  /** As printed (see CheckedFile.file); absent for a failure not tied to a file. */
+  file?: string;
+  diagnostic?: AnalysisDiagnostic;
+  message: string;
+}
+
+/** What was not analysed: files too deeply nested (AD090 on the file) and internal errors. */
+export function unanalysed(checked: readonly CheckedFile[], internalErrors: readonly string[]): Unanalysed[] {
+  const out: Unanalysed[] = [];
+  for (const { file, diagnostics } of checked) {
+    for (const d of diagnostics) if (d.data?.kind === "analysisLimit" && d.data.limit === "nesting") out.push({ file, diagnostic: d, message: `${file}: ${d.message}` });
+  }
+  for (const e of internalErrors) out.push({ message: `internal error (please report): ${e.split("\n")[0]}` });
+  return out;
+}
+
+/** SARIF 2.1.0, as GitHub code scanning reads it; `failures` become tool-execution notifications. */
+export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd(), failures: readonly Unanalysed[] = []): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const region = (r: AnalysisDiagnostic["range"]) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
   const artifact = (file: string) =>
@@ -203,6 +225,18 @@ export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()
         },
         originalUriBaseIds: { "%SRCROOT%": { uri: `file://${cwd.split(path.sep).join("/").replace(/^([A-Za-z]:)/, "/$1").replace(/\/?$/, "/")}` } },
         columnKind: "utf16CodeUnits",
+        invocations: [
+          {
+            executionSuccessful: failures.length === 0,
+            toolExecutionNotifications: failures.map((f) => ({
+              level: "error",
+              message: { text: f.message },
+              ...(f.file !== undefined && f.diagnostic !== undefined
+                ? { locations: [{ physicalLocation: { artifactLocation: artifact(f.file), region: region(f.diagnostic.range) } }] }
+                : {}),
+            })),
+          },
+        ],
         results,
       },
     ],
@@ -228,7 +262,11 @@ export async function check(args: string[]): Promise<number> {
   }
   for (const e of result.internalErrors) process.stderr.write(`active-driver check: internal error (please report): ${e}\n`);
   const { checked } = result;
-  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked) : format === "github" ? formatGithub(checked) : formatText(checked);
+  const failures = unanalysed(checked, result.internalErrors);
+  for (const f of failures) if (f.file !== undefined) process.stderr.write(`active-driver check: not analysed: ${f.message}\n`);
+  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked, process.cwd(), failures) : format === "github" ? formatGithub(checked) : formatText(checked);
   process.stdout.write(out);
+  // A file not analysed, or an analysis that failed, is not a pass: never exit 0 then.
+  if (failures.length > 0) return 2;
   return checked.some((c) => c.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
 }
