@@ -4,7 +4,7 @@
 // analyse or an internal error; --watch runs until Ctrl+C.
 import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { analyzeFile, createAnalysisCache, readSourceFile, rules, SourceLimitError, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
+import { analyzeFile, createAnalysisCache, readSourceFile, rules, SourceLimitError, type AnalysisDiagnostic, type AnalysisHost, type HelperDiagnostic, type Severity } from "../../server/src/analysis";
 import { parseArgs, UsageError } from "./usage";
 
 /** One diagnostic as the JSON format prints it (1-based lines and columns; the end column is exclusive). */
@@ -23,6 +23,8 @@ export interface CheckedFile {
   /** As printed: relative to the working directory when inside it, with forward slashes. */
   file: string;
   diagnostics: AnalysisDiagnostic[];
+  /** Not named by the arguments: a helper file a checked driver calls, listed for its findings. */
+  reached?: boolean;
 }
 
 /** Input that cannot be read: reported with exit status 2. */
@@ -94,6 +96,7 @@ const fsHost: AnalysisHost = {
 export function checkFiles(files: readonly string[], cwd = process.cwd()): { checked: CheckedFile[]; internalErrors: string[] } {
   const cache = createAnalysisCache();
   const checked: CheckedFile[] = [];
+  const helpers: HelperDiagnostic[] = [];
   const internalErrors: string[] = [];
   for (const file of files) {
     let text: string | undefined;
@@ -105,9 +108,43 @@ export function checkFiles(files: readonly string[], cwd = process.cwd()): { che
     if (text === undefined) throw new InputError(`cannot read '${displayPath(file, cwd)}': no such file or directory`);
     const result = analyzeFile(file, text, fsHost, { cache });
     checked.push({ file: displayPath(file, cwd), diagnostics: result.diagnostics });
+    helpers.push(...(result.helperDiagnostics ?? []));
     internalErrors.push(...result.internalErrors);
   }
+  addHelperFindings(checked, helpers, cwd);
   return { checked, internalErrors };
+}
+
+/**
+ * Findings in helpers go under the helper's file (listed after the checked files when it was not
+ * checked itself). A finding reached from several drivers is one finding: the calls that reach it
+ * are merged into its related information.
+ */
+function addHelperFindings(checked: CheckedFile[], helpers: readonly HelperDiagnostic[], cwd: string): void {
+  const byFile = new Map(checked.map((c) => [c.file, c]));
+  const seen = new Map<string, AnalysisDiagnostic>();
+  for (const { file: absolute, ...d } of helpers) {
+    const file = displayPath(absolute, cwd);
+    let entry = byFile.get(file);
+    if (entry === undefined) {
+      entry = { file, diagnostics: [], reached: true };
+      byFile.set(file, entry);
+      checked.push(entry);
+    }
+    const r = d.range;
+    const key = `${file}|${d.code}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${d.message}`;
+    const same = seen.get(key);
+    if (same === undefined) {
+      const copy = { ...d, related: [...d.related] };
+      seen.set(key, copy);
+      entry.diagnostics.push(copy);
+      continue;
+    }
+    for (const rel of d.related) {
+      if (!same.related.some((x) => x.file === rel.file && x.message === rel.message && x.range.start.line === rel.range.start.line && x.range.start.character === rel.range.start.character)) same.related.push(rel);
+    }
+  }
+  for (const entry of checked) entry.diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
 }
 
 export function findings(checked: readonly CheckedFile[]): Finding[] {
@@ -133,7 +170,7 @@ export function formatText(checked: readonly CheckedFile[]): string {
   const all = findings(checked);
   const lines = all.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const count = (s: Severity): number => all.filter((f) => f.severity === s).length;
-  const files = plural(checked.length, "file");
+  const files = plural(checked.filter((c) => c.reached !== true).length, "file");
   lines.push(all.length === 0 ? `no problems in ${files}` : `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "information")} in ${files}`);
   return `${lines.join("\n")}\n`;
 }

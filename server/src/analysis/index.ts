@@ -7,6 +7,7 @@ import { Denotations } from "./denotation";
 import { driverFunction, findDrivers, findProtocolCalls } from "./discovery";
 import { Aborted } from "./machine";
 import { Modules, SourceFileCache } from "./modules";
+import { isHelperDiagnostic } from "./report";
 import { readProtocol } from "./protocol";
 import { isStackOverflow, tooDeep } from "./nesting";
 import { nestingDiagnostic, unreadImportDiagnostics } from "./rules/ad090-analysis-limit";
@@ -43,7 +44,7 @@ function compare(a: AnalysisDiagnostic, b: AnalysisDiagnostic): number {
  * @returns diagnostics located in this file, sorted, and the model; never throws
  */
 export function analyzeFile(fileName: string, text: string, host: AnalysisHost, options: AnalysisOptions = {}): AnalysisResult {
-  const result: AnalysisResult = { fileName, diagnostics: [], protocols: [], drivers: [], incomplete: false, internalErrors: [] };
+  const result: AnalysisResult = { fileName, diagnostics: [], helperDiagnostics: [], protocols: [], drivers: [], incomplete: false, internalErrors: [] };
   let root: ts.SourceFile | undefined;
   try {
     const cache = options.cache instanceof SourceFileCache ? options.cache : new SourceFileCache();
@@ -98,14 +99,16 @@ export function analyzeFile(fileName: string, text: string, host: AnalysisHost, 
     if (isStackOverflow(error)) result.diagnostics = [nestingDiagnostic(root)];
     else result.internalErrors.push(`${fileName}: ${describe(error)}`);
   }
-  result.diagnostics = dedupe(result.diagnostics.filter((d) => d.range !== undefined).sort(compare));
+  const located = result.diagnostics.filter((d) => d.range !== undefined);
+  result.helperDiagnostics = dedupe(located.filter(isHelperDiagnostic).sort((a, b) => a.file.localeCompare(b.file) || compare(a, b)));
+  result.diagnostics = dedupe(located.filter((d) => !isHelperDiagnostic(d)).sort(compare));
   return result;
 }
 
-function dedupe(diagnostics: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
+function dedupe<D extends AnalysisDiagnostic>(diagnostics: D[]): D[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
+    const key = `${isHelperDiagnostic(d) ? d.file : ""}|${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

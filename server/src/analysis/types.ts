@@ -287,10 +287,21 @@ export interface DriverModel {
   entryPoints: EntryPointModel[];
 }
 
+/** A finding in a file other than the analysed one: a helper that the analysed drivers call. */
+export interface HelperDiagnostic extends AnalysisDiagnostic {
+  /** The helper's file (absolute); `range` is in it. */
+  file: string;
+}
+
 export interface AnalysisResult {
   fileName: string;
   /** Diagnostics located in the analysed file, sorted by position. */
   diagnostics: AnalysisDiagnostic[];
+  /**
+   * Findings in helpers in other files that this file's drivers call, located in the helper's file
+   * at the helper's line; their related information starts with the calls here that reach them.
+   */
+  helperDiagnostics?: HelperDiagnostic[];
   /** Protocols defined in this file. */
   protocols: ProtocolModel[];
   drivers: DriverModel[];

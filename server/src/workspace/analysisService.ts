@@ -6,6 +6,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { readSourceFile, SourceLimitError } from "../analysis/sourceReader";
 import type { AnalysisCache, AnalysisHost, AnalysisOptions, AnalysisResult, CancellationLike } from "../analysis/types";
 import { DependencyIndex } from "./dependencyIndex";
+import { helperFindingsOf, type HelperFindingsOfFile } from "./helperFindings";
 import { fileNameOf } from "./uris";
 
 export type Analyze = (fileName: string, text: string, host: AnalysisHost, options: AnalysisOptions) => AnalysisResult;
@@ -145,6 +146,12 @@ export class AnalysisService {
    */
   analyzeText(fileName: string, text: string): AnalysisResult {
     return this.options.analyze(fileName, text, { readFile: (path: string) => this.textOf(path) }, { budgetMs: this.budgetMs });
+  }
+
+  /** Findings that the kept analyses of open documents locate in `fileName` (a helper they call). */
+  helperFindings(fileName: string): HelperFindingsOfFile {
+    const analyses = [...this.analyses.values()].map((a) => ({ uri: a.uri, resultId: a.resultId, helperDiagnostics: a.result.helperDiagnostics ?? [] }));
+    return helperFindingsOf(fileName, analyses);
   }
 
   /** The kept analysis of `document` if nothing it read has changed since. */
