@@ -1,10 +1,11 @@
 // `active-driver check [--format text|json|sarif|github] [--watch] PATH...`: the analyser's
 // diagnostics for files and folders (recursing into *.ts, skipping node_modules and .d.ts). Exit 0
-// without errors, 1 with errors, 2 on bad usage or unreadable input; --watch runs until Ctrl+C.
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+// without errors, 1 with errors, 2 on bad usage, unreadable input, a file too deeply nested to
+// analyse or an internal error; --watch runs until Ctrl+C.
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { analyzeFile, createAnalysisCache, rules, type AnalysisDiagnostic, type AnalysisHost, type Severity } from "../../server/src/analysis";
+import { analyzeFile, createAnalysisCache, readSourceFile, rules, SourceLimitError, type AnalysisDiagnostic, type AnalysisHost, type HelperDiagnostic, type Severity } from "../../server/src/analysis";
 import { parseArgs, UsageError } from "./usage";
 
 /** One diagnostic as the JSON format prints it (1-based lines and columns; the end column is exclusive). */
@@ -23,6 +24,8 @@ export interface CheckedFile {
   /** As printed: relative to the working directory when inside it, with forward slashes. */
   file: string;
   diagnostics: AnalysisDiagnostic[];
+  /** Not named by the arguments: a helper file a checked driver calls, listed for its findings. */
+  reached?: boolean;
 }
 
 /** Input that cannot be read: reported with exit status 2. */
@@ -104,11 +107,13 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return shown.split(path.sep).join("/");
 }
 
+/** Imports are read as the language server reads them: regular files under the size limit, never blocking. */
 const fsHost: AnalysisHost = {
   readFile(p) {
     try {
-      return readFileSync(p, "utf8");
-    } catch {
+      return readSourceFile(p);
+    } catch (error) {
+      if (error instanceof SourceLimitError) throw error;
       return undefined;
     }
   },
@@ -118,19 +123,55 @@ const fsHost: AnalysisHost = {
 export function checkFiles(files: readonly string[], cwd = process.cwd()): { checked: CheckedFile[]; internalErrors: string[] } {
   const cache = createAnalysisCache();
   const checked: CheckedFile[] = [];
+  const helpers: HelperDiagnostic[] = [];
   const internalErrors: string[] = [];
   for (const file of files) {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(file, "utf8");
+      text = readSourceFile(file);
     } catch (error) {
-      throw new InputError(`cannot read '${displayPath(file, cwd)}': ${reason(error)}`);
+      throw new InputError(`cannot read '${displayPath(file, cwd)}': ${error instanceof SourceLimitError ? `the file ${error.reason}` : reason(error)}`);
     }
+    if (text === undefined) throw new InputError(`cannot read '${displayPath(file, cwd)}': no such file or directory`);
     const result = analyzeFile(file, text, fsHost, { cache });
     checked.push({ file: displayPath(file, cwd), diagnostics: result.diagnostics });
+    helpers.push(...(result.helperDiagnostics ?? []));
     internalErrors.push(...result.internalErrors);
   }
+  addHelperFindings(checked, helpers, cwd);
   return { checked, internalErrors };
+}
+
+/**
+ * Findings in helpers go under the helper's file (listed after the checked files when it was not
+ * checked itself). A finding reached from several drivers is one finding: the calls that reach it
+ * are merged into its related information.
+ */
+function addHelperFindings(checked: CheckedFile[], helpers: readonly HelperDiagnostic[], cwd: string): void {
+  const byFile = new Map(checked.map((c) => [c.file, c]));
+  const seen = new Map<string, AnalysisDiagnostic>();
+  for (const { file: absolute, ...d } of helpers) {
+    const file = displayPath(absolute, cwd);
+    let entry = byFile.get(file);
+    if (entry === undefined) {
+      entry = { file, diagnostics: [], reached: true };
+      byFile.set(file, entry);
+      checked.push(entry);
+    }
+    const r = d.range;
+    const key = `${file}|${d.code}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${d.message}`;
+    const same = seen.get(key);
+    if (same === undefined) {
+      const copy = { ...d, related: [...d.related] };
+      seen.set(key, copy);
+      entry.diagnostics.push(copy);
+      continue;
+    }
+    for (const rel of d.related) {
+      if (!same.related.some((x) => x.file === rel.file && x.message === rel.message && x.range.start.line === rel.range.start.line && x.range.start.character === rel.range.start.character)) same.related.push(rel);
+    }
+  }
+  for (const entry of checked) entry.diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
 }
 
 export function findings(checked: readonly CheckedFile[]): Finding[] {
@@ -156,7 +197,7 @@ export function formatText(checked: readonly CheckedFile[]): string {
   const all = findings(checked);
   const lines = all.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const count = (s: Severity): number => all.filter((f) => f.severity === s).length;
-  const files = plural(checked.length, "file");
+  const files = plural(checked.filter((c) => c.reached !== true).length, "file");
   lines.push(all.length === 0 ? `no problems in ${files}` : `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "information")} in ${files}`);
   return `${lines.join("\n")}\n`;
 }
@@ -184,8 +225,26 @@ export function formatGithub(checked: readonly CheckedFile[]): string {
 
 const sarifLevel: Record<Severity, string> = { error: "error", warning: "warning", information: "note" };
 
-/** SARIF 2.1.0, as GitHub code scanning reads it. */
-export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()): string {
+/** A file or a failure that stopped part of the analysis: exit status 2, and a SARIF tool-execution notification. */
+export interface Unanalysed {
+  /** As printed (see CheckedFile.file); absent for a failure not tied to a file. */
+  file?: string;
+  diagnostic?: AnalysisDiagnostic;
+  message: string;
+}
+
+/** What was not analysed: files too deeply nested (AD090 on the file) and internal errors. */
+export function unanalysed(checked: readonly CheckedFile[], internalErrors: readonly string[]): Unanalysed[] {
+  const out: Unanalysed[] = [];
+  for (const { file, diagnostics } of checked) {
+    for (const d of diagnostics) if (d.data?.kind === "analysisLimit" && d.data.limit === "nesting") out.push({ file, diagnostic: d, message: `${file}: ${d.message}` });
+  }
+  for (const e of internalErrors) out.push({ message: `internal error (please report): ${e.split("\n")[0]}` });
+  return out;
+}
+
+/** SARIF 2.1.0, as GitHub code scanning reads it; `failures` become tool-execution notifications. */
+export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd(), failures: readonly Unanalysed[] = []): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const region = (r: AnalysisDiagnostic["range"]) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
   // URIs percent-encoded (RFC 3986): `#`, `?`, `%`, spaces and non-ASCII in a name would otherwise change what the URI names.
@@ -231,6 +290,18 @@ export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd()
         },
         originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd).href.replace(/\/?$/, "/") } },
         columnKind: "utf16CodeUnits",
+        invocations: [
+          {
+            executionSuccessful: failures.length === 0,
+            toolExecutionNotifications: failures.map((f) => ({
+              level: "error",
+              message: { text: f.message },
+              ...(f.file !== undefined && f.diagnostic !== undefined
+                ? { locations: [{ physicalLocation: { artifactLocation: artifact(f.file), region: region(f.diagnostic.range) } }] }
+                : {}),
+            })),
+          },
+        ],
         results,
       },
     ],
@@ -257,7 +328,11 @@ export async function check(args: string[]): Promise<number> {
   }
   for (const e of result.internalErrors) process.stderr.write(`active-driver check: internal error (please report): ${e}\n`);
   const { checked } = result;
-  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked) : format === "github" ? formatGithub(checked) : formatText(checked);
+  const failures = unanalysed(checked, result.internalErrors);
+  for (const f of failures) if (f.file !== undefined) process.stderr.write(`active-driver check: not analysed: ${f.message}\n`);
+  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked, process.cwd(), failures) : format === "github" ? formatGithub(checked) : formatText(checked);
   process.stdout.write(out);
+  // A file not analysed, or an analysis that failed, is not a pass: never exit 0 then.
+  if (failures.length > 0) return 2;
   return checked.some((c) => c.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
 }

@@ -23,6 +23,7 @@ import { completion } from "./features/completion";
 import { featureInput, type FeatureInput } from "./features/context";
 import { definition } from "./features/definition";
 import { documentDiagnostics } from "./features/diagnostics";
+import { HelperDiagnostics } from "./features/helperDiagnostics";
 import { hover } from "./features/hover";
 import { forgetSourceFile } from "./features/parse";
 import { analysisStatus, protocolGraphs } from "./features/status";
@@ -68,9 +69,17 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
     onInternalError: (message) => log.warn(`analysis: ${message}`),
     onAnalysed: (analysis, document) => {
+      helperDiagnostics.analysed(analysis.uri, analysis.result);
       const status: AnalysisStatusParams = analysisStatus(featureInput(document, analysis.result, service.openUris()), analysis.durationMs);
       void connection.sendNotification(analysisStatusNotification, status);
     },
+  });
+
+  const helperDiagnostics = new HelperDiagnostics({
+    service,
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined),
+    refresh: (reason) => scheduleRefresh(reason),
+    docsBaseUrl: () => settings.docsBaseUrl,
   });
 
   /** The document and its current analysis, for a feature request. */
@@ -138,6 +147,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   });
 
   documents.onDidChangeContent(({ document }) => {
+    helperDiagnostics.opened(fileNameOf(document.uri));
     const dependents = service.documentChanged(document);
     if (dependents.length > 0) scheduleRefresh(`${document.uri} changed`);
   });
@@ -145,6 +155,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   documents.onDidClose(({ document }) => {
     forgetSourceFile(document.uri);
     if (service.documentClosed(document.uri).length > 0) scheduleRefresh(`${document.uri} closed`);
+    helperDiagnostics.closed(document.uri, fileNameOf(document.uri));
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
@@ -168,9 +179,12 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       if (analysis.result.incomplete && token.isCancellationRequested) {
         throw new ResponseError(LSPErrorCodes.ServerCancelled, "cancelled", { retriggerRequest: true });
       }
-      if (params.previousResultId === analysis.resultId) return { kind: "unchanged", resultId: analysis.resultId };
+      // Findings that open drivers' analyses locate in this file (a helper they call) join its own.
+      const reached = helperDiagnostics.pulled(fileNameOf(document.uri));
+      const resultId = reached.key === "" ? analysis.resultId : `${analysis.resultId};${reached.key}`;
+      if (params.previousResultId === resultId) return { kind: "unchanged", resultId };
       const input = featureInput(document, analysis.result, service.openUris());
-      return { kind: "full", resultId: analysis.resultId, items: documentDiagnostics(input, settings.docsBaseUrl) };
+      return { kind: "full", resultId, items: [...documentDiagnostics(input, settings.docsBaseUrl), ...reached.items] };
     });
   });
 

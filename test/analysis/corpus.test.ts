@@ -1,16 +1,24 @@
 // The project's own corpus (test/analysis/cases) and the broken samples (samples/broken): each file
 // gives exactly the diagnostics its `//~` markers name, and the text of the CLI's report matches
-// the golden file in baselines/ (ACCEPT=1 rewrites the golden files).
+// the golden file in baselines/ (ACCEPT=1 rewrites the golden files). Findings inside helpers in
+// cases/lib land on lines marked there; together the cases reach every such marker.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { formatText } from "../../cli/src/check";
-import { ruleInfo, type DiagnosticCode } from "../../server/src/analysis";
+import { ruleInfo, type AnalysisDiagnostic, type DiagnosticCode } from "../../server/src/analysis";
 import { actualMarkers, analyzePath, baselinesDir, brokenDir, casesDir, describe, expectedMarkers, repoRoot, tsFiles } from "./harness";
 
 const accept = process.env.ACCEPT === "1";
 const corpus = [...tsFiles(casesDir), ...tsFiles(brokenDir)];
+const libDir = path.join(casesDir, "lib");
+/** "file:line:code" of every helper finding the corpus gives. */
+const helperFindings = new Set<string>();
+
+function shownPath(file: string): string {
+  return path.relative(repoRoot, file).split(path.sep).join("/");
+}
 
 function baselineName(file: string): string {
   const dir = path.basename(path.dirname(file)) === "broken" ? "broken-" : "";
@@ -27,7 +35,15 @@ for (const file of corpus) {
       if (!(d.code === "AD020" && d.severity === "warning")) assert.equal(d.severity, ruleInfo(d.code).severity, `${d.code} severity`);
       assert.ok(d.message.length > 0 && !d.message.includes("\n"), "one-line message");
     }
-    const report = formatText([{ file: shown, diagnostics: result.diagnostics }]);
+    const helperFiles = new Map<string, AnalysisDiagnostic[]>();
+    for (const { file: helper, ...d } of result.helperDiagnostics ?? []) {
+      const marked = expectedMarkers(readFileSync(helper, "utf8"));
+      const [at] = actualMarkers([d]);
+      assert.ok(marked.includes(at!), `${shownPath(helper)}:${at} is not marked: ${d.message}`);
+      helperFindings.add(`${shownPath(helper)}:${at}`);
+      helperFiles.set(shownPath(helper), [...(helperFiles.get(shownPath(helper)) ?? []), d]);
+    }
+    const report = formatText([{ file: shown, diagnostics: result.diagnostics }, ...[...helperFiles].map(([file, diagnostics]) => ({ file, diagnostics, reached: true }))]);
     const baseline = path.join(baselinesDir, baselineName(file));
     if (accept || !existsSync(baseline)) {
       assert.ok(accept, `no baseline ${path.relative(repoRoot, baseline)}: run with ACCEPT=1 to write it`);
@@ -37,6 +53,12 @@ for (const file of corpus) {
     assert.equal(report, readFileSync(baseline, "utf8"), `message text changed; ACCEPT=1 rewrites ${path.basename(baseline)}`);
   });
 }
+
+test("the corpus reaches every finding marked in the helpers of cases/lib", () => {
+  for (const file of tsFiles(libDir)) {
+    for (const at of expectedMarkers(readFileSync(file, "utf8"))) assert.ok(helperFindings.has(`${shownPath(file)}:${at}`), `${shownPath(file)}:${at} marked but reached by no case`);
+  }
+});
 
 test("samples/broken has one sample per diagnostic code, each with exactly one diagnostic of its code", () => {
   const codes: DiagnosticCode[] = ["AD001", "AD002", "AD003", "AD004", "AD010", "AD011", "AD012", "AD013", "AD020", "AD030"];

@@ -25,7 +25,7 @@ const ethernet = analyzePath(path.join(conformanceDir, "ethernet.protocol.ts")).
 test("rules: one entry per code with severity and help text", () => {
   assert.deepEqual(
     rules.map((r) => r.code),
-    ["AD001", "AD002", "AD003", "AD004", "AD010", "AD011", "AD012", "AD013", "AD020", "AD030"],
+    ["AD001", "AD002", "AD003", "AD004", "AD010", "AD011", "AD012", "AD013", "AD020", "AD030", "AD090"],
   );
   for (const r of rules) assert.ok(r.help.length > 40 && r.title.length > 10);
 });

@@ -3,12 +3,21 @@
 import ts from "typescript";
 import { mailboxKey } from "./denotation";
 import type { Machine, Pair } from "./machine";
-import { Records, type WaitArgument, type WaitRecord } from "./sites";
+import { Records, type Anchors, type WaitArgument, type WaitRecord } from "./sites";
 import { UNKNOWN, owedWith, owedWithout, type State } from "./state";
 import { unwrapAwait, type CallSite } from "./syntax";
 
 function noteAnchors(m: Machine, node: ts.Node, anchors: Set<CallSite>): void {
   for (const a of m.anchorsFor(node)) anchors.add(a);
+}
+
+/** Notes the calls that reached `node` from the analysed file, with the protocol state on this path. */
+function noteAnchorState(m: Machine, node: ts.Node, anchors: Anchors, state: string): void {
+  for (const a of m.anchorsFor(node)) {
+    let states = anchors.get(a);
+    if (!states) anchors.set(a, (states = new Set()));
+    states.add(state);
+  }
 }
 
 /** The state after the owed replies are sent (recovery past AD003). */
@@ -57,7 +66,7 @@ function noteState(m: Machine, rec: WaitRecord, s: State, args: readonly WaitArg
     waited ??= protocolMessagesOf(args);
     if (waited.has(msg)) continue;
     Records.note(rec.missing, s.ps, msg);
-    noteAnchors(m, rec.call, rec.missingAnchors);
+    noteAnchorState(m, rec.call, rec.missingAnchors, s.ps);
   }
 }
 
@@ -88,7 +97,7 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
             rec.owedAny.add(reply);
             if (r.vague) continue;
             Records.note(rec.owed, reply, r.ps);
-            noteAnchors(m, call, rec.owedAnchors);
+            noteAnchorState(m, call, rec.owedAnchors, r.ps);
           }
           r = recover(m, r).withVague(); // one mistake, one diagnostic: the recovered path stays silent
         }
@@ -157,7 +166,7 @@ export function handleSend(m: Machine, call: ts.CallExpression, states: readonly
     if (next === undefined) {
       if (!s.vague) {
         rec.illegal.add(s.ps);
-        noteAnchors(m, call, rec.illegalAnchors);
+        noteAnchorState(m, call, rec.illegalAnchors, s.ps);
       }
       return s.withVague(); // recovery: as if the send had not happened, and silent from here
     }

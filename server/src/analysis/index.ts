@@ -1,12 +1,16 @@
 // The driver analysis: diagnostics AD001..AD030 and a model of each file, from the file's text
 // alone (relative imports are read through the host). Pure TypeScript compiler API: no VS Code,
 // no tsconfig, no installed `active-driver` needed. See DESIGN.md, "Analysis rules".
+import type ts from "typescript";
 import { analyzeActive, baseModel, driverProtocol, type DriverEnvironment } from "./active";
 import { Denotations } from "./denotation";
 import { driverFunction, findDrivers, findProtocolCalls } from "./discovery";
 import { Aborted } from "./machine";
 import { Modules, SourceFileCache } from "./modules";
+import { isHelperDiagnostic } from "./report";
 import { readProtocol } from "./protocol";
+import { isStackOverflow, tooDeep } from "./nesting";
+import { nestingDiagnostic, unreadImportDiagnostics } from "./rules/ad090-analysis-limit";
 import { checkProtocolSpec } from "./rules/protocolSpec";
 import { analyzePassive } from "./rules/passive";
 import { StaticValues } from "./values";
@@ -14,6 +18,7 @@ import type { AnalysisCache, AnalysisDiagnostic, AnalysisHost, AnalysisOptions, 
 
 export type * from "./types";
 export { rules, ruleInfo, type RuleInfo } from "./rules";
+export { MAX_SOURCE_BYTES, readSourceFile, SourceLimitError } from "./sourceReader";
 
 /** A cache of parsed files to share across analyses (a workspace, a CLI run). */
 export function createAnalysisCache(): AnalysisCache {
@@ -39,11 +44,17 @@ function compare(a: AnalysisDiagnostic, b: AnalysisDiagnostic): number {
  * @returns diagnostics located in this file, sorted, and the model; never throws
  */
 export function analyzeFile(fileName: string, text: string, host: AnalysisHost, options: AnalysisOptions = {}): AnalysisResult {
-  const result: AnalysisResult = { fileName, diagnostics: [], protocols: [], drivers: [], incomplete: false, internalErrors: [] };
+  const result: AnalysisResult = { fileName, diagnostics: [], helperDiagnostics: [], protocols: [], drivers: [], incomplete: false, internalErrors: [] };
+  let root: ts.SourceFile | undefined;
   try {
     const cache = options.cache instanceof SourceFileCache ? options.cache : new SourceFileCache();
     const modules = new Modules(host, cache);
-    const root = modules.addRoot(fileName, text);
+    root = modules.addRoot(fileName, text);
+    const deep = tooDeep(root);
+    if (deep !== undefined) {
+      result.diagnostics.push(nestingDiagnostic(root, deep));
+      return result;
+    }
     const values = new StaticValues(modules);
     for (const call of findProtocolCalls(root)) {
       const protocol = readProtocol(call);
@@ -78,20 +89,26 @@ export function analyzeFile(fileName: string, text: string, host: AnalysisHost, 
         }
       } catch (error) {
         if (error instanceof Aborted) result.incomplete = true;
+        else if (isStackOverflow(error)) result.diagnostics.push(nestingDiagnostic(root));
         else result.internalErrors.push(`${fileName}: driver at offset ${driver.call.getStart(root)}: ${describe(error)}`);
       }
     }
+    result.diagnostics.push(...unreadImportDiagnostics(root, modules));
   } catch (error) {
-    result.internalErrors.push(`${fileName}: ${describe(error)}`);
+    // A tree too deep for the parser, or for the protocol reader: said on the file, like the check above.
+    if (isStackOverflow(error)) result.diagnostics = [nestingDiagnostic(root)];
+    else result.internalErrors.push(`${fileName}: ${describe(error)}`);
   }
-  result.diagnostics = dedupe(result.diagnostics.filter((d) => d.range !== undefined).sort(compare));
+  const located = result.diagnostics.filter((d) => d.range !== undefined);
+  result.helperDiagnostics = dedupe(located.filter(isHelperDiagnostic).sort((a, b) => a.file.localeCompare(b.file) || compare(a, b)));
+  result.diagnostics = dedupe(located.filter((d) => !isHelperDiagnostic(d)).sort(compare));
   return result;
 }
 
-function dedupe(diagnostics: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
+function dedupe<D extends AnalysisDiagnostic>(diagnostics: D[]): D[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
+    const key = `${isHelperDiagnostic(d) ? d.file : ""}|${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -266,28 +266,71 @@ function execLoop(m: Machine, loop: LoopStatement, states: State[], labels: read
 
 function execTry(m: Machine, statement: ts.TryStatement, states: State[]): Completion {
   const attempt = exec(m, statement.tryBlock, states, []);
-  const out = new Completion();
-  out.mergeJumps(attempt);
+  let left = attempt;
   let after = attempt.normal.toArray();
   if (statement.catchClause) {
     const ids = m.tracking.blockLocals(statement.catchClause);
     const input = StateSet.of([...states, ...after].map((s) => s.drop(ids))).toArray();
     const caught = exec(m, statement.catchClause.block, input, []);
-    out.mergeJumps(caught);
+    left = new Completion();
+    left.mergeJumps(attempt);
+    left.mergeJumps(caught);
     after = after.concat(caught.normal.toArray());
   }
+  const out = new Completion();
   if (statement.finallyBlock) {
-    const fin = exec(m, statement.finallyBlock, StateSet.of(after).toArray(), []);
-    out.mergeJumps(fin);
-    after = fin.normal.toArray();
+    // `finally` runs on every way out: the fall-through and each break, continue and return that
+    // leaves the try (or catch) goes on from where the finally block ends normally.
+    const fin = statement.finallyBlock;
+    const through = (set: StateSet | State[]): { normal: State[]; jumps: Completion } => {
+      const c = exec(m, fin, Array.isArray(set) ? StateSet.of(set).toArray() : set.toArray(), []);
+      return { normal: c.normal.toArray(), jumps: c };
+    };
+    const fallThrough = through(after);
+    out.mergeJumps(fallThrough.jumps);
+    after = fallThrough.normal;
+    if (left.breaks) {
+      for (const [label, set] of left.breaks) {
+        const r = through(set);
+        out.mergeJumps(r.jumps);
+        out.addBreak(label, r.normal);
+      }
+    }
+    if (left.continues) {
+      for (const [label, set] of left.continues) {
+        const r = through(set);
+        out.mergeJumps(r.jumps);
+        out.addContinue(label, r.normal);
+      }
+    }
+    if (left.returns) {
+      const r = through(left.returns);
+      out.mergeJumps(r.jumps);
+      out.addReturn(r.normal);
+    }
+  } else {
+    out.mergeJumps(left);
   }
   out.normal.addAll(after);
   return out;
 }
 
+/**
+ * The states in which a `return` ends the thread: after every `finally` between it and the
+ * function's body (innermost first); none when a finally jumps elsewhere.
+ */
+function afterFinallies(m: Machine, statement: ts.ReturnStatement, states: State[]): State[] {
+  let current = states;
+  let child: ts.Node = statement;
+  for (let n = statement.parent; n !== undefined && !ts.isFunctionLike(n) && current.length > 0; child = n, n = n.parent) {
+    if (ts.isTryStatement(n) && n.finallyBlock !== undefined && child !== n.finallyBlock) current = exec(m, n.finallyBlock, current, []).normal.toArray();
+  }
+  return current;
+}
+
 function execReturn(m: Machine, statement: ts.ReturnStatement, states: State[]): Completion {
   const pairs = statement.expression ? ev(m, statement.expression, states) : withValue(states, "u");
-  if (m.stack.length === 0) noteEnd(m, statement, statesOf(pairs), true);
+  if (m.stack.length === 0) noteEnd(m, statement, afterFinallies(m, statement, statesOf(pairs)), true);
   const c = new Completion();
   c.addReturn(pairs.map((p) => p.s.withRet(p.v)));
   return c;

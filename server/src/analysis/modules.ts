@@ -5,6 +5,8 @@ import * as path from "node:path";
 import ts from "typescript";
 import { resolveLocal } from "./fileIndex";
 import { declarationsOf, type Declaration } from "./scope";
+import { isStackOverflow, MAX_NESTING, tooDeep } from "./nesting";
+import { SourceLimitError } from "./sourceReader";
 import { hasModifier } from "./syntax";
 import type { AnalysisCache, AnalysisHost } from "./types";
 
@@ -47,6 +49,8 @@ export function textChangeRange(oldText: string, newText: string): ts.TextChange
 
 export class SourceFileCache implements AnalysisCache {
   private readonly files = new Map<string, ts.SourceFile>();
+  /** Imported trees found no deeper than the analysis takes on (checked once per tree). */
+  readonly shallow = new WeakSet<ts.SourceFile>();
   /**
    * The last tree of each recently analysed file, owned here alone: `ts.updateSourceFile` reuses
    * its unchanged subtrees (and moves their positions), so no other cache may hold it.
@@ -150,8 +154,21 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
 
 const candidateSuffixes = ["", ".ts", ".tsx", ".mts", ".cts", "/index.ts", "/index.tsx"];
 
+/** An import the analysis could not follow because the file it names is over a limit. */
+export interface UnreadImport {
+  /** The file that imports it. */
+  from: ts.SourceFile;
+  specifier: string;
+  error: SourceLimitError;
+}
+
 export class Modules {
   private readonly loaded = new Map<string, ts.SourceFile | null>();
+  private readonly refused = new Map<string, SourceLimitError>();
+  /** Imports not followed, by the file they name (the first import of each). */
+  readonly unread = new Map<string, UnreadImport>();
+  /** The first import that loaded each imported file: the way back to the analysed file. */
+  private readonly importedBy = new Map<string, { from: ts.SourceFile; specifier: string }>();
   private readonly resolved = new Map<ts.Identifier, Target | null>();
 
   constructor(
@@ -175,11 +192,29 @@ export class Modules {
     let text: string | undefined;
     try {
       text = this.host.readFile(fileName);
-    } catch {
+    } catch (error) {
+      if (error instanceof SourceLimitError) this.refused.set(fileName, error);
       text = undefined;
     }
-    const sf = text === undefined ? undefined : this.cache.get(fileName, text);
+    const sf = text === undefined ? undefined : this.parseImport(fileName, text);
     this.loaded.set(fileName, sf ?? null);
+    return sf;
+  }
+
+  /** An imported file's tree; undefined (and the import refused) when it is nested too deeply to analyse. */
+  private parseImport(fileName: string, text: string): ts.SourceFile | undefined {
+    let sf: ts.SourceFile | undefined;
+    try {
+      sf = this.cache.get(fileName, text);
+      if (!this.cache.shallow.has(sf)) {
+        if (tooDeep(sf) !== undefined) sf = undefined;
+        else this.cache.shallow.add(sf);
+      }
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      sf = undefined;
+    }
+    if (sf === undefined) this.refused.set(fileName, new SourceLimitError(fileName, `is nested more than ${MAX_NESTING} levels deep`));
     return sf;
   }
 
@@ -190,14 +225,20 @@ export class Modules {
     const stems = [base];
     const js = /\.([cm]?)js$/.exec(base);
     if (js) stems.unshift(base.slice(0, -js[0].length));
+    let refused: string | undefined;
     for (const stem of stems) {
       for (const suffix of candidateSuffixes) {
         const candidate = stem + suffix;
         if (suffix === "" && !/\.[cm]?tsx?$/.test(candidate)) continue;
         const sf = this.load(candidate);
-        if (sf) return sf;
+        if (sf) {
+          if (!this.importedBy.has(sf.fileName) && sf !== from) this.importedBy.set(sf.fileName, { from, specifier });
+          return sf;
+        }
+        if (refused === undefined && this.refused.has(candidate)) refused = candidate;
       }
     }
+    if (refused !== undefined && !this.unread.has(refused)) this.unread.set(refused, { from, specifier, error: this.refused.get(refused)! });
     return undefined;
   }
 
@@ -260,6 +301,21 @@ export class Modules {
   /** `ns.member` where `ns` is a namespace import: the member's declaration. */
   member(target: Target | undefined, name: string): Target | undefined {
     return target !== undefined && ts.isSourceFile(target) ? this.exported(target, name) : undefined;
+  }
+
+  /** The chain of imports from `root` to `file` (the root's import first), when `file` was loaded through one. */
+  importChain(root: ts.SourceFile, file: ts.SourceFile): { from: ts.SourceFile; specifier: string }[] | undefined {
+    const chain: { from: ts.SourceFile; specifier: string }[] = [];
+    const seen = new Set<string>();
+    for (let at = file; at !== root; ) {
+      if (seen.has(at.fileName)) return undefined;
+      seen.add(at.fileName);
+      const step = this.importedBy.get(at.fileName);
+      if (step === undefined) return undefined;
+      chain.unshift(step);
+      at = step.from;
+    }
+    return chain;
   }
 
   /** Files loaded so far (the root first). */

@@ -2,8 +2,9 @@
 import type ts from "typescript";
 import { ruleInfo } from "./rules";
 import type { CallSite } from "./syntax";
-import { locationOf, rangeOf, shortText } from "./text";
-import type { AnalysisDiagnostic, DiagnosticCode, DiagnosticData, Range, RelatedLocation, Severity } from "./types";
+import type { Anchors } from "./sites";
+import { locationOf, rangeOf, shortText, statesText } from "./text";
+import type { AnalysisDiagnostic, DiagnosticCode, DiagnosticData, HelperDiagnostic, Range, RelatedLocation, Severity } from "./types";
 
 export interface DiagnosticExtras {
   related?: RelatedLocation[];
@@ -29,30 +30,28 @@ export function related(node: ts.Node, message: string): RelatedLocation {
 }
 
 /**
- * A finding at `node`. In the analysed file it is reported where it is; in another file (a helper
- * imported from there) it is reported at each call in the analysed file that leads to it, with the
- * real place as a related location and without quick-fix data (its positions are in the other file).
+ * A finding at `node`. In the analysed file it is reported where it is. In another file (a helper
+ * imported from there) it is reported there too, at the helper's own line, as a HelperDiagnostic:
+ * its related information starts with the calls in the analysed file that lead to it (with the
+ * protocol states on those paths, when known), one finding however many callers reach it.
  */
-export function place(root: ts.SourceFile, node: ts.Node, anchors: Iterable<CallSite>, make: (at: ts.Node) => AnalysisDiagnostic): AnalysisDiagnostic[] {
+export function place(root: ts.SourceFile, node: ts.Node, anchors: Iterable<CallSite> | Anchors, make: (at: ts.Node) => AnalysisDiagnostic): AnalysisDiagnostic[] {
   if (node.getSourceFile() === root) return [make(node)];
-  const out: AnalysisDiagnostic[] = [];
-  const sf = node.getSourceFile();
-  const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  const where = `${baseName(sf.fileName)}:${line}`;
-  for (const anchor of anchors) {
-    const d = make(anchor);
-    const { data: _data, ...rest } = d;
-    out.push({
-      ...rest,
-      range: rangeOf(anchor),
-      message: `in ${shortText(anchor.expression, 30)}() (${where}): ${d.message}`,
-      related: [{ ...locationOf(node), message: "here" }, ...d.related],
-    });
+  const calls: RelatedLocation[] = [];
+  const entries: Iterable<[CallSite, Set<string> | undefined]> = anchors instanceof Map ? anchors : [...anchors].map((a): [CallSite, undefined] => [a, undefined]);
+  const sorted = [...entries].sort(([a], [b]) => a.getStart() - b.getStart());
+  for (const [anchor, states] of sorted) {
+    const via = `reached from ${shortText(anchor.expression, 30)}()`;
+    calls.push(related(anchor, states !== undefined && states.size > 0 ? `${via} in ${statesText([...states])}` : via));
   }
-  return out;
+  // Reached from no call in the analysed file (a thread whose function lives elsewhere): silent, as before.
+  if (calls.length === 0) return [];
+  const d = make(node);
+  const helper: HelperDiagnostic = { ...d, file: node.getSourceFile().fileName, related: [...calls, ...d.related] };
+  return [helper];
 }
 
-function baseName(fileName: string): string {
-  const i = Math.max(fileName.lastIndexOf("/"), fileName.lastIndexOf("\\"));
-  return fileName.slice(i + 1);
+/** A finding located in another file than the analysed one (see `place`). */
+export function isHelperDiagnostic(d: AnalysisDiagnostic): d is HelperDiagnostic {
+  return (d as Partial<HelperDiagnostic>).file !== undefined;
 }

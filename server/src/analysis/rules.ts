@@ -84,6 +84,13 @@ export const rules: readonly RuleInfo[] = [
     title: "A loop whose exit depends only on device register reads, with no bound.",
     help: "A dead or unplugged device (reads return all ones) never changes the register, and the loop never ends. Bound the loop with a counter or a timeout, or wait for the device's interrupt.",
   },
+  {
+    code: "AD090",
+    severity: "warning",
+    name: "AnalysisLimit",
+    title: "Part of the input is over a limit of the analysis: findings that depend on it are missing.",
+    help: "The analysis reads only regular files of at most 4 MB (an import of a FIFO, a device or a larger file is not followed: a warning on the import) and takes on at most 500 levels of syntax nesting (a deeper file is not analysed: an error on the file, and `check` exits with status 2). Import a regular source file; split deeply nested code into functions.",
+  },
 ];
 
 const byCode = new Map(rules.map((rule) => [rule.code, rule]));

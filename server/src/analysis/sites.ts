@@ -3,6 +3,9 @@
 import type ts from "typescript";
 import type { CallSite } from "./syntax";
 
+/** Calls in the analysed file through which code in another file was reached, with the protocol states there. */
+export type Anchors = Map<CallSite, Set<string>>;
+
 export interface WaitArgument {
   node: ts.Expression;
   /** Mailbox key (`p:open`, `d:irq`, `i:work`, `u`), undefined for a spread or an unknown value. */
@@ -27,9 +30,9 @@ export class WaitRecord {
   readonly enabled = new Set<string>();
   /** Calls in the analysed file through which a wait in another file was reached. */
   readonly anchors = new Set<CallSite>();
-  /** Those through which it was reached missing a message (AD001) or owing a reply (AD003): the calls to report. */
-  readonly missingAnchors = new Set<CallSite>();
-  readonly owedAnchors = new Set<CallSite>();
+  /** Those through which it was reached missing a message (AD001) or owing a reply (AD003), with the states there. */
+  readonly missingAnchors: Anchors = new Map();
+  readonly owedAnchors: Anchors = new Map();
 
   constructor(
     readonly call: ts.CallExpression,
@@ -44,8 +47,8 @@ export class SendRecord {
   /** Non-vague states where the protocol does not allow the message. */
   readonly illegal = new Set<string>();
   readonly anchors = new Set<CallSite>();
-  /** The calls through which the send was reached in such a state (the calls to report). */
-  readonly illegalAnchors = new Set<CallSite>();
+  /** The calls through which the send was reached in such a state, with the states there. */
+  readonly illegalAnchors: Anchors = new Map();
 
   constructor(
     readonly call: ts.CallExpression,

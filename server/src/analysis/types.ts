@@ -20,7 +20,7 @@ export interface Location {
 
 export type Severity = "error" | "warning" | "information";
 
-export type DiagnosticCode = "AD001" | "AD002" | "AD003" | "AD004" | "AD010" | "AD011" | "AD012" | "AD013" | "AD020" | "AD030";
+export type DiagnosticCode = "AD001" | "AD002" | "AD003" | "AD004" | "AD010" | "AD011" | "AD012" | "AD013" | "AD020" | "AD030" | "AD090";
 
 export interface RelatedLocation extends Location {
   message: string;
@@ -37,7 +37,8 @@ export type DiagnosticData =
   | FlagVariableData
   | ForeignAwaitData
   | ProtocolSpecData
-  | RegisterPollData;
+  | RegisterPollData
+  | AnalysisLimitData;
 
 /** AD001: the wait misses incoming messages. */
 export interface MissingMessagesData {
@@ -134,6 +135,15 @@ export interface ProtocolSpecData {
 /** AD030. */
 export interface RegisterPollData {
   kind: "registerPoll";
+}
+
+/** AD090: input over a limit of the analysis. */
+export interface AnalysisLimitData {
+  kind: "analysisLimit";
+  /** An import not followed (not a regular file, too large), or the file nested too deeply to analyse. */
+  limit: "import" | "nesting";
+  /** The file not read (imports). */
+  file?: string;
 }
 
 export interface AnalysisDiagnostic {
@@ -277,10 +287,21 @@ export interface DriverModel {
   entryPoints: EntryPointModel[];
 }
 
+/** A finding in a file other than the analysed one: a helper that the analysed drivers call. */
+export interface HelperDiagnostic extends AnalysisDiagnostic {
+  /** The helper's file (absolute); `range` is in it. */
+  file: string;
+}
+
 export interface AnalysisResult {
   fileName: string;
   /** Diagnostics located in the analysed file, sorted by position. */
   diagnostics: AnalysisDiagnostic[];
+  /**
+   * Findings in helpers in other files that this file's drivers call, located in the helper's file
+   * at the helper's line; their related information starts with the calls here that reach them.
+   */
+  helperDiagnostics?: HelperDiagnostic[];
   /** Protocols defined in this file. */
   protocols: ProtocolModel[];
   drivers: DriverModel[];

@@ -19,7 +19,7 @@ export function docsUrl(code: DiagnosticCode, baseUrl: string = defaultDocsBaseU
   return `${baseUrl}#${code.toLowerCase()}`;
 }
 
-export function toLspDiagnostic(input: FeatureInput, finding: AnalysisDiagnostic, baseUrl?: string): Diagnostic {
+export function toLspDiagnostic(input: Pick<FeatureInput, "uriOf">, finding: AnalysisDiagnostic, baseUrl?: string): Diagnostic {
   const diagnostic: Diagnostic = {
     range: toRange(finding.range),
     severity: severities[finding.severity],

@@ -1,11 +1,12 @@
 // Analyses of open documents, kept per document version and invalidated through the files each
 // analysis read: an open document's version or a file's generation on disk. Analyses read other
 // files through a host that prefers open documents to the disk and records every path it is asked for.
-import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import { readSourceFile, SourceLimitError } from "../analysis/sourceReader";
 import type { AnalysisCache, AnalysisHost, AnalysisOptions, AnalysisResult, CancellationLike } from "../analysis/types";
 import { DependencyIndex } from "./dependencyIndex";
+import { helperFindingsOf, type HelperFindingsOfFile } from "./helperFindings";
 import { fileNameOf } from "./uris";
 
 export type Analyze = (fileName: string, text: string, host: AnalysisHost, options: AnalysisOptions) => AnalysisResult;
@@ -25,7 +26,10 @@ export interface DocumentAnalysis {
 export interface AnalysisServiceOptions {
   analyze: Analyze;
   cache?: AnalysisCache;
-  /** Reads a file from disk; undefined when missing (default: node:fs, UTF-8). */
+  /**
+   * Reads a file from disk; undefined when missing (default: regular files up to the size limit,
+   * never blocking; a SourceLimitError for any other file).
+   */
   readFile?: (fileName: string) => string | undefined;
   budgetMs?: number;
   /** Called after each fresh analysis (not when a kept one is reused). */
@@ -35,8 +39,9 @@ export interface AnalysisServiceOptions {
 
 function readFromDisk(fileName: string): string | undefined {
   try {
-    return fs.readFileSync(fileName, "utf8");
-  } catch {
+    return readSourceFile(fileName);
+  } catch (error) {
+    if (error instanceof SourceLimitError) throw error;
     return undefined;
   }
 }
@@ -46,7 +51,8 @@ export class AnalysisService {
   budgetMs: number;
   private readonly open = new Map<string, TextDocument>();
   private readonly diskGeneration = new Map<string, number>();
-  private readonly diskText = new Map<string, string | undefined>();
+  /** What the disk gave for each file read: its text, undefined (missing), or why it is not read. */
+  private readonly diskText = new Map<string, string | undefined | SourceLimitError>();
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly readFile: (fileName: string) => string | undefined;
   private nextResultId = 1;
@@ -119,8 +125,19 @@ export class AnalysisService {
   private textOf(fileName: string): string | undefined {
     const document = this.open.get(fileName);
     if (document !== undefined) return document.getText();
-    if (!this.diskText.has(fileName)) this.diskText.set(fileName, this.readFile(fileName));
-    return this.diskText.get(fileName);
+    if (!this.diskText.has(fileName)) {
+      let read: string | undefined | SourceLimitError;
+      try {
+        read = this.readFile(fileName);
+      } catch (error) {
+        if (!(error instanceof SourceLimitError)) throw error;
+        read = error;
+      }
+      this.diskText.set(fileName, read);
+    }
+    const read = this.diskText.get(fileName);
+    if (read instanceof SourceLimitError) throw read;
+    return read;
   }
 
   /**
@@ -129,6 +146,12 @@ export class AnalysisService {
    */
   analyzeText(fileName: string, text: string): AnalysisResult {
     return this.options.analyze(fileName, text, { readFile: (path: string) => this.textOf(path) }, { budgetMs: this.budgetMs });
+  }
+
+  /** Findings that the kept analyses of open documents locate in `fileName` (a helper they call). */
+  helperFindings(fileName: string): HelperFindingsOfFile {
+    const analyses = [...this.analyses.values()].map((a) => ({ uri: a.uri, resultId: a.resultId, helperDiagnostics: a.result.helperDiagnostics ?? [] }));
+    return helperFindingsOf(fileName, analyses);
   }
 
   /** The kept analysis of `document` if nothing it read has changed since. */

@@ -1,6 +1,7 @@
 // AD030 through helpers: loops whose exit depends only on registers read inside methods of a
 // hardware class (`hw.resetPending()`, `hw.isGone()` through `this.status()`) or a plain helper
-// function; and a loop inside a method of the other file, reported at the call here.
+// function; and a loop inside a method of the other file, reported there (lib/chip.ts) with the call
+// here as related information.
 import { defineDriver } from "active-driver";
 import { Chip, linkBits } from "./lib/chip";
 import { Ethernet } from "./protocol";
@@ -18,7 +19,7 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
     do { //~ AD030
       await d.sleep(1);
     } while (!hw.isGone() && linkBits(d.dev) === 0);
-    hw.spinUntilReset(); //~ AD030
+    hw.spinUntilReset();
     d.send(openComplete, { status: 0 });
     for (;;) {
       const b = await d.wait(close, xmit, txTimeout);

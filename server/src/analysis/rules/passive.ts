@@ -11,6 +11,7 @@ import { isConditionPosition, isFunctionNode, isLoop, propertyNameText, unwrap, 
 import { spanRange } from "../text";
 import type { AnalysisDiagnostic, EntryPointModel } from "../types";
 import type { StaticValues } from "../values";
+import { classEntryPoints, fieldDeclaration, ownField, ownMethodCalled, passiveClassOf, type PassiveClass } from "./passiveClass";
 import { isRegisterPoll, loopKeywordSpan, pollContext } from "./registerPoll";
 import { rangeOf } from "../text";
 
@@ -71,8 +72,8 @@ export function entryPointsOf(factory: FunctionNode, den: Denotations): EntryPoi
   return out;
 }
 
-/** Functions an entry point's control flow reaches: itself, and local functions it names. */
-function reach(entry: FunctionNode, den: Denotations): FunctionNode[] {
+/** Functions an entry point's control flow reaches: itself, local functions it names, and (a class driver) methods it calls on `this`. */
+function reach(entry: FunctionNode, den: Denotations, pc: PassiveClass | undefined): FunctionNode[] {
   const seen = new Set<FunctionNode>([entry]);
   const todo = [entry];
   while (todo.length > 0) {
@@ -83,6 +84,12 @@ function reach(entry: FunctionNode, den: Denotations): FunctionNode[] {
         if (target && !seen.has(target) && target.getSourceFile() === entry.getSourceFile()) {
           seen.add(target);
           todo.push(target);
+        }
+      } else if (pc !== undefined && ts.isPropertyAccessExpression(n)) {
+        const method = ownMethodCalled(pc, n);
+        if (method && !seen.has(method)) {
+          seen.add(method);
+          todo.push(method);
         }
       }
       ts.forEachChild(n, walk);
@@ -107,7 +114,9 @@ export interface PassiveResult {
 export function analyzePassive(factory: FunctionNode, den: Denotations, values: StaticValues): PassiveResult {
   const k = factory.parameters[0];
   if (k) den.bindParameter(k, "kctx");
-  const entries = entryPointsOf(factory, den);
+  const objectEntries = entryPointsOf(factory, den);
+  const pc = objectEntries.length === 0 ? passiveClassOf(factory, den) : undefined;
+  const entries = pc !== undefined ? classEntryPoints(pc, den) : objectEntries;
   const diagnostics: AnalysisDiagnostic[] = [];
   const shared = new Map<ts.Node, Shared>();
   const factoryBody = factory.body;
@@ -115,6 +124,17 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
   /** A variable declared in the factory's own scope or at module level (state outliving one call). */
   const sharedOf = (expr: ts.Expression): Shared | undefined => {
     const e = unwrap(expr);
+    if (pc !== undefined) {
+      // A class driver's fields outlive every call, as the factory's variables do.
+      const name = ownField(pc, e);
+      if (name !== undefined) {
+        const declNode = pc.kernelFields.has(name) ? undefined : fieldDeclaration(pc, name);
+        if (declNode === undefined) return undefined;
+        let s = shared.get(declNode);
+        if (!s) shared.set(declNode, (s = { name: `this.${name}`, declNode, writes: new Map(), tests: new Map() }));
+        return s;
+      }
+    }
     let id: ts.Identifier | undefined;
     let field: string | undefined;
     if (ts.isIdentifier(e)) id = e;
@@ -144,7 +164,7 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
 
   const reported = new Set<ts.Node>();
   for (const entry of entries) {
-    for (const fn of reach(entry.fn, den)) {
+    for (const fn of reach(entry.fn, den, pc)) {
       const via = fn === entry.fn ? undefined : functionName(fn);
       const walk = (n: ts.Node): void => {
         if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
@@ -158,7 +178,7 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
           if (s && !s.tests.has(entry)) s.tests.set(entry, { node: n, ...(via !== undefined ? { via } : {}) });
         }
         if (ts.isCallExpression(n) && !reported.has(n)) {
-          const callee = continuationCallee(n, den);
+          const callee = continuationCallee(n, den, pc);
           if (callee !== undefined) {
             reported.add(n);
             diagnostics.push(diagnostic("AD011", n, callbackContinuationText(entry.name, callee), { data: { kind: "callbackContinuation", entryPoint: entry.name, callee } }));
@@ -198,7 +218,7 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
   return { diagnostics, entryPoints: entries.map((e) => ({ name: e.name, range: rangeOf(e.nameNode) })) };
 }
 
-function continuationCallee(call: ts.CallExpression, den: Denotations): string | undefined {
+function continuationCallee(call: ts.CallExpression, den: Denotations, pc: PassiveClass | undefined): string | undefined {
   const hasCallback = call.arguments.some((a) => {
     const e = unwrap(a);
     return isFunctionNode(e) || ts.isIdentifier(e);
@@ -206,6 +226,10 @@ function continuationCallee(call: ts.CallExpression, den: Denotations): string |
   if (!hasCallback) return undefined;
   const callee = unwrap(call.expression);
   if (den.of(callee) === "kfn:schedule") return callee.getText();
+  if (pc !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === "schedule") {
+    const holder = ownField(pc, callee.expression);
+    if (holder !== undefined && pc.kernelFields.has(holder)) return callee.getText();
+  }
   if (ts.isIdentifier(callee) && continuationCallees.has(callee.text) && resolveLocal(callee) === undefined) return callee.text;
   if (ts.isPropertyAccessExpression(callee) && continuationMethods.has(callee.name.text)) return `.${callee.name.text}`;
   return undefined;

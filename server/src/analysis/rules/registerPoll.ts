@@ -1,5 +1,6 @@
 // AD030: a loop whose every exit depends only on device register reads (and constants), with no
-// counter or timeout: an unplugged device reads all ones and the loop never ends. A read may be
+// counter or timeout: an unplugged device reads all ones and the loop never ends. A loop that waits
+// for a message on every iteration is not one: the OS bounds it. A read may be
 // made through a helper function or method (`hw.resetPending()`, `this.isGone()`): a call counts
 // as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
@@ -20,6 +21,8 @@ export interface PollHelper {
 
 export interface PollContext {
   isRead(call: ts.CallExpression): boolean;
+  /** A mailbox wait (`d.wait(...)`): the OS, not the device, decides when it returns. */
+  isWait?(call: ts.CallExpression): boolean;
   isConstant(expr: ts.Expression): boolean;
   helper?(call: ts.CallExpression): PollHelper | undefined;
 }
@@ -31,6 +34,7 @@ const MAX_HELPER_DEPTH = 4;
 export function pollContext(den: Denotations, values: StaticValues): PollContext {
   return {
     isRead: (call) => den.of(call.expression) === "fn:read",
+    isWait: (call) => den.of(call.expression) === "fn:wait",
     isConstant: (expr) => values.of(expr) !== undefined,
     helper: (call) => {
       const target = den.callTarget(call.expression);
@@ -93,8 +97,56 @@ function returnedExpressions(fn: FunctionNode): ts.Expression[] | undefined {
   return bare || out.length === 0 ? undefined : out;
 }
 
+/** A call of `wait` in `node`, outside nested functions. */
+function containsWait(node: ts.Node, ctx: PollContext): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isCallExpression(n) && ctx.isWait!(n)) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(node);
+  return found;
+}
+
+function containsContinue(node: ts.Node): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isContinueStatement(n)) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(node);
+  return found;
+}
+
+/**
+ * True when every iteration of the loop reaches a mailbox wait: one in the body's straight-line
+ * statements (through blocks, `try` blocks and labels), before anything that could continue the
+ * loop without it. Such a loop is bounded by the OS (a message ends the wait), not by the device.
+ * A sleep is no such bound: a dead device sleeps forever, one tick at a time.
+ */
+function waitsEveryIteration(loop: LoopStatement, ctx: PollContext): boolean {
+  if (!ctx.isWait) return false;
+  const straight = (statement: ts.Statement): "waits" | "stop" | "on" => {
+    if (ts.isBlock(statement)) {
+      for (const s of statement.statements) {
+        const r = straight(s);
+        if (r !== "on") return r;
+      }
+      return "on";
+    }
+    if (ts.isLabeledStatement(statement) && ts.isBlock(statement.statement)) return straight(statement.statement);
+    if (ts.isTryStatement(statement)) return straight(statement.tryBlock);
+    if (ts.isExpressionStatement(statement) || ts.isVariableStatement(statement)) return containsWait(statement, ctx) ? "waits" : "on";
+    return containsContinue(statement) ? "stop" : "on";
+  };
+  return straight(loop.statement) === "waits";
+}
+
 export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return false;
+  if (waitsEveryIteration(loop, ctx)) return false;
   const exits = fileIndex(loop.getSourceFile()).loopExits.get(loop);
   if (!exits || exits.unconditional || exits.tests.length === 0) return false;
   let hasRead = false;

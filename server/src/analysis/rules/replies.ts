@@ -3,6 +3,7 @@
 import ts from "typescript";
 import type { Denotations } from "../denotation";
 import { sendText } from "../fixes";
+import type { Anchors } from "../sites";
 import type { CallSite } from "../syntax";
 import type { Machine } from "../machine";
 import { owedReplyText } from "../messages";
@@ -20,7 +21,7 @@ function statementOf(node: ts.Node): ts.Node {
   return n;
 }
 
-function owedDiagnostic(m: Machine, den: Denotations, protocol: Protocol, node: ts.Node, anchors: Iterable<CallSite>, owed: Map<string, Set<string>>, at: "wait" | "threadEnd"): AnalysisDiagnostic[] {
+function owedDiagnostic(m: Machine, den: Denotations, protocol: Protocol, node: ts.Node, anchors: Iterable<CallSite> | Anchors, owed: Map<string, Set<string>>, at: "wait" | "threadEnd"): AnalysisDiagnostic[] {
   const replies = [...owed.keys()].sort();
   const reply = replies[0]!;
   const states = ordered(protocol, [...owed.values()].flatMap((s) => [...s]).filter((s) => s !== UNKNOWN));

@@ -28,7 +28,7 @@ export class Chip {
 
   /** Spins here, in this file: a dead card never clears the bit. */
   spinUntilReset(): void {
-    while (this.resetPending()) {
+    while (this.resetPending()) { //~ AD030
       this.dev.write8(Reg.ChipCmd, Cmd.Reset);
     }
   }

@@ -12,7 +12,7 @@ export class Session {
   }
 
   closed(): void {
-    this.d.send(this.d.mb.closeComplete, { status: 0 });
+    this.d.send(this.d.mb.closeComplete, { status: 0 }); //~ AD004
   }
 
   /** Serves the open state until close arrives (the caller replies to close). */
