@@ -34,3 +34,5 @@ export { scenarioJsonSchema } from "./scenarioSchema";
 export type { Scenario, ScenarioName } from "./scenarios";
 export { runScenario, formatSummary } from "./run";
 export type { RunOptions, RunSummary, MailboxCount } from "./run";
+export type { Finding, DriverSnapshot } from "./oracles";
+export { STORM_LIMIT } from "./rtl8169";

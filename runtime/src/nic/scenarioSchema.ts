@@ -22,6 +22,7 @@ const WORKLOAD_DOCS: Record<keyof Workload, string> = {
   watchdogUs: "TX watchdog period, in microseconds (txTimeout after a stall this long).",
   drainUs: "Before close and suspend: longest wait for TX to drain and RX to go quiet, in microseconds.",
   replyGraceUs: "After unplug: longest wait for replies still owed, in microseconds.",
+  replyTimeoutUs: "A request unanswered this long fails the run (liveness), in microseconds of virtual time.",
   deadlineUs: "The run stops here whatever happens, in microseconds of virtual time.",
 };
 
