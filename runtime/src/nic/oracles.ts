@@ -140,13 +140,13 @@ export class RunOracles {
     for (const [key, e] of this.drops) {
       const [direction, cause] = key.split(" ") as [string, string];
       const first = e.first[0]!;
-      const named = e.first.map((d) => `${d.frame} at ${d.timeUs}us (${describeSnapshot(d.driver)})`).join("; ");
+      const more = e.count > e.first.length ? ` and ${e.count - e.first.length} more` : "";
+      const named = `${e.first.map((d) => `${d.frame} at ${d.timeUs}us`).join(", ")}${more}; the driver at ${first.timeUs}us: ${describeSnapshot(first.driver)}`;
       const span = e.count > 1 ? ` from ${first.timeUs}us to ${e.lastUs}us` : "";
-      const more = e.count > e.first.length ? `; and ${e.count - e.first.length} more` : "";
       const loc = snapshotLocation(first.driver);
       this.findings.push({
         kind: "dropped-frames",
-        message: `${direction}: ${e.count} frame(s) dropped at the NIC (${cause})${span} and no injected fault explains it: ${named}${more}`,
+        message: `${direction}: ${e.count} frame(s) dropped at the NIC (${cause})${span} and no injected fault explains it: ${named}`,
         timeUs: first.timeUs,
         ...(loc !== undefined ? { location: loc } : {}),
       });

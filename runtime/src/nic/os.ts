@@ -269,6 +269,7 @@ export class SimulatedOs {
     const tx = { ...this.txStats, dropped: { ...this.txStats.dropped } };
     const rx = { ...this.rxStats, dropped: { ...this.rxStats.dropped } };
     const findings: Finding[] = [];
+    this.deviceQuiet("the end of the run");
     const storm = this.nic.storm;
     if (storm !== undefined) {
       const driver = oracles.lastCheckpoint ?? snapshotDriver(this.inst);
@@ -298,9 +299,10 @@ export class SimulatedOs {
     }
     if (tx.lost > 0) {
       const first = lost[0]!.where;
-      const named = lost.map(({ seq, where }) => `os#${seq} ${where.text}${where.driver !== undefined ? ` (${describeSnapshot(where.driver)})` : ""}`).join("; ");
+      const named = lost.map(({ seq, where }) => `os#${seq} ${where.text}`).join("; ");
       const more = tx.lost > lost.length ? `; and ${tx.lost - lost.length} more` : "";
-      findings.push({ kind: "lost-frames", message: `TX: ${tx.lost} frame(s) the OS sent never reached the wire and no injected fault touched them: ${named}${more}`, timeUs: first.timeUs, ...locationOf(first.driver) });
+      const then = first.driver !== undefined ? `; the driver at ${first.driver.timeUs}us: ${describeSnapshot(first.driver)}` : "";
+      findings.push({ kind: "lost-frames", message: `TX: ${tx.lost} frame(s) the OS sent never reached the wire and no injected fault touched them: ${named}${more}${then}`, timeUs: first.timeUs, ...locationOf(first.driver) });
     }
     let rxLost = 0;
     let rxFirst: { text: string; timeUs: number } | undefined;
@@ -335,7 +337,11 @@ export class SimulatedOs {
       if (r.repliedUs !== undefined || r.error !== undefined || this.timedOut.has(r)) continue;
       findings.push({ kind: "unanswered", message: `${r.name} (sent at ${r.sentUs}us) was never answered: at the end (${end.timeUs}us), ${describeSnapshot(end)}`, timeUs: r.sentUs, ...locationOf(end) });
     }
-    this.deviceQuiet("the end of the run");
+    // A request or notification still queued at the end: the driver never took it.
+    for (const mb of this.inst.mailboxes()) {
+      if (mb.direction !== "in" || mb.length === 0 || mb.name === "irq" || !this.has(mb.name)) continue;
+      findings.push({ kind: "unanswered", message: `${mb.length} ${mb.name} message(s) still queued at the end, never taken by the driver: ${describeSnapshot(end)}`, timeUs: end.timeUs, ...locationOf(end) });
+    }
     return { requests: this.requests, txTimeouts: this.txTimeouts, tx, rx, problems: findings.map((f) => f.message), findings, notes, completed: this.completed, osState: this.state };
   }
 
