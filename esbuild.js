@@ -12,6 +12,7 @@ const nodeEntries = [
   ["runtime/src/index.ts", "runtime/dist/index.js"],
   ["runtime/src/nic/index.ts", "runtime/dist/nic.js"],
   ["runtime/src/host/index.ts", "runtime/dist/host.js"],
+  ["runtime/src/explore/index.ts", "runtime/dist/explore.js"],
   ["runtime/src/host/worker.ts", "dist/worker.js"],
   ["server/src/server.ts", "dist/server.js"],
   ["cli/src/main.ts", "dist/cli.js"],

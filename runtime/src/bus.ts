@@ -109,6 +109,7 @@ export function createDeviceHost(core: Core): DeviceHost {
       if (core.status === "running") core.engine.interrupt(isr);
     },
     random: core.deviceRandom,
+    choose: (kind, options) => core.chooser.choose(kind, options),
     tracing: core.tracer !== null,
     trace: (event) => {
       const tracer = core.tracer;

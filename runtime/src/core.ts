@@ -6,7 +6,7 @@ import type { Engine } from "./engine";
 import { DriverError } from "./errors";
 import { Mailbox, type PendingCall } from "./mailbox";
 import { Monitor } from "./monitor";
-import { createRandom } from "./random";
+import { FRACTION_STEPS, seededChooser, type Chooser } from "./explore/chooser";
 import { summarize } from "./summary";
 import { codes, Tracer } from "./tracer";
 import type { SourceLocation } from "./trace";
@@ -45,8 +45,14 @@ export class Core {
   readonly mailboxes: Mailbox[] = [];
   readonly byName = new Map<string, Mailbox>();
   readonly irq: Mailbox;
-  readonly deviceRandom: () => number;
-  readonly workloadRandom: () => number;
+  /** Every nondeterministic decision of the run goes through it. */
+  readonly chooser: Chooser;
+  /** Whether the domain asks the chooser which ready thread resumes (else arrival order). */
+  readonly threadChoices: boolean;
+  /** DeviceHost.random(): a "device" decision. */
+  readonly deviceRandom = (): number => this.chooser.choose("device", FRACTION_STEPS) / FRACTION_STEPS;
+  /** inst.random(): a "gap" decision. */
+  readonly workloadRandom = (): number => this.chooser.choose("gap", FRACTION_STEPS) / FRACTION_STEPS;
   readonly gate: DeliveryGate | undefined;
   /** Capture source locations of waits and sends (tracing with locations, or a gate). */
   readonly locations: boolean;
@@ -94,9 +100,8 @@ export class Core {
     this.maxQueued = options.maxQueued ?? 1 << 24;
     this.maxTimerEvents = options.maxTimerEvents ?? 1_000_000;
     this.maxBusyTurns = options.maxBusyTurns ?? 10_000;
-    const seed = options.seed ?? 1;
-    this.deviceRandom = createRandom(seed, 0);
-    this.workloadRandom = createRandom(seed, 1);
+    this.chooser = options.chooser ?? seededChooser(options.seed ?? 1);
+    this.threadChoices = this.chooser.arrivalOrder !== true;
     this.monitor = new Monitor(protocol);
     this.osId = this.traceId("os");
     this.adapterId = this.traceId("adapter");

@@ -1,5 +1,6 @@
 // The bus-transport boundary (paper, section 4.2): what a simulated device offers the bus adapter,
 // and what the domain offers a device. The adapter turns `interrupt()` into `d.dev.irq` messages.
+import type { ChoiceKind } from "./explore/chooser";
 import type { TraceEvent } from "./trace";
 
 /** A region of simulated DMA memory shared by driver and device. */
@@ -26,8 +27,13 @@ export interface DeviceHost {
   after(delayUs: number, fn: () => void): TimerHandle;
   /** Raises an interrupt: the adapter queues `{ isr }` on the driver's `irq` mailbox. */
   interrupt(isr: number): void;
-  /** Deterministic, from the run's seed: a float in [0, 1). */
+  /** Deterministic, from the run's seed: a float in [0, 1) (a "device" decision of the run's chooser). */
   random(): number;
+  /**
+   * One decision of the run's chooser (an integer in [0, options), 0 the natural choice). Absent
+   * (hosts written before it existed): devices fall back on random().
+   */
+  choose?(kind: ChoiceKind, options: number): number;
   /** Adds a device event to the trace (no-op when tracing is off). */
   trace(event: Pick<TraceEvent, "kind" | "detail" | "fault" | "payload">): void;
   /**

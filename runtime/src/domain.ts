@@ -11,6 +11,7 @@ import type { Engine } from "./engine";
 import { DriverError, driverFailure, usageError } from "./errors";
 import { Mailbox } from "./mailbox";
 import type { Monitor } from "./monitor";
+import { ReadyQueue } from "./readyQueue";
 import { Thread } from "./thread";
 import { codes, type Tracer } from "./tracer";
 import type { SourceLocation } from "./trace";
@@ -46,8 +47,11 @@ export class Domain implements Engine, BusSide {
   private current: Thread | null = null;
   private lastThread: Thread | null = null;
   private readonly threadList: Thread[] = [];
-  /** Threads blocked in wait/sleep or not yet started. */
-  private blocked = 0;
+  private readonly threadNames = new Set<string>();
+  /** Blocked threads that hold a deliverable message. */
+  private readonly ready = new ReadyQueue();
+  /** Ask the chooser which ready thread resumes (else arrival order). */
+  private readonly threadChoices: boolean;
   /** Driver calls since the running thread last waited. */
   private steps = 0;
   private halted = false;
@@ -68,6 +72,7 @@ export class Domain implements Engine, BusSide {
     this.locations = core.locations;
     this.maxQueued = core.maxQueued;
     this.monitor = core.monitor;
+    this.threadChoices = core.threadChoices;
     this.context = this.makeContext();
   }
 
@@ -136,7 +141,8 @@ export class Domain implements Engine, BusSide {
     this.steps = 0;
     this.progress++;
     const loc = this.locations ? callerOf(api) : undefined;
-    if (best !== null && !this.gated && (this.blocked === 0 || this.earliestElsewhere() > bestSeq)) {
+    // With thread choices, another ready thread may go first: the dispatcher decides.
+    if (best !== null && !this.gated && (this.threadChoices ? this.ready.size === 0 : this.ready.topKey() > bestSeq)) {
       // Fast path: the message is already here; the thread goes on without the domain suspending it.
       const tracer = this.tracer;
       if (tracer !== null) tracer.emit(DELIVER, t.lifeline, NONE, best.traceId, best.headRef(), NONE, loc);
@@ -204,7 +210,7 @@ export class Domain implements Engine, BusSide {
     this.step(api);
     if (typeof name !== "string" || name === "") throw this.usage(api, "spawn(name, fn): expected a non-empty thread name");
     if (typeof fn !== "function") throw this.usage(api, `spawn("${name}", fn): fn must be a function`);
-    if (this.threadList.some((t) => t.name === name)) throw this.usage(api, `spawn("${name}"): a thread with that name already exists`);
+    if (this.threadNames.has(name)) throw this.usage(api, `spawn("${name}"): a thread with that name already exists`);
     this.spawnThread(name, fn);
     if (this.current === null) this.dispatch();
   }
@@ -266,40 +272,33 @@ export class Domain implements Engine, BusSide {
       this.overflow(mb);
       return;
     }
-    if (w !== null && this.current === null) this.dispatch();
+    if (w !== null) {
+      this.ready.add(w, seq);
+      if (this.current === null) this.dispatch();
+    }
   }
 
-  /** Nothing runs: wake the blocked thread holding the earliest-arrived message, or go quiet. */
+  /**
+   * Nothing runs: wake a ready thread (the one holding the earliest-arrived message, unless the
+   * chooser picks another), or go quiet.
+   */
   private dispatch(): void {
     if (this.current !== null || this.held !== null || this.halted) return;
-    let best: Thread | null = null;
-    let bestSeq = Infinity;
-    for (const t of this.threadList) {
-      if (t.waitCount === 0) continue;
-      const s = t.earliest();
-      if (s < bestSeq) {
-        bestSeq = s;
-        best = t;
-      }
-    }
+    const ready = this.ready;
+    let best = ready.top();
     if (best === null) {
       this.core.quiet();
       return;
+    }
+    if (this.threadChoices && ready.size > 1) {
+      const options = ready.sorted();
+      const i = this.core.chooser.choose("thread", options.length, (k) => options[k]!.name);
+      best = options[i] ?? best;
     }
     const mb = best.earliestMailbox()!;
     const ref = mb.headRef();
     const payload = mb.take();
     this.wake(best, mb, payload, ref);
-  }
-
-  private earliestElsewhere(): number {
-    let best = Infinity;
-    for (const t of this.threadList) {
-      if (t.waitCount === 0) continue;
-      const s = t.earliest();
-      if (s < best) best = s;
-    }
-    return best;
   }
 
   private wake(t: Thread, mb: Mailbox, payload: unknown, ref: number): void {
@@ -373,14 +372,15 @@ export class Domain implements Engine, BusSide {
     t.waitCount = n;
     t.status = status;
     t.waitLoc = loc;
-    this.blocked++;
+    const earliest = t.earliest();
+    if (earliest !== Infinity) this.ready.add(t, earliest);
   }
 
   private unblock(t: Thread): void {
     const ws = t.waitSet;
     for (let i = 0; i < t.waitCount; i++) ws[i].waiter = null;
     t.waitCount = 0;
-    this.blocked--;
+    this.ready.remove(t);
   }
 
   // ------------------------------------------------------------------ threads
@@ -389,6 +389,7 @@ export class Domain implements Engine, BusSide {
     const t = new Thread(name, fn, this.core);
     t.lifeline = this.core.traceId(`thread:${name}`);
     this.threadList.push(t);
+    this.threadNames.add(name);
     this.lastThread ??= t;
     // A new thread waits on its start mailbox, which already holds its start message: it starts in arrival order.
     t.startBox.push(undefined, this.seq++);

@@ -3,6 +3,7 @@ import type { RuntimeTimerHandle } from "./clock";
 import type { Core } from "./core";
 import type { DeviceModel } from "./device";
 import type { Engine } from "./engine";
+import type { ChoiceKind } from "./explore/chooser";
 import type { Mailbox } from "./mailbox";
 import type { TraceEvent } from "./trace";
 import type { AnyProtocol, DriverInstance, InstanceStatus, MailboxSnapshot, OsInterface, ThreadSnapshot, Violation } from "./types";
@@ -81,6 +82,10 @@ export class Instance implements DriverInstance<AnyProtocol> {
 
   random(): number {
     return this.core.workloadRandom();
+  }
+
+  choose(kind: ChoiceKind, options: number, label?: (index: number) => string): number {
+    return this.core.chooser.choose(kind, options, label);
   }
 
   idle(): Promise<void> {

@@ -36,6 +36,8 @@ interface Activity {
 
 /** The context an interrupt calls the `irq` entry point in (its thread and lifeline). */
 const INTERRUPT = "interrupt";
+/** Latencies of scheduled work a chooser that orders threads may pick (index 0: at once). */
+const WORKER_DELAYS_US = [0, 10, 100, 1000] as const;
 /** The context scheduled work runs in. */
 const WORKER = "worker";
 
@@ -93,12 +95,21 @@ export class PassiveRunner implements Engine, BusSide {
     this.entries = entries as Record<string, EntryPoint>;
   }
 
+  /**
+   * When scheduled work starts: at once, unless the run's chooser orders threads and picks a
+   * worker that comes later (the OS may act first: a close that races the deferred work).
+   */
+  private workerDelay(): number {
+    if (!this.core.threadChoices) return 0;
+    return WORKER_DELAYS_US[this.core.chooser.choose("thread", WORKER_DELAYS_US.length, (i) => `worker+${WORKER_DELAYS_US[i]}us`)]!;
+  }
+
   private makeKernel(): PassiveKernel {
     const schedule = (fn: () => unknown): void => {
       this.step(schedule);
       if (typeof fn !== "function") throw usageError("k.schedule(fn): fn must be a function", this.activityName(), callerOf(schedule));
       if (this.gate === undefined) {
-        this.core.clock.after(0, () => this.invoke(WORKER, undefined, fn, undefined));
+        this.core.clock.after(this.workerDelay(), () => this.invoke(WORKER, undefined, fn, undefined));
         return;
       }
       const seq = this.arrivals++;

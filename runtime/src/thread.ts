@@ -17,6 +17,9 @@ export class Thread {
   sleepTimer: RuntimeTimerHandle | undefined;
   /** Trace id of `thread:<name>`. */
   lifeline = 0;
+  /** In the domain's ready queue: its place there (-1: not ready) and the arrival number of its earliest message. */
+  heapIndex = -1;
+  readyKey = Infinity;
   readonly startBox: Mailbox;
   readonly sleepBox: Mailbox;
 

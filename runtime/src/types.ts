@@ -3,6 +3,7 @@
 // message or mailbox lives only at the type level (a phantom property that never exists at runtime).
 import type { DeviceClass, DeviceModel, DmaRegion, TimerHandle } from "./device";
 import type { SourceLocation, TraceEvent } from "./trace";
+import type { ChoiceKind, Chooser } from "./explore/chooser";
 
 /** Phantom key carrying a payload type; no object ever has this property. */
 export declare const payloadType: unique symbol;
@@ -280,6 +281,11 @@ export type DeliveryGate = (event: DeliveryEvent) => void | Promise<void>;
 export interface LaunchOptions {
   /** Seed of the run's random sources (device and workload). Default 1. */
   readonly seed?: number;
+  /**
+   * Where the run's nondeterministic decisions come from (OS workload, device, which ready thread
+   * resumes). Default: the seeded chooser of `seed` (threads in arrival order).
+   */
+  readonly chooser?: Chooser;
   /** A device model instance to attach instead of `new definition.device()`. */
   readonly device?: DeviceModel;
   /** Tracing: on by default; `false` records nothing (fastest). */
@@ -380,8 +386,10 @@ export interface DriverInstance<P extends AnyProtocol = AnyProtocol> {
   now(): number;
   /** Runs `fn` after `delayUs` of virtual time (for OS workloads and scenarios). */
   after(delayUs: number, fn: () => void): Timer;
-  /** Deterministic random float in [0, 1) for the OS workload (a stream separate from the device's). */
+  /** Deterministic random float in [0, 1) for the OS workload (a stream separate from the device's): a "gap" decision of the chooser. */
   random(): number;
+  /** One decision of the run's chooser: an integer in [0, options), 0 the natural choice. */
+  choose(kind: ChoiceKind, options: number, label?: (index: number) => string): number;
   /** Handles queued messages and due timers until nothing is runnable and no timer is pending (unref'd timers aside). Rejects with the failure if the driver failed. */
   idle(): Promise<void>;
   /** Moves virtual time forward by `us`, running the timers due on the way, each followed by the work it causes. */

@@ -14,6 +14,7 @@
 // OS events that can change its condition (poke), not by polling the clock.
 import type { TimerHandle } from "../device";
 import type { SourceLocation } from "../trace";
+import { FRACTION_STEPS, type ChoiceKind } from "../explore/chooser";
 import type { AnyProtocol, DriverInstance } from "../types";
 import type { FaultPlan } from "./faults";
 import { describeSnapshot, RunOracles, scanTxRing, snapshotDriver, snapshotLocation, stallExplainedBy, type DriverSnapshot, type Finding } from "./oracles";
@@ -64,7 +65,22 @@ export interface Workload {
   replyTimeoutUs?: number;
   /** The run stops here whatever happens (default 1000000 us of virtual time). */
   deadlineUs?: number;
+  /**
+   * "script" (default): open, stream, suspend/resume as configured, close. "protocol": at each OS
+   * step the OS issues any request or notification the protocol enables (or a fault, or nothing),
+   * as the run's chooser decides, within the budgets below.
+   */
+  mode?: WorkloadMode;
+  /** Protocol mode: times the OS may issue each request or notification (default 3). */
+  requestBudget?: number;
+  /** Protocol mode: faults the OS may inject (link flap, RX overflow, spurious interrupt, TX lock-up, hot unplug; default 2). */
+  faultBudget?: number;
+  /** Protocol mode: mean time between OS steps (default 200 us). */
+  stepUs?: number;
 }
+
+export const WORKLOAD_MODES = ["script", "protocol"] as const;
+export type WorkloadMode = (typeof WORKLOAD_MODES)[number];
 
 export const WORKLOAD_DEFAULTS: Required<Workload> = {
   frames: 500,
@@ -84,7 +100,14 @@ export const WORKLOAD_DEFAULTS: Required<Workload> = {
   replyGraceUs: 10000,
   replyTimeoutUs: 100_000,
   deadlineUs: 1_000_000,
+  mode: "script",
+  requestBudget: 3,
+  faultBudget: 2,
+  stepUs: 200,
 };
+
+/** Faults the protocol-driven OS may inject while the interface is up (and hot unplug at any time). */
+const FUZZ_FAULTS: readonly FaultPlan["kind"][] = ["link-flap", "rx-overflow", "spurious-irq", "tx-lockup"];
 
 /** One request the OS made and what became of it. */
 export interface RequestRecord {
@@ -182,6 +205,7 @@ export class SimulatedOs {
   readonly workload: Required<Workload>;
   readonly requests: RequestRecord[] = [];
   txTimeouts = 0;
+  /** txTimeouts the protocol-driven OS issued on its own (a reset it asked for excuses the frames it throws away). */
   completed = false;
   /** True once the run may stop: the workload ended, or the card is gone and owed replies are in (or waited for). */
   finished = false;
@@ -260,7 +284,7 @@ export class SimulatedOs {
       this.finished = true;
       this.poke();
     });
-    this.step(this.thread("control", this.control()), undefined);
+    this.step(this.thread("control", w.mode === "protocol" ? this.protocolControl() : this.control()), undefined);
     this.xmitStep();
   }
 
@@ -410,6 +434,108 @@ export class SimulatedOs {
     }
   }
 
+  // ---- the control thread, protocol mode ----------------------------------------------------
+
+  /**
+   * At each step the chooser picks one OS activity among those the protocol and the budgets allow:
+   * nothing (time passes, frames flow), a request or notification enabled in the protocol's current
+   * state, a fault, or a hot unplug. A correct OS still: one request at a time (it waits for the
+   * reply), the queue stopped and drained before a request that leaves the states where xmit is
+   * enabled, nothing the protocol forbids.
+   */
+  private *protocolControl(): Generator<Yield, void, unknown> {
+    const w = this.workload;
+    const budget = new Map<string, number>();
+    for (const m of this.inst.protocol.incoming) if (m !== "xmit" && m !== "unplug") budget.set(m, Math.floor(w.requestBudget));
+    let faults = Math.floor(w.faultBudget);
+    const steps = 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
+    this.cycleFramesLeft = this.framesLeft;
+    yield sleep(this.jitter(20));
+    for (let step = 0; step < steps && this.alive(); step++) {
+      const acts: { label: string; run: () => void }[] = [{ label: "wait", run: () => {} }];
+      for (const [m, left] of budget) {
+        if (left <= 0 || !this.enabled(m) || (this.isRequest(m) && this.controlBusy)) continue;
+        acts.push({ label: m, run: () => (budget.set(m, left - 1), this.issue(m)) });
+      }
+      if (faults > 0) {
+        if (this.state === "open") for (const kind of FUZZ_FAULTS) acts.push({ label: kind, run: () => (faults--, this.nic.fire({ kind, atUs: 0 })) });
+        acts.push({ label: "hot-unplug", run: () => (faults--, this.nic.fire({ kind: "hot-unplug", atUs: 0 })) });
+      }
+      // Nothing left but waiting, and no frame left to flow: the workload is done.
+      if (acts.length === (faults > 0 ? 2 : 1) && !this.controlBusy && (this.cycleFramesLeft === 0 || !this.queueRunning)) break;
+      const i = this.inst.choose("os-activity", acts.length, (k) => acts[k]!.label);
+      acts[i]!.run();
+      yield sleep(Math.max(1, Math.round(w.stepUs * (0.5 + this.fraction("gap")))));
+    }
+    yield* this.until(() => !this.controlBusy || !this.alive());
+    if (!this.alive()) return;
+    yield* this.quiesce();
+    if (!this.alive()) return;
+    this.completed = true;
+    yield sleep(100);
+    this.finished = true;
+  }
+
+  /** A request is in progress (the protocol OS issues one at a time). */
+  private controlBusy = false;
+
+  /** Protocol mode: sends `m` now (a notification) or starts a request on its own OS thread. */
+  private issue(m: string): void {
+    if (!this.isRequest(m)) {
+      if (m === "txTimeout") this.timeoutNow(true);
+      else this.os[m]!();
+      this.poke();
+      return;
+    }
+    this.controlBusy = true;
+    this.step(this.thread(`request ${m}`, this.requestThread(m)), undefined);
+  }
+
+  private *requestThread(m: string): Generator<Yield, void, unknown> {
+    try {
+      const next = this.nextState(m);
+      if (this.enabled("xmit") && next !== undefined && !this.enabledIn(next, "xmit")) {
+        // Leaving the states where frames may be sent: stop the queue and drain it first.
+        yield* this.quiesce();
+        this.stopWatchdog();
+        if (!this.alive() || !this.enabled(m)) return;
+      }
+      const reply = yield* this.request(m);
+      if (!this.alive()) return;
+      const up = this.enabled("xmit") && statusOf(reply) === 0;
+      this.state = up ? "open" : "closed";
+      if (up && !this.queueRunning) {
+        this.startWatchdog();
+        this.runQueue(true);
+        this.nic.wire.resumeTraffic();
+      }
+    } finally {
+      this.controlBusy = false;
+      this.poke();
+    }
+  }
+
+  private isRequest(m: string): boolean {
+    return (this.inst.protocol.messages[m] as { reply?: string } | undefined)?.reply !== undefined;
+  }
+
+  /** Whether the protocol's current state (the monitor's) enables message `m`. */
+  private enabled(m: string): boolean {
+    return this.enabledIn(String(this.inst.protocolState), m);
+  }
+
+  private enabledIn(state: string, m: string): boolean {
+    return this.nextIn(state, m) !== undefined;
+  }
+
+  private nextState(m: string): string | undefined {
+    return this.nextIn(String(this.inst.protocolState), m);
+  }
+
+  private nextIn(state: string, m: string): string | undefined {
+    return (this.inst.protocol.states as Record<string, Record<string, string> | undefined>)[state]?.[m];
+  }
+
   /** Stops the queue, suspends, sleeps, resumes (each step only if the protocol has it). */
   private *suspendResume(race: FaultPlan | undefined): Generator<Yield, void, unknown> {
     const w = this.workload;
@@ -428,7 +554,7 @@ export class SimulatedOs {
     let suspendAfter = 0;
     if (race !== undefined) {
       const window = race.windowUs ?? 20;
-      const delta = Math.round((this.inst.random() * 2 - 1) * window);
+      const delta = Math.round((this.fraction("fault-offset") * 2 - 1) * window);
       const when = delta < 0 ? `${-delta}us before` : `${delta}us after`;
       if (delta < 0) {
         this.unplugCard(race, `card removed ${when} the suspend request`);
@@ -514,17 +640,20 @@ export class SimulatedOs {
 
   /**
    * Close discards what the driver still holds for the wire: frames in the TX ring or still queued
-   * for it are close's. A frame outstanding that is in neither (dropped earlier, or never resent
-   * after a reset) stays the driver's loss.
+   * for it are close's, and so are those a reset still in progress holds back. A frame outstanding
+   * that is in none of these (dropped earlier, or never resent after a reset) stays the driver's loss.
    */
   private markClosing(): void {
     const ring = scanTxRing(this.nic);
     const taken = this.inst.mailboxes().find((m) => m.name === "xmit")?.delivered ?? 0;
+    const recovering = this.oracles.inRecovery();
     const { fate, marks } = this.tx;
     for (let seq = 0; seq < fate.length; seq++) {
-      if (fate[seq] !== "outstanding" || marks[seq] !== 0 || (!ring.has(seq) && seq < taken)) continue;
+      if (fate[seq] !== "outstanding") continue;
+      const held = marks[seq] === 0 ? ring.has(seq) || seq >= taken : recovering && marks[seq] === TxMark.timeout;
+      if (!held) continue;
+      if (marks[seq] === 0) this.outstanding--;
       marks[seq] |= TxMark.close;
-      this.outstanding--;
     }
   }
 
@@ -556,12 +685,12 @@ export class SimulatedOs {
   private readonly xmitStep = (): void => {
     if (this.state === "gone" || this.finished) return;
     const w = this.workload;
-    if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight) {
+    if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight || (w.mode === "protocol" && !this.enabled("xmit"))) {
       this.xmitParked = true;
       return;
     }
     try {
-      const size = w.minSize + Math.floor(this.inst.random() * (Math.max(w.minSize, w.maxSize) - w.minSize + 1));
+      const size = w.minSize + this.inst.choose("frame-size", Math.max(w.minSize, w.maxSize) - w.minSize + 1);
       // With a loopback wire the frames are for this station, so they come back through its filter.
       const mac = this.macNow();
       const seq = this.tx.add(w.loopback ? mac : PEER_MAC, mac, size, this.inst.now());
@@ -573,7 +702,7 @@ export class SimulatedOs {
       this.framesLeft--;
       this.os["xmit"]({ frame });
       this.poke();
-      this.after(roundUs(this.xmitMeanUs * (0.5 + this.inst.random())), this.xmitStep);
+      this.after(roundUs(this.xmitMeanUs * (0.5 + this.fraction("gap"))), this.xmitStep);
     } catch (error) {
       this.controlFailed(error);
     }
@@ -602,13 +731,7 @@ export class SimulatedOs {
       if (this.state !== "open" || this.outstanding === 0) return;
       if (this.inst.now() - this.progressAt < period) return;
       // Linux's dev_watchdog: TX outstanding and no completion for a whole period.
-      this.txTimeouts++;
-      this.watchdogFired();
-      this.outstanding -= this.tx.markOutstanding(TxMark.timeout);
-      this.progressAt = this.inst.now();
-      this.os["txTimeout"]();
-      this.wakeXmit();
-      this.poke();
+      this.timeoutNow(false);
     };
     this.watchdog = this.after(period / 2, tick, true);
   }
@@ -618,8 +741,8 @@ export class SimulatedOs {
    * made progress; then what the driver's reset drops is that fault's, for a watchdog period. Else
    * the stall is the driver's: the finding names the frames held and where the driver waits.
    */
-  private watchdogFired(): void {
-    const cause = this.nic.txLockedUp ? "tx-lockup" : stallExplainedBy(this.nic.faultLog, this.progressAt)?.kind;
+  private watchdogFired(issued: boolean): void {
+    const cause = issued ? "issued" : this.nic.txLockedUp ? "tx-lockup" : stallExplainedBy(this.nic.faultLog, this.progressAt)?.kind;
     const driver = this.oracles.checkpoint("txTimeout");
     if (cause !== undefined) {
       this.oracles.recovering(this.inst.now() + this.workload.watchdogUs);
@@ -636,6 +759,17 @@ export class SimulatedOs {
       timeUs: this.inst.now(),
       ...locationOf(driver),
     });
+  }
+
+  /** txTimeout to the driver: from the watchdog, or issued by the protocol-driven OS (`issued`). */
+  private timeoutNow(issued: boolean): void {
+    this.txTimeouts++;
+    this.watchdogFired(issued);
+    this.outstanding -= this.tx.markOutstanding(TxMark.timeout);
+    this.progressAt = this.inst.now();
+    this.os["txTimeout"]!();
+    this.wakeXmit();
+    this.poke();
   }
 
   private stopWatchdog(): void {
@@ -915,7 +1049,12 @@ export class SimulatedOs {
   }
 
   private jitter(maxUs: number): number {
-    return Math.floor(this.inst.random() * maxUs);
+    return this.inst.choose("gap", maxUs);
+  }
+
+  /** A share of a window in [0, 1), as a decision of the run's chooser. */
+  private fraction(kind: ChoiceKind): number {
+    return this.inst.choose(kind, FRACTION_STEPS) / FRACTION_STEPS;
   }
 }
 

@@ -1,6 +1,7 @@
 // runScenario(): launch a driver on a Rtl8169 wired per the scenario, drive the OS workload to its
 // end in virtual time, and summarise. `active-driver run`, the debugger and the tests call this.
 import * as fs from "node:fs";
+import type { Chooser } from "../explore/chooser";
 import { launch } from "../index";
 import type { TraceEvent } from "../trace";
 import type { AnyDriverDefinition, DeliveryGate, DriverInstance, AnyProtocol, LaunchOptions, TraceOptions, Violation } from "../types";
@@ -16,6 +17,8 @@ import { ETH_MAX, ETH_MIN } from "./frames";
 export interface RunOptions {
   /** Overrides the scenario's seed (default: the scenario's, else 1). */
   seed?: number;
+  /** Where the run's decisions come from (default: the seeded chooser of `seed`). */
+  chooser?: Chooser;
   /** Tracing, as launch() takes it (default on). */
   trace?: boolean | TraceOptions;
   /** The stepping gate, passed to launch() (debugger). */
@@ -87,6 +90,7 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
   const inst = launch(driver as AnyDriverDefinition, {
     ...options.launch,
     seed,
+    ...(options.chooser !== undefined ? { chooser: options.chooser } : {}),
     device: nic,
     trace: options.trace ?? true,
     ...(options.gate !== undefined ? { gate: options.gate } : {}),

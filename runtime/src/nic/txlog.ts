@@ -54,13 +54,13 @@ export class TxLog {
     return s;
   }
 
-  /** Marks every frame still outstanding with `mark`; returns how many were not marked so before. */
+  /** Marks every frame still outstanding with `mark`; returns how many had no mark before (the ones the OS counts as outstanding). */
   markOutstanding(mark: number): number {
     let n = 0;
     for (let seq = 0; seq < this.fate.length; seq++) {
       if (this.fate[seq] === "outstanding" && (this.marks[seq] & mark) === 0) {
+        if (this.marks[seq] === 0) n++;
         this.marks[seq] |= mark;
-        n++;
       }
     }
     return n;

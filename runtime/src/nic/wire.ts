@@ -1,6 +1,7 @@
 // The wire on the far side of the NIC: loopback, a seeded traffic generator, a pcap tap, and
 // observers (the simulated OS uses them for accounting). Virtual time only, from the DeviceHost.
 import type { DeviceHost, TimerHandle } from "../device";
+import { FRACTION_STEPS, type ChoiceKind } from "../explore/chooser";
 import * as frames from "./frames";
 import { PcapWriter } from "./pcap";
 
@@ -164,7 +165,7 @@ export class Wire {
     const t = this.options.traffic;
     if (host === undefined || t === undefined) return;
     // The next frame comes a seeded share of the mean gap later.
-    this.startGenerator(roundUs((1e6 / t.rate) * host.random()));
+    this.startGenerator(roundUs((1e6 / t.rate) * this.fraction(host, "rx-gap")));
   }
 
   private startGenerator(delayUs: number): void {
@@ -249,14 +250,24 @@ export class Wire {
     if (t.count !== undefined && this.counters.generated >= t.count) return;
     const min = Math.max(ETH_MIN, t.minSize ?? ETH_MIN);
     const max = Math.max(min, Math.min(t.maxSize ?? ETH_MAX, 9014));
-    const size = min + Math.floor(host.random() * (max - min + 1));
-    const dst = t.broadcast !== undefined && host.random() < t.broadcast ? BROADCAST : port.mac;
+    const size = min + this.pick(host, "rx-size", max - min + 1);
+    const dst = t.broadcast !== undefined && this.fraction(host, "rx-broadcast") < t.broadcast ? BROADCAST : port.mac;
     this.counters.generated++;
     this.inject(makeFrame({ dst, src: PEER_MAC, stream: Stream.generator, seq: this.seq++, size }));
     // Inter-arrival uniform in [0.5, 1.5) of the mean, never faster than the line.
     const mean = 1e6 / t.rate;
-    const gap = Math.max(wireTimeUs(size), roundUs(mean * (0.5 + host.random())));
+    const gap = Math.max(wireTimeUs(size), roundUs(mean * (0.5 + this.fraction(host, "rx-gap"))));
     this.startGenerator(gap);
+  }
+
+  /** A decision of the run's chooser (hosts without one: their random source). */
+  private pick(host: DeviceHost, kind: ChoiceKind, options: number): number {
+    return host.choose !== undefined ? host.choose(kind, options) : Math.floor(host.random() * options);
+  }
+
+  /** A share of a window in [0, 1), as a decision. */
+  private fraction(host: DeviceHost, kind: ChoiceKind): number {
+    return this.pick(host, kind, FRACTION_STEPS) / FRACTION_STEPS;
   }
 
   /** `background`: a timer that must not keep the runtime's idle() going (the runtime's handles can be unref'd). */
