@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runScenario, SCENARIO_NAMES, type RunSummary } from "active-driver/nic";
+import { ORDERING_KINDS, pctChooser, randomChooser, RecordingChooser, seededChooser, type Chooser } from "active-driver/explore";
 import type { AnyDriverDefinition } from "active-driver";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -35,6 +36,15 @@ function scenarioRef(name: string): string | undefined {
 async function load(file: string): Promise<AnyDriverDefinition> {
   const mod = (await import(file)) as { default: AnyDriverDefinition };
   return mod.default;
+}
+
+/** The chooser of run `seed` for the manifest's strategy; pct's step count is measured from one seeded run. */
+async function chooser(strategy: string, seed: number, driver: AnyDriverDefinition, scenario: string): Promise<Chooser | undefined> {
+  if (strategy === "random") return randomChooser(seed);
+  if (strategy !== "pct") return undefined;
+  const recorder = new RecordingChooser(seededChooser(1));
+  await runScenario(driver, scenario, { seed: 1, trace: false, chooser: recorder });
+  return pctChooser({ seed, depth: 3, steps: Math.max(1, recorder.kinds.filter((k) => ORDERING_KINDS.has(k)).length) });
 }
 
 /** The oracles that fired in a run: the findings' kinds, plus "violation" and "failure". */
@@ -66,7 +76,8 @@ describe("bug set: each driver is found by its scenario and oracle", () => {
       const driver = await load(path.join(bugsDir, bug.driver));
       const seen: string[] = [];
       for (let seed = 1; seed <= BUDGET; seed++) {
-        const s = await runScenario(driver, scenario!, { seed, trace: false });
+        const c = await chooser(bug.strategy, seed, driver, scenario!);
+        const s = await runScenario(driver, scenario!, { seed, trace: false, ...(c !== undefined ? { chooser: c } : {}) });
         if (s.ok) continue;
         const kinds = kindsOf(s);
         seen.push(`seed ${seed}: ${kinds.join(",")}`);
