@@ -84,10 +84,10 @@ export function replayCommand(driver: string, run: ExploreRun): string {
   return `active-driver run ${quote(driver)} --scenario ${quote(run.scenario)} --seed ${run.seed}`;
 }
 
-/** Where in the driver's sources the run failed, when known: the driver error's line, else the first violation's. */
+/** Where in the driver's sources the run failed, when known: the driver error's line, else the first violation's, else where an oracle's finding points. */
 function failureLocation(result: RunResult): SourceLocation | undefined {
   const s = result.summary;
-  return s?.failureLoc ?? s?.violations.find((v) => v.loc !== undefined)?.loc;
+  return s?.failureLoc ?? s?.violations.find((v) => v.loc !== undefined)?.loc ?? s?.findings?.find((f) => f.location !== undefined)?.location;
 }
 
 /** One failing run in the --json report. */
