@@ -312,9 +312,12 @@ export class SimulatedOs {
     const ringNow = scanTxRing(this.nic);
     const delivered = this.inst.mailboxes().find((m) => m.name === "xmit")?.delivered ?? fate.length;
     const lost: { seq: number; where: ReturnType<RunOracles["whereTx"]> }[] = [];
+    // A run that ends while the interface is suspended leaves the driver holding what it keeps for
+    // after resume: not a loss (a driver that dropped its queue on suspend is caught by runs that resume).
+    const endsSuspended = this.requests[this.requests.length - 1]?.name === "suspend";
     for (let seq = 0; seq < fate.length; seq++) {
       if (fate[seq] !== "outstanding") continue;
-      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.close ? "close" : undefined;
+      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.close ? "close" : endsSuspended ? "held-suspended" : undefined;
       if (cause !== undefined) tx.dropped[cause] = (tx.dropped[cause] ?? 0) + 1;
       else {
         tx.lost++;
