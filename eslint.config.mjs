@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "out/**", "samples/**", "test/**/fixtures/**", "test/**/cases/**", "test-results/**", ".cache/**", "*.js", "**/*.js", "scripts/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "out/**", "samples/**", "test/explore/bugs/**", "test/**/fixtures/**", "test/**/cases/**", "test-results/**", ".cache/**", "*.js", "**/*.js", "scripts/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,6 +7,9 @@ import { availableParallelism } from "node:os";
 import { runDriverBatch, type RunResult, type RunSpec } from "active-driver/host";
 import type { SourceLocation } from "active-driver";
 import { SCENARIO_NAMES } from "active-driver/nic";
+import { exploreMerge } from "./exploreMerge";
+import { ExploreProgress } from "./exploreProgress";
+import { parseShard, shardPlan } from "./exploreShard";
 import { driverArgument, scenarioArgument, seedArgument } from "./run";
 import { parseArgs, UsageError } from "./usage";
 
@@ -81,10 +84,10 @@ export function replayCommand(driver: string, run: ExploreRun): string {
   return `active-driver run ${quote(driver)} --scenario ${quote(run.scenario)} --seed ${run.seed}`;
 }
 
-/** Where in the driver's sources the run failed, when known: the driver error's line, else the first violation's. */
+/** Where in the driver's sources the run failed, when known: the driver error's line, else the first violation's, else where an oracle's finding points. */
 function failureLocation(result: RunResult): SourceLocation | undefined {
   const s = result.summary;
-  return s?.failureLoc ?? s?.violations.find((v) => v.loc !== undefined)?.loc;
+  return s?.failureLoc ?? s?.violations.find((v) => v.loc !== undefined)?.loc ?? s?.findings?.find((f) => f.location !== undefined)?.location;
 }
 
 /** One failing run in the --json report. */
@@ -105,6 +108,8 @@ export interface ExploreReport {
   passed: number;
   failed: number;
   failures: ExploreFailure[];
+  /** This machine's share (`--shard i/n`); `explore merge` joins the shards' reports. */
+  shard?: { index: number; count: number };
 }
 
 /** The summary line's "(7 scenarios, seeds 1..4)"; named scenarios are listed. */
@@ -114,8 +119,9 @@ function planDescription(scenarios: readonly string[], named: boolean, firstSeed
 }
 
 export async function explore(args: string[]): Promise<number> {
+  if (args[0] === "merge") return exploreMerge(args.slice(1));
   const { values: scenarioValues, rest } = takeScenarioOptions(args);
-  const { options, positional } = parseArgs(rest, { runs: "string", seed: "string", json: "boolean" });
+  const { options, positional } = parseArgs(rest, { runs: "string", seed: "string", json: "boolean", shard: "string" });
   const driver = driverArgument(positional, "explore");
   const scenarios = scenarioSelection(scenarioValues);
   const runsText = options["runs"] === undefined ? String(scenarios.length * SEEDS_BY_DEFAULT) : String(options["runs"]);
@@ -123,7 +129,9 @@ export async function explore(args: string[]): Promise<number> {
   const runs = Number(runsText);
   const firstSeed = seedArgument(options["seed"], 1);
   const json = options["json"] === true;
-  const plan = explorePlan(runs, firstSeed, scenarios);
+  const shard = options["shard"] === undefined ? undefined : parseShard(String(options["shard"]));
+  const plan = shardPlan(explorePlan(runs, firstSeed, scenarios), shard, scenarios.length);
+  const progress = new ExploreProgress(process.stdout, plan.length, ExploreProgress.wanted(process.stdout, json));
 
   const started = Date.now();
   const workers = Math.max(1, Math.min(availableParallelism(), 4, plan.length));
@@ -137,16 +145,18 @@ export async function explore(args: string[]): Promise<number> {
       runDriverBatch(driver, slice, {}, {
         onResult: (i, result) => {
           done++;
+          progress.result(result.ok);
           const run = slice[i]!;
           if (result.ok) return;
           failures.push({ index: w * share + i, run, result });
           // Text output streams: a long exploration shows its failures as they come.
-          if (!json) process.stdout.write(`FAIL  ${run.scenario} seed ${run.seed}: ${failureReason(result)}\n      replay: ${replayCommand(driver, run)}\n`);
+          if (!json) progress.print(`FAIL  ${run.scenario} seed ${run.seed}: ${failureReason(result)}\n      replay: ${replayCommand(driver, run)}\n`);
         },
       }),
     ),
   );
-  const lastSeed = plan[plan.length - 1]!.seed;
+  progress.done();
+  const lastSeed = plan[plan.length - 1]?.seed ?? firstSeed;
   if (json) {
     failures.sort((a, b) => a.index - b.index);
     const report: ExploreReport = {
@@ -156,6 +166,7 @@ export async function explore(args: string[]): Promise<number> {
       runs: done,
       passed: done - failures.length,
       failed: failures.length,
+      ...(shard !== undefined ? { shard } : {}),
       failures: failures.map(({ run, result }) => {
         const location = failureLocation(result);
         return { scenario: run.scenario, seed: run.seed, reason: failureReason(result), replay: replayCommand(driver, run), ...(location !== undefined ? { location } : {}) };

@@ -332,7 +332,8 @@ export class PassiveRunner implements Engine, BusSide {
     const activity = this.currentActivity ?? [...this.activities].pop() ?? { name: "kernel", lifeline: this.kernelLifeline, status, waitingOn: [], loc: undefined, wakeAt: undefined };
     activity.status = status;
     activity.waitingOn = [on];
-    if (this.gate !== undefined) activity.loc = callerOf(api);
+    // Where it blocks, as active threads record it: with tracing (locations) or a gate.
+    if (this.core.locations) activity.loc = callerOf(api);
     this.blockedCount++;
     this.progress++;
     this.core.onProgress();

@@ -13,10 +13,13 @@
 // instance's afterSync (no microtask turn per timer). A thread blocked in until() is woken by the
 // OS events that can change its condition (poke), not by polling the clock.
 import type { TimerHandle } from "../device";
+import type { SourceLocation } from "../trace";
 import { FRACTION_STEPS, type ChoiceKind } from "../explore/chooser";
 import type { AnyProtocol, DriverInstance } from "../types";
 import type { FaultPlan } from "./faults";
+import { describeSnapshot, RunOracles, scanTxRing, snapshotDriver, snapshotLocation, stallExplainedBy, type DriverSnapshot, type Finding } from "./oracles";
 import * as frames from "./frames";
+import { decodeIntr } from "./regs";
 import type { Rtl8169 } from "./rtl8169";
 import { TaggedFrames } from "./tagged";
 import { TxLog, TxMark } from "./txlog";
@@ -58,9 +61,26 @@ export interface Workload {
   drainUs?: number;
   /** After `unplug`: longest wait for replies still owed (default 10000 us). */
   replyGraceUs?: number;
+  /** A request unanswered this long is a failure (liveness), and the run stops there (default 100000 us). */
+  replyTimeoutUs?: number;
   /** The run stops here whatever happens (default 1000000 us of virtual time). */
   deadlineUs?: number;
+  /**
+   * "script" (default): open, stream, suspend/resume as configured, close. "protocol": at each OS
+   * step the OS issues any request or notification the protocol enables (or a fault, or nothing),
+   * as the run's chooser decides, within the budgets below.
+   */
+  mode?: WorkloadMode;
+  /** Protocol mode: times the OS may issue each request or notification (default 3). */
+  requestBudget?: number;
+  /** Protocol mode: faults the OS may inject (link flap, RX overflow, spurious interrupt, TX lock-up, hot unplug; default 2). */
+  faultBudget?: number;
+  /** Protocol mode: mean time between OS steps (default 200 us). */
+  stepUs?: number;
 }
+
+export const WORKLOAD_MODES = ["script", "protocol"] as const;
+export type WorkloadMode = (typeof WORKLOAD_MODES)[number];
 
 export const WORKLOAD_DEFAULTS: Required<Workload> = {
   frames: 500,
@@ -78,8 +98,16 @@ export const WORKLOAD_DEFAULTS: Required<Workload> = {
   watchdogUs: 5000,
   drainUs: 2000,
   replyGraceUs: 10000,
+  replyTimeoutUs: 100_000,
   deadlineUs: 1_000_000,
+  mode: "script",
+  requestBudget: 3,
+  faultBudget: 2,
+  stepUs: 200,
 };
+
+/** Faults the protocol-driven OS may inject while the interface is up (and hot unplug at any time). */
+const FUZZ_FAULTS: readonly FaultPlan["kind"][] = ["link-flap", "rx-overflow", "spurious-irq", "tx-lockup"];
 
 /** One request the OS made and what became of it. */
 export interface RequestRecord {
@@ -101,6 +129,8 @@ interface RxFrame {
   fate: RxFate;
   atTimeout: boolean;
   atUnplug: boolean;
+  /** When the NIC wrote it to the RX ring. */
+  atUs: number;
 }
 
 export interface FrameAccount {
@@ -125,8 +155,10 @@ export interface OsReport {
   txTimeouts: number;
   tx: FrameAccount;
   rx: FrameAccount;
-  /** Why the accounting does not balance (empty when it does). */
+  /** Why the accounting does not balance, or what else an oracle found (empty when the run is clean). */
   problems: string[];
+  /** The same, machine-readable: which oracle, when, and where the driver was (problems[i] is findings[i].message). */
+  findings: Finding[];
   /** Worth knowing but not a failure (RX drops the NIC counted, skipped steps). */
   notes: string[];
   /** Whether the workload reached its end (rather than the deadline). */
@@ -166,20 +198,14 @@ interface SuspendPoint {
   race: FaultPlan | undefined;
 }
 
-/** Causes a frame may be lost to when a fault of that kind fired in the run. */
-const EXPLAINED_BY: Record<string, readonly string[]> = {
-  "tx-lockup": ["tx-lockup", "tx-reset", "tx-timeout", "rx-reset", "rx-disabled"],
-  "link-flap": ["tx-link-down", "rx-link-down", "tx-timeout", "tx-reset", "rx-reset"],
-  "rx-overflow": ["rx-fifo-overflow", "rx-no-descriptor", "rx-reset", "tx-reset", "tx-timeout"],
-  "hot-unplug": ["unplug", "tx-unplugged", "rx-unplugged"],
-  "suspend-unplug": ["unplug", "tx-unplugged", "rx-unplugged"],
-  "spurious-irq": [],
-};
+/** Lost frames named in a finding; the rest are counted. */
+const NAMED_FRAMES = 3;
 
 export class SimulatedOs {
   readonly workload: Required<Workload>;
   readonly requests: RequestRecord[] = [];
   txTimeouts = 0;
+  /** txTimeouts the protocol-driven OS issued on its own (a reset it asked for excuses the frames it throws away). */
   completed = false;
   /** True once the run may stop: the workload ended, or the card is gone and owed replies are in (or waited for). */
   finished = false;
@@ -209,6 +235,12 @@ export class SimulatedOs {
   private mac: Uint8Array | undefined;
   private recheckQueued = false;
   private readonly schedule: (delayUs: number, fn: () => void) => TimerHandle;
+  private readonly oracles: RunOracles;
+  /** Findings made during the run (watchdog, liveness, a chip left running), reported first. */
+  private readonly early: Finding[] = [];
+  /** Requests already reported unanswered by the liveness bound. */
+  private readonly timedOut = new Set<RequestRecord>();
+  private quietChecked = false;
 
   constructor(
     private readonly inst: DriverInstance<AnyProtocol>,
@@ -227,6 +259,7 @@ export class SimulatedOs {
     const afterSync = (inst as { afterSync?: DriverInstance<AnyProtocol>["after"] }).afterSync;
     this.schedule = afterSync !== undefined ? afterSync.bind(inst) : inst.after.bind(inst);
     this.suspendUnplug = faults.filter((f) => f.kind === "suspend-unplug");
+    this.oracles = new RunOracles(inst, nic);
     for (const name of ["open", "xmit"]) if (!incoming.has(name)) throw new Error(`the driver's protocol "${inst.protocol.name}" has no "${name}" message: the simulated OS needs at least open and xmit`);
   }
 
@@ -244,54 +277,117 @@ export class SimulatedOs {
     }
     this.nic.onEvent((e) => {
       if (e.type === "unplugged") this.after(e.noticeUs, () => this.onUnplugNotice());
+      else if (e.type === "fault") this.oracles.checkpoint(`fault ${e.record.kind}`);
+      else if (e.type === "reset") this.oracles.checkpoint("chip reset");
     });
     this.after(w.deadlineUs - this.inst.now(), () => {
       this.finished = true;
       this.poke();
     });
-    this.step(this.thread("control", this.control()), undefined);
+    this.step(this.thread("control", w.mode === "protocol" ? this.protocolControl() : this.control()), undefined);
     this.xmitStep();
   }
 
   report(): OsReport {
-    const problems: string[] = [];
-    const explained = new Set<string>();
-    for (const f of this.nic.faultLog) for (const c of EXPLAINED_BY[f.kind] ?? []) explained.add(c);
+    const oracles = this.oracles;
     const tx = { ...this.txStats, dropped: { ...this.txStats.dropped } };
     const rx = { ...this.rxStats, dropped: { ...this.rxStats.dropped } };
-    // Frames still outstanding when the card vanished, or when a watchdog reset that a fault
-    // caused threw them away, are dropped by that fault; any others the driver lost.
-    const { fate, marks } = this.tx;
+    const findings: Finding[] = [];
+    this.deviceQuiet("the end of the run");
+    const storm = this.nic.storm;
+    if (storm !== undefined) {
+      const driver = oracles.lastCheckpoint ?? snapshotDriver(this.inst);
+      findings.push({
+        kind: "interrupt-storm",
+        message: `interrupt storm: ${storm.interrupts} interrupts at ${storm.timeUs}us with IntrStatus ${decodeIntr(storm.status & storm.mask) || "0"} never acknowledged (IntrMask ${decodeIntr(storm.mask) || "0"}): the handler unmasks or re-raises interrupts without writing those bits back to IntrStatus; the line was disabled there`,
+        timeUs: storm.timeUs,
+        ...locationOf(driver),
+      });
+    }
+    findings.push(...this.early);
+    // Frames still outstanding when the card vanished, or when the OS asked to close, are that
+    // event's; any other frame that never reached the wire the driver lost. Where each was last
+    // seen says where to look.
+    const { fate, marks, sentUs } = this.tx;
+    const ringNow = scanTxRing(this.nic);
+    const delivered = this.inst.mailboxes().find((m) => m.name === "xmit")?.delivered ?? fate.length;
+    const lost: { seq: number; where: ReturnType<RunOracles["whereTx"]> }[] = [];
+    // A run that ends while the interface is suspended leaves the driver holding what it keeps for
+    // after resume: not a loss (a driver that dropped its queue on suspend is caught by runs that resume).
+    const endsSuspended = this.requests[this.requests.length - 1]?.name === "suspend";
     for (let seq = 0; seq < fate.length; seq++) {
       if (fate[seq] !== "outstanding") continue;
-      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.timeout && explained.has("tx-timeout") ? "tx-timeout" : undefined;
+      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.close ? "close" : endsSuspended ? "held-suspended" : undefined;
       if (cause !== undefined) tx.dropped[cause] = (tx.dropped[cause] ?? 0) + 1;
-      else tx.lost++;
-    }
-    for (const f of this.rx.values()) {
-      if (f.fate !== "in-ring") continue;
-      const cause = f.atUnplug ? "unplug" : f.atTimeout && explained.has("rx-reset") ? "rx-reset" : undefined;
-      if (!this.has("recv")) rx.delivered++;
-      else if (cause !== undefined) rx.dropped[cause] = (rx.dropped[cause] ?? 0) + 1;
-      else rx.lost++;
-    }
-    if (tx.lost > 0) problems.push(`${tx.lost} frame(s) the OS sent never reached the wire and no fault explains it`);
-    if (rx.lost > 0) problems.push(`${rx.lost} frame(s) the NIC received were never reported to the OS (recv)`);
-    const notes = [...this.notes];
-    for (const [which, a] of [["TX", tx], ["RX", rx]] as const) {
-      if (a.corrupted > 0) problems.push(`${which}: ${a.corrupted} frame(s) arrived with different bytes`);
-      if (a.duplicates > 0) problems.push(`${which}: ${a.duplicates} frame(s) arrived twice`);
-      if (a.bogus > 0) problems.push(`${which}: ${a.bogus} frame(s) nobody sent`);
-      for (const [cause, n] of Object.entries(a.dropped)) {
-        if (explained.has(cause)) continue;
-        // Every TX frame must reach the wire unless a fault took it; RX drops the NIC counted are
-        // accounted for, but worth a note when no fault explains them.
-        if (which === "TX") problems.push(`TX: ${n} frame(s) dropped (${cause}) with no injected fault to explain it`);
-        else if (!DEVICE_POLICY_DROPS.has(cause)) notes.push(`RX: the NIC dropped ${n} frame(s) (${cause}) with no injected fault to explain it`);
+      else {
+        tx.lost++;
+        if (lost.length < NAMED_FRAMES) lost.push({ seq, where: oracles.whereTx(seq, sentUs[seq]!, seq < delivered, ringNow) });
       }
     }
-    for (const r of this.requests) if (r.repliedUs === undefined && r.error === undefined) problems.push(`${r.name} (sent at ${r.sentUs}us) was never answered`);
-    return { requests: this.requests, txTimeouts: this.txTimeouts, tx, rx, problems, notes, completed: this.completed, osState: this.state };
+    if (tx.lost > 0) {
+      const first = lost[0]!.where;
+      const named = lost.map(({ seq, where }) => `os#${seq} ${where.text}`).join("; ");
+      const more = tx.lost > lost.length ? `; and ${tx.lost - lost.length} more` : "";
+      const then = first.driver !== undefined ? `; the driver at ${first.driver.timeUs}us: ${describeSnapshot(first.driver)}` : "";
+      findings.push({ kind: "lost-frames", message: `TX: ${tx.lost} frame(s) the OS sent never reached the wire and no injected fault touched them: ${named}${more}${then}`, timeUs: first.timeUs, ...locationOf(first.driver) });
+    }
+    let rxLost = 0;
+    let rxFirst: { text: string; timeUs: number } | undefined;
+    for (const f of this.rx.values()) {
+      if (f.fate !== "in-ring") continue;
+      if (!this.has("recv")) rx.delivered++;
+      else if (f.atUnplug) rx.dropped["unplug"] = (rx.dropped["unplug"] ?? 0) + 1;
+      else if (f.atTimeout) rx.dropped["rx-reset"] = (rx.dropped["rx-reset"] ?? 0) + 1;
+      else {
+        rx.lost++;
+        rxLost++;
+        rxFirst ??= { text: `${f.len}B frame written to the RX ring at ${f.atUs}us`, timeUs: f.atUs };
+      }
+    }
+    if (rxLost > 0 && rxFirst !== undefined) {
+      const driver = snapshotDriver(this.inst);
+      findings.push({ kind: "lost-frames", message: `RX: ${rxLost} frame(s) the NIC received were never reported to the OS (recv): the first, a ${rxFirst.text}, is still in the ring at the end (${describeSnapshot(driver)})`, timeUs: rxFirst.timeUs, ...locationOf(driver) });
+    }
+    oracles.dropFindings();
+    findings.push(...oracles.findings);
+    const notes = [...this.notes];
+    for (const [which, a] of [["TX", tx], ["RX", rx]] as const) {
+      if (a.corrupted > 0) findings.push({ kind: "bad-frames", message: `${which}: ${a.corrupted} frame(s) arrived with different bytes`, timeUs: this.inst.now() });
+      if (a.duplicates > 0) findings.push({ kind: "bad-frames", message: `${which}: ${a.duplicates} frame(s) arrived twice`, timeUs: this.inst.now() });
+      if (a.bogus > 0) findings.push({ kind: "bad-frames", message: `${which}: ${a.bogus} frame(s) nobody sent`, timeUs: this.inst.now() });
+    }
+    for (const [cause, n] of Object.entries(rx.dropped)) {
+      if (DEVICE_POLICY_DROPS.has(cause)) notes.push(`RX: the NIC dropped ${n} frame(s) (${cause}): its configuration says so`);
+    }
+    const end = snapshotDriver(this.inst);
+    for (const r of this.requests) {
+      if (r.repliedUs !== undefined || r.error !== undefined || this.timedOut.has(r)) continue;
+      findings.push({ kind: "unanswered", message: `${r.name} (sent at ${r.sentUs}us) was never answered: at the end (${end.timeUs}us), ${describeSnapshot(end)}`, timeUs: r.sentUs, ...locationOf(end) });
+    }
+    // A request or notification still queued at the end: the driver never took it.
+    for (const mb of this.inst.mailboxes()) {
+      if (mb.direction !== "in" || mb.length === 0 || mb.name === "irq" || !this.has(mb.name)) continue;
+      findings.push({ kind: "unanswered", message: `${mb.length} ${mb.name} message(s) still queued at the end, never taken by the driver: ${describeSnapshot(end)}`, timeUs: end.timeUs, ...locationOf(end) });
+    }
+    return { requests: this.requests, txTimeouts: this.txTimeouts, tx, rx, problems: findings.map((f) => f.message), findings, notes, completed: this.completed, osState: this.state };
+  }
+
+  /** While the interface is closed or suspended the chip must be stopped: a deferred job that restarted it is a bug. */
+  private deviceQuiet(when: string): void {
+    if ((this.state !== "closed" && this.state !== "suspended") || this.nic.isUnplugged || this.requests.length === 0 || this.quietChecked) return;
+    const last = this.requests[this.requests.length - 1]!;
+    if (last.repliedUs === undefined || (last.status ?? 0) !== 0) return;
+    const a = this.nic.activity;
+    if (!a.rx && !a.tx && a.mask === 0) return;
+    this.quietChecked = true;
+    const driver = snapshotDriver(this.inst);
+    const what = [a.rx ? "the receiver" : "", a.tx ? "the transmitter" : "", a.mask !== 0 ? `interrupts (${decodeIntr(a.mask)})` : ""].filter((x) => x !== "").join(", ");
+    this.early.push({
+      kind: "device-active",
+      message: `the NIC runs (${what} enabled) at ${when} (${driver.timeUs}us) although the interface is ${this.state} since ${last.name} was answered at ${last.repliedUs}us: the driver restarted the chip after it (deferred work that does not check the interface is still up?); ${describeSnapshot(driver)}`,
+      timeUs: driver.timeUs,
+      ...locationOf(driver),
+    });
   }
 
   // ---- the control thread ------------------------------------------------------------------
@@ -339,6 +435,108 @@ export class SimulatedOs {
       yield sleep(100);
       this.finished = true;
     }
+  }
+
+  // ---- the control thread, protocol mode ----------------------------------------------------
+
+  /**
+   * At each step the chooser picks one OS activity among those the protocol and the budgets allow:
+   * nothing (time passes, frames flow), a request or notification enabled in the protocol's current
+   * state, a fault, or a hot unplug. A correct OS still: one request at a time (it waits for the
+   * reply), the queue stopped and drained before a request that leaves the states where xmit is
+   * enabled, nothing the protocol forbids.
+   */
+  private *protocolControl(): Generator<Yield, void, unknown> {
+    const w = this.workload;
+    const budget = new Map<string, number>();
+    for (const m of this.inst.protocol.incoming) if (m !== "xmit" && m !== "unplug") budget.set(m, Math.floor(w.requestBudget));
+    let faults = Math.floor(w.faultBudget);
+    const steps = 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
+    this.cycleFramesLeft = this.framesLeft;
+    yield sleep(this.jitter(20));
+    for (let step = 0; step < steps && this.alive(); step++) {
+      const acts: { label: string; run: () => void }[] = [{ label: "wait", run: () => {} }];
+      for (const [m, left] of budget) {
+        if (left <= 0 || !this.enabled(m) || (this.isRequest(m) && this.controlBusy)) continue;
+        acts.push({ label: m, run: () => (budget.set(m, left - 1), this.issue(m)) });
+      }
+      if (faults > 0) {
+        if (this.state === "open") for (const kind of FUZZ_FAULTS) acts.push({ label: kind, run: () => (faults--, this.nic.fire({ kind, atUs: 0 })) });
+        acts.push({ label: "hot-unplug", run: () => (faults--, this.nic.fire({ kind: "hot-unplug", atUs: 0 })) });
+      }
+      // Nothing left but waiting, and no frame left to flow: the workload is done.
+      if (acts.length === (faults > 0 ? 2 : 1) && !this.controlBusy && (this.cycleFramesLeft === 0 || !this.queueRunning)) break;
+      const i = this.inst.choose("os-activity", acts.length, (k) => acts[k]!.label);
+      acts[i]!.run();
+      yield sleep(Math.max(1, Math.round(w.stepUs * (0.5 + this.fraction("gap")))));
+    }
+    yield* this.until(() => !this.controlBusy || !this.alive());
+    if (!this.alive()) return;
+    yield* this.quiesce();
+    if (!this.alive()) return;
+    this.completed = true;
+    yield sleep(100);
+    this.finished = true;
+  }
+
+  /** A request is in progress (the protocol OS issues one at a time). */
+  private controlBusy = false;
+
+  /** Protocol mode: sends `m` now (a notification) or starts a request on its own OS thread. */
+  private issue(m: string): void {
+    if (!this.isRequest(m)) {
+      if (m === "txTimeout") this.timeoutNow(true);
+      else this.os[m]!();
+      this.poke();
+      return;
+    }
+    this.controlBusy = true;
+    this.step(this.thread(`request ${m}`, this.requestThread(m)), undefined);
+  }
+
+  private *requestThread(m: string): Generator<Yield, void, unknown> {
+    try {
+      const next = this.nextState(m);
+      if (this.enabled("xmit") && next !== undefined && !this.enabledIn(next, "xmit")) {
+        // Leaving the states where frames may be sent: stop the queue and drain it first.
+        yield* this.quiesce();
+        this.stopWatchdog();
+        if (!this.alive() || !this.enabled(m)) return;
+      }
+      const reply = yield* this.request(m);
+      if (!this.alive()) return;
+      const up = this.enabled("xmit") && statusOf(reply) === 0;
+      this.state = up ? "open" : "closed";
+      if (up && !this.queueRunning) {
+        this.startWatchdog();
+        this.runQueue(true);
+        this.nic.wire.resumeTraffic();
+      }
+    } finally {
+      this.controlBusy = false;
+      this.poke();
+    }
+  }
+
+  private isRequest(m: string): boolean {
+    return (this.inst.protocol.messages[m] as { reply?: string } | undefined)?.reply !== undefined;
+  }
+
+  /** Whether the protocol's current state (the monitor's) enables message `m`. */
+  private enabled(m: string): boolean {
+    return this.enabledIn(String(this.inst.protocolState), m);
+  }
+
+  private enabledIn(state: string, m: string): boolean {
+    return this.nextIn(state, m) !== undefined;
+  }
+
+  private nextState(m: string): string | undefined {
+    return this.nextIn(String(this.inst.protocolState), m);
+  }
+
+  private nextIn(state: string, m: string): string | undefined {
+    return (this.inst.protocol.states as Record<string, Record<string, string> | undefined>)[state]?.[m];
   }
 
   /** Stops the queue, suspends, sleeps, resumes (each step only if the protocol has it). */
@@ -419,22 +617,62 @@ export class SimulatedOs {
   }
 
   private *request(name: string): Generator<Yield, unknown, unknown> {
+    if (name === "open" || name === "resume") this.deviceQuiet(`the ${name} request`);
+    if (name === "close") this.markClosing();
     const record: RequestRecord = { name, sentUs: this.inst.now() };
     this.requests.push(record);
     this.pending++;
+    this.oracles.checkpoint(`${name} sent`);
+    const bound = this.after(this.workload.replyTimeoutUs, () => this.unanswered(record), true);
     try {
       const reply = yield { kind: "request", name };
       record.repliedUs = this.inst.now();
       record.status = statusOf(reply);
+      this.oracles.checkpoint(`${name} answered`);
       return reply;
     } catch (error) {
       record.error = error instanceof Error ? error.message : String(error);
       this.finished = true;
       return { status: -1 };
     } finally {
+      bound.cancel();
       this.pending--;
       this.poke();
     }
+  }
+
+  /**
+   * Close discards what the driver still holds for the wire: frames in the TX ring or still queued
+   * for it are close's, and so are those a reset still in progress holds back. A frame outstanding
+   * that is in none of these (dropped earlier, or never resent after a reset) stays the driver's loss.
+   */
+  private markClosing(): void {
+    const ring = scanTxRing(this.nic);
+    const taken = this.inst.mailboxes().find((m) => m.name === "xmit")?.delivered ?? 0;
+    const recovering = this.oracles.inRecovery();
+    const { fate, marks } = this.tx;
+    for (let seq = 0; seq < fate.length; seq++) {
+      if (fate[seq] !== "outstanding") continue;
+      const held = marks[seq] === 0 ? ring.has(seq) || seq >= taken : recovering && marks[seq] === TxMark.timeout;
+      if (!held) continue;
+      if (marks[seq] === 0) this.outstanding--;
+      marks[seq] |= TxMark.close;
+    }
+  }
+
+  /** Liveness: `record` waited replyTimeoutUs for its reply; the run stops here, saying where the driver is. */
+  private unanswered(record: RequestRecord): void {
+    if (record.repliedUs !== undefined || record.error !== undefined || this.finished) return;
+    this.timedOut.add(record);
+    const driver = snapshotDriver(this.inst);
+    this.early.push({
+      kind: "unanswered",
+      message: `${record.name} (sent at ${record.sentUs}us) unanswered after ${this.workload.replyTimeoutUs}us: ${describeSnapshot(driver)}`,
+      timeUs: record.sentUs,
+      ...locationOf(driver),
+    });
+    this.finished = true;
+    this.poke();
   }
 
   private controlFailed(error: unknown): void {
@@ -450,7 +688,7 @@ export class SimulatedOs {
   private readonly xmitStep = (): void => {
     if (this.state === "gone" || this.finished) return;
     const w = this.workload;
-    if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight) {
+    if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight || (w.mode === "protocol" && !this.enabled("xmit"))) {
       this.xmitParked = true;
       return;
     }
@@ -458,7 +696,7 @@ export class SimulatedOs {
       const size = w.minSize + this.inst.choose("frame-size", Math.max(w.minSize, w.maxSize) - w.minSize + 1);
       // With a loopback wire the frames are for this station, so they come back through its filter.
       const mac = this.macNow();
-      const seq = this.tx.add(w.loopback ? mac : PEER_MAC, mac, size);
+      const seq = this.tx.add(w.loopback ? mac : PEER_MAC, mac, size, this.inst.now());
       const frame = makeFrame(this.tx.spec(seq, Stream.os));
       this.txStats.offered++;
       if (this.outstanding === 0) this.progressAt = this.inst.now();
@@ -496,15 +734,45 @@ export class SimulatedOs {
       if (this.state !== "open" || this.outstanding === 0) return;
       if (this.inst.now() - this.progressAt < period) return;
       // Linux's dev_watchdog: TX outstanding and no completion for a whole period.
-      this.txTimeouts++;
-      this.outstanding -= this.tx.markOutstanding(TxMark.timeout);
-      for (const f of this.rx.values()) if (f.fate === "in-ring") f.atTimeout = true;
-      this.progressAt = this.inst.now();
-      this.os["txTimeout"]();
-      this.wakeXmit();
-      this.poke();
+      this.timeoutNow(false);
     };
     this.watchdog = this.after(period / 2, tick, true);
+  }
+
+  /**
+   * The watchdog fires: explained when the transmitter is locked up or a fault landed since TX last
+   * made progress; then what the driver's reset drops is that fault's, for a watchdog period. Else
+   * the stall is the driver's: the finding names the frames held and where the driver waits.
+   */
+  private watchdogFired(issued: boolean): void {
+    const cause = issued ? "issued" : this.nic.txLockedUp ? "tx-lockup" : stallExplainedBy(this.nic.faultLog, this.progressAt)?.kind;
+    const driver = this.oracles.checkpoint("txTimeout");
+    if (cause !== undefined) {
+      this.oracles.recovering(this.inst.now() + this.workload.watchdogUs);
+      for (const f of this.rx.values()) if (f.fate === "in-ring") f.atTimeout = true;
+      return;
+    }
+    if (this.early.some((f) => f.kind === "watchdog")) return;
+    const ring = scanTxRing(this.nic);
+    const held = [...ring].filter(([seq]) => this.tx.fate[seq] === "outstanding").map(([seq, at]) => `os#${seq} in slot ${at.slot}${at.owned ? " (owned by the NIC)" : " (handed back)"}`);
+    const where = held.length > 0 ? `the TX ring holds ${held.slice(0, NAMED_FRAMES).join(", ")}${held.length > NAMED_FRAMES ? ` and ${held.length - NAMED_FRAMES} more` : ""}` : "none of them is in the TX ring";
+    this.early.push({
+      kind: "watchdog",
+      message: `the OS watchdog fired at ${this.inst.now()}us (${this.outstanding} frame(s) outstanding, no TX progress since ${this.progressAt}us) and no injected fault explains the stall: ${where}; ${describeSnapshot(driver)}`,
+      timeUs: this.inst.now(),
+      ...locationOf(driver),
+    });
+  }
+
+  /** txTimeout to the driver: from the watchdog, or issued by the protocol-driven OS (`issued`). */
+  private timeoutNow(issued: boolean): void {
+    this.txTimeouts++;
+    this.watchdogFired(issued);
+    this.outstanding -= this.tx.markOutstanding(TxMark.timeout);
+    this.progressAt = this.inst.now();
+    this.os["txTimeout"]!();
+    this.wakeXmit();
+    this.poke();
   }
 
   private stopWatchdog(): void {
@@ -519,6 +787,7 @@ export class SimulatedOs {
     this.runQueue(false);
     this.outstanding -= this.tx.markOutstanding(TxMark.unplug);
     for (const f of this.rx.values()) if (f.fate === "in-ring") f.atUnplug = true;
+    this.oracles.checkpoint("unplug");
     if (this.has("unplug")) this.os["unplug"]();
     else this.notes.push(`protocol "${this.inst.protocol.name}" has no unplug: the driver is not told`);
     this.poke();
@@ -555,6 +824,7 @@ export class SimulatedOs {
     if (cause !== undefined) {
       log.fate[seq] = cause;
       this.txStats.dropped[cause] = (this.txStats.dropped[cause] ?? 0) + 1;
+      if (!this.txDropExcused(cause)) this.oracles.unexplainedDrop("TX", cause, frame);
     } else if (!isFrameOf(frame, log.spec(seq, Stream.os))) {
       log.fate[seq] = "corrupted";
       this.txStats.corrupted++;
@@ -577,12 +847,13 @@ export class SimulatedOs {
     }
     this.rxStats.offered++;
     if (result === "ok") {
-      this.rx.set(stream, seq, { len: frame.length, bytes: frame, fate: "in-ring", atTimeout: false, atUnplug: false });
+      this.rx.set(stream, seq, { len: frame.length, bytes: frame, fate: "in-ring", atTimeout: false, atUnplug: false, atUs: this.inst.now() });
       this.inRing++;
       this.poke();
     } else {
-      this.rx.set(stream, seq, { len: frame.length, bytes: undefined, fate: result, atTimeout: false, atUnplug: false });
+      this.rx.set(stream, seq, { len: frame.length, bytes: undefined, fate: result, atTimeout: false, atUnplug: false, atUs: this.inst.now() });
       this.rxStats.dropped[result] = (this.rxStats.dropped[result] ?? 0) + 1;
+      if (!this.rxDropExcused(result, stream)) this.oracles.unexplainedDrop("RX", result, frame);
     }
   }
 
@@ -614,6 +885,48 @@ export class SimulatedOs {
     }
     f.bytes = undefined;
     this.poke();
+  }
+
+  /**
+   * Whether a fault touched this TX frame: the lock-up held it, the link was down (a flap) or the
+   * card gone as it went out, or the driver reset the chip while recovering from a fault or serving
+   * a request. Decided when the frame is dropped, from what had happened by then.
+   */
+  private txDropExcused(cause: DropCause): boolean {
+    switch (cause) {
+      case "tx-lockup":
+      case "tx-unplugged":
+        return true;
+      case "tx-link-down":
+        return this.nic.faultLog.some((f) => f.kind === "link-flap");
+      case "tx-reset":
+        return this.oracles.inRecovery() || this.pending > 0;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Whether a fault (or the OS itself) explains an RX drop at the NIC: the injected overflow and its
+   * burst, a link down in a flap, a removed card; a receiver off or a ring full while the interface
+   * is not open, a request is being served or the driver recovers from a fault. Policy drops (filter,
+   * size) are the configuration's, noted apart.
+   */
+  private rxDropExcused(cause: DropCause, stream: number): boolean {
+    switch (cause) {
+      case "rx-fifo-overflow":
+      case "rx-unplugged":
+      case "rx-filtered":
+      case "rx-too-long":
+        return true;
+      case "rx-link-down":
+        return this.nic.faultLog.some((f) => f.kind === "link-flap");
+      case "rx-no-descriptor":
+      case "rx-disabled":
+        return stream === Stream.burst || this.state !== "open" || this.pending > 0 || this.oracles.inRecovery();
+      default:
+        return false;
+    }
   }
 
   // ---- helpers -----------------------------------------------------------------------------
@@ -749,7 +1062,12 @@ export class SimulatedOs {
 }
 
 /** Drops the device makes by design (its configuration, or the driver's), not losses to explain by a fault. */
-const DEVICE_POLICY_DROPS = new Set(["rx-filtered", "rx-disabled", "rx-too-long"]);
+const DEVICE_POLICY_DROPS = new Set(["rx-filtered", "rx-too-long"]);
+
+function locationOf(driver: DriverSnapshot | undefined): { location?: SourceLocation } {
+  const loc = driver !== undefined ? snapshotLocation(driver) : undefined;
+  return loc !== undefined ? { location: loc } : {};
+}
 
 function emptyAccount(): FrameAccount {
   return { offered: 0, delivered: 0, dropped: {}, lost: 0, corrupted: 0, duplicates: 0, bogus: 0 };

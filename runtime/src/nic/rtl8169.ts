@@ -37,6 +37,8 @@ const { onNanosecondGrid, wireTimeUs } = wire;
 
 /** Virtual time a software reset takes. */
 export const RESET_US = 10;
+/** Interrupts at one virtual instant that make a storm (a handler that re-raises what it should acknowledge). */
+export const STORM_LIMIT = 1000;
 /** Descriptor rings wrap here when the driver sets no EOR. */
 const MAX_RING = 1024;
 /** PHYstatus while the link is up: 1000 Mb/s full duplex with flow control. */
@@ -68,7 +70,8 @@ export interface NicCounters {
 export type NicEvent =
   | { type: "unplugged"; timeUs: number; finalIrq: boolean; noticeUs: number }
   | { type: "link"; up: boolean; timeUs: number }
-  | { type: "fault"; record: FaultRecord };
+  | { type: "fault"; record: FaultRecord }
+  | { type: "reset"; timeUs: number };
 
 /**
  * The descriptors an RX frame goes to, found before any is written: scratch arrays reused per
@@ -137,6 +140,10 @@ export class Rtl8169 implements DeviceModel, WirePort {
   private readonly countTriggers: { plan: FaultPlan; fired: boolean }[] = [];
   private traceOn = true;
   private tracingSet: boolean | undefined;
+  private irqInstantUs = -1;
+  private irqsThisInstant = 0;
+  /** Set when interrupts stormed at one virtual instant (the line is disabled since): when, and IntrStatus/IntrMask then. */
+  storm: { timeUs: number; interrupts: number; status: number; mask: number } | undefined;
 
   constructor(options: Rtl8169Options = {}) {
     const mac = typeof options.mac === "string" ? parseMac(options.mac) : (options.mac ?? DEFAULT_MAC);
@@ -258,6 +265,16 @@ export class Rtl8169 implements DeviceModel, WirePort {
 
   get isUnplugged(): boolean {
     return this.unplugged;
+  }
+
+  /** The transmitter is locked up (an injected tx-lockup that no reset has cleared yet). */
+  get txLockedUp(): boolean {
+    return this.txLocked;
+  }
+
+  /** ChipCmd's RxEnb and TxEnb, and IntrMask: what the chip does while nobody asked it to. */
+  get activity(): { rx: boolean; tx: boolean; mask: number } {
+    return { rx: this.rxEnabled, tx: this.txEnabled, mask: this.mask };
   }
 
   onEvent(listener: (e: NicEvent) => void): void {
@@ -585,6 +602,8 @@ export class Rtl8169 implements DeviceModel, WirePort {
     if (this.resetting) return;
     this.resetting = true;
     this.counters.resets++;
+    // Before the reset discards anything: listeners see the rings as the driver left them.
+    if (this.listeners.length > 0) this.emit({ type: "reset", timeUs: this.now() });
     if (this.tx !== undefined) this.dropTx(this.txLocked ? "tx-lockup" : "tx-reset");
     this.txLocked = false;
     this.rxEnabled = false;
@@ -635,10 +654,28 @@ export class Rtl8169 implements DeviceModel, WirePort {
   }
 
   private signal(isr: number): void {
-    if (this.host === undefined || this.unplugged || this.detached) return;
+    if (this.host === undefined || this.unplugged || this.detached || this.stormLine()) return;
     this.counters.interrupts++;
     this.host.interrupt(isr);
     this.countEvent("irq");
+  }
+
+  /**
+   * Counts interrupts per virtual instant; at STORM_LIMIT the line is disabled for the rest of the
+   * run, as Linux disables an IRQ nobody handles ("nobody cared"), and `storm` says what was left
+   * pending. True while the line is disabled.
+   */
+  private stormLine(): boolean {
+    if (this.storm !== undefined) return true;
+    const now = this.now();
+    if (now !== this.irqInstantUs) {
+      this.irqInstantUs = now;
+      this.irqsThisInstant = 0;
+    }
+    if (++this.irqsThisInstant < STORM_LIMIT) return false;
+    this.storm = { timeUs: now, interrupts: this.irqsThisInstant, status: this.status, mask: this.mask };
+    if (this.traceOn) this.trace(`interrupt storm: ${STORM_LIMIT} interrupts at ${now}us, IntrStatus ${decodeIntr(this.status)} never acknowledged: the line is disabled`);
+    return true;
   }
 
   /** PHYAR: bit 31 set = write `data` to MII register (bits 20..16); clear = read. Completes at once. */

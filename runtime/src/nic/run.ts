@@ -6,6 +6,7 @@ import { launch } from "../index";
 import type { TraceEvent } from "../trace";
 import type { AnyDriverDefinition, DeliveryGate, DriverInstance, AnyProtocol, LaunchOptions, TraceOptions, Violation } from "../types";
 import type { FaultRecord } from "./faults";
+import type { Finding } from "./oracles";
 import { SimulatedOs, WORKLOAD_DEFAULTS, type FrameAccount, type RequestRecord } from "./os";
 import { PcapWriter } from "./pcap";
 import { Rtl8169, type NicCounters } from "./rtl8169";
@@ -54,8 +55,10 @@ export interface RunSummary {
   requests: RequestRecord[];
   txTimeouts: number;
   frames: { tx: FrameAccount; rx: FrameAccount };
-  /** Why the frame accounting does not balance. */
+  /** Why the frame accounting does not balance, or what else an oracle found. */
   problems: string[];
+  /** The same, machine-readable: which oracle (`kind`), when, and where the driver waited. */
+  findings: Finding[];
   notes: string[];
   faults: FaultRecord[];
   violations: Violation[];
@@ -150,6 +153,7 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
     txTimeouts: report?.txTimeouts ?? 0,
     frames: { tx: report?.tx ?? emptyAccount(), rx: report?.rx ?? emptyAccount() },
     problems,
+    findings: report?.findings ?? [],
     notes: report?.notes ?? [],
     faults: [...nic.faultLog],
     violations,

@@ -22,7 +22,7 @@ const count = (unit: string, max: number, min = 0): Bound => ({ min, max, intege
 const size: Bound = { min: ETH_MIN, max: ETH_MAX, integer: true, unit: "bytes" };
 const rate: Bound = { min: 0, max: 10_000_000, unit: "frames per second" };
 
-type NumericWorkloadKey = Exclude<keyof Workload, "loopback">;
+type NumericWorkloadKey = Exclude<keyof Workload, "loopback" | "mode">;
 
 export const WORKLOAD_BOUNDS: Record<NumericWorkloadKey, Bound> = {
   frames: count("frames", 1_000_000),
@@ -39,7 +39,11 @@ export const WORKLOAD_BOUNDS: Record<NumericWorkloadKey, Bound> = {
   watchdogUs: time(1),
   drainUs: time(),
   replyGraceUs: time(),
+  replyTimeoutUs: time(1),
   deadlineUs: time(1),
+  requestBudget: count("requests", 10_000),
+  faultBudget: count("faults", 10_000),
+  stepUs: time(1),
 };
 
 export const FAULT_BOUNDS: Record<(typeof NUMBER_FIELDS)[number], Bound> = {

@@ -13,6 +13,8 @@ export const TxMark = {
   timeout: 1,
   /** Outstanding when the card vanished. */
   unplug: 2,
+  /** Outstanding when the OS asked to close: the driver may discard them. */
+  close: 4,
 } as const;
 
 export class TxLog {
@@ -21,6 +23,8 @@ export class TxLog {
   private readonly size: number[] = [];
   readonly fate: TxFate[] = [];
   readonly marks: number[] = [];
+  /** Virtual time the OS handed each frame to the driver. */
+  readonly sentUs: number[] = [];
   /** The spec handed out by spec(): one object, refilled per call. */
   private readonly scratch: FrameSpec = { dst: new Uint8Array(6), src: new Uint8Array(6), stream: 0, seq: 0, size: 0 };
 
@@ -29,12 +33,13 @@ export class TxLog {
   }
 
   /** Records a frame the OS made; returns its sequence number. */
-  add(dst: Uint8Array, src: Uint8Array, size: number): number {
+  add(dst: Uint8Array, src: Uint8Array, size: number, sentUs = 0): number {
     this.dst.push(dst);
     this.src.push(src);
     this.size.push(size);
     this.fate.push("outstanding");
     this.marks.push(0);
+    this.sentUs.push(sentUs);
     return this.fate.length - 1;
   }
 
@@ -49,13 +54,13 @@ export class TxLog {
     return s;
   }
 
-  /** Marks every frame still outstanding with `mark`; returns how many were not marked so before. */
+  /** Marks every frame still outstanding with `mark`; returns how many had no mark before (the ones the OS counts as outstanding). */
   markOutstanding(mark: number): number {
     let n = 0;
     for (let seq = 0; seq < this.fate.length; seq++) {
       if (this.fate[seq] === "outstanding" && (this.marks[seq] & mark) === 0) {
+        if (this.marks[seq] === 0) n++;
         this.marks[seq] |= mark;
-        n++;
       }
     }
     return n;

@@ -1,0 +1,108 @@
+// The public bug set (test/explore/bugs/): each driver is one of the three samples with one
+// realistic bug, and its manifest entry names the scenario and strategy expected to find it and
+// the oracle that should fire. Each must be found within its budget of seeds, by that oracle;
+// the three samples must stay clean on every scenario the bug set uses.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runScenario, SCENARIO_NAMES, type RunSummary } from "active-driver/nic";
+import { ORDERING_KINDS, pctChooser, randomChooser, RecordingChooser, seededChooser, type Chooser } from "active-driver/explore";
+import type { AnyDriverDefinition } from "active-driver";
+
+const root = path.resolve(__dirname, "..", "..");
+const bugsDir = path.join(__dirname, "bugs");
+
+interface BugEntry {
+  driver: string;
+  base: string;
+  class: string;
+  scenario: string;
+  strategy: string;
+  finding: string;
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(bugsDir, "manifest.json"), "utf8")) as { format: string; version: number; bugs: BugEntry[] };
+/** Seeds tried per bug: each is expected well within this. */
+const BUDGET = 20;
+
+/** A built-in scenario name, a scenario file (relative to the repository root), or undefined when not available in this build. */
+function scenarioRef(name: string): string | undefined {
+  if ((SCENARIO_NAMES as readonly string[]).includes(name)) return name;
+  if (name.endsWith(".json")) return path.join(root, name);
+  return undefined;
+}
+
+async function load(file: string): Promise<AnyDriverDefinition> {
+  const mod = (await import(file)) as { default: AnyDriverDefinition };
+  return mod.default;
+}
+
+/** The chooser of run `seed` for the manifest's strategy; pct's step count is measured from one seeded run. */
+async function chooser(strategy: string, seed: number, driver: AnyDriverDefinition, scenario: string): Promise<Chooser | undefined> {
+  if (strategy === "random") return randomChooser(seed);
+  if (strategy !== "pct") return undefined;
+  const recorder = new RecordingChooser(seededChooser(1));
+  await runScenario(driver, scenario, { seed: 1, trace: false, chooser: recorder });
+  return pctChooser({ seed, depth: 3, steps: Math.max(1, recorder.kinds.filter((k) => ORDERING_KINDS.has(k)).length) });
+}
+
+/** The oracles that fired in a run: the findings' kinds, plus "violation" and "failure". */
+function kindsOf(s: RunSummary): string[] {
+  return [...s.findings.map((f) => f.kind), ...(s.violations.length > 0 ? ["violation"] : []), ...(s.failure !== undefined ? ["failure"] : [])];
+}
+
+describe("bug set: the manifest", () => {
+  it("lists ten or more drivers, each a copy of an existing sample with one marked bug", () => {
+    assert.equal(manifest.format, "active-driver-bug-set");
+    assert.ok(manifest.bugs.length >= 10, `${manifest.bugs.length} drivers`);
+    const names = new Set<string>();
+    for (const bug of manifest.bugs) {
+      assert.ok(!names.has(bug.driver), `${bug.driver} listed twice`);
+      names.add(bug.driver);
+      const text = fs.readFileSync(path.join(bugsDir, bug.driver), "utf8");
+      assert.equal(text.match(/BUG:/g)?.length, 1, `${bug.driver}: exactly one line marked BUG:`);
+      assert.ok(fs.existsSync(path.join(root, bug.base)), `${bug.driver}: base ${bug.base}`);
+      assert.ok(["random", "pct", "dfs"].includes(bug.strategy), `${bug.driver}: strategy ${bug.strategy}`);
+    }
+    assert.deepEqual(fs.readdirSync(bugsDir).filter((f) => f.endsWith(".ts")).sort(), [...names].sort(), "every driver in bugs/ is in the manifest");
+  });
+});
+
+describe("bug set: each driver is found by its scenario and oracle", () => {
+  for (const bug of manifest.bugs) {
+    const scenario = scenarioRef(bug.scenario);
+    it(`${bug.driver} (${bug.class}) on ${bug.scenario}`, { skip: scenario === undefined ? `scenario ${bug.scenario} is not built in yet` : false }, async () => {
+      const driver = await load(path.join(bugsDir, bug.driver));
+      const seen: string[] = [];
+      for (let seed = 1; seed <= BUDGET; seed++) {
+        const c = await chooser(bug.strategy, seed, driver, scenario!);
+        const s = await runScenario(driver, scenario!, { seed, trace: false, ...(c !== undefined ? { chooser: c } : {}) });
+        if (s.ok) continue;
+        const kinds = kindsOf(s);
+        seen.push(`seed ${seed}: ${kinds.join(",")}`);
+        if (kinds.includes(bug.finding)) {
+          const finding = s.findings.find((f) => f.kind === bug.finding);
+          if (finding !== undefined) assert.ok(finding.message.length > 20 && !finding.message.includes("\n"), `one informative line: ${finding.message}`);
+          return;
+        }
+      }
+      assert.fail(`not found by the ${bug.finding} oracle within ${BUDGET} seeds (${seen.join("; ") || "every run passed"})`);
+    });
+  }
+});
+
+describe("bug set: the samples stay clean on the scenarios it uses", () => {
+  const scenarios = [...new Set([...SCENARIO_NAMES, ...manifest.bugs.map((b) => b.scenario)])].map(scenarioRef).filter((s): s is string => s !== undefined);
+  for (const sample of ["active", "threaded", "passive"]) {
+    it(`samples/rtl8169/${sample}.ts`, async () => {
+      const driver = await load(path.join(root, "samples", "rtl8169", `${sample}.ts`));
+      for (const scenario of scenarios) {
+        for (let seed = 1; seed <= 5; seed++) {
+          const s = await runScenario(driver, scenario, { seed, trace: false });
+          assert.ok(s.ok, `${path.basename(scenario)} seed ${seed}: ${s.failure ?? s.violations[0]?.detail ?? s.problems.join("; ")}`);
+        }
+      }
+    });
+  }
+});
