@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { formatSourceLocation, runDriverInWorker, type RunResult, type RunSummary } from "active-driver/host";
 import { getScenario, loadScenarioFile, SCENARIO_NAMES, type Scenario } from "active-driver/nic";
 import { parseArgs, UsageError } from "./usage";
+import { defined } from "../../runtime/src/defined";
 
 /** What `run` and `explore` accept as the driver: an existing .ts/.js file. Bad input is a UsageError (exit 2). */
 export function driverArgument(positional: string[], command: string): string {
@@ -76,8 +77,7 @@ export async function run(args: string[]): Promise<number> {
     driverPath: driver,
     scenario: scenario as unknown as Record<string, unknown>,
     seed,
-    ...(tracePath !== undefined ? { tracePath } : {}),
-    ...(pcapPath !== undefined ? { pcapPath } : {}),
+    ...defined({ tracePath, pcapPath }),
   });
   const context = { driver, scenario, seed, tracePath };
   process.stdout.write(options["json"] === true ? formatRunJson(result, context) : formatRun(result, context));
@@ -160,9 +160,7 @@ export function formatRunJson(result: RunResult, context: RunContext): string {
     scenario: context.scenario.name,
     seed: context.seed,
     ok,
-    ...(summary !== undefined ? { summary } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(context.tracePath !== undefined ? { traceFile: context.tracePath } : {}),
+    ...defined({ summary, error, traceFile: context.tracePath }),
     events,
     files,
     wallMs,

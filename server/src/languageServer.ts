@@ -32,6 +32,7 @@ import { AnalysisService, type Analyze } from "./workspace/analysisService";
 import { readSettings, type ServerSettings } from "./workspace/settings";
 import { fileNameOf, uriOfFileName } from "./workspace/uris";
 import type { AnalysisCache } from "./analysis/types";
+import { defined } from "../../runtime/src/defined";
 
 export interface LanguageServerOptions {
   analyze: Analyze;
@@ -65,7 +66,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   const service = new AnalysisService({
     analyze: options.analyze,
-    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    ...defined({ cache: options.cache }),
     onInternalError: (message) => log.warn(`analysis: ${message}`),
     onAnalysed: (analysis, document) => {
       const status: AnalysisStatusParams = analysisStatus(featureInput(document, analysis.result, service.openUris()), analysis.durationMs);
@@ -105,7 +106,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities;
     const docs = readmeUrl();
-    settings = readSettings(params.initializationOptions, { timeBudgetMs: 500, ...(docs !== undefined ? { docsBaseUrl: docs } : {}) });
+    settings = readSettings(params.initializationOptions, { timeBudgetMs: 500, ...defined({ docsBaseUrl: docs }) });
     service.budgetMs = settings.timeBudgetMs;
     return {
       capabilities: {

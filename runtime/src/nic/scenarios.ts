@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import { validateFaultPlan, type FaultPlan } from "./faults";
 import { WORKLOAD_DEFAULTS, type Workload } from "./os";
+import { defined } from "../defined";
 
 export interface Scenario {
   name: string;
@@ -137,8 +138,7 @@ export function parseScenario(data: unknown, where: string): Scenario {
     description: (obj.description as string | undefined) ?? base?.description ?? `scenario from ${where}`,
     workload,
     faults,
-    ...(obj.seed !== undefined ? { seed: obj.seed as number } : base?.seed !== undefined ? { seed: base.seed } : {}),
-    ...(obj.mac !== undefined ? { mac: obj.mac as string } : {}),
+    ...defined({ seed: (obj.seed as number | undefined) ?? base?.seed, mac: obj.mac as string | undefined }),
   };
 }
 

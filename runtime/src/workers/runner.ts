@@ -12,6 +12,7 @@ import type { SourceLocation, TraceEvent } from "../trace";
 import type { SerializedError } from "./errors";
 import { Beat, HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
 import { locateSpin } from "./spin";
+import { defined } from "../defined";
 
 export interface WorkerOptions {
   /** The worker's heap limit (resourceLimits.maxOldGenerationSizeMb). Default 512. */
@@ -118,8 +119,10 @@ export async function runDriverInWorker(request: RunRequest): Promise<RunResult>
   if (request.tracePath !== undefined) spec.tracePath = path.resolve(request.tracePath);
   if (request.pcapPath !== undefined) spec.pcapPath = path.resolve(request.pcapPath);
   const results = await runDriverBatch(request.driverPath, [spec], request, {
-    ...(request.onTrace !== undefined ? { onTrace: (_i: number, events: TraceEvent[]) => request.onTrace!(events) } : {}),
-    ...(request.onProgress !== undefined ? { onProgress: (_i: number, p: { time: number; events: number }) => request.onProgress!(p) } : {}),
+    ...defined({
+      onTrace: request.onTrace && ((_i: number, events: TraceEvent[]) => request.onTrace!(events)),
+      onProgress: request.onProgress && ((_i: number, p: { time: number; events: number }) => request.onProgress!(p)),
+    }),
   });
   return results[0]!;
 }
@@ -141,8 +144,10 @@ export async function runDriverBatch(driverPath: string, runs: RunSpec[], option
     const offset = results.length;
     const part = await runInOneWorker(path.resolve(driverPath), runs.slice(offset), options, {
       onResult: (i, r) => callbacks.onResult?.(offset + i, r),
-      ...(callbacks.onTrace !== undefined ? { onTrace: (i: number, e: TraceEvent[]) => callbacks.onTrace!(offset + i, e) } : {}),
-      ...(callbacks.onProgress !== undefined ? { onProgress: (i: number, p: { time: number; events: number }) => callbacks.onProgress!(offset + i, p) } : {}),
+      ...defined({
+        onTrace: callbacks.onTrace && ((i: number, e: TraceEvent[]) => callbacks.onTrace!(offset + i, e)),
+        onProgress: callbacks.onProgress && ((i: number, p: { time: number; events: number }) => callbacks.onProgress!(offset + i, p)),
+      }),
     });
     results.push(...part);
   }
@@ -223,7 +228,7 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
           name: "DriverTimeoutError",
           kind: "timeout",
           message: `driver ${driverPath} was stopped: it ran for ${stalledMs} ms without waiting (virtual time stood still), at ${where}: a loop that never reaches wait or sleep?`,
-          ...(loc !== undefined ? { loc } : {}),
+          ...defined({ loc }),
         });
       });
     }, Math.max(20, Math.min(100, Math.floor(stallMs / 4))));
@@ -266,7 +271,7 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
         });
         return;
       }
-      lost({ name: error.name, kind: "worker", message: `the driver worker failed: ${error.message}`, ...(error.stack !== undefined ? { stack: error.stack } : {}) });
+      lost({ name: error.name, kind: "worker", message: `the driver worker failed: ${error.message}`, ...defined({ stack: error.stack }) });
     });
     worker.on("exit", (code) => {
       lost({ name: "WorkerExitError", kind: "worker", message: `the driver worker exited with code ${code} before it finished (driver ${driverPath})` });

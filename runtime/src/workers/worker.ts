@@ -10,6 +10,7 @@ import { runScenario } from "../nic/index";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
 import { Beat, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
+import { defined } from "../defined";
 
 /** Trace events per `trace` message, per write to the trace file, and per progress message. */
 const BATCH = 1024;
@@ -66,7 +67,7 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
       trace: true,
-      ...(spec.pcapPath !== undefined ? { pcap: spec.pcapPath } : {}),
+      ...defined({ pcap: spec.pcapPath }),
       onLaunch: (inst) => {
         instance = inst;
         beatOnVirtualTime(inst, tick);

@@ -6,6 +6,7 @@ import { el, str, svg } from "../../shared/page/dom";
 import { loadViewState, onHostMessage, postToHost, saveViewState } from "../../shared/page/host";
 import { changedOnly, type MachineViewState, readMachineState, VIEW_STATE_VERSION } from "../../shared/page/viewState";
 import { type MachineLayout, layoutMachine } from "./layout";
+import { defined } from "../../../../runtime/src/defined";
 
 const root = document.getElementById("root") ?? document.body.appendChild(el("div"));
 root.className = "machine";
@@ -85,7 +86,7 @@ function show(message: ProtocolMessage): void {
 const writeState = changedOnly<MachineViewState>(saveViewState);
 
 function saveState(): void {
-  const drawn = protocol === undefined ? null : { ...protocol, ...(current !== undefined ? { current } : {}) };
+  const drawn = protocol === undefined ? null : { ...protocol, ...defined({ current }) };
   writeState({ v: VIEW_STATE_VERSION, view: "machine", protocol: drawn, scrollTop: root.scrollTop, scrollLeft: root.scrollLeft });
 }
 
