@@ -12,6 +12,7 @@ import { ExploreProgress } from "./exploreProgress";
 import { parseShard, shardPlan } from "./exploreShard";
 import { driverArgument, scenarioArgument, seedArgument } from "./run";
 import { parseArgs, UsageError } from "./usage";
+import { defined } from "../../runtime/src/defined";
 
 export interface ExploreRun extends RunSpec {
   /** A scenario name, or the path of a scenario file, as given (it goes into the replay command). */
@@ -169,7 +170,7 @@ export async function explore(args: string[]): Promise<number> {
       ...(shard !== undefined ? { shard } : {}),
       failures: failures.map(({ run, result }) => {
         const location = failureLocation(result);
-        return { scenario: run.scenario, seed: run.seed, reason: failureReason(result), replay: replayCommand(driver, run), ...(location !== undefined ? { location } : {}) };
+        return { scenario: run.scenario, seed: run.seed, reason: failureReason(result), replay: replayCommand(driver, run), ...defined({ location }) };
       }),
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { formatSourceLocation, outputClash, runDriverInWorker, unwritableReason, type RunResult, type RunSummary } from "active-driver/host";
 import { getScenario, loadScenarioFile, SCENARIO_NAMES, type Scenario } from "active-driver/nic";
 import { parseArgs, UsageError } from "./usage";
+import { defined } from "../../runtime/src/defined";
 
 /** What `run` and `explore` accept as the driver: an existing .ts/.js file. Bad input is a UsageError (exit 2). */
 export function driverArgument(positional: string[], command: string): string {
@@ -82,8 +83,7 @@ export async function run(args: string[]): Promise<number> {
     driverPath: driver,
     scenario: scenario as unknown as Record<string, unknown>,
     seed,
-    ...(tracePath !== undefined ? { tracePath } : {}),
-    ...(pcapPath !== undefined ? { pcapPath } : {}),
+    ...defined({ tracePath, pcapPath }),
   });
   if (result.error !== undefined && OUTPUT_ERRORS.has(result.error.kind)) throw new UsageError(result.error.message);
   const context = { driver, scenario, seed, tracePath };
@@ -173,9 +173,7 @@ export function formatRunJson(result: RunResult, context: RunContext): string {
     scenario: context.scenario.name,
     seed: context.seed,
     ok,
-    ...(summary !== undefined ? { summary } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(context.tracePath !== undefined && summary !== undefined ? { traceFile: context.tracePath } : {}),
+    ...defined({ summary, error, traceFile: summary !== undefined ? context.tracePath : undefined }),
     events,
     files,
     wallMs,

@@ -1,6 +1,7 @@
 // defineProtocol and msg: a protocol is data (messages, states, transitions) that the runtime
 // monitor, the adapters and the analyser all read.
 import type { InMessage, MessageMap, OutMessage, Protocol, ProtocolSpec } from "./types";
+import { defined } from "./defined";
 
 interface MessageFactory {
   /** An OS-to-driver notification (no reply). */
@@ -13,7 +14,7 @@ interface MessageFactory {
 
 export const msg: MessageFactory = {
   in(opts?: { readonly reply: string }) {
-    return opts?.reply !== undefined ? { direction: "in", reply: opts.reply } : { direction: "in" };
+    return { direction: "in", ...defined({ reply: opts?.reply }) };
   },
   out() {
     return { direction: "out" };

@@ -33,6 +33,7 @@ import { AnalysisService, type Analyze } from "./workspace/analysisService";
 import { readSettings, type ServerSettings } from "./workspace/settings";
 import { fileNameOf, uriOfFileName } from "./workspace/uris";
 import type { AnalysisCache } from "./analysis/types";
+import { defined } from "../../runtime/src/defined";
 
 export interface LanguageServerOptions {
   analyze: Analyze;
@@ -66,7 +67,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   const service = new AnalysisService({
     analyze: options.analyze,
-    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    ...defined({ cache: options.cache }),
     onInternalError: (message) => log.warn(`analysis: ${message}`),
     onAnalysed: (analysis, document) => {
       helperDiagnostics.analysed(analysis.uri, analysis.result);
@@ -114,7 +115,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities;
     const docs = readmeUrl();
-    settings = readSettings(params.initializationOptions, { timeBudgetMs: 500, ...(docs !== undefined ? { docsBaseUrl: docs } : {}) });
+    settings = readSettings(params.initializationOptions, { timeBudgetMs: 500, ...defined({ docsBaseUrl: docs }) });
     service.budgetMs = settings.timeBudgetMs;
     return {
       capabilities: {

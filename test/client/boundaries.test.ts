@@ -114,10 +114,13 @@ test("the debug adapter runs without VS Code: nothing dist/debugAdapter.js loads
   assert.deepEqual(importers(graph, isVscode), []);
 });
 
-test("a view's page side imports only page code and the message types; its host side imports no page code", () => {
+test("a view's page side imports only page code, the message types and defined(); its host side imports no page code", () => {
   const views = path.join(repo, "client", "views");
   const pageOk = (target: string): boolean =>
-    target.split(path.sep).includes("page") || target === path.join(views, "shared", "messages.ts") || target === path.join(repo, "runtime", "src", "trace.ts");
+    target.split(path.sep).includes("page") ||
+    target === path.join(views, "shared", "messages.ts") ||
+    target === path.join(repo, "runtime", "src", "trace.ts") ||
+    target === path.join(repo, "runtime", "src", "defined.ts");
   const pages = pageSources();
   assert.ok(pages.length > 0);
   assert.deepEqual(importers(pages, (s, f) => { const t = resolveSource(s, f); return t !== undefined && !pageOk(t); }), []);

@@ -34,6 +34,7 @@ test("a missing entry point source fails the build, naming the source and its ou
   const build = await buildScript();
   assert.throws(
     () => build.checkEntries([["client/src/no-such-entry.ts", "dist/nothing.js"]]),
-    (error: Error) => error.message.includes("client/src/no-such-entry.ts (for dist/nothing.js)") && /^esbuild\.js: entry point source not found/.test(error.message),
+    (error: Error) =>
+      error.message.includes("client/src/no-such-entry.ts (for dist/nothing.js)") && /^esbuild\.js: entry point source not found/.test(error.message),
   );
 });

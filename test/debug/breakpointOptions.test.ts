@@ -8,6 +8,7 @@ import { deliveryCandidates, fileKey } from "../../client/src/debug/stops";
 import type { TraceEvent } from "active-driver";
 import type { BreakpointSpec, Delivery } from "../../client/src/debug/worker/messages";
 import { Sandbox, type MessageFacts } from "../../client/src/debug/worker/sandbox";
+import { defined } from "../../runtime/src/defined";
 
 test('hit conditions: "5" is the 5th hit, comparisons, "% 3" every 3rd; anything else is refused with the syntax', () => {
   const hits = (text: string): number[] => {
@@ -142,7 +143,7 @@ test("reverse continue evaluates exception conditions again over the recorded fa
   const history = new RunHistory();
   // Deliveries 0..3; a violation before delivery 1 (closeComplete) and one before delivery 3 (openComplete).
   history.absorb([fault(0, "closeComplete"), { seq: 1, time: 1, kind: "send", from: "os" } as TraceEvent, fault(2, "openComplete")], [at(0, 0), at(1, 1), at(2, 2), at(3, 3)]);
-  const on = (condition?: string): BreakpointSpec => ({ lines: {}, mailboxes: [], exceptions: ["protocol"], ...(condition !== undefined ? { exceptionConditions: { protocol: condition } } : {}) });
+  const on = (condition?: string): BreakpointSpec => ({ lines: {}, mailboxes: [], exceptions: ["protocol"], ...defined({ exceptionConditions: condition === undefined ? undefined : { protocol: condition } }) });
   assert.equal(history.previousHit(4, on())?.position, 3, "unconditioned: the latest violation");
   assert.equal(history.previousHit(4, on('name === "closeComplete"'))?.position, 1);
   assert.match(history.previousHit(4, on('name === "closeComplete"'))!.hit.text, /\(name === "closeComplete"\)$/);

@@ -26,6 +26,7 @@ import {
 import type { AnalysisStatusParams, ProtocolModelResult, ServerStatsResult } from "../../server/src/lsp/protocol";
 import { conformance, positionOf, repo } from "./helpers";
 import { clientCapabilities, startServer, type ServerProcess } from "./lspClient";
+import { defined } from "../../runtime/src/defined";
 
 const driverFile = path.join(conformance, "missing-txtimeout-open.ts");
 const protocolFile = path.join(conformance, "ethernet.protocol.ts");
@@ -50,7 +51,7 @@ function nextRefresh(): Promise<void> {
 }
 
 async function pull(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
-  return server.connection.sendRequest("textDocument/diagnostic", { textDocument: { uri }, ...(previousResultId !== undefined ? { previousResultId } : {}) });
+  return server.connection.sendRequest("textDocument/diagnostic", { textDocument: { uri }, ...defined({ previousResultId }) });
 }
 
 async function pullFull(uri: string): Promise<FullDocumentDiagnosticReport> {

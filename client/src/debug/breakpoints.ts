@@ -8,6 +8,7 @@ import { verifyLines } from "./breakpointLines";
 import { cleanOptions, optionsProblem } from "./breakpointOptions";
 import { fileKey } from "./stops";
 import type { BreakpointOptions, BreakpointSpec, ExceptionFilter, LineBreakpoint, MailboxBreakpoint, ProtocolInfo } from "./worker/messages";
+import { defined } from "../../../runtime/src/defined";
 
 export interface BreakpointText {
   condition?: string;
@@ -133,7 +134,7 @@ export class BreakpointTable {
     }
     if (disable) this.disableLine(id);
     const loc = this.where(id);
-    return loc !== undefined ? { verdict: { ...verdict }, loc } : { verdict: { ...verdict } };
+    return { verdict: { ...verdict }, ...defined({ loc }) };
   }
 
   /** Where a line breakpoint is (logpoint lines and problems point there). */

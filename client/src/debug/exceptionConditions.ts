@@ -6,6 +6,7 @@
 import type { TraceEvent } from "active-driver";
 import { threadOf, type ExceptionTest } from "./stops";
 import type { MessageFacts, Sandbox } from "./worker/sandbox";
+import { defined } from "../../../runtime/src/defined";
 
 /** What a condition sees of a fault event. */
 export function faultFacts(event: TraceEvent): MessageFacts {
@@ -15,7 +16,7 @@ export function faultFacts(event: TraceEvent): MessageFacts {
     state: event.state ?? "",
     thread: threadOf(event) ?? "",
     from: event.from,
-    ...(event.to !== undefined ? { to: event.to } : {}),
+    ...defined({ to: event.to }),
     seq: event.seq,
     time: event.time,
     kind: event.fault ?? "fault",

@@ -8,6 +8,7 @@ import type { SourceLocation, ThreadSnapshot } from "active-driver";
 import { entryCall, isSleepWake, isThreadStart } from "./stops";
 import { formatTime } from "./variables";
 import type { Delivery, Snapshot, StopHit } from "./worker/messages";
+import { defined } from "../../../runtime/src/defined";
 
 export interface PlainFrame {
   name: string;
@@ -47,7 +48,7 @@ export function driverThreadFrames(name: string, stop: StopHit & { delivery?: De
   }
   const delivery = stop.delivery?.thread === name ? stop.delivery : undefined;
   const loc = thread.loc ?? delivery?.loc ?? (thread.name === "main" ? entry() : undefined);
-  frames.push(loc !== undefined ? { name: threadFrameName(thread, delivery), loc } : { name: threadFrameName(thread, delivery) });
+  frames.push({ name: threadFrameName(thread, delivery), ...defined({ loc }) });
   return frames;
 }
 
@@ -79,14 +80,14 @@ export function passiveThreadFrames(
   if (delivery !== undefined) {
     const label = delivery.kind === "work" ? `scheduled work${delivery.from !== undefined ? ` (from ${delivery.from})` : ""}: runs now` : `${entryCall(delivery)}: called now`;
     const loc = delivery.loc ?? entry();
-    frames.push(loc !== undefined ? { name: label, loc } : { name: label });
+    frames.push({ name: label, ...defined({ loc }) });
   }
   const of = entryOfThread(name);
   for (const t of snapshot.threads) {
     if (t.name !== name || t.status === "runnable") continue;
     const label = t.status === "waiting" ? `k.lock("${t.waitingOn[0] ?? "?"}")` : t.status === "sleeping" ? `k.sleep(${t.waitingOn[0] ?? ""})${t.wakeAt !== undefined ? `, wakes at ${formatTime(t.wakeAt)}` : ""}` : `${name} ${t.status}`;
     const loc = t.loc ?? (of !== undefined ? locate(of) : undefined);
-    frames.push(loc !== undefined ? { name: label, loc } : { name: label });
+    frames.push({ name: label, ...defined({ loc }) });
   }
   if (frames.length === 0) frames.push({ name: `${name}: not running`, hint: "label" });
   return frames;

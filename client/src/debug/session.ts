@@ -32,6 +32,7 @@ import type { ExceptionFilter, Snapshot } from "./worker/messages";
 import { conditionSource, syntaxError } from "./breakpointOptions";
 import { launchProblem, type LaunchArguments } from "./launchConfig";
 import { replayLaunch } from "./replay";
+import { defined } from "../../../runtime/src/defined";
 
 /** Custom request: go to the first delivery after a trace event (body `{ seq }`). */
 export const goToEventRequest = "activeDriver.goToEvent";
@@ -559,7 +560,7 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       details: {
         message: event?.detail ?? stop.text,
         typeName: filter === "protocol" ? "Protocol violation" : "Driver error",
-        ...(event?.loc !== undefined ? { stackTrace: `at ${event.loc.file}:${event.loc.line}:${event.loc.column}` } : {}),
+        ...defined({ stackTrace: event?.loc && `at ${event.loc.file}:${event.loc.line}:${event.loc.column}` }),
       },
     };
     this.sendResponse(response);
@@ -592,7 +593,7 @@ function startArgs(args: LaunchArguments): StartArgs {
     scenario: args.scenario ?? "default",
     seed: args.seed ?? 1,
     stopOnEntry: args.stopOnEntry ?? false,
-    ...(args.trace !== undefined ? { trace: path.resolve(args.trace) } : {}),
+    ...defined({ trace: args.trace === undefined ? undefined : path.resolve(args.trace) }),
   };
 }
 

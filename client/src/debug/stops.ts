@@ -6,6 +6,7 @@ import * as path from "node:path";
 import type { DeliveryEvent, DeliveryKind, TraceEvent } from "active-driver";
 import { lineKey, mailboxKey } from "./breakpointOptions";
 import type { BreakpointSpec, Delivery, ExceptionFilter, LineBreakpoint, MailboxBreakpoint, RunUntil, StopHit } from "./worker/messages";
+import { defined } from "../../../runtime/src/defined";
 
 /** Fault categories the runtime monitor gives protocol violations. */
 const protocolFaults = new Set(["unhandled", "illegal-send", "unwaited"]);
@@ -188,7 +189,7 @@ export function stopAt(
   if ((until.position !== undefined && position >= until.position) || eventReached) {
     const reason = until.reason ?? "step";
     const text = delivery !== undefined ? describeDelivery(delivery) : "end of the run";
-    return delivery !== undefined ? { reason, text, thread: delivery.thread } : { reason, text };
+    return { reason, text, ...defined({ thread: delivery?.thread }) };
   }
   return undefined;
 }

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { MailboxSnapshot, TraceEvent } from "active-driver";
 import { describeDelivery } from "./stops";
 import type { Snapshot } from "./worker/messages";
+import { defined } from "../../../runtime/src/defined";
 
 export interface ScopeTree {
   name: string;
@@ -44,7 +45,7 @@ export class StopInspection {
 
     if (snapshot.delivery !== undefined) {
       const d = snapshot.delivery;
-      const delivery = this.preview({ mailbox: d.mailbox, payload: d.payload, thread: d.thread, seq: d.seq, position: d.position, time: formatTime(d.time), state: d.state, ...(d.loc !== undefined ? { at: `${path.basename(d.loc.file)}:${d.loc.line}` } : {}) }, describeDelivery(d));
+      const delivery = this.preview({ mailbox: d.mailbox, payload: d.payload, thread: d.thread, seq: d.seq, position: d.position, time: formatTime(d.time), state: d.state, ...defined({ at: d.loc && `${path.basename(d.loc.file)}:${d.loc.line}` }) }, describeDelivery(d));
       this.scopes.push({ name: "Delivery", value: delivery, expensive: false, prefix: "delivery" });
     }
     this.scopes.push({ name: "Mailboxes", value: mailboxes, expensive: false, prefix: "mailboxes" });
@@ -62,7 +63,7 @@ export class StopInspection {
       time: formatTime(snapshot.time),
       position: snapshot.position,
       status: snapshot.status,
-      ...(snapshot.failure !== undefined ? { failure: snapshot.failure.message } : {}),
+      ...defined({ failure: snapshot.failure?.message }),
     };
   }
 

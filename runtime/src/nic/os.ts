@@ -25,6 +25,7 @@ import { TaggedFrames } from "./tagged";
 import { TxLog, TxMark } from "./txlog";
 import * as wire from "./wire";
 import type { DropCause, RxResult } from "./wire";
+import { defined } from "../defined";
 
 // Values from sibling modules are copied into constants here: under a CommonJS transform (tsx, the
 // tests and benchmarks) every use of an import is a getter call, and these run per frame.
@@ -611,7 +612,7 @@ export class SimulatedOs {
     // its time (atUs), or once the OS has sent afterCount frames.
     for (const plan of this.suspendUnplug) {
       const share = plan.afterCount !== undefined ? Math.min(0.99, plan.afterCount / Math.max(1, w.frames)) : 0.5;
-      points.push({ cycle: 0, fraction: share, race: plan, ...(plan.atUs !== undefined ? { atUs: plan.atUs } : {}) });
+      points.push({ cycle: 0, fraction: share, race: plan, ...defined({ atUs: plan.atUs }) });
     }
     return points.sort((a, b) => a.cycle - b.cycle || a.fraction - b.fraction);
   }

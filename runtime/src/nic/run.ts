@@ -13,6 +13,7 @@ import { Rtl8169, type NicCounters } from "./rtl8169";
 import { resolveScenario, type Scenario } from "./scenarios";
 import { Wire } from "./wire";
 import { ETH_MAX, ETH_MIN } from "./frames";
+import { defined } from "../defined";
 
 export interface RunOptions {
   /** Overrides the scenario's seed (default: the scenario's, else 1). */
@@ -88,14 +89,14 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
     pcap,
     ...(w.rxRate > 0 ? { traffic: { rate: w.rxRate, minSize: Math.max(ETH_MIN, w.rxMinSize), maxSize: Math.min(ETH_MAX, Math.max(w.rxMinSize, w.rxMaxSize)) } } : {}),
   });
-  const nic = new Rtl8169({ wire, faults: scenario.faults, ...(scenario.mac !== undefined ? { mac: scenario.mac } : {}) });
+  const nic = new Rtl8169({ wire, faults: scenario.faults, ...defined({ mac: scenario.mac }) });
   const inst = launch(driver as AnyDriverDefinition, {
     ...options.launch,
     seed,
     ...(options.chooser !== undefined ? { chooser: options.chooser } : {}),
     device: nic,
     trace: options.trace ?? true,
-    ...(options.gate !== undefined ? { gate: options.gate } : {}),
+    ...defined({ gate: options.gate }),
   }) as unknown as DriverInstance<AnyProtocol>;
   let setupError: string | undefined;
   let os: SimulatedOs | undefined;
@@ -157,10 +158,10 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
     notes: report?.notes ?? [],
     faults: [...nic.faultLog],
     violations,
-    ...(failure !== undefined ? { failure } : {}),
+    ...defined({ failure }),
     protocolState: String(inst.protocolState),
     nic: { ...nic.counters, dropped: { ...nic.counters.dropped } },
-    ...(pcapFile !== undefined ? { pcapFile } : {}),
+    ...defined({ pcapFile }),
     trace,
   };
   Object.defineProperty(summary, "trace", { value: trace, enumerable: false });

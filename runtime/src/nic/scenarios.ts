@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { validateFaultPlan, type FaultPlan } from "./faults";
 import { outOfBound, SEED_BOUND, WORKLOAD_BOUNDS, type Bound } from "./scenarioBounds";
 import { WORKLOAD_DEFAULTS, WORKLOAD_MODES, type Workload } from "./os";
+import { defined } from "../defined";
 
 export interface Scenario {
   name: string;
@@ -158,8 +159,7 @@ export function parseScenario(data: unknown, where: string, label = "custom"): S
     description: (obj.description as string | undefined) ?? (base !== undefined ? `${where}: the built-in "${base.name}" scenario with this one's changes` : `scenario from ${where}`),
     workload,
     faults,
-    ...(obj.seed !== undefined ? { seed: obj.seed as number } : base?.seed !== undefined ? { seed: base.seed } : {}),
-    ...(obj.mac !== undefined ? { mac: obj.mac as string } : {}),
+    ...defined({ seed: (obj.seed as number | undefined) ?? base?.seed, mac: obj.mac as string | undefined }),
   };
 }
 

@@ -11,6 +11,7 @@ import type { SerializedError } from "./errors";
 import { HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
 import { outputClash, StagedOutput, type OutputTarget } from "./outputs";
 import { DEFAULT_MEMORY_MB, formatSourceLocation, outOfMemoryError, watchWorker, workerResourceLimits, type LimitOptions } from "./watchdog";
+import { defined } from "../defined";
 
 export { formatSourceLocation };
 
@@ -125,8 +126,10 @@ export async function runDriverInWorker(request: RunRequest): Promise<RunResult>
   let result: RunResult;
   try {
     [result] = (await runDriverBatch(request.driverPath, [spec], request, {
-      ...(request.onTrace !== undefined ? { onTrace: (_i: number, events: TraceEvent[]) => request.onTrace!(events) } : {}),
-      ...(request.onProgress !== undefined ? { onProgress: (_i: number, p: { time: number; events: number }) => request.onProgress!(p) } : {}),
+      ...defined({
+        onTrace: request.onTrace && ((_i: number, events: TraceEvent[]) => request.onTrace!(events)),
+        onProgress: request.onProgress && ((_i: number, p: { time: number; events: number }) => request.onProgress!(p)),
+      }),
     })) as [RunResult];
   } catch (error) {
     for (const output of staged) output.discard();
@@ -165,8 +168,10 @@ export async function runDriverBatch(driverPath: string, runs: RunSpec[], option
     const offset = results.length;
     const part = await runInOneWorker(path.resolve(driverPath), runs.slice(offset), options, {
       onResult: (i, r) => callbacks.onResult?.(offset + i, r),
-      ...(callbacks.onTrace !== undefined ? { onTrace: (i: number, e: TraceEvent[]) => callbacks.onTrace!(offset + i, e) } : {}),
-      ...(callbacks.onProgress !== undefined ? { onProgress: (i: number, p: { time: number; events: number }) => callbacks.onProgress!(offset + i, p) } : {}),
+      ...defined({
+        onTrace: callbacks.onTrace && ((i: number, e: TraceEvent[]) => callbacks.onTrace!(offset + i, e)),
+        onProgress: callbacks.onProgress && ((i: number, p: { time: number; events: number }) => callbacks.onProgress!(offset + i, p)),
+      }),
     });
     results.push(...part);
   }
@@ -257,7 +262,7 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
         lost(outOfMemoryError(driverPath, heapMb));
         return;
       }
-      lost({ name: error.name, kind: "worker", message: `the driver worker failed: ${error.message}`, ...(error.stack !== undefined ? { stack: error.stack } : {}) });
+      lost({ name: error.name, kind: "worker", message: `the driver worker failed: ${error.message}`, ...defined({ stack: error.stack }) });
     });
     worker.on("exit", (code) => {
       lost({ name: "WorkerExitError", kind: "worker", message: `the driver worker exited with code ${code} before it finished (driver ${driverPath})` });

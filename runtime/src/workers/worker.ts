@@ -13,6 +13,7 @@ import { loadDriver } from "./loader";
 import type { RunSpec, RunSummary, WorkerRequest, WorkerToParent } from "./messages";
 import { outputClash } from "./outputs";
 import { beatOnVirtualTime, workerHeartbeat } from "./watchdog";
+import { defined } from "../defined";
 
 /** Trace events per `trace` message, per write to the trace file, and per progress message. */
 const BATCH = 1024;
@@ -83,7 +84,7 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
       trace: true,
       launch: { onProgress: tick },
       onRunEnd: () => hostWork(true),
-      ...(spec.pcapPath !== undefined ? { pcap: spec.pcapPath } : {}),
+      ...defined({ pcap: spec.pcapPath }),
       onLaunch: (inst) => {
         instance = inst;
         beatOnVirtualTime(inst, tick);

@@ -4,6 +4,7 @@ import type { AnyProtocol, DriverInstance, InMessage, MailboxSnapshot, MessageSp
 import type { Delivery, ErrorInfo, ProtocolInfo, ProtocolSnapshot, Snapshot } from "./messages";
 import { isSleepWake, isThreadStart } from "../stops";
 import { toPlain } from "./plain";
+import { defined } from "../../../../runtime/src/defined";
 
 /** The protocol as declared, plain. */
 export function protocolInfo(protocol: AnyProtocol): ProtocolInfo {
@@ -62,7 +63,7 @@ function beforeDelivery(threads: ThreadSnapshot[], mailboxes: MailboxSnapshot[],
   const receiver = threads[i];
   if (receiver === undefined || receiver.waitingOn.length > 0) return;
   const waitingOn = isThreadStart(delivery) || isSleepWake(delivery) ? [] : (lastWaits.get(delivery.thread) ?? [delivery.mailbox]);
-  threads[i] = { ...receiver, status: waitingOn.length > 0 ? "waiting" : receiver.status, waitingOn, ...(delivery.loc !== undefined ? { loc: delivery.loc } : {}) };
+  threads[i] = { ...receiver, status: waitingOn.length > 0 ? "waiting" : receiver.status, waitingOn, ...defined({ loc: delivery.loc }) };
   for (let m = 0; m < mailboxes.length; m++) {
     const mb = mailboxes[m]!;
     if (mb.waiter === undefined && waitingOn.includes(mb.name)) mailboxes[m] = { ...mb, waiter: delivery.thread };

@@ -9,6 +9,7 @@ import { loadViewState, onHostMessage, postToHost, saveViewState } from "../../s
 import { changedOnly, type MachineViewState, readMachineState, VIEW_STATE_VERSION } from "../../shared/page/viewState";
 import { coverageOf, type MachineCoverage } from "./coverage";
 import { type MachineLayout, layoutMachine } from "./layout";
+import { defined } from "../../../../runtime/src/defined";
 
 const root = document.getElementById("root") ?? document.body.appendChild(el("div"));
 root.className = "machine";
@@ -145,7 +146,7 @@ async function show(message: ProtocolMessage): Promise<void> {
 const writeState = changedOnly<MachineViewState>(saveViewState);
 
 function saveState(): void {
-  const drawn = protocol === undefined ? null : { ...protocol, ...(current !== undefined ? { current } : {}) };
+  const drawn = protocol === undefined ? null : { ...protocol, ...defined({ current }) };
   writeState({ v: VIEW_STATE_VERSION, view: "machine", protocol: drawn, scrollTop: root.scrollTop, scrollLeft: root.scrollLeft });
 }
 
