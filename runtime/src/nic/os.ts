@@ -77,6 +77,8 @@ export interface Workload {
   faultBudget?: number;
   /** Protocol mode: mean time between OS steps (default 200 us). */
   stepUs?: number;
+  /** Protocol mode: OS steps at most (default 0: 16 + 8 x the budgets). A small bound makes `explore --strategy dfs` exhaustive. */
+  maxSteps?: number;
 }
 
 export const WORKLOAD_MODES = ["script", "protocol"] as const;
@@ -104,6 +106,7 @@ export const WORKLOAD_DEFAULTS: Required<Workload> = {
   requestBudget: 3,
   faultBudget: 2,
   stepUs: 200,
+  maxSteps: 0,
 };
 
 /** Faults the protocol-driven OS may inject while the interface is up (and hot unplug at any time). */
@@ -451,7 +454,7 @@ export class SimulatedOs {
     const budget = new Map<string, number>();
     for (const m of this.inst.protocol.incoming) if (m !== "xmit" && m !== "unplug") budget.set(m, Math.floor(w.requestBudget));
     let faults = Math.floor(w.faultBudget);
-    const steps = 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
+    const steps = w.maxSteps > 0 ? Math.floor(w.maxSteps) : 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
     this.cycleFramesLeft = this.framesLeft;
     yield sleep(this.jitter(20));
     for (let step = 0; step < steps && this.alive(); step++) {
