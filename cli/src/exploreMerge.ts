@@ -95,6 +95,8 @@ export function mergeReports(reports: readonly MergeableReport[], names: readonl
   if (scenarios.length > 0) merged.scenarios = [...new Set(scenarios)];
   const seeds = reports.map((r) => r.seeds).filter((s): s is { first: number; last: number } => s !== undefined);
   if (seeds.length > 0) merged.seeds = { first: Math.min(...seeds.map((s) => s.first)), last: Math.max(...seeds.map((s) => s.last)) };
+  // dfs: the joined enumeration is exhaustive when every shard's was.
+  if (reports.some((r) => typeof r["exhaustive"] === "boolean")) merged["exhaustive"] = reports.every((r) => r["exhaustive"] === true);
   const coverages = reports.map((r) => r.coverage).filter((c): c is Coverage => c !== undefined);
   if (coverages.length > 0) merged.coverage = mergeCoverage(coverages);
   const shards = shardsOf(reports, names);

@@ -5,9 +5,13 @@ Commands:
                                                analyse driver files or folders (--watch: again on each change)
   run DRIVER.ts [--scenario NAME] [--seed N] [--trace FILE.jsonl] [--pcap FILE.pcap] [--json]
                                                run a driver on the simulated RTL8169 NIC
-  explore DRIVER.ts [--runs N] [--seed N] [--scenario NAME[,NAME]]... [--shard i/n] [--json]
-                                               many seeded runs with faults; prints failing seeds
-                                               (--shard i/n: this machine's share of the plan)
+  run --replay FILE.schedule.json [--trace FILE.jsonl] [--json]
+                                               replay a schedule that explore wrote
+  explore DRIVER.ts [--strategy random|pct|dfs] [--depth D] [--budget N|Ns] [--seed N]
+          [--scenario NAME[,NAME]]... [--out DIR] [--shard i/n] [--json]
+                                               systematic exploration: each failure shrunk and
+                                               written as a schedule file (--runs N: --budget N;
+                                               --shard i/n: this machine's share of the plan)
   explore merge [--json] REPORT.json...        join the --json reports of an exploration's shards
 
 Exit status: 0 ok, 1 errors found or the driver failed, 2 bad usage or unreadable input.

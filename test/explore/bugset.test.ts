@@ -4,7 +4,9 @@
 // the three samples must stay clean on every scenario the bug set uses.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { runScenario, SCENARIO_NAMES, type RunSummary } from "active-driver/nic";
 import { ORDERING_KINDS, pctChooser, randomChooser, RecordingChooser, seededChooser, type Chooser } from "active-driver/explore";
@@ -103,6 +105,34 @@ describe("bug set: the samples stay clean on the scenarios it uses", () => {
           assert.ok(s.ok, `${path.basename(scenario)} seed ${seed}: ${s.failure ?? s.violations[0]?.detail ?? s.problems.join("; ")}`);
         }
       }
+    });
+  }
+});
+
+describe("bug set: end to end through the command line", () => {
+  function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", path.join(root, "cli", "src", "main.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 300_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  // The two drivers of the paper's argument: the Figure 2 race (found by pct on protocol-fuzz) and a
+  // receiver left off after an overflow (found on rx-overflow): found, shrunk, written, replayed.
+  for (const [driver, scenario, budget, kind] of [
+    ["passive-fig2-reset-after-close.ts", "protocol-fuzz", "8", "device-active"],
+    ["active-rx-off-after-overflow.ts", "rx-overflow", "1", "dropped-frames"],
+  ] as const) {
+    it(`${driver}: explore --strategy pct --scenario ${scenario} finds it, writes the schedule, and run --replay reproduces it`, async () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "bugset-"));
+      const r = cli("explore", path.join("test", "explore", "bugs", driver), "--strategy", "pct", "--scenario", scenario, "--budget", budget, "--out", out, "--json");
+      assert.equal(r.status, 1, r.stderr);
+      const report = JSON.parse(r.stdout) as { failures: { kind: string; schedule: string; message: string }[] };
+      const failure = report.failures[0]!;
+      assert.equal(failure.kind, kind, failure.message);
+      const schedule = JSON.parse(fs.readFileSync(failure.schedule, "utf8")) as { failure: { kind: string } };
+      assert.equal(schedule.failure.kind, kind);
+      const replay = cli("run", "--replay", failure.schedule);
+      assert.equal(replay.status, 1, replay.stdout + replay.stderr);
+      assert.match(replay.stdout, new RegExp(`the failure recurs \\(${kind}`));
     });
   }
 });

@@ -78,6 +78,8 @@ export interface Workload {
   faultBudget?: number;
   /** Protocol mode: mean time between OS steps (default 200 us). */
   stepUs?: number;
+  /** Protocol mode: OS steps at most (default 0: 16 + 8 x the budgets). A small bound makes `explore --strategy dfs` exhaustive. */
+  maxSteps?: number;
 }
 
 export const WORKLOAD_MODES = ["script", "protocol"] as const;
@@ -105,6 +107,7 @@ export const WORKLOAD_DEFAULTS: Required<Workload> = {
   requestBudget: 3,
   faultBudget: 2,
   stepUs: 200,
+  maxSteps: 0,
 };
 
 /** Faults the protocol-driven OS may inject while the interface is up (and hot unplug at any time). */
@@ -279,7 +282,12 @@ export class SimulatedOs {
     this.nic.onEvent((e) => {
       if (e.type === "unplugged") this.after(e.noticeUs, () => this.onUnplugNotice());
       else if (e.type === "fault") this.oracles.checkpoint(`fault ${e.record.kind}`);
-      else if (e.type === "reset") this.oracles.checkpoint("chip reset");
+      else if (e.type === "reset") {
+        this.oracles.checkpoint("chip reset");
+        // A reset while the interface is down and no request asks for one: work deferred from before
+        // that does not check the interface is still up (the paper's Figure 2).
+        if (this.pending === 0) this.deviceQuiet(`a chip reset at ${e.timeUs}us`, true);
+      }
     });
     this.after(w.deadlineUs - this.inst.now(), () => {
       this.finished = true;
@@ -374,18 +382,29 @@ export class SimulatedOs {
   }
 
   /** While the interface is closed or suspended the chip must be stopped: a deferred job that restarted it is a bug. */
-  private deviceQuiet(when: string): void {
+  private deviceQuiet(when: string, resetting = false): void {
     if ((this.state !== "closed" && this.state !== "suspended") || this.nic.isUnplugged || this.requests.length === 0 || this.quietChecked) return;
     const last = this.requests[this.requests.length - 1]!;
     if (last.repliedUs === undefined || (last.status ?? 0) !== 0) return;
     const a = this.nic.activity;
+    if (resetting) {
+      this.quietChecked = true;
+      const driver = snapshotDriver(this.inst);
+      this.early.push({
+        kind: "device-active",
+        message: `the driver resets the chip at ${driver.timeUs}us although the interface is ${this.state} since ${last.name} was answered at ${last.repliedUs}us and no request asks for it: deferred work that does not check the interface is still up?; ${describeSnapshot(driver)}`,
+        timeUs: driver.timeUs,
+        ...locationOf(driver),
+      });
+      return;
+    }
     if (!a.rx && !a.tx && a.mask === 0) return;
     this.quietChecked = true;
     const driver = snapshotDriver(this.inst);
     const what = [a.rx ? "the receiver" : "", a.tx ? "the transmitter" : "", a.mask !== 0 ? `interrupts (${decodeIntr(a.mask)})` : ""].filter((x) => x !== "").join(", ");
     this.early.push({
       kind: "device-active",
-      message: `the NIC runs (${what} enabled) at ${when} (${driver.timeUs}us) although the interface is ${this.state} since ${last.name} was answered at ${last.repliedUs}us: the driver restarted the chip after it (deferred work that does not check the interface is still up?); ${describeSnapshot(driver)}`,
+      message: `the NIC runs (${what} enabled) at ${when} (${driver.timeUs}us) although the interface is ${this.state} since ${last.name} was answered at ${last.repliedUs}us: the driver did not stop the chip, or restarted it since; ${describeSnapshot(driver)}`,
       timeUs: driver.timeUs,
       ...locationOf(driver),
     });
@@ -452,7 +471,7 @@ export class SimulatedOs {
     const budget = new Map<string, number>();
     for (const m of this.inst.protocol.incoming) if (m !== "xmit" && m !== "unplug") budget.set(m, Math.floor(w.requestBudget));
     let faults = Math.floor(w.faultBudget);
-    const steps = 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
+    const steps = w.maxSteps > 0 ? Math.floor(w.maxSteps) : 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
     this.cycleFramesLeft = this.framesLeft;
     yield sleep(this.jitter(20));
     for (let step = 0; step < steps && this.alive(); step++) {

@@ -44,6 +44,7 @@ export const WORKLOAD_BOUNDS: Record<NumericWorkloadKey, Bound> = {
   requestBudget: count("requests", 10_000),
   faultBudget: count("faults", 10_000),
   stepUs: time(1),
+  maxSteps: count("steps (0: from the budgets)", 1_000_000),
 };
 
 export const FAULT_BOUNDS: Record<(typeof NUMBER_FIELDS)[number], Bound> = {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../trace";
 import type { SerializedError } from "./errors";
+import type { ChoiceSpec } from "../explore/spec";
 import { HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
 import { outputClash, StagedOutput, type OutputTarget } from "./outputs";
 import { DEFAULT_MEMORY_MB, formatSourceLocation, outOfMemoryError, watchWorker, workerResourceLimits, type LimitOptions } from "./watchdog";
@@ -31,6 +32,10 @@ export interface RunRequest extends WorkerOptions {
   tracePath?: string;
   /** Write what crossed the wire to this .pcap file (opens in Wireshark). */
   pcapPath?: string;
+  /** Where the run's decisions come from (default: the seeded chooser of `seed`). */
+  schedule?: ChoiceSpec;
+  /** Record the run's choices, coverage and failure (the summary's `exploration`). */
+  explore?: boolean;
   /** Receive trace events as the run goes (in batches, in seq order). */
   onTrace?: (events: TraceEvent[]) => void;
   /** Progress now and then: virtual time (us) and trace events so far. */
@@ -123,6 +128,8 @@ export async function runDriverInWorker(request: RunRequest): Promise<RunResult>
   if (request.tracePath !== undefined) spec.tracePath = staged[0]!.temporary;
   if (request.pcapPath !== undefined) spec.pcapPath = staged[staged.length - 1]!.temporary;
   if (targets.length > 0) spec.outputTargets = targets;
+  if (request.schedule !== undefined) spec.schedule = request.schedule;
+  if (request.explore === true) spec.explore = true;
   let result: RunResult;
   try {
     [result] = (await runDriverBatch(request.driverPath, [spec], request, {

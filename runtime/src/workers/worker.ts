@@ -8,6 +8,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { TraceEvent } from "../trace";
 import type { AnyProtocol, DriverInstance } from "../types";
 import { runScenario } from "../nic/index";
+import { RecordingChooser } from "../explore/chooser";
+import { coverageOfRun } from "../explore/coverage";
+import { failureOf, scheduleSize } from "../explore/failure";
+import { chooserFor } from "../explore/spec";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
 import type { RunSpec, RunSummary, WorkerRequest, WorkerToParent } from "./messages";
@@ -78,9 +82,12 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     if (events % BATCH === 0) flush();
   };
 
+  const recording = spec.explore === true ? new RecordingChooser(chooserFor(spec.schedule ?? { strategy: "seeded", seed: spec.seed })) : undefined;
+  const chooser = recording ?? (spec.schedule !== undefined ? chooserFor(spec.schedule) : undefined);
   try {
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
+      ...(chooser !== undefined ? { chooser } : {}),
       trace: true,
       launch: { onProgress: tick },
       onRunEnd: () => hostWork(true),
@@ -103,6 +110,18 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     const failure = instance?.failure as (Error & { loc?: RunSummary["failureLoc"] }) | undefined;
     const result: RunSummary = { ...summary, files: loaded.files };
     if (failure?.loc !== undefined) result.failureLoc = failure.loc;
+    if (recording !== undefined && instance !== undefined) {
+      const trace = summary.trace;
+      const found = failureOf(result, trace);
+      result.exploration = {
+        choices: recording.choices,
+        options: recording.options,
+        kinds: recording.kinds,
+        coverage: coverageOfRun(instance.protocol, trace),
+        ...(found !== undefined ? { failure: found } : {}),
+        size: scheduleSize(recording.choices, result, trace),
+      };
+    }
     post({ type: "result", index, summary: result, events });
   } catch (error) {
     post({ type: "error", index, error: serializeError(error, (error as Error | undefined)?.name === "OutputError" ? "output" : "scenario") });
