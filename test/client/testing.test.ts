@@ -138,7 +138,7 @@ describe("explore child process", () => {
 
   it("returns the report of a failing exploration, with its stderr lines streamed", async () => {
     const lines: string[] = [];
-    const outcome = await withMode("report", () => runExplore({ ...base, cwd: __dirname, args: [...exploreArguments("fails", "protocol-fuzz", "pct", "20", "out")], onStderr: (l) => lines.push(l) }));
+    const outcome = await withMode("fail", () => runExplore({ ...base, cwd: __dirname, args: [...exploreArguments("active.ts", "protocol-fuzz", "pct", "20", "out")], onStderr: (l) => lines.push(l) }));
     assert.equal(outcome.kind, "report");
     if (outcome.kind !== "report") return;
     assert.equal(outcome.exitCode, 1);
