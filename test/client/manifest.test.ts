@@ -151,7 +151,7 @@ test("the debugger follows the DAP contract of DESIGN.md", () => {
     assert.ok((attribute.description ?? "").length > 10, `${name} has a description`);
   }
   const scenarioNames = launch.properties.scenario!.anyOf?.flatMap((a) => a.enum ?? []) ?? launch.properties.scenario!.enum ?? [];
-  assert.deepEqual(scenarioNames, [...builtinScenarios], "scenario names are the NIC's seven");
+  assert.deepEqual(scenarioNames, [...builtinScenarios], "scenario names are the NIC's built-in ones");
   assert.deepEqual([...builtinScenarios], [...SCENARIO_NAMES], "the extension's list is the NIC's");
   assert.ok(launch.properties.scenario!.anyOf?.some((a) => a.type === "string" && a.enum === undefined), "scenario also takes a custom scenario file path");
   // The contract's launch configuration, exactly.

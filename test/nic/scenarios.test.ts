@@ -7,13 +7,14 @@ import * as path from "node:path";
 import { SCENARIO_NAMES, getScenario, loadScenarioFile, resolveScenario, scenarios } from "active-driver/nic";
 
 test("the registry holds exactly the contract's scenario names", () => {
-  assert.deepEqual(Object.keys(scenarios), ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug"]);
+  assert.deepEqual(Object.keys(scenarios), ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug", "protocol-fuzz"]);
   assert.deepEqual([...SCENARIO_NAMES], Object.keys(scenarios));
   for (const name of SCENARIO_NAMES) {
     const s = getScenario(name);
     assert.equal(s.name, name);
     assert.ok(s.description.length > 20);
-    if (name !== "default") assert.ok(s.faults.length > 0, `${name} injects a fault`);
+    if (name === "protocol-fuzz") assert.ok((s.workload.faultBudget ?? 0) > 0, "protocol-fuzz: the OS injects faults of its choosing");
+    else if (name !== "default") assert.ok(s.faults.length > 0, `${name} injects a fault`);
   }
   assert.equal(scenarios.default.faults.length, 0);
   assert.throws(() => getScenario("nope"), /unknown scenario "nope": use one of default, tx-timeout/);

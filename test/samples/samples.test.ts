@@ -59,6 +59,9 @@ function assertScenario(s: RunSummary, label: string): void {
     case "hot-unplug":
       assert.equal(s.protocolState, "unplugged", label);
       break;
+    case "protocol-fuzz":
+      assert.ok(s.requests.length > 0 || s.faults.length > 0, `${label}: the OS issued requests or injected faults`);
+      break;
     case "suspend-unplug":
       assert.equal(s.protocolState, "unplugged", label);
       assert.ok(s.requests.some((r) => r.name === "suspend" && r.repliedUs !== undefined), `${label}: the suspend was answered`);

@@ -60,7 +60,22 @@ export interface Workload {
   replyGraceUs?: number;
   /** The run stops here whatever happens (default 1000000 us of virtual time). */
   deadlineUs?: number;
+  /**
+   * "script" (default): open, stream, suspend/resume as configured, close. "protocol": at each OS
+   * step the OS issues any request or notification the protocol enables (or a fault, or nothing),
+   * as the run's chooser decides, within the budgets below.
+   */
+  mode?: WorkloadMode;
+  /** Protocol mode: times the OS may issue each request or notification (default 3). */
+  requestBudget?: number;
+  /** Protocol mode: faults the OS may inject (link flap, RX overflow, spurious interrupt, TX lock-up, hot unplug; default 2). */
+  faultBudget?: number;
+  /** Protocol mode: mean time between OS steps (default 200 us). */
+  stepUs?: number;
 }
+
+export const WORKLOAD_MODES = ["script", "protocol"] as const;
+export type WorkloadMode = (typeof WORKLOAD_MODES)[number];
 
 export const WORKLOAD_DEFAULTS: Required<Workload> = {
   frames: 500,
@@ -79,7 +94,14 @@ export const WORKLOAD_DEFAULTS: Required<Workload> = {
   drainUs: 2000,
   replyGraceUs: 10000,
   deadlineUs: 1_000_000,
+  mode: "script",
+  requestBudget: 3,
+  faultBudget: 2,
+  stepUs: 200,
 };
+
+/** Faults the protocol-driven OS may inject while the interface is up (and hot unplug at any time). */
+const FUZZ_FAULTS: readonly FaultPlan["kind"][] = ["link-flap", "rx-overflow", "spurious-irq", "tx-lockup"];
 
 /** One request the OS made and what became of it. */
 export interface RequestRecord {
@@ -180,6 +202,8 @@ export class SimulatedOs {
   readonly workload: Required<Workload>;
   readonly requests: RequestRecord[] = [];
   txTimeouts = 0;
+  /** txTimeouts the protocol-driven OS issued on its own (a reset it asked for excuses the frames it throws away). */
+  private issuedTimeouts = 0;
   completed = false;
   /** True once the run may stop: the workload ended, or the card is gone and owed replies are in (or waited for). */
   finished = false;
@@ -249,7 +273,7 @@ export class SimulatedOs {
       this.finished = true;
       this.poke();
     });
-    this.step(this.thread("control", this.control()), undefined);
+    this.step(this.thread("control", w.mode === "protocol" ? this.protocolControl() : this.control()), undefined);
     this.xmitStep();
   }
 
@@ -257,6 +281,9 @@ export class SimulatedOs {
     const problems: string[] = [];
     const explained = new Set<string>();
     for (const f of this.nic.faultLog) for (const c of EXPLAINED_BY[f.kind] ?? []) explained.add(c);
+    if (this.issuedTimeouts > 0) for (const c of ["tx-timeout", "tx-reset", "rx-reset"]) explained.add(c);
+    // Frames the driver still held when the protocol-driven OS stopped the interface after its drain time.
+    explained.add("stopped");
     const tx = { ...this.txStats, dropped: { ...this.txStats.dropped } };
     const rx = { ...this.rxStats, dropped: { ...this.rxStats.dropped } };
     // Frames still outstanding when the card vanished, or when a watchdog reset that a fault
@@ -264,7 +291,7 @@ export class SimulatedOs {
     const { fate, marks } = this.tx;
     for (let seq = 0; seq < fate.length; seq++) {
       if (fate[seq] !== "outstanding") continue;
-      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.timeout && explained.has("tx-timeout") ? "tx-timeout" : undefined;
+      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.timeout && explained.has("tx-timeout") ? "tx-timeout" : marks[seq] & TxMark.stopped ? "stopped" : undefined;
       if (cause !== undefined) tx.dropped[cause] = (tx.dropped[cause] ?? 0) + 1;
       else tx.lost++;
     }
@@ -339,6 +366,109 @@ export class SimulatedOs {
       yield sleep(100);
       this.finished = true;
     }
+  }
+
+  // ---- the control thread, protocol mode ----------------------------------------------------
+
+  /**
+   * At each step the chooser picks one OS activity among those the protocol and the budgets allow:
+   * nothing (time passes, frames flow), a request or notification enabled in the protocol's current
+   * state, a fault, or a hot unplug. A correct OS still: one request at a time (it waits for the
+   * reply), the queue stopped and drained before a request that leaves the states where xmit is
+   * enabled, nothing the protocol forbids.
+   */
+  private *protocolControl(): Generator<Yield, void, unknown> {
+    const w = this.workload;
+    const budget = new Map<string, number>();
+    for (const m of this.inst.protocol.incoming) if (m !== "xmit" && m !== "unplug") budget.set(m, Math.floor(w.requestBudget));
+    let faults = Math.floor(w.faultBudget);
+    const steps = 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
+    this.cycleFramesLeft = this.framesLeft;
+    yield sleep(this.jitter(20));
+    for (let step = 0; step < steps && this.alive(); step++) {
+      const acts: { label: string; run: () => void }[] = [{ label: "wait", run: () => {} }];
+      for (const [m, left] of budget) {
+        if (left <= 0 || !this.enabled(m) || (this.isRequest(m) && this.controlBusy)) continue;
+        acts.push({ label: m, run: () => (budget.set(m, left - 1), this.issue(m)) });
+      }
+      if (faults > 0) {
+        if (this.state === "open") for (const kind of FUZZ_FAULTS) acts.push({ label: kind, run: () => (faults--, this.nic.fire({ kind, atUs: 0 })) });
+        acts.push({ label: "hot-unplug", run: () => (faults--, this.nic.fire({ kind: "hot-unplug", atUs: 0 })) });
+      }
+      // Nothing left but waiting, and no frame left to flow: the workload is done.
+      if (acts.length === (faults > 0 ? 2 : 1) && !this.controlBusy && (this.cycleFramesLeft === 0 || !this.queueRunning)) break;
+      const i = this.inst.choose("os-activity", acts.length, (k) => acts[k]!.label);
+      acts[i]!.run();
+      yield sleep(Math.max(1, Math.round(w.stepUs * (0.5 + this.fraction("gap")))));
+    }
+    yield* this.until(() => !this.controlBusy || !this.alive());
+    if (!this.alive()) return;
+    yield* this.quiesce();
+    if (!this.alive()) return;
+    this.completed = true;
+    yield sleep(100);
+    this.finished = true;
+  }
+
+  /** A request is in progress (the protocol OS issues one at a time). */
+  private controlBusy = false;
+
+  /** Protocol mode: sends `m` now (a notification) or starts a request on its own OS thread. */
+  private issue(m: string): void {
+    if (!this.isRequest(m)) {
+      if (m === "txTimeout") this.timeoutNow(true);
+      else this.os[m]!();
+      this.poke();
+      return;
+    }
+    this.controlBusy = true;
+    this.step(this.thread(`request ${m}`, this.requestThread(m)), undefined);
+  }
+
+  private *requestThread(m: string): Generator<Yield, void, unknown> {
+    try {
+      const next = this.nextState(m);
+      if (this.enabled("xmit") && next !== undefined && !this.enabledIn(next, "xmit")) {
+        // Leaving the states where frames may be sent: stop the queue and drain it first.
+        yield* this.quiesce();
+        this.stopWatchdog();
+        if (!this.alive() || !this.enabled(m)) return;
+        this.outstanding -= this.tx.markOutstanding(TxMark.stopped);
+      }
+      const reply = yield* this.request(m);
+      if (!this.alive()) return;
+      const up = this.enabled("xmit") && statusOf(reply) === 0;
+      this.state = up ? "open" : "closed";
+      if (up && !this.queueRunning) {
+        this.startWatchdog();
+        this.runQueue(true);
+        this.nic.wire.resumeTraffic();
+      }
+    } finally {
+      this.controlBusy = false;
+      this.poke();
+    }
+  }
+
+  private isRequest(m: string): boolean {
+    return (this.inst.protocol.messages[m] as { reply?: string } | undefined)?.reply !== undefined;
+  }
+
+  /** Whether the protocol's current state (the monitor's) enables message `m`. */
+  private enabled(m: string): boolean {
+    return this.enabledIn(String(this.inst.protocolState), m);
+  }
+
+  private enabledIn(state: string, m: string): boolean {
+    return this.nextIn(state, m) !== undefined;
+  }
+
+  private nextState(m: string): string | undefined {
+    return this.nextIn(String(this.inst.protocolState), m);
+  }
+
+  private nextIn(state: string, m: string): string | undefined {
+    return (this.inst.protocol.states as Record<string, Record<string, string> | undefined>)[state]?.[m];
   }
 
   /** Stops the queue, suspends, sleeps, resumes (each step only if the protocol has it). */
@@ -450,7 +580,7 @@ export class SimulatedOs {
   private readonly xmitStep = (): void => {
     if (this.state === "gone" || this.finished) return;
     const w = this.workload;
-    if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight) {
+    if (!this.queueRunning || this.cycleFramesLeft === 0 || this.outstanding >= w.txInFlight || (w.mode === "protocol" && !this.enabled("xmit"))) {
       this.xmitParked = true;
       return;
     }
@@ -496,15 +626,21 @@ export class SimulatedOs {
       if (this.state !== "open" || this.outstanding === 0) return;
       if (this.inst.now() - this.progressAt < period) return;
       // Linux's dev_watchdog: TX outstanding and no completion for a whole period.
-      this.txTimeouts++;
-      this.outstanding -= this.tx.markOutstanding(TxMark.timeout);
-      for (const f of this.rx.values()) if (f.fate === "in-ring") f.atTimeout = true;
-      this.progressAt = this.inst.now();
-      this.os["txTimeout"]();
-      this.wakeXmit();
-      this.poke();
+      this.timeoutNow(false);
     };
     this.watchdog = this.after(period / 2, tick, true);
+  }
+
+  /** txTimeout to the driver: from the watchdog, or issued by the protocol-driven OS (`issued`). */
+  private timeoutNow(issued: boolean): void {
+    this.txTimeouts++;
+    if (issued) this.issuedTimeouts++;
+    this.outstanding -= this.tx.markOutstanding(TxMark.timeout);
+    for (const f of this.rx.values()) if (f.fate === "in-ring") f.atTimeout = true;
+    this.progressAt = this.inst.now();
+    this.os["txTimeout"]!();
+    this.wakeXmit();
+    this.poke();
   }
 
   private stopWatchdog(): void {

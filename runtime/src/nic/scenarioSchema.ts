@@ -3,7 +3,7 @@
 // squiggles (package.json's jsonValidation, dist/schemas/scenario.schema.json) cannot drift from
 // what `active-driver run` accepts. The loader stays the authority: its errors name file and field.
 import { FAULT_EVENTS, FAULT_KINDS, NUMBER_FIELDS } from "./faults";
-import { WORKLOAD_DEFAULTS, type Workload } from "./os";
+import { WORKLOAD_DEFAULTS, WORKLOAD_MODES, type Workload } from "./os";
 import { SCENARIO_NAMES } from "./scenarios";
 
 const WORKLOAD_DOCS: Record<keyof Workload, string> = {
@@ -23,6 +23,10 @@ const WORKLOAD_DOCS: Record<keyof Workload, string> = {
   drainUs: "Before close and suspend: longest wait for TX to drain and RX to go quiet, in microseconds.",
   replyGraceUs: "After unplug: longest wait for replies still owed, in microseconds.",
   deadlineUs: "The run stops here whatever happens, in microseconds of virtual time.",
+  mode: "script: open, stream, suspend/resume as configured, close. protocol: at each step the OS issues any request or notification the protocol enables (or a fault, or nothing), as the run's chooser decides, within the budgets.",
+  requestBudget: "Protocol mode: times the OS may issue each request or notification.",
+  faultBudget: "Protocol mode: faults the OS may inject (link flap, RX overflow, spurious interrupt, TX lock-up, hot unplug).",
+  stepUs: "Protocol mode: mean time between OS steps, in microseconds.",
 };
 
 /** Every fault field but kind: the compiler checks that each has its line. */
@@ -47,7 +51,10 @@ export function scenarioJsonSchema(): Schema {
   const workload: Record<string, Schema> = {};
   for (const key of Object.keys(WORKLOAD_DEFAULTS) as (keyof Workload)[]) {
     const fallback = WORKLOAD_DEFAULTS[key];
-    workload[key] = { type: typeof fallback === "boolean" ? "boolean" : "number", ...(typeof fallback === "number" ? { minimum: 0 } : {}), default: fallback, description: WORKLOAD_DOCS[key] };
+    workload[key] =
+      key === "mode"
+        ? { enum: [...WORKLOAD_MODES], default: fallback, description: WORKLOAD_DOCS[key] }
+        : { type: typeof fallback === "boolean" ? "boolean" : "number", ...(typeof fallback === "number" ? { minimum: 0 } : {}), default: fallback, description: WORKLOAD_DOCS[key] };
   }
   const fault: Record<string, Schema> = { kind: { enum: [...FAULT_KINDS], description: "What goes wrong." } };
   for (const [key, description] of Object.entries(FAULT_DOCS)) {

@@ -3,7 +3,7 @@
 // as JSON files in the workspace, read by loadScenarioFile().
 import * as fs from "node:fs";
 import { validateFaultPlan, type FaultPlan } from "./faults";
-import { WORKLOAD_DEFAULTS, type Workload } from "./os";
+import { WORKLOAD_DEFAULTS, WORKLOAD_MODES, type Workload } from "./os";
 
 export interface Scenario {
   name: string;
@@ -16,7 +16,7 @@ export interface Scenario {
   mac?: string;
 }
 
-export const SCENARIO_NAMES = ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug"] as const;
+export const SCENARIO_NAMES = ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug", "protocol-fuzz"] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export const scenarios: Readonly<Record<ScenarioName, Scenario>> = Object.freeze({
@@ -64,6 +64,13 @@ export const scenarios: Readonly<Record<ScenarioName, Scenario>> = Object.freeze
     description: "The OS suspends the interface halfway through the stream and the card is removed within 20 us of that request (before or after, by seed): the suspend must still be answered.",
     workload: {},
     faults: [{ kind: "suspend-unplug", afterCount: 250, windowUs: 20, noticeUs: 30 }],
+  },
+  "protocol-fuzz": {
+    name: "protocol-fuzz",
+    description:
+      "The OS as a protocol-driven adversary: at each step it issues any request or notification the protocol enables (each at most 3 times), injects one of 2 faults (hot unplug among them), or lets 200 frames flow, as the run's choices decide.",
+    workload: { mode: "protocol", frames: 200, requestBudget: 3, faultBudget: 2, deadlineUs: 200_000 },
+    faults: [],
   },
 });
 
@@ -120,7 +127,9 @@ export function parseScenario(data: unknown, where: string): Scenario {
     for (const [key, value] of Object.entries(obj.workload)) {
       if (!(WORKLOAD_KEYS as string[]).includes(key)) throw new Error(`${where}: workload.${key}: unknown field (known: ${WORKLOAD_KEYS.join(", ")})`);
       const expected = typeof WORKLOAD_DEFAULTS[key as keyof Workload];
-      if (expected === "boolean" ? typeof value !== "boolean" : typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      if (key === "mode") {
+        if (!(WORKLOAD_MODES as readonly unknown[]).includes(value)) throw new Error(`${where}: workload.mode: ${JSON.stringify(value)} is not one of ${WORKLOAD_MODES.join(", ")}`);
+      } else if (expected === "boolean" ? typeof value !== "boolean" : typeof value !== "number" || !Number.isFinite(value) || value < 0) {
         throw new Error(`${where}: workload.${key}: expected ${expected === "boolean" ? "true or false" : "a non-negative number"}, got ${JSON.stringify(value)}`);
       }
       (workload as Record<string, unknown>)[key] = value;

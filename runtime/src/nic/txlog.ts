@@ -13,6 +13,8 @@ export const TxMark = {
   timeout: 1,
   /** Outstanding when the card vanished. */
   unplug: 2,
+  /** Outstanding when the protocol-driven OS, its drain time over, asked the driver to stop the interface (close, suspend): a driver may discard those. */
+  stopped: 4,
 } as const;
 
 export class TxLog {
@@ -49,13 +51,13 @@ export class TxLog {
     return s;
   }
 
-  /** Marks every frame still outstanding with `mark`; returns how many were not marked so before. */
+  /** Marks every frame still outstanding with `mark`; returns how many had no mark before (the ones the OS counts as outstanding). */
   markOutstanding(mark: number): number {
     let n = 0;
     for (let seq = 0; seq < this.fate.length; seq++) {
       if (this.fate[seq] === "outstanding" && (this.marks[seq] & mark) === 0) {
+        if (this.marks[seq] === 0) n++;
         this.marks[seq] |= mark;
-        n++;
       }
     }
     return n;
