@@ -7,6 +7,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { exploreSettings } from "../config";
 import type { Ctx } from "../ctx";
 import { debugType } from "../launchConfig";
 import { refusalMessage, requireTrust } from "../trust";
@@ -190,9 +191,9 @@ export class ExploreTests implements vscode.Disposable {
   /** One exploration of one scenario item; its outcome goes into the run. */
   private async explore(run: vscode.TestRun, item: vscode.TestItem, signal: AbortSignal): Promise<ExploreReport | undefined> {
     const { driver, scenario } = this.scenarios.get(item)!;
-    const config = vscode.workspace.getConfiguration("activeDriver", driver);
-    const strategy = strategyArgument(config.get("explore.strategy"));
-    const budget = budgetArgument(config.get("explore.budget"));
+    const settings = exploreSettings(driver);
+    const strategy = strategyArgument(settings.strategy);
+    const budget = budgetArgument(settings.budget);
     const cwd = vscode.workspace.getWorkspaceFolder(driver)?.uri.fsPath ?? path.dirname(driver.fsPath);
     const outDir = this.scheduleDir(driver, scenario);
     fs.rmSync(outDir, { recursive: true, force: true });
