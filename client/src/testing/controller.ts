@@ -303,7 +303,7 @@ export class ExploreTests implements vscode.Disposable {
   private showCoverage(driver: vscode.Uri, reports: readonly ExploreReport[]): void {
     const coverage = mergeCoverage(reports);
     if (coverage === undefined) return;
-    this.ctx.trace.setCoverage({ driver: path.basename(driver.fsPath), runs: reports.reduce((n, r) => n + r.runs, 0), ...coverage });
+    this.ctx.trace.setCoverage({ driver: path.basename(driver.fsPath), runs: reports.reduce((n, r) => n + r.runs, 0), ...coverage }, driver.fsPath);
     if (vscode.debug.activeDebugSession?.type === debugType) return;
     this.ctx.protocolOf(driver).then(
       (graph) => {
