@@ -1,27 +1,28 @@
-// `active-driver explore DRIVER.ts [--runs N] [--seed N] [--scenario NAME[,NAME]]... [--json]`: many
-// seeded runs across the scenarios (all of them, or the ones named; each with its faults; the seed
-// picks the interleaving of the OS, the traffic and the faults). Prints each failing run with the
-// exact command that replays it, or with --json one JSON report at the end. Runs go through one
-// worker per core, several runs per worker. Exit 0 when every run is clean, 1 when one fails, 2 on bad usage.
-import { availableParallelism } from "node:os";
+// `active-driver explore DRIVER.ts [--strategy random|pct|dfs] [--depth d] [--budget N|Ns] [--runs N]
+// [--seed N] [--scenario NAME[,NAME]]... [--out DIR] [--json]`: systematic exploration. Every
+// nondeterministic decision of a run goes through a chooser; a strategy picks the choices (random,
+// PCT with d - 1 priority change points, or dfs: every schedule of a small bounded configuration).
+// Each failure is shrunk and written as `<driver>.<scenario>.<n>.schedule.json` (into --out), which
+// `active-driver run --replay FILE` reproduces. Runs go through one worker per core. Exit 0 when
+// every run is clean, 1 when one fails, 2 on bad usage.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { runDriverBatch, type RunResult, type RunSpec } from "active-driver/host";
 import type { SourceLocation } from "active-driver";
+import { formatCoverage, mergeCoverage, sha256File, scheduleFileName, writeScheduleFile, type ChoiceSpec, type CoverageReport, type ScheduleFile, type ScheduleSize } from "active-driver/explore";
 import { SCENARIO_NAMES } from "active-driver/nic";
 import { driverArgument, scenarioArgument, seedArgument } from "./run";
+import { dfsChildren, explorePlan, parseBudget, type Budget, type ExploreRun, type Strategy, STRATEGIES, workerCount } from "./explorePlan";
+import { failureKind, shrinkSchedule } from "./shrink";
 import { parseArgs, UsageError } from "./usage";
 
-export interface ExploreRun extends RunSpec {
-  /** A scenario name, or the path of a scenario file, as given (it goes into the replay command). */
-  scenario: string;
-}
+export { explorePlan, parseBudget, dfsChildren } from "./explorePlan";
+export type { ExploreRun, Budget, Strategy } from "./explorePlan";
 
-/** Runs per scenario when --runs is not given. */
+/** Runs per scenario when no budget is given. */
 const SEEDS_BY_DEFAULT = 4;
-
-/** Run i: scenario i mod the number of scenarios, seed first + i div it (every scenario per seed). */
-export function explorePlan(runs: number, firstSeed: number, scenarios: readonly string[] = SCENARIO_NAMES): ExploreRun[] {
-  return Array.from({ length: runs }, (_, i) => ({ scenario: scenarios[i % scenarios.length]!, seed: firstSeed + Math.floor(i / scenarios.length) }));
-}
+/** Runs per batch when the budget is a time (the budget is checked between batches). */
+const RUNS_PER_WORKER_BATCH = 4;
 
 /**
  * Takes every `--scenario VALUE` / `--scenario=VALUE` out of `args` (the option repeats, which
@@ -64,6 +65,8 @@ export function scenarioSelection(values: readonly string[]): string[] {
 
 /** Why a run failed, in one line. */
 export function failureReason(result: RunResult): string {
+  const found = result.summary?.exploration?.failure;
+  if (found !== undefined) return found.message;
   const s = result.summary;
   if (s === undefined) return result.error?.message ?? "no result";
   if (s.failure !== undefined) return s.failure;
@@ -76,96 +79,278 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
-/** The command that replays one run (`run` takes the same scenario names and files). */
-export function replayCommand(driver: string, run: ExploreRun): string {
-  return `active-driver run ${quote(driver)} --scenario ${quote(run.scenario)} --seed ${run.seed}`;
+/** The command that replays a schedule file. */
+export function replayCommand(schedule: string): string {
+  return `active-driver run --replay ${quote(schedule)}`;
 }
 
-/** Where in the driver's sources the run failed, when known: the driver error's line, else the first violation's. */
+/** Where in the driver's sources the run failed, when known. */
 function failureLocation(result: RunResult): SourceLocation | undefined {
   const s = result.summary;
-  return s?.failureLoc ?? s?.violations.find((v) => v.loc !== undefined)?.loc;
+  return s?.exploration?.failure?.location ?? s?.failureLoc ?? s?.violations.find((v) => v.loc !== undefined)?.loc ?? result.error?.loc;
 }
 
 /** One failing run in the --json report. */
 export interface ExploreFailure {
   scenario: string;
-  seed: number;
-  reason: string;
-  replay: string;
+  message: string;
+  /** The schedule file (relative to the working directory, or absolute). */
+  schedule: string;
+  kind: string;
+  seed?: number;
   location?: SourceLocation;
+  replay: string;
+  shrink?: { before: ScheduleSize; after: ScheduleSize };
 }
 
-/** The --json report: deterministic for the same driver, scenarios and seeds (failures in plan order, no timings). */
+/** The --json report: deterministic for the same driver, strategy, scenarios, seeds and run budget (no timings). */
 export interface ExploreReport {
   driver: string;
+  strategy: Strategy;
+  depth?: number;
   scenarios: string[];
-  seeds: { first: number; last: number };
   runs: number;
   passed: number;
   failed: number;
+  /** dfs: every schedule of the bound was run. */
+  exhaustive?: boolean;
   failures: ExploreFailure[];
+  coverage: CoverageReport;
 }
 
-/** The summary line's "(7 scenarios, seeds 1..4)"; named scenarios are listed. */
-function planDescription(scenarios: readonly string[], named: boolean, firstSeed: number, lastSeed: number): string {
-  const count = `${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"}`;
-  return `${named ? `${count}: ${scenarios.join(" + ")}` : count}, seeds ${firstSeed}..${lastSeed}`;
+interface Failed {
+  index: number;
+  run: ExploreRun;
+  result: RunResult;
 }
 
 export async function explore(args: string[]): Promise<number> {
   const { values: scenarioValues, rest } = takeScenarioOptions(args);
-  const { options, positional } = parseArgs(rest, { runs: "string", seed: "string", json: "boolean" });
+  const { options, positional } = parseArgs(rest, { runs: "string", budget: "string", seed: "string", strategy: "string", depth: "string", out: "string", json: "boolean" });
   const driver = driverArgument(positional, "explore");
   const scenarios = scenarioSelection(scenarioValues);
-  const runsText = options["runs"] === undefined ? String(scenarios.length * SEEDS_BY_DEFAULT) : String(options["runs"]);
-  if (!/^\d+$/.test(runsText) || Number(runsText) < 1) throw new UsageError(`--runs: expected a positive integer, got '${runsText}'`);
-  const runs = Number(runsText);
+  const strategy = strategyArgument(options["strategy"]);
+  const depth = depthArgument(options["depth"], strategy);
+  if (options["runs"] !== undefined && options["budget"] !== undefined) throw new UsageError("--runs is a synonym of --budget: give one of them");
+  const budget = parseBudget(options["budget"] ?? options["runs"], options["budget"] !== undefined ? "--budget" : "--runs", scenarios.length * SEEDS_BY_DEFAULT);
   const firstSeed = seedArgument(options["seed"], 1);
+  const outDir = outArgument(options["out"]);
   const json = options["json"] === true;
-  const plan = explorePlan(runs, firstSeed, scenarios);
 
   const started = Date.now();
-  const workers = Math.max(1, Math.min(availableParallelism(), 4, plan.length));
-  // Contiguous slices: each worker loads its tools once and runs its share in order.
-  const share = Math.ceil(plan.length / workers);
-  const slices = Array.from({ length: workers }, (_, w) => plan.slice(w * share, (w + 1) * share)).filter((s) => s.length > 0);
-  const failures: { index: number; run: ExploreRun; result: RunResult }[] = [];
+  const workers = workerCount();
+  const failed: Failed[] = [];
+  const coverages: CoverageReport[] = [];
   let done = 0;
-  await Promise.all(
-    slices.map((slice, w) =>
-      runDriverBatch(driver, slice, {}, {
-        onResult: (i, result) => {
-          done++;
-          const run = slice[i]!;
-          if (result.ok) return;
-          failures.push({ index: w * share + i, run, result });
-          // Text output streams: a long exploration shows its failures as they come.
-          if (!json) process.stdout.write(`FAIL  ${run.scenario} seed ${run.seed}: ${failureReason(result)}\n      replay: ${replayCommand(driver, run)}\n`);
-        },
-      }),
-    ),
-  );
-  const lastSeed = plan[plan.length - 1]!.seed;
+  /** Runs `runs` across the workers; calls back per result; resolves in order. */
+  const runAll = async (runs: ExploreRun[]): Promise<RunResult[]> => {
+    const specs: RunSpec[] = runs.map((r) => ({ scenario: r.scenario, seed: r.seed, schedule: r.schedule, explore: true }));
+    return runSpread(driver, specs, workers);
+  };
+  const record = (run: ExploreRun, result: RunResult): void => {
+    const index = done++;
+    const coverage = result.summary?.exploration?.coverage;
+    if (coverage !== undefined) coverages.push(coverage);
+    if (result.ok) return;
+    failed.push({ index, run, result });
+    if (!json) process.stdout.write(`FAIL  ${run.scenario}${run.schedule.strategy === "replay" ? "" : ` seed ${run.seed}`}: ${failureReason(result)}\n`);
+  };
+
+  let exhaustive: boolean | undefined;
+  const timeLeft = (): boolean => budget.kind !== "time" || Date.now() - started < budget.ms;
+  if (strategy === "dfs") {
+    exhaustive = await exploreDfs(scenarios, budget, workers, runAll, record, timeLeft);
+  } else {
+    const steps = strategy === "pct" ? await orderingSteps(scenarios, firstSeed, runAll) : new Map<string, number>();
+    const batch = budget.kind === "runs" ? budget.runs : workers * RUNS_PER_WORKER_BATCH;
+    for (let offset = 0; budget.kind === "runs" ? offset < budget.runs : timeLeft(); offset += batch) {
+      const count = budget.kind === "runs" ? Math.min(batch, budget.runs - offset) : batch;
+      const plan = explorePlan(offset + count, firstSeed, scenarios).slice(offset);
+      const runs = plan.map((r) => ({ ...r, schedule: strategySpec(strategy, r.seed, depth, steps.get(r.scenario)) }));
+      const results = await runAll(runs);
+      results.forEach((result, i) => record(runs[i]!, result));
+    }
+  }
+
+  const failures = await writeFailures(driver, failed, strategy, depth, outDir, workers, json);
+  const coverage = mergeCoverage(coverages);
   if (json) {
-    failures.sort((a, b) => a.index - b.index);
     const report: ExploreReport = {
       driver,
+      strategy,
+      ...(strategy === "pct" ? { depth } : {}),
       scenarios,
-      seeds: { first: firstSeed, last: lastSeed },
       runs: done,
-      passed: done - failures.length,
-      failed: failures.length,
-      failures: failures.map(({ run, result }) => {
-        const location = failureLocation(result);
-        return { scenario: run.scenario, seed: run.seed, reason: failureReason(result), replay: replayCommand(driver, run), ...(location !== undefined ? { location } : {}) };
-      }),
+      passed: done - failed.length,
+      failed: failed.length,
+      ...(exhaustive !== undefined ? { exhaustive } : {}),
+      failures,
+      coverage,
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const described = planDescription(scenarios, scenarioValues.length > 0, firstSeed, lastSeed);
-    process.stdout.write(`${done} runs (${described}) in ${seconds} s: ${failures.length === 0 ? "all passed" : `${failures.length} failed`}\n`);
+    const seconds = (Date.now() - started) / 1000;
+    const perSecond = done / Math.max(0.001, seconds);
+    for (const f of failures) process.stdout.write(`schedule ${f.schedule} (${f.kind}${f.shrink !== undefined ? `; shrunk from ${f.shrink.before.choices} to ${f.shrink.after.choices} choices, ${f.shrink.before.nonDefault} to ${f.shrink.after.nonDefault} not default` : ""})\n      replay: ${f.replay}\n`);
+    const verdict = failed.length === 0 ? "all passed" : `${failed.length} failed`;
+    const described = `${scenarios.length === SCENARIO_NAMES.length && scenarioValues.length === 0 ? `${scenarios.length} scenarios` : `${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"}: ${scenarios.join(" + ")}`}, ${strategy}${strategy === "pct" ? ` depth ${depth}` : ""}`;
+    process.stdout.write(`${done} runs (${described}) in ${seconds.toFixed(1)} s (${perSecond.toFixed(1)} runs/s): ${verdict}\n`);
+    if (exhaustive === true) process.stdout.write(`exhaustive: ${done.toLocaleString("en-US")} schedules, ${failed.length === 0 ? "all pass" : `${failed.length} fail`}\n`);
+    else if (exhaustive === false) process.stdout.write(`not exhaustive: the budget ended after ${done.toLocaleString("en-US")} schedules\n`);
+    process.stdout.write(`${formatCoverage(coverage)}\n`);
   }
-  return failures.length === 0 ? 0 : 1;
+  return failed.length === 0 ? 0 : 1;
+}
+
+function strategyArgument(value: string | boolean | undefined): Strategy {
+  if (value === undefined) return "random";
+  const text = String(value);
+  if (!(STRATEGIES as readonly string[]).includes(text)) throw new UsageError(`--strategy: expected one of ${STRATEGIES.join(", ")}, got '${text}'`);
+  return text as Strategy;
+}
+
+function depthArgument(value: string | boolean | undefined, strategy: Strategy): number {
+  if (value === undefined) return 3;
+  if (strategy !== "pct") throw new UsageError("--depth is for --strategy pct");
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1000) throw new UsageError(`--depth: expected an integer from 1 to 1000, got '${text}'`);
+  return Number(text);
+}
+
+/** --out DIR: an existing directory, or one that can be made. */
+function outArgument(value: string | boolean | undefined): string {
+  if (value === undefined) return ".";
+  const dir = String(value);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`--out ${dir}: cannot write schedule files there (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return dir;
+}
+
+function strategySpec(strategy: Strategy, seed: number, depth: number, steps: number | undefined): ChoiceSpec {
+  return strategy === "pct" ? { strategy: "pct", seed, depth, steps: steps ?? 100 } : { strategy: "random", seed };
+}
+
+/** PCT draws its change points among the ordering decisions of a run: one random probe run per scenario counts them. */
+async function orderingSteps(scenarios: string[], seed: number, runAll: (runs: ExploreRun[]) => Promise<RunResult[]>): Promise<Map<string, number>> {
+  const results = await runAll(scenarios.map((scenario) => ({ scenario, seed, schedule: { strategy: "random", seed } })));
+  const steps = new Map<string, number>();
+  results.forEach((r, i) => {
+    const kinds = r.summary?.exploration?.kinds ?? [];
+    steps.set(scenarios[i]!, Math.max(1, kinds.filter((k) => k === "thread" || k === "os-activity").length));
+  });
+  return steps;
+}
+
+/**
+ * dfs: every schedule of each scenario, where ordering decisions (which OS activity, which ready
+ * thread, which request) take each of their options and values (gaps, sizes, offsets) their
+ * default. Returns true when every schedule ran within the budget.
+ */
+async function exploreDfs(
+  scenarios: string[],
+  budget: Budget,
+  workers: number,
+  runAll: (runs: ExploreRun[]) => Promise<RunResult[]>,
+  record: (run: ExploreRun, result: RunResult) => void,
+  timeLeft: () => boolean,
+): Promise<boolean> {
+  let ran = 0;
+  let complete = true;
+  for (const scenario of scenarios) {
+    const stack: number[][] = [[]];
+    while (stack.length > 0) {
+      if ((budget.kind === "runs" && ran >= budget.runs) || !timeLeft()) return false;
+      const room = budget.kind === "runs" ? budget.runs - ran : Infinity;
+      const take = Math.min(stack.length, room, workers * RUNS_PER_WORKER_BATCH);
+      const prefixes = stack.splice(stack.length - take, take).reverse();
+      const runs = prefixes.map((choices) => ({ scenario, seed: 0, schedule: { strategy: "replay", choices } as ChoiceSpec }));
+      const results = await runAll(runs);
+      ran += runs.length;
+      results.forEach((result, i) => {
+        record(runs[i]!, result);
+        const x = result.summary?.exploration;
+        if (x === undefined) {
+          complete = false; // the run died: its subtree is unknown
+          return;
+        }
+        // The last pushed runs next: the deepest branches first, as a depth-first search goes.
+        stack.push(...dfsChildren(prefixes[i]!.length, x.choices, x.options, x.kinds));
+      });
+    }
+  }
+  return complete;
+}
+
+/** Runs specs across up to `workers` workers, in contiguous slices; results in order. */
+async function runSpread(driver: string, specs: RunSpec[], workers: number): Promise<RunResult[]> {
+  const n = Math.max(1, Math.min(workers, specs.length));
+  const share = Math.ceil(specs.length / n);
+  const slices = Array.from({ length: n }, (_, w) => specs.slice(w * share, (w + 1) * share)).filter((s) => s.length > 0);
+  const parts = await Promise.all(slices.map((slice) => runDriverBatch(driver, slice)));
+  return parts.flat();
+}
+
+/** Shrinks each failure (the first of each scenario and kind), writes its schedule file, and reports it. */
+async function writeFailures(driver: string, failed: Failed[], strategy: Strategy, depth: number, outDir: string, workers: number, json: boolean): Promise<ExploreFailure[]> {
+  failed.sort((a, b) => a.index - b.index);
+  const shrunk = new Set<string>();
+  const driverSha = failed.length > 0 ? sha256File(driver) : "";
+  const out: ExploreFailure[] = [];
+  let n = 0;
+  for (const { run, result } of failed) {
+    n++;
+    const exploration = result.summary?.exploration;
+    const kind = failureKind(result) ?? "failed";
+    let choices = exploration?.choices ?? run.schedule.choices ?? [];
+    let final = result;
+    let shrink: ExploreFailure["shrink"];
+    const key = `${run.scenario}\u0000${kind}`;
+    if (exploration !== undefined && !shrunk.has(key)) {
+      shrunk.add(key);
+      if (!json) process.stdout.write(`shrinking the ${run.scenario} failure (${kind}, ${choices.length} choices)...\n`);
+      const found = await shrinkSchedule(choices, kind, result, async (schedules) =>
+        runSpread(
+          driver,
+          schedules.map((c) => ({ scenario: run.scenario, seed: run.seed, schedule: { strategy: "replay", choices: c }, explore: true })),
+          workers,
+        ),
+      );
+      choices = found.choices;
+      final = found.result;
+      const after = final.summary?.exploration?.size;
+      if (after !== undefined) shrink = { before: exploration.size, after: { ...after, choices: choices.length, nonDefault: choices.filter((c) => c !== 0).length } };
+    }
+    const file = path.join(outDir, scheduleFileName(driver, run.scenario, n));
+    const failure = final.summary?.exploration?.failure ?? { kind, message: failureReason(final), timeUs: 0, seq: 0 };
+    const schedule: ScheduleFile = {
+      format: "active-driver-schedule",
+      version: 1,
+      driver: { path: path.relative(path.resolve(outDir), path.resolve(driver)) || path.basename(driver), sha256: driverSha },
+      scenario: (SCENARIO_NAMES as readonly string[]).includes(run.scenario) ? run.scenario : path.relative(path.resolve(outDir), path.resolve(run.scenario)),
+      strategy,
+      ...(strategy !== "dfs" ? { seed: run.seed } : {}),
+      ...(strategy === "pct" ? { depth } : {}),
+      choices,
+      failure,
+      ...(shrink !== undefined ? { shrink } : {}),
+    };
+    writeScheduleFile(file, schedule);
+    const shown = path.isAbsolute(outDir) ? path.resolve(file) : file;
+    const location = failureLocation(final);
+    out.push({
+      scenario: run.scenario,
+      message: failure.message,
+      schedule: shown,
+      kind: failure.kind,
+      ...(strategy !== "dfs" ? { seed: run.seed } : {}),
+      ...(location !== undefined ? { location } : {}),
+      replay: replayCommand(shown),
+      ...(shrink !== undefined ? { shrink } : {}),
+    });
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatSourceLocation, runDriverInWorker, type RunResult, type RunSummary } from "active-driver/host";
 import { getScenario, loadScenarioFile, SCENARIO_NAMES, type Scenario } from "active-driver/nic";
+import { readScheduleFile, scheduleDriverPath, scheduleScenario, sha256File, type ScheduleFile } from "active-driver/explore";
 import { parseArgs, UsageError } from "./usage";
 
 /** What `run` and `explore` accept as the driver: an existing .ts/.js file. Bad input is a UsageError (exit 2). */
@@ -66,7 +67,8 @@ function writableOutput(value: string | boolean | undefined, what: string): stri
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { options, positional } = parseArgs(args, { scenario: "string", seed: "string", trace: "string", pcap: "string", json: "boolean" });
+  const { options, positional } = parseArgs(args, { scenario: "string", seed: "string", trace: "string", pcap: "string", json: "boolean", replay: "string" });
+  if (options["replay"] !== undefined) return replay(String(options["replay"]), positional, options);
   const driver = driverArgument(positional, "run");
   const scenario = scenarioArgument(options["scenario"]);
   const seed = seedArgument(options["seed"], scenario.seed ?? 1);
@@ -188,4 +190,60 @@ function accountingIssues(a: { lost: number; corrupted: number; duplicates: numb
   if (a.duplicates > 0) parts.push(`${a.duplicates} duplicated`);
   if (a.bogus > 0) parts.push(`${a.bogus} bogus`);
   return parts.length === 0 ? "" : `; ${parts.join(", ")}`;
+}
+
+/**
+ * `run --replay FILE.schedule.json`: the schedule's driver and scenario with its choices. Exit 1 when
+ * the run fails (the failure recurs, or another one), 0 when it passes now, 2 when the file is
+ * unreadable or invalid. A driver that changed since the schedule was recorded is replayed, with a
+ * warning.
+ */
+async function replay(file: string, positional: string[], options: Record<string, string | boolean>): Promise<number> {
+  for (const option of ["scenario", "seed"]) if (options[option] !== undefined) throw new UsageError(`--replay takes the scenario and the choices from ${file}: leave out --${option}`);
+  let schedule: ScheduleFile;
+  try {
+    schedule = readScheduleFile(file);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const driver = scheduleDriverPath(file, schedule);
+  if (positional.length > 0 && path.resolve(positional[0]!) !== driver) throw new UsageError(`${file} is a schedule of ${driver}, not of ${positional[0]}`);
+  driverArgument([driver], "run");
+  const scenarioRef = scheduleScenario(file, schedule, SCENARIO_NAMES);
+  let scenario: Scenario;
+  try {
+    scenario = scenarioArgument(scenarioRef);
+  } catch (error) {
+    throw new UsageError(`${file}: scenario: ${(error as Error).message}`);
+  }
+  const now = sha256File(driver);
+  if (now !== schedule.driver.sha256) {
+    process.stderr.write(`warning: the driver changed since this schedule was recorded: ${driver} (sha256 ${schedule.driver.sha256.slice(0, 12)}... then, ${now.slice(0, 12)}... now); replaying the same choices, the run may differ\n`);
+  }
+  const tracePath = writableOutput(options["trace"], "trace file");
+  const pcapPath = writableOutput(options["pcap"], "capture file");
+  const seed = schedule.seed ?? scenario.seed ?? 1;
+  const result = await runDriverInWorker({
+    driverPath: driver,
+    scenario: scenario as unknown as Record<string, unknown>,
+    seed,
+    schedule: { strategy: "replay", choices: schedule.choices },
+    explore: true,
+    ...(tracePath !== undefined ? { tracePath } : {}),
+    ...(pcapPath !== undefined ? { pcapPath } : {}),
+  });
+  const context = { driver, scenario, seed, tracePath };
+  process.stdout.write(options["json"] === true ? formatRunJson(result, context) : formatRun(result, context) + replayVerdict(file, schedule, result));
+  return result.ok ? 0 : 1;
+}
+
+/** The replay's last line: the recorded failure again, another one, or a clean run. */
+function replayVerdict(file: string, schedule: ScheduleFile, result: RunResult): string {
+  const now = result.summary?.exploration?.failure;
+  const then = schedule.failure;
+  const choices = `${schedule.choices.length} choices`;
+  if (result.ok) return `replay     ${file} (${choices}): the run passes now${then !== undefined ? ` (recorded: ${then.kind})` : ""}\n`;
+  const kind = now?.kind ?? result.error?.kind ?? "failed";
+  if (then === undefined || then.kind === kind) return `replay     ${file} (${choices}): the failure recurs (${kind}${now !== undefined ? `, event ${now.seq} at ${ms(now.timeUs)}` : ""})\n`;
+  return `replay     ${file} (${choices}): the run fails differently (${kind}; recorded: ${then.kind})\n`;
 }

@@ -5,8 +5,12 @@ Commands:
                                                analyse driver files or folders (--watch: again on each change)
   run DRIVER.ts [--scenario NAME] [--seed N] [--trace FILE.jsonl] [--pcap FILE.pcap] [--json]
                                                run a driver on the simulated RTL8169 NIC
-  explore DRIVER.ts [--runs N] [--seed N] [--scenario NAME[,NAME]]... [--json]
-                                               many seeded runs with faults; prints failing seeds
+  run --replay FILE.schedule.json [--trace FILE.jsonl] [--json]
+                                               replay a schedule that explore wrote
+  explore DRIVER.ts [--strategy random|pct|dfs] [--depth D] [--budget N|Ns] [--seed N]
+          [--scenario NAME[,NAME]]... [--out DIR] [--json]
+                                               systematic exploration: each failure shrunk and
+                                               written as a schedule file (--runs N: --budget N)
 
 Exit status: 0 ok, 1 errors found or the driver failed, 2 bad usage or unreadable input.
 `;

@@ -6,21 +6,24 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { explorePlan, replayCommand, scenarioSelection, takeScenarioOptions, type ExploreReport } from "../../cli/src/explore";
+import { explorePlan, parseBudget, replayCommand, scenarioSelection, takeScenarioOptions, type ExploreReport } from "../../cli/src/explore";
 import { UsageError } from "../../cli/src/usage";
 
 const root = path.resolve(__dirname, "..", "..");
 const fixtures = path.join(__dirname, "fixtures");
 const bundle = path.join(root, "dist", "cli.js");
 const active = "samples/rtl8169/active.ts";
-const ALL = ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug"];
+const ALL = ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug", "protocol-fuzz"];
 
 function bundleIsCurrent(): boolean {
   if (!fs.existsSync(bundle)) return false;
   const built = fs.statSync(bundle).mtimeMs;
   const hostDir = path.join(root, "runtime", "src", "host");
-  const sources = [path.join(root, "cli", "src", "run.ts"), path.join(root, "cli", "src", "explore.ts"), ...fs.readdirSync(hostDir).map((f) => path.join(hostDir, f))];
+  const exploreDir = path.join(root, "runtime", "src", "explore");
+  const cliDir = path.join(root, "cli", "src");
+  const sources = [...[hostDir, exploreDir, cliDir].flatMap((dir) => fs.readdirSync(dir).map((f) => path.join(dir, f)))];
   return sources.every((f) => fs.statSync(f).mtimeMs <= built);
 }
 const useBundle = bundleIsCurrent();
@@ -76,12 +79,22 @@ describe("explore --scenario: parsing and the plan", () => {
       explorePlan(3, 1, ["default", "link-flap"]).map((r) => `${r.scenario}@${r.seed}`),
       ["default@1", "link-flap@1", "default@2"],
     );
-    assert.equal(explorePlan(14, 1).at(-1)!.seed, 2, "the default plan is unchanged: every scenario per seed");
+    assert.equal(explorePlan(16, 1).at(-1)!.seed, 2, "the default plan: every scenario per seed");
   });
 
-  it("replays with the scenario as given, quoted for the shell when it needs to be", () => {
-    assert.equal(replayCommand("d.ts", { scenario: "tx-timeout", seed: 4 }), "active-driver run d.ts --scenario tx-timeout --seed 4");
-    assert.equal(replayCommand("my driver.ts", { scenario: "my scenarios/it's.json", seed: 0 }), `active-driver run 'my driver.ts' --scenario 'my scenarios/it'\\''s.json' --seed 0`);
+  it("replays the schedule file, quoted for the shell when it needs to be", () => {
+    assert.equal(replayCommand("d.tx-timeout.1.schedule.json"), "active-driver run --replay d.tx-timeout.1.schedule.json");
+    assert.equal(replayCommand("my out/it's.1.schedule.json"), `active-driver run --replay 'my out/it'\\''s.1.schedule.json'`);
+  });
+
+  it("--budget takes runs or seconds; --runs is its synonym", () => {
+    assert.deepEqual(parseBudget("200", "--budget", 8), { kind: "runs", runs: 200 });
+    assert.deepEqual(parseBudget("60s", "--budget", 8), { kind: "time", ms: 60000 });
+    assert.deepEqual(parseBudget(undefined, "--budget", 8), { kind: "runs", runs: 8 });
+    assert.deepEqual(parseBudget("3", "--runs", 8), { kind: "runs", runs: 3 });
+    for (const [value, option] of [["0", "--budget"], ["1.5", "--budget"], ["60s", "--runs"], ["x", "--runs"]] as const) {
+      assert.throws(() => parseBudget(value, option, 8), (e: unknown) => e instanceof UsageError, `${option} ${value}`);
+    }
   });
 });
 
@@ -89,13 +102,14 @@ describe("explore --scenario and --json, end to end", () => {
   it("explores one scenario over many seeds", () => {
     const r = cli("explore", active, "--scenario", "tx-timeout", "--runs", "3", "--seed", "2");
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^3 runs \(1 scenario: tx-timeout, seeds 2\.\.4\) in [\d.]+ s: all passed$/m);
+    assert.match(r.stdout, /^3 runs \(1 scenario: tx-timeout, random\) in [\d.]+ s \([\d.]+ runs\/s\): all passed$/m);
+    assert.match(r.stdout, /^coverage {3}\d+\/\d+ \(state, message\) pairs/m);
     assert.equal(r.stderr, "");
   });
 
   it("bad --scenario values exit 2 with the valid names on stderr and nothing on stdout", () => {
     const cases: [string[], RegExp][] = [
-      [["explore", active, "--scenario", "sunny-day"], /unknown scenario 'sunny-day': use one of default, tx-timeout, link-flap, rx-overflow, spurious-irq, hot-unplug, suspend-unplug, or a path/],
+      [["explore", active, "--scenario", "sunny-day"], /unknown scenario 'sunny-day': use one of default, tx-timeout, link-flap, rx-overflow, spurious-irq, hot-unplug, suspend-unplug, protocol-fuzz, or a path/],
       [["explore", active, "--scenario", "default", "--scenario", "default,,link-flap"], /--scenario: empty scenario name in 'default,,link-flap'/],
       [["explore", active, "--scenario"], /option '--scenario' needs a value/],
     ];
@@ -107,27 +121,37 @@ describe("explore --scenario and --json, end to end", () => {
     }
   });
 
-  it("--json reports each failure in plan order with its reason, replay command and source line", () => {
+  it("--json reports each failure in plan order with its message, schedule file, replay command and source line", () => {
     const file = path.relative(root, path.join(fixtures, "illegal.ts"));
-    const r = cli("explore", file, "--scenario", "tx-timeout,default", "--runs", "4", "--seed", "5", "--json");
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    const report = JSON.parse(r.stdout) as ExploreReport;
-    assert.deepEqual({ ...report, failures: [] }, { driver: file, scenarios: ["tx-timeout", "default"], seeds: { first: 5, last: 6 }, runs: 4, passed: 0, failed: 4, failures: [] });
-    assert.deepEqual(
-      report.failures.map((f) => [f.scenario, f.seed, f.replay]),
-      [
-        ["tx-timeout", 5, `active-driver run ${file} --scenario tx-timeout --seed 5`],
-        ["default", 5, `active-driver run ${file} --scenario default --seed 5`],
-        ["tx-timeout", 6, `active-driver run ${file} --scenario tx-timeout --seed 6`],
-        ["default", 6, `active-driver run ${file} --scenario default --seed 6`],
-      ],
-    );
-    const second = lineOf(path.join(fixtures, "illegal.ts"), "d.send(openComplete", 2);
-    for (const f of report.failures) {
-      assert.match(f.reason, /^illegal-send: send of "openComplete" in state "open"/);
-      assert.equal(f.location?.line, second, `${f.scenario} seed ${f.seed}: the second send`);
-      assert.ok(f.location?.file.endsWith(path.join("fixtures", "illegal.ts")), f.location?.file);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "ad-explore-"));
+    try {
+      const r = cli("explore", file, "--scenario", "tx-timeout,default", "--runs", "4", "--seed", "5", "--json", "--out", out);
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      const report = JSON.parse(r.stdout) as ExploreReport;
+      assert.deepEqual(
+        { ...report, failures: [], coverage: undefined },
+        { driver: file, strategy: "random", scenarios: ["tx-timeout", "default"], runs: 4, passed: 0, failed: 4, failures: [], coverage: undefined },
+      );
+      assert.deepEqual(
+        report.failures.map((f) => [f.scenario, f.seed, f.schedule, f.replay]),
+        [1, 2, 3, 4].map((n, i) => {
+          const scenario = i % 2 === 0 ? "tx-timeout" : "default";
+          const schedule = path.join(out, `illegal.${scenario}.${n}.schedule.json`);
+          return [scenario, 5 + Math.floor(i / 2), schedule, `active-driver run --replay ${schedule}`];
+        }),
+      );
+      const second = lineOf(path.join(fixtures, "illegal.ts"), "d.send(openComplete", 2);
+      for (const f of report.failures) {
+        assert.match(f.message, /^illegal-send: send of "openComplete" in state "open"/);
+        assert.equal(f.kind, "illegal-send");
+        assert.equal(f.location?.line, second, `${f.scenario} seed ${f.seed}: the second send`);
+        assert.ok(f.location?.file.endsWith(path.join("fixtures", "illegal.ts")), f.location?.file);
+        assert.ok(fs.existsSync(f.schedule), f.schedule);
+      }
+      assert.ok(report.coverage.transitions.some((t) => t.state === "closed" && t.message === "open"), "coverage: open delivered in closed");
+      assert.doesNotMatch(r.stdout, /^FAIL/m, "no text lines around the JSON");
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
     }
-    assert.doesNotMatch(r.stdout, /^FAIL/m, "no text lines around the JSON");
   });
 });

@@ -172,22 +172,28 @@ test("run: a scenario file runs; bad usage and unreadable input exit 2 with a me
 });
 
 test("explore: every scenario once over a seed passes for active.ts", () => {
-  const r = cli("explore", active, "--runs", "7", "--seed", "3");
+  const r = cli("explore", active, "--runs", "8", "--seed", "3");
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^7 runs \(7 scenarios, seeds 3\.\.3\) in [\d.]+ s: all passed$/m);
+  assert.match(r.stdout, /^8 runs \(8 scenarios, random\) in [\d.]+ s \([\d.]+ runs\/s\): all passed$/m);
 });
 
-test("explore: each failing seed comes with the command that replays it, and the replay fails the same way", () => {
+test("explore: each failure comes with its schedule file and the command that replays it, and the replay fails the same way", () => {
   const file = path.relative(root, path.join(fixtures, "illegal.ts"));
-  const r = cli("explore", file, "--runs", "2", "--seed", "5");
-  assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.match(r.stdout, /^FAIL {2}default seed 5: illegal-send: send of "openComplete" in state "open"/m);
-  assert.ok(r.stdout.includes(`      replay: active-driver run ${file} --scenario default --seed 5\n`), r.stdout);
-  assert.ok(r.stdout.includes(`      replay: active-driver run ${file} --scenario tx-timeout --seed 5\n`), r.stdout);
-  assert.match(r.stdout, /^2 runs \(7 scenarios, seeds 5\.\.5\) in [\d.]+ s: 2 failed$/m);
-  const replay = cli("run", file, "--scenario", "default", "--seed", "5");
-  assert.equal(replay.status, 1);
-  assert.match(replay.stdout, /violation {2}illegal-send: "openComplete" in state "open"/);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "ad-explore-"));
+  try {
+    const r = cli("explore", file, "--runs", "2", "--seed", "5", "--out", out);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^FAIL {2}default seed 5: illegal-send: send of "openComplete" in state "open"/m);
+    const schedules = ["default.1", "tx-timeout.2"].map((s) => path.join(out, `illegal.${s}.schedule.json`));
+    for (const schedule of schedules) assert.ok(r.stdout.includes(`      replay: active-driver run --replay ${schedule}\n`), r.stdout);
+    assert.match(r.stdout, /^2 runs \(8 scenarios, random\) in [\d.]+ s \([\d.]+ runs\/s\): 2 failed$/m);
+    const replay = cli("run", "--replay", schedules[0]!);
+    assert.equal(replay.status, 1);
+    assert.match(replay.stdout, /violation {2}illegal-send: "openComplete" in state "open"/);
+    assert.match(replay.stdout, /the failure recurs \(illegal-send/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test("npm start: the bundle runs the active sample on the default scenario", { skip: !fs.existsSync(bundle) && "no build (run `node esbuild.js`)" }, () => {

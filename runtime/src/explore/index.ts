@@ -14,3 +14,9 @@ export {
   scheduleFileName,
 } from "./schedule";
 export type { ScheduleFile, ScheduleFailure, ScheduleSize } from "./schedule";
+export { coverageOfRun, mergeCoverage, formatCoverage } from "./coverage";
+export type { CoverageReport, TransitionCount, WaitSiteCount, FaultCount } from "./coverage";
+export { failureOf, scheduleSize } from "./failure";
+export type { FailingRun } from "./failure";
+export { chooserFor } from "./spec";
+export type { ChoiceSpec } from "./spec";

@@ -4,6 +4,10 @@
 import type { RunSummary as ScenarioSummary } from "../nic/run";
 import type { SourceLocation, TraceEvent } from "../trace";
 import type { SerializedError } from "./errors";
+import type { ChoiceKind } from "../explore/chooser";
+import type { CoverageReport } from "../explore/coverage";
+import type { ScheduleFailure, ScheduleSize } from "../explore/schedule";
+import type { ChoiceSpec } from "../explore/spec";
 
 /** One run of the driver: a scenario and a seed. */
 export interface RunSpec {
@@ -14,6 +18,21 @@ export interface RunSpec {
   tracePath?: string;
   /** Write the wire capture (both directions) to this .pcap file. */
   pcapPath?: string;
+  /** Where the run's decisions come from (default: the seeded chooser of `seed`). */
+  schedule?: ChoiceSpec;
+  /** Record the run's choices, its coverage and its failure in the summary's `exploration`. */
+  explore?: boolean;
+}
+
+/** What an exploring run reports besides its summary. */
+export interface RunExploration {
+  /** The decisions of the run, in order: the option taken, how many there were, what about. */
+  choices: number[];
+  options: number[];
+  kinds: ChoiceKind[];
+  coverage: CoverageReport;
+  failure?: ScheduleFailure;
+  size: ScheduleSize;
 }
 
 /** What the worker is asked to do (its `workerData`): runs of one driver, one after the other. */
@@ -90,4 +109,6 @@ export type RunSummary = Omit<ScenarioSummary, "trace" | "pcap"> & {
   files: string[];
   /** Where in the driver's sources it failed, when it did and the location is known. */
   failureLoc?: SourceLocation;
+  /** With `explore` in the run's spec. */
+  exploration?: RunExploration;
 };

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { SourceLocation, TraceEvent } from "../trace";
 import type { SerializedError } from "./errors";
+import type { ChoiceSpec } from "../explore/spec";
 import { Beat, HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
 import { locateSpin } from "./spin";
 
@@ -37,6 +38,10 @@ export interface RunRequest extends WorkerOptions {
   tracePath?: string;
   /** Write what crossed the wire to this .pcap file (opens in Wireshark). */
   pcapPath?: string;
+  /** Where the run's decisions come from (default: the seeded chooser of `seed`). */
+  schedule?: ChoiceSpec;
+  /** Record the run's choices, coverage and failure (the summary's `exploration`). */
+  explore?: boolean;
   /** Receive trace events as the run goes (in batches, in seq order). */
   onTrace?: (events: TraceEvent[]) => void;
   /** Progress now and then: virtual time (us) and trace events so far. */
@@ -108,6 +113,8 @@ export async function runDriverInWorker(request: RunRequest): Promise<RunResult>
   const spec: RunSpec = { scenario: request.scenario ?? "default", seed: request.seed ?? 1 };
   if (request.tracePath !== undefined) spec.tracePath = path.resolve(request.tracePath);
   if (request.pcapPath !== undefined) spec.pcapPath = path.resolve(request.pcapPath);
+  if (request.schedule !== undefined) spec.schedule = request.schedule;
+  if (request.explore === true) spec.explore = true;
   const results = await runDriverBatch(request.driverPath, [spec], request, {
     ...(request.onTrace !== undefined ? { onTrace: (_i: number, events: TraceEvent[]) => request.onTrace!(events) } : {}),
     ...(request.onProgress !== undefined ? { onProgress: (_i: number, p: { time: number; events: number }) => request.onProgress!(p) } : {}),

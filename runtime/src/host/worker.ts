@@ -7,6 +7,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { TraceEvent } from "../trace";
 import type { AnyProtocol, DriverInstance } from "../types";
 import { runScenario } from "../nic/index";
+import { RecordingChooser } from "../explore/chooser";
+import { coverageOfRun } from "../explore/coverage";
+import { failureOf, scheduleSize } from "../explore/failure";
+import { chooserFor } from "../explore/spec";
 import { DriverLoadError, serializeError } from "./errors";
 import { loadDriver } from "./loader";
 import { Beat, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
@@ -62,9 +66,12 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     if (events % BATCH === 0) flush();
   };
 
+  const recording = spec.explore === true ? new RecordingChooser(chooserFor(spec.schedule ?? { strategy: "seeded", seed: spec.seed })) : undefined;
+  const chooser = recording ?? (spec.schedule !== undefined ? chooserFor(spec.schedule) : undefined);
   try {
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
+      ...(chooser !== undefined ? { chooser } : {}),
       trace: true,
       ...(spec.pcapPath !== undefined ? { pcap: spec.pcapPath } : {}),
       onLaunch: (inst) => {
@@ -81,6 +88,18 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     const failure = instance?.failure as (Error & { loc?: RunSummary["failureLoc"] }) | undefined;
     const result: RunSummary = { ...summary, files: loaded.files };
     if (failure?.loc !== undefined) result.failureLoc = failure.loc;
+    if (recording !== undefined && instance !== undefined) {
+      const trace = summary.trace;
+      const found = failureOf(result, trace);
+      result.exploration = {
+        choices: recording.choices,
+        options: recording.options,
+        kinds: recording.kinds,
+        coverage: coverageOfRun(instance.protocol, trace),
+        ...(found !== undefined ? { failure: found } : {}),
+        size: scheduleSize(recording.choices, result, trace),
+      };
+    }
     post({ type: "result", index, summary: result, events });
   } catch (error) {
     post({ type: "error", index, error: serializeError(error, "scenario") });

@@ -27,6 +27,7 @@ const WORKLOAD_DOCS: Record<keyof Workload, string> = {
   requestBudget: "Protocol mode: times the OS may issue each request or notification.",
   faultBudget: "Protocol mode: faults the OS may inject (link flap, RX overflow, spurious interrupt, TX lock-up, hot unplug).",
   stepUs: "Protocol mode: mean time between OS steps, in microseconds.",
+  maxSteps: "Protocol mode: OS steps at most (0: 16 + 8 x the budgets). A small bound makes `explore --strategy dfs` exhaustive.",
 };
 
 /** Every fault field but kind: the compiler checks that each has its line. */
