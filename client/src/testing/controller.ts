@@ -13,7 +13,7 @@ import { debugType } from "../launchConfig";
 import { refusalMessage, requireTrust } from "../trust";
 import { driverDefinition, driverScenarios, EXCLUDED_GLOB, SCENARIO_GLOB, scenarioItemId, scenarioLabel } from "./discovery";
 import { runExplore } from "./exploreProcess";
-import { budgetArgument, exploreArguments, failureText, mergeCoverage, strategyArgument, type ExploreReport, type ReportFailure } from "./report";
+import { budgetArgument, distinctFailures, exploreArguments, failureText, mergeCoverage, strategyArgument, type ExploreReport, type ReportFailure } from "./report";
 
 export const testControllerId = "activeDriver.explore";
 const exploreAction = "explore a driver";
@@ -227,7 +227,8 @@ export class ExploreTests implements vscode.Disposable {
     }
     const { report } = outcome;
     run.appendOutput(`${report.runs} runs, ${report.passed} passed, ${report.failed} failed\r\n`, undefined, item);
-    const failures = report.failures.filter((f) => f.scenario === scenario);
+    // One message per distinct failure: many runs of an exploration often fail the same way.
+    const failures = distinctFailures(report.failures.filter((f) => f.scenario === scenario));
     const first = failures[0] ?? (outcome.exitCode === 1 ? report.failures[0] : undefined);
     if (first === undefined) {
       this.lastFailure.delete(item.id);
