@@ -34,6 +34,12 @@ export function runSettings(scope?: vscode.ConfigurationScope): RunSettings {
   };
 }
 
+/** The Test Explorer's explorations: raw values, checked where they become CLI arguments (testing/report.ts). */
+export function exploreSettings(scope?: vscode.ConfigurationScope): { strategy: unknown; budget: unknown } {
+  const s = settings(scope);
+  return { strategy: s.get("explore.strategy", "pct"), budget: s.get("explore.budget", "200") };
+}
+
 export function debugRunsInline(): boolean {
   return settings().get("debug.runInline", true);
 }

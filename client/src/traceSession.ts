@@ -23,6 +23,7 @@ export class TraceSession implements vscode.Disposable {
   private protocolView: ProtocolView | undefined;
   private originValue: TraceOrigin | undefined;
   private coverageView: CoverageMessage | undefined;
+  private coverageDriverPath: string | undefined;
   private readonly changes = new vscode.EventEmitter<HostToWebview>();
   /** Each change, as the message the webviews take. */
   readonly onDidChange = this.changes.event;
@@ -73,14 +74,20 @@ export class TraceSession implements vscode.Disposable {
     this.changes.fire({ type: "protocol", ...protocol });
   }
 
-  /** What the last exploration covered (the state machine view lights it); undefined clears it. */
-  setCoverage(coverage: Omit<CoverageMessage, "type"> | undefined): void {
+  /** What the last exploration of the driver at `driverPath` covered (the state machine view lights it); undefined clears it. */
+  setCoverage(coverage: Omit<CoverageMessage, "type"> | undefined, driverPath?: string): void {
     this.coverageView = coverage === undefined ? undefined : { type: "coverage", ...coverage };
+    this.coverageDriverPath = coverage === undefined ? undefined : driverPath;
     this.changes.fire(this.coverageView ?? { type: "coverage", transitions: [], unreached: [] });
   }
 
   get coverage(): CoverageMessage | undefined {
     return this.coverageView;
+  }
+
+  /** Absolute path of the driver whose exploration the coverage is. */
+  get coverageDriver(): string | undefined {
+    return this.coverageDriverPath;
   }
 
   /** Everything a freshly loaded view needs, in order. */

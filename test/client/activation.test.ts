@@ -9,10 +9,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 // First: the stand-in must be in place before the extension's modules load.
 import { record, trust } from "./vscodeStubInstalled";
+import * as vscode from "vscode";
 import * as extension from "../../client/src/extension";
 
 const repo = path.resolve(__dirname, "..", "..");
 let tmp = "";
+let api: extension.ActiveDriversApi;
 
 const contributed = (JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
 
@@ -23,8 +25,8 @@ async function settle(): Promise<void> {
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ad-activation-"));
   const extensionUri = { scheme: "file", fsPath: tmp, toString: () => `file://${tmp}` };
-  const context = { extensionUri, extensionPath: tmp, asAbsolutePath: (p: string) => path.join(tmp, p), subscriptions: [] };
-  extension.activate(context as unknown as Parameters<typeof extension.activate>[0]);
+  const context = { extensionUri, extensionPath: tmp, asAbsolutePath: (p: string) => path.join(tmp, p), subscriptions: [], globalStorageUri: { fsPath: path.join(tmp, "storage") } };
+  api = extension.activate(context as unknown as Parameters<typeof extension.activate>[0]);
   await settle();
 });
 
@@ -119,6 +121,43 @@ test("Test Explorer: each driver file is a test item with its scenarios; Restric
     assert.match((messages[0] as { message: string }).message, /cannot explore a driver in Restricted Mode.*executes code from this workspace/);
   }
   assert.equal(record.errors.length, 1, "and says so once");
+});
+
+test("Test Explorer: Explore runs the CLI in a child process; a failure is a failed test at the driver line it points to", async () => {
+  // The CLI as the extension finds it (dist/cli.js), played by a stand-in that answers per FAKE_EXPLORE.
+  fs.mkdirSync(path.join(tmp, "dist"), { recursive: true });
+  fs.copyFileSync(path.join(__dirname, "fixtures", "fake-explore-cli.js"), path.join(tmp, "dist", "cli.js"));
+  trust.trusted = true;
+  const driver = vscode.Uri.file(path.join(repo, "samples", "rtl8169", "active.ts"));
+  const controller = record.testControllers.find((c) => c.id === "activeDriver.explore")!;
+  const explore = async (mode: string) => {
+    process.env.FAKE_EXPLORE = mode;
+    try {
+      return await api.exploreScenario(driver, "protocol-fuzz");
+    } finally {
+      delete process.env.FAKE_EXPLORE;
+    }
+  };
+
+  const failed = await explore("fail");
+  assert.equal(failed?.state, "failed");
+  assert.equal(failed?.location?.file, path.join(repo, "samples", "rtl8169", "active.ts"), "the report's location, relative to where the CLI ran");
+  assert.equal(failed?.location?.line, 40);
+  const run = controller.runs.at(-1)!;
+  const state = run.states.get(`${driver.toString()}\u0000protocol-fuzz`)!;
+  assert.equal(state.state, "failed");
+  const message = state.messages[0] as { message: string; location: { uri: { fsPath: string }; range: { line: number; character: number } } };
+  assert.match(message.message, /^lost-frames: lost frames\nSchedule: .*active\.protocol-fuzz\.1\.schedule\.json/);
+  assert.deepEqual([message.location.uri.fsPath, message.location.range.line, message.location.range.character], [failed!.location!.file, 39, 6], "0-based in the editor");
+  const args = run.output.join("");
+  assert.match(args, /Exploring active\.ts on protocol-fuzz \(pct, budget 200\)/, "the default strategy and budget");
+  assert.match(args, /progress: 20 runs/, "the CLI's progress lines go to the run's output");
+  assert.equal(run.ended, true);
+
+  assert.deepEqual(await explore("pass"), { state: "passed" });
+  const usage = await explore("usage");
+  assert.equal(usage?.state, "errored");
+  assert.match(usage!.message!, /exited with code 2: active-driver explore: unknown strategy 'x'/);
 });
 
 test("deactivate disposes the commands and the rest", async () => {

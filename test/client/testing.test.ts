@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { driverDefinition, driverScenarios, scenarioLabel } from "../../client/src/testing/discovery";
 import { runExplore } from "../../client/src/testing/exploreProcess";
-import { budgetArgument, exploreArguments, failureText, mergeCoverage, parseExploreReport, ReportError, strategyArgument, type ExploreReport } from "../../client/src/testing/report";
+import { budgetArgument, distinctFailures, exploreArguments, failureText, mergeCoverage, parseExploreReport, ReportError, strategyArgument, type ExploreReport } from "../../client/src/testing/report";
 
 const CWD = path.resolve("/home/dev/workspace");
 const FAKE_CLI = path.join(__dirname, "fixtures", "fake-explore-cli.js");
@@ -81,6 +81,17 @@ describe("explore report", () => {
     assert.equal(failureText({ scenario: "s", message: "lost-frames: x", kind: "lost-frames" }), "lost-frames: x");
   });
 
+  it("keeps one failure per distinct kind, message and place, the first of each", () => {
+    const at = (line: number) => ({ file: "/w/a.ts", line, column: 1 });
+    const failures = [
+      { scenario: "s", kind: "illegal-send", message: "m", schedule: "/o/a.s.1.schedule.json", location: at(10) },
+      { scenario: "s", kind: "illegal-send", message: "m", schedule: "/o/a.s.2.schedule.json", location: at(10) },
+      { scenario: "s", kind: "illegal-send", message: "m", schedule: "/o/a.s.3.schedule.json", location: at(12) },
+      { scenario: "s", kind: "lost-frames", message: "m", schedule: "/o/a.s.4.schedule.json" },
+    ];
+    assert.deepEqual(distinctFailures(failures).map((f) => f.schedule), ["/o/a.s.1.schedule.json", "/o/a.s.3.schedule.json", "/o/a.s.4.schedule.json"]);
+  });
+
   it("turns the settings into the CLI's arguments, falling back on the defaults", () => {
     assert.equal(budgetArgument("60s"), "60s");
     assert.equal(budgetArgument(" 500 "), "500");
@@ -138,7 +149,7 @@ describe("explore child process", () => {
 
   it("returns the report of a failing exploration, with its stderr lines streamed", async () => {
     const lines: string[] = [];
-    const outcome = await withMode("report", () => runExplore({ ...base, cwd: __dirname, args: [...exploreArguments("fails", "protocol-fuzz", "pct", "20", "out")], onStderr: (l) => lines.push(l) }));
+    const outcome = await withMode("fail", () => runExplore({ ...base, cwd: __dirname, args: [...exploreArguments("active.ts", "protocol-fuzz", "pct", "20", "out")], onStderr: (l) => lines.push(l) }));
     assert.equal(outcome.kind, "report");
     if (outcome.kind !== "report") return;
     assert.equal(outcome.exitCode, 1);

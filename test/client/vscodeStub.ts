@@ -147,6 +147,23 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
+    TestRunRequest: class {
+      constructor(
+        readonly include?: readonly StubTestItem[],
+        readonly exclude?: readonly StubTestItem[],
+      ) {}
+    },
+    CancellationTokenSource: class {
+      private readonly cancelled = new EventEmitter<void>();
+      readonly token = { isCancellationRequested: false, onCancellationRequested: this.cancelled.event };
+      cancel(): void {
+        this.token.isCancellationRequested = true;
+        this.cancelled.fire();
+      }
+      dispose(): void {
+        this.cancelled.dispose();
+      }
+    },
     TestMessage: class {
       location: unknown;
       constructor(readonly message: string) {}
@@ -224,6 +241,7 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
         return undefined;
       },
       showWarningMessage: async () => undefined,
+      withProgress: async (_options: unknown, task: (progress: { report(): void }, token: unknown) => Promise<unknown>) => task({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
       onDidChangeActiveTextEditor: noEvent,
       onDidCloseTerminal: noEvent,
       activeTextEditor: undefined,

@@ -12,7 +12,12 @@ import type { AnyDriverDefinition, DriverInstance, TraceEvent } from "active-dri
 import { RecordingChooser, seededChooser, sha256File, writeScheduleFile, type ScheduleFile } from "active-driver/explore";
 import { runScenario } from "active-driver/nic";
 import { loadDriver } from "../../runtime/src/workers/loader";
-import { evaluate, fixture, FEW_FRAMES, startInline, stopAfter, whereAmI, type Client } from "./helpers";
+import { runExplore } from "../../client/src/testing/exploreProcess";
+import { exploreArguments } from "../../client/src/testing/report";
+import { evaluate, fixture, FEW_FRAMES, lineOf, ROOT, startInline, stopAfter, whereAmI, type Client } from "./helpers";
+
+/** The CLI as built (`node esbuild.js`), which the Test Explorer runs. */
+const CLI = path.join(ROOT, "dist", "cli.js");
 
 const TIMEOUT = { timeout: 180_000 };
 /** The recorded run's seed; the schedule says another, to show the choices, not the seed, drive the replay. */
@@ -178,6 +183,27 @@ describe("debugger replay of a schedule file", () => {
     const warning = important.find((l) => l.includes("the driver changed since this schedule was recorded"));
     assert.ok(warning, `debug console: ${JSON.stringify(important)}`);
     assert.ok(warning.includes(changed), "names the driver");
+  });
+
+  test("a schedule written by active-driver explore (as the Test Explorer runs it) stops at its failure", TIMEOUT, async () => {
+    const out = path.join(dir, "explored");
+    const outcome = await runExplore({ node: process.execPath, cli: CLI, args: exploreArguments(driver, FEW_FRAMES, "random", "2", out), cwd: dir, source: "explore illegal.ts" });
+    assert.equal(outcome.kind, "report", JSON.stringify(outcome));
+    if (outcome.kind !== "report") return;
+    assert.equal(outcome.exitCode, 1);
+    const [failure] = outcome.report.failures;
+    assert.equal(failure?.kind, "illegal-send");
+    assert.deepEqual(failure?.location, { file: driver, line: lineOf(driver, "illegal-send"), column: failure!.location!.column }, "the failure points at the illegal send");
+    assert.ok(fs.existsSync(failure!.schedule!), `schedule file ${failure!.schedule}`);
+    client = await startInline();
+    const { dc } = client;
+    const { stop, launched } = await launchReplay(dc, { replay: failure!.schedule, stopOnEntry: false });
+    await launched;
+    const stopped = await stop;
+    assert.equal(stopped.body.reason, "exception");
+    assert.match(stopped.body.text ?? "", /^Replayed failure \(illegal\.few-frames\.1\.schedule\.json\): illegal-send: send of "closeComplete"/);
+    const back = await stopAfter(dc, (threadId) => dc.stepBackRequest({ threadId }), stopped.body.threadId);
+    assert.equal(back.body.reason, "step");
   });
 
   test("an unreadable or invalid schedule fails the launch, naming the file and the cause", TIMEOUT, async () => {

@@ -2,7 +2,7 @@
 // workbench driven in Chromium by looking at it and clicking it. Every test leaves a screenshot in
 // test-results/e2e/; a failure also leaves the code-server and browser logs there.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
 import type { Frame, Page } from "playwright-core";
@@ -14,8 +14,9 @@ const extensionId = `${manifest.publisher}.${manifest.name}`;
 let extensionsDir = "";
 
 /** Opens a workbench for one test and always leaves a screenshot behind, pass or fail. */
-async function withWorkbench(t: TestContext, trusted: boolean, body: (wb: Workbench, workspace: string) => Promise<void>): Promise<void> {
+async function withWorkbench(t: TestContext, trusted: boolean, body: (wb: Workbench, workspace: string) => Promise<void>, prepare?: (workspace: string) => void): Promise<void> {
   const workspace = makeWorkspace();
+  prepare?.(workspace);
   const name = t.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
   const wb = await openWorkbench({ extensionsDir, folder: workspace, trusted, name });
   try {
@@ -78,6 +79,20 @@ async function deliverySeq(page: Page): Promise<number> {
   const match = /seq = (\d+)/.exec(text);
   return match === null ? Number.NaN : Number(match[1]);
 }
+
+/** A driver that answers open with closeComplete: the protocol forbids it, and the open stays unanswered. */
+const WRONG_REPLY = `import { defineDriver } from "active-driver";
+import { Rtl8169 } from "active-driver/nic";
+import { Ethernet } from "./protocol";
+
+export default defineDriver({ protocol: Ethernet, device: Rtl8169 }, async (d) => {
+  const { open, closeComplete, txTimeout, unplug } = d.mb;
+  for (;;) {
+    const r = await d.wait(open, txTimeout, unplug);
+    if (r.name === "open") d.send(closeComplete, { status: 0 });
+  }
+});
+`;
 
 /** The webview frame whose document contains `selector`. */
 async function webviewFrame(page: Page, selector: string): Promise<Frame> {
@@ -177,6 +192,50 @@ describe("Active Drivers in a real VS Code", () => {
       assert.ok(arrows > 5, `the traffic view draws the messages (${arrows} rows)`);
       await screenshot(page, "debug-session");
     });
+  });
+
+  it("shows a failing driver as a failed test in the Test Explorer, and Debug lands on the failure", async (t) => {
+    const prepare = (workspace: string): void => {
+      writeFileSync(join(workspace, "rtl8169", "wrong-reply.ts"), WRONG_REPLY);
+      mkdirSync(join(workspace, ".vscode"), { recursive: true });
+      writeFileSync(join(workspace, ".vscode", "settings.json"), JSON.stringify({ "activeDriver.explore.budget": "4" }));
+    };
+    await withWorkbench(
+      t,
+      true,
+      async ({ page }) => {
+        await openFile(page, "rtl8169/wrong-reply.ts");
+        await runCommand(page, "Testing: Focus on Test Explorer View");
+        const tree = page.locator(".test-explorer");
+        const row = (label: string) => tree.locator(".monaco-list-row").filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${label.replace(/\./g, "\\.")}$`) }) }).first();
+        const driver = row("wrong-reply.ts");
+        await driver.waitFor({ timeout: 60_000 });
+        if ((await driver.getAttribute("aria-expanded")) !== "true") {
+          await driver.click();
+          await page.keyboard.press("ArrowRight");
+        }
+        const scenario = row("default");
+        await scenario.waitFor({ timeout: 15_000 });
+        await scenario.hover();
+        await scenario.locator(".codicon-testing-run-icon").first().click();
+        await scenario.locator(".codicon-testing-failed-icon").first().waitFor({ timeout: 180_000 });
+        // The failure's message opens in a peek at the line it points to (the driver is the visible document).
+        const peek = page.locator(".test-output-peek").first();
+        await peek.waitFor({ timeout: 30_000 });
+        await waitFor(async () => /schedule\.json/.test(await peek.innerText()), "the peek shows the failure and its schedule file");
+        await screenshot(page, "test-explorer-failure");
+        await page.keyboard.press("Escape");
+
+        await scenario.hover();
+        await scenario.locator(".codicon-testing-debug-icon").first().click();
+        await page.locator(".debug-toolbar").waitFor({ state: "visible", timeout: 60_000 });
+        const callStack = page.locator(".debug-call-stack");
+        await waitFor(async () => /paused on exception/i.test(await callStack.innerText().catch(() => "")), "the replay stops at the failure", 120_000);
+        await screenshot(page, "test-explorer-debug");
+        await page.locator(".debug-toolbar .codicon-debug-stop").first().click();
+      },
+      prepare,
+    );
   });
 
   it("refuses to run a driver in Restricted Mode, with the reason", async (t) => {

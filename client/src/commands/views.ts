@@ -1,5 +1,6 @@
 // "Show Mailbox Traffic" and "Show Protocol State Machine".
 import * as vscode from "vscode";
+import { driverFileKind } from "../analysisState";
 import type { Ctx } from "../ctx";
 import type { ProtocolView } from "../traceSession";
 
@@ -33,6 +34,10 @@ export function showStateMachine(ctx: Ctx) {
         const current = lastStateOf(ctx, document.uri.fsPath);
         if (current !== undefined) view.current = current;
         ctx.trace.setProtocol(view);
+        // Coverage lights the transitions of the driver explored, not another driver's (a protocol file keeps it).
+        const covered = ctx.trace.coverageDriver;
+        const kind = driverFileKind(document.getText());
+        if (covered !== undefined && covered !== document.uri.fsPath && (kind === "active" || kind === "passive")) ctx.trace.setCoverage(undefined);
       } else if (ctx.trace.protocol === undefined) {
         void vscode.window.showInformationMessage(`Active Drivers: ${vscode.workspace.asRelativePath(document.uri)} has no protocol (defineProtocol) and no driver whose protocol the analysis can read.`);
         return;

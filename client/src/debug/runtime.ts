@@ -127,7 +127,8 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     const failure = args.replay?.failure;
     if (args.stopOnEntry) this.resume({ position: 0, reason: "entry", breakpoints: false, log: true });
     else if (failure !== undefined && args.replay !== undefined) {
-      this.failureStop = { seq: failure.seq, text: `Replayed failure (${path.basename(args.replay.file)}): ${failure.kind}: ${failure.message}` };
+      const what = failure.message.startsWith(`${failure.kind}:`) ? failure.message : `${failure.kind}: ${failure.message}`;
+      this.failureStop = { seq: failure.seq, text: `Replayed failure (${path.basename(args.replay.file)}): ${what}` };
       this.resume({ event: failure.seq, reason: "exception", breakpoints: false, log: true });
     } else this.resume({ breakpoints: true, log: true });
   }

@@ -7,12 +7,13 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { exploreSettings } from "../config";
 import type { Ctx } from "../ctx";
 import { debugType } from "../debug/launchConfig";
 import { refusalMessage, requireTrust } from "../trust";
 import { driverDefinition, driverScenarios, EXCLUDED_GLOB, SCENARIO_GLOB, scenarioItemId, scenarioLabel } from "./discovery";
 import { runExplore } from "./exploreProcess";
-import { budgetArgument, exploreArguments, failureText, mergeCoverage, strategyArgument, type ExploreReport, type ReportFailure } from "./report";
+import { budgetArgument, distinctFailures, exploreArguments, failureText, mergeCoverage, strategyArgument, type ExploreReport, type ReportFailure } from "./report";
 
 export const testControllerId = "activeDriver.explore";
 const exploreAction = "explore a driver";
@@ -22,12 +23,25 @@ interface ScenarioData {
   scenario: string;
 }
 
+/** How the last exploration of a scenario ended, as the Test Explorer shows it. */
+export interface ScenarioOutcome {
+  state: "passed" | "failed" | "errored" | "skipped";
+  /** The failure's or error's message. */
+  message?: string;
+  /** Where the failure points (absolute path, 1-based). */
+  location?: { file: string; line: number; column: number };
+  /** The failure's schedule file. */
+  schedule?: string;
+}
+
 export class ExploreTests implements vscode.Disposable {
   private readonly controller: vscode.TestController;
   /** Scenario item -> what it is. Driver items are the ones without an entry. */
   private readonly scenarios = new WeakMap<vscode.TestItem, ScenarioData>();
   /** The last failure of each scenario item (by id): what Debug replays. */
   private readonly lastFailure = new Map<string, ReportFailure>();
+  /** How each scenario item's last exploration ended (by id). */
+  private readonly outcomes = new Map<string, ScenarioOutcome>();
   private scenarioFiles: string[] = [];
   private watching = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -177,9 +191,9 @@ export class ExploreTests implements vscode.Disposable {
   /** One exploration of one scenario item; its outcome goes into the run. */
   private async explore(run: vscode.TestRun, item: vscode.TestItem, signal: AbortSignal): Promise<ExploreReport | undefined> {
     const { driver, scenario } = this.scenarios.get(item)!;
-    const config = vscode.workspace.getConfiguration("activeDriver", driver);
-    const strategy = strategyArgument(config.get("explore.strategy"));
-    const budget = budgetArgument(config.get("explore.budget"));
+    const settings = exploreSettings(driver);
+    const strategy = strategyArgument(settings.strategy);
+    const budget = budgetArgument(settings.budget);
     const cwd = vscode.workspace.getWorkspaceFolder(driver)?.uri.fsPath ?? path.dirname(driver.fsPath);
     const outDir = this.scheduleDir(driver, scenario);
     fs.rmSync(outDir, { recursive: true, force: true });
@@ -202,22 +216,27 @@ export class ExploreTests implements vscode.Disposable {
     const duration = Date.now() - started;
     if (outcome.kind === "cancelled") {
       run.skipped(item);
+      this.outcomes.set(item.id, { state: "skipped" });
       return undefined;
     }
     if (outcome.kind === "error") {
       this.ctx.output.error(outcome.message);
       run.errored(item, new vscode.TestMessage(outcome.message), duration);
+      this.outcomes.set(item.id, { state: "errored", message: outcome.message });
       return undefined;
     }
     const { report } = outcome;
     run.appendOutput(`${report.runs} runs, ${report.passed} passed, ${report.failed} failed\r\n`, undefined, item);
-    const failures = report.failures.filter((f) => f.scenario === scenario);
+    // One message per distinct failure: many runs of an exploration often fail the same way.
+    const failures = distinctFailures(report.failures.filter((f) => f.scenario === scenario));
     const first = failures[0] ?? (outcome.exitCode === 1 ? report.failures[0] : undefined);
     if (first === undefined) {
       this.lastFailure.delete(item.id);
+      this.outcomes.set(item.id, { state: "passed" });
       run.passed(item, duration);
     } else {
       this.lastFailure.set(item.id, first);
+      this.outcomes.set(item.id, { state: "failed", message: failureText(first), ...(first.location !== undefined ? { location: first.location } : {}), ...(first.schedule !== undefined ? { schedule: first.schedule } : {}) });
       this.fail(run, item, first, duration, failures.slice(1));
     }
     return report;
@@ -281,11 +300,37 @@ export class ExploreTests implements vscode.Disposable {
     return path.join(base, "schedules", `${path.basename(driver.fsPath, ".ts")}-${key}`);
   }
 
-  /** The state machine view lights what the explorations of this driver covered. */
+  /** The state machine view lights what the explorations of this driver covered (on its protocol, unless a debug session shows another). */
   private showCoverage(driver: vscode.Uri, reports: readonly ExploreReport[]): void {
     const coverage = mergeCoverage(reports);
     if (coverage === undefined) return;
-    this.ctx.trace.setCoverage({ driver: path.basename(driver.fsPath), runs: reports.reduce((n, r) => n + r.runs, 0), ...coverage });
+    this.ctx.trace.setCoverage({ driver: path.basename(driver.fsPath), runs: reports.reduce((n, r) => n + r.runs, 0), ...coverage }, driver.fsPath);
+    if (vscode.debug.activeDebugSession?.type === debugType) return;
+    this.ctx.protocolOf(driver).then(
+      (graph) => {
+        if (graph === undefined) return;
+        this.ctx.trace.setProtocol({ states: graph.states, initial: graph.initial, directions: graph.directions, ...(graph.name !== undefined ? { name: graph.name } : {}) });
+      },
+      (error: unknown) => this.ctx.output.warn(`protocol of ${driver.fsPath}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  /**
+   * Explores (or, `debug`, replays the failure of) one scenario of a driver as the Test Explorer's
+   * profiles do, shown in the Test Explorer as a run of its own, and says how it ended. For scripts
+   * and tests (the extension's exports); with `debug` it resolves once the debug session ends.
+   */
+  async exploreScenario(driver: vscode.Uri, scenario: string, debug = false): Promise<ScenarioOutcome | undefined> {
+    if (!(await this.update(driver))) throw new Error(`${driver.fsPath} is not a driver (no defineDriver or definePassiveDriver call)`);
+    const item = this.controller.items.get(driver.toString())?.children.get(scenarioItemId(driver.toString(), scenario));
+    if (item === undefined) throw new Error(`${scenario} is not a scenario of ${driver.fsPath} (try ${driverScenarios.join(", ")})`);
+    const cancel = new vscode.CancellationTokenSource();
+    try {
+      await this.run(new vscode.TestRunRequest([item]), cancel.token, debug);
+    } finally {
+      cancel.dispose();
+    }
+    return this.outcomes.get(item.id);
   }
 
   dispose(): void {

@@ -174,3 +174,14 @@ export function mergeCoverage(reports: readonly ExploreReport[]): NonNullable<Ex
   }
   return { transitions: [...counts.values()], unreached: [...unreached.values()].filter((u) => (counts.get(key(u))?.count ?? 0) === 0) };
 }
+
+/** The failures with a kind, message and location not seen before in the list (report order). */
+export function distinctFailures(failures: readonly ReportFailure[]): ReportFailure[] {
+  const seen = new Set<string>();
+  return failures.filter((f) => {
+    const key = JSON.stringify([f.kind, f.message, f.location?.file, f.location?.line]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
