@@ -55,13 +55,15 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
 
 export interface Ran {
   status: number | null;
+  /** The signal that ended it: SIGTERM when it outlived the bound. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the `active-driver` command line from its sources in `cwd` (bounded by the test: 120 s). */
-export function cli(args: readonly string[], cwd = repoRoot): Ran {
+/** Runs the `active-driver` command line from its sources in `cwd`, ended after `boundMs` if still running. */
+export function cli(args: readonly string[], cwd = repoRoot, boundMs = 120_000): Ran {
   const main = path.join(repoRoot, "cli", "src", "main.ts");
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd, encoding: "utf8", timeout: boundMs, maxBuffer: 256 * 1024 * 1024 });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
