@@ -1,5 +1,6 @@
 // The `active-driver` command line: a thin host over runtime/ and server/.
 // Exit codes: 0 ok, 1 findings or driver failure, 2 bad usage or unreadable input.
+import { endDriverChildrenAtExit } from "./children";
 import { usage, UsageError } from "./usage";
 
 type Command = (args: string[]) => Promise<number>;
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
   return (await load())(rest);
 }
 
+endDriverChildrenAtExit();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -54,5 +54,5 @@ test("settings: the time budget from initialization options, clamped; bad values
   assert.equal(readSettings({ analysis: { timeBudgetMs: 1e9 } }).timeBudgetMs, 10_000);
   assert.equal(readSettings({ analysis: { timeBudgetMs: "fast" } }).timeBudgetMs, 500);
   assert.equal(readSettings(null).timeBudgetMs, 500);
-  assert.equal(readSettings({ docsBaseUrl: "https://x/README.md" }).docsBaseUrl, "https://x/README.md");
+  assert.equal(readSettings({ docsBaseUrl: "https://x/README.md" }).docsBaseUrl, undefined, "not a setting: the server's own README");
 });

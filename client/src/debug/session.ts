@@ -339,28 +339,40 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     void this.runtime.continue().catch((error: unknown) => this.replayFailed(error));
   }
 
+  /** A step needs a stopped run: while the driver runs, the request is answered with an error (DAP leaves it to the adapter; dropping it silently would look like success). */
+  private refusedWhileRunning(response: DebugProtocol.Response, what: string): boolean {
+    if (!this.runtime.isRunning) return false;
+    this.sendErrorResponse(response, { id: 2001, format: `${what} needs a stopped driver: it is running (pause it first)`, showUser: false });
+    return true;
+  }
+
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    if (this.refusedWhileRunning(response, "Next")) return;
     this.sendResponse(response);
     void this.runtime.next().catch((error: unknown) => this.replayFailed(error));
   }
 
   /** Step in and step out are message steps too: a message is the unit of execution here. */
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    if (this.refusedWhileRunning(response, "Step in")) return;
     this.sendResponse(response);
     void this.runtime.next().catch((error: unknown) => this.replayFailed(error));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (this.refusedWhileRunning(response, "Step out")) return;
     this.sendResponse(response);
     void this.runtime.next().catch((error: unknown) => this.replayFailed(error));
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    if (this.refusedWhileRunning(response, "Step back")) return;
     this.sendResponse(response);
     void this.runtime.stepBack().catch((error: unknown) => this.replayFailed(error));
   }
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    if (this.refusedWhileRunning(response, "Reverse continue")) return;
     this.sendResponse(response);
     void this.runtime.reverseContinue().catch((error: unknown) => this.replayFailed(error));
   }

@@ -120,7 +120,8 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
   const report = os?.report();
   const virtualTimeUs = inst.now();
   const messages: Record<string, MailboxCount> = {};
-  for (const mb of inst.mailboxes()) messages[mb.name] = { sent: mb.sent, delivered: mb.delivered, queued: mb.length };
+  // An outgoing mailbox queues nothing (its messages go to the OS at once): its `length` counts the OS's requests still owed a reply there, which the requests list reports.
+  for (const mb of inst.mailboxes()) messages[mb.name] = { sent: mb.sent, delivered: mb.delivered, queued: mb.direction === "out" ? 0 : mb.length };
   const violations = [...inst.violations];
   const failureError = inst.failure;
   const trace = inst.trace;

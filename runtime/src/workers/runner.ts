@@ -223,6 +223,8 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
       stopWatchdog();
       resolve(results);
       void worker.terminate();
+      // A driver blocked in native code (a child process run synchronously) does not see the termination: it must not keep this process alive.
+      worker.unref();
     };
     /** The worker is lost: the run in progress fails with `error`, the rest are for another worker. */
     const lost = (error: SerializedError): void => {

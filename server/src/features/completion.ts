@@ -1,5 +1,6 @@
 // Completion of mailbox names inside `wait(` (the messages the wait's states enable first) and of
 // protocol messages after `d.mb.`.
+import { codeSpan } from "./markdown";
 import ts from "typescript";
 import { CompletionItemKind, MarkupKind, type CompletionItem, type Position, type Range } from "vscode-languageserver";
 import type { DriverModel, MailboxBinding, MessageModel } from "../analysis/types";
@@ -60,8 +61,8 @@ function inScope(sf: ts.SourceFile, binding: MailboxBinding, offset: number): bo
 }
 
 function messageDocumentation(driver: DriverModel, message: MessageModel): string {
-  const lines = [`Payload: ${message.payloadType !== undefined ? `\`${message.payloadType}\`` : "none"}`];
-  if (message.reply !== undefined) lines.push(`Reply: \`${message.reply}\``);
+  const lines = [`Payload: ${message.payloadType !== undefined ? codeSpan(message.payloadType) : "none"}`];
+  if (message.reply !== undefined) lines.push(`Reply: ${codeSpan(message.reply)}`);
   const states = statesNaming(driver.protocol, message.name);
   if (states.length > 0) lines.push(`${message.direction === "out" ? "May be sent in" : "Enabled in"} ${statesText(states)}`);
   return lines.join("\n\n");

@@ -1,11 +1,14 @@
 // Hovers: on a mailbox identifier (payload, direction, reply, the states that enable it, the thread
 // that waits on it) and on a wait call (its protocol states and how well it covers them).
+import { codeSpan, escapeMarkdown } from "./markdown";
 import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { DriverModel, MailboxBinding, MessageModel, WaitSiteModel } from "../analysis/types";
 import { listText, rangeContains, sameRange, statesText, toRange, type FeatureInput } from "./context";
 import { statesNaming, waitCoverage } from "./coverage";
 
-const code = (text: string): string => `\`${text}\``;
+const code = codeSpan;
+/** A name in bold, escaped. */
+const bold = (text: string): string => `**${escapeMarkdown(text)}**`;
 
 function lineList(waits: readonly WaitSiteModel[]): string {
   const lines = [...new Set(waits.map((w) => w.range.start.line + 1))].sort((a, b) => a - b);
@@ -17,11 +20,11 @@ function messageLines(driver: DriverModel, message: MessageModel): string[] {
   const out: string[] = [];
   const requestOf = protocol.messages.filter((m) => m.reply === message.name).map((m) => m.name);
   if (message.direction === "in") {
-    out.push(`**${message.name}** · incoming ${message.reply !== undefined ? "request" : "message"} (OS → driver) of protocol ${code(protocol.name ?? "?")}`);
+    out.push(`${bold(message.name)} · incoming ${message.reply !== undefined ? "request" : "message"} (OS → driver) of protocol ${code(protocol.name ?? "?")}`);
   } else if (message.direction === "out") {
-    out.push(`**${message.name}** · outgoing message (driver → OS) of protocol ${code(protocol.name ?? "?")}`);
+    out.push(`${bold(message.name)} · outgoing message (driver → OS) of protocol ${code(protocol.name ?? "?")}`);
   } else {
-    out.push(`**${message.name}** · message of protocol ${code(protocol.name ?? "?")}`);
+    out.push(`${bold(message.name)} · message of protocol ${code(protocol.name ?? "?")}`);
   }
   out.push(`Payload: ${message.payloadType !== undefined ? code(message.payloadType) : "none"}`);
   if (message.reply !== undefined) out.push(`Reply: ${code(message.reply)} (owed until sent)`);
@@ -46,11 +49,11 @@ function mailboxHover(input: FeatureInput, driver: DriverModel, binding: Mailbox
   if (message !== undefined && (binding.kind === "in" || binding.kind === "out" || binding.kind === "unknown")) {
     lines.push(...messageLines(driver, message));
   } else if (binding.kind === "device") {
-    lines.push(`**${binding.mailbox}** · device interrupt mailbox (${code("d.dev.irq")})`, `Payload: ${code("{ isr: number }")}`);
+    lines.push(`${bold(binding.mailbox)} · device interrupt mailbox (${code("d.dev.irq")})`, `Payload: ${code("{ isr: number }")}`);
   } else if (binding.kind === "internal") {
-    lines.push(`**${binding.mailbox}** · internal mailbox (between the driver's threads)`);
+    lines.push(`${bold(binding.mailbox)} · internal mailbox (between the driver's threads)`);
   } else {
-    lines.push(`**${binding.mailbox}** · mailbox`);
+    lines.push(`${bold(binding.mailbox)} · mailbox`);
   }
   lines.push(...waitersLines(driver, binding.mailbox, input.result.fileName));
   return { contents: { kind: MarkupKind.Markdown, value: lines.join("\n\n") }, range: toRange(binding.range) };
@@ -72,7 +75,7 @@ function waitHover(input: FeatureInput, driver: DriverModel, wait: WaitSiteModel
   lines.push(`Accepts ${accepted}/${site.enabled.length} enabled messages${site.accepted.length > 0 ? `: ${listText(site.accepted.map(code))}` : ""}`);
   for (const [message, thread] of Object.entries(site.elsewhere)) lines.push(`${code(message)} is covered by thread ${code(thread)}`);
   if (site.missing.length > 0) {
-    const perState = Object.entries(site.missingByState).map(([state, missing]) => `${listText(missing.map(code))} in '${state}'`);
+    const perState = Object.entries(site.missingByState).map(([state, missing]) => `${listText(missing.map(code))} in '${escapeMarkdown(state)}'`);
     lines.push(`Missing: ${perState.length > 0 ? perState.join("; ") : listText(site.missing.map(code))}`);
   }
   if (site.owed.length > 0) lines.push(`Owes: ${listText(site.owed.map(code))}`);

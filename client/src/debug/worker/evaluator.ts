@@ -69,7 +69,15 @@ export class BreakpointEvaluator {
       if (!counted || "error" in parsed || !parsed.test(count)) return;
     }
     if (bp.logMessage !== undefined) {
-      if (log) this.logs.push({ id: bp.id, key: `${c.key}${bp.logMessage}`, position, at, traceLength, text: this.logLine(bp.logMessage, facts) });
+      if (!log || this.timedOut.has(c.key)) return;
+      const outcome = this.sandbox.logMessage(bp.logMessage, facts);
+      if (!outcome.ok && outcome.timedOut) {
+        // A part that loops would cost its budget at every hit: the logpoint is disabled, as such a condition is.
+        this.timedOut.add(c.key);
+        this.report(bp.id, `log message "${bp.logMessage}" ${outcome.error} on ${onWhat(facts)}; it is no longer evaluated`, true);
+        return;
+      }
+      this.logs.push({ id: bp.id, key: `${c.key}${bp.logMessage}`, position, at, traceLength, text: outcome.ok ? String(outcome.value) : `<log message ${outcome.error}>` });
       return;
     }
     this.verdicts.set(candidateId(c), decorate(c, count));
@@ -88,11 +96,6 @@ export class BreakpointEvaluator {
   /** The delivery is decided: the next position starts with no verdicts. */
   nextPosition(): void {
     if (this.verdicts.size > 0) this.verdicts = new Map();
-  }
-
-  private logLine(message: string, facts: () => MessageFacts): string {
-    const outcome = this.sandbox.logMessage(message, facts);
-    return outcome.ok ? String(outcome.value) : `<log message ${outcome.error}>`;
   }
 
   private report(id: number, text: string, disable: boolean): void {
