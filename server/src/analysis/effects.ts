@@ -1,6 +1,7 @@
 // The protocol semantics of the driver's calls: wait and send, sleep as an inner wait, spawn.
 // (Calls of helpers, methods and handler tables are in calls.ts.)
 import ts from "typescript";
+import { spreadElements } from "./arrays";
 import { mailboxKey } from "./denotation";
 import type { Machine, Pair } from "./machine";
 import { Records, type Anchors, type WaitArgument, type WaitRecord } from "./sites";
@@ -74,7 +75,12 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
   const rec = m.records.wait(call, m.thread.name, false);
   noteAnchors(m, call, rec.anchors);
   const protocol = m.protocol;
-  const args: WaitArgument[] = call.arguments.map((a) => ({ node: a, key: ts.isSpreadElement(a) ? undefined : mailboxKey(m.den.of(a)) }));
+  const args: WaitArgument[] = call.arguments.flatMap((a): WaitArgument[] => {
+    if (!ts.isSpreadElement(a)) return [{ node: a, key: mailboxKey(m.den.of(a)) }];
+    // `...openSet` of an array of mailboxes written once: each element is an argument.
+    const elements = spreadElements(a.expression);
+    return elements === undefined ? [{ node: a, key: undefined }] : elements.map((e) => ({ node: e, key: mailboxKey(m.den.of(e)) }));
+  });
   rec.args = args;
   if (args.length === 0 || args.some((a) => a.key === undefined || a.key === "u")) rec.dynamic = true;
   const isProtocolWait = args.some((a) => a.key !== undefined && a.key.startsWith("p:"));

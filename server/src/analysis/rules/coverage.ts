@@ -67,9 +67,12 @@ function deadMailboxes(m: Machine, rec: WaitRecord, protocol: Protocol): Analysi
     const name = arg.key.slice(2);
     const outgoing = protocol.isOutgoing(name);
     if (!outgoing && (!protocol.isIncoming(name) || rec.liveArgs.has(i))) return;
+    // An element of a spread array may serve other waits too: the array is no place to remove it.
+    if (arg.node.parent !== rec.call) return;
     const sf = rec.call.getSourceFile();
     const args = rec.call.arguments;
-    const removal = i + 1 < args.length ? spanRange(sf, arg.node.getStart(sf), args[i + 1]!.getStart(sf)) : i > 0 ? spanRange(sf, args[i - 1]!.getEnd(), arg.node.getEnd()) : spanRange(sf, arg.node.getStart(sf), arg.node.getEnd());
+    const at = args.indexOf(arg.node as ts.Expression);
+    const removal = at + 1 < args.length ? spanRange(sf, arg.node.getStart(sf), args[at + 1]!.getStart(sf)) : at > 0 ? spanRange(sf, args[at - 1]!.getEnd(), arg.node.getEnd()) : spanRange(sf, arg.node.getStart(sf), arg.node.getEnd());
     out.push(
       ...place(m.root, arg.node, rec.anchors, (at) =>
         diagnostic("AD002", at, deadMailboxText(name, states, outgoing), { data: { kind: "deadMailbox", message: name, states, removalRange: removal } }),

@@ -13,9 +13,12 @@ import type { StaticValues } from "../values";
 
 const SK = ts.SyntaxKind;
 
+/** A function a call (or a getter's property access) runs. */
+type PollFunction = FunctionNode | ts.GetAccessorDeclaration;
+
 /** A helper a call runs, with a way to look at it as that call binds it (parameters, `this`). */
 export interface PollHelper {
-  fn: FunctionNode;
+  fn: PollFunction;
   within<T>(check: () => T): T;
 }
 
@@ -25,6 +28,8 @@ export interface PollContext {
   isWait?(call: ts.CallExpression): boolean;
   isConstant(expr: ts.Expression): boolean;
   helper?(call: ts.CallExpression): PollHelper | undefined;
+  /** The getter `obj.name` runs, when `obj` is an object the analysis made (`get up() {...}`). */
+  getter?(access: ts.PropertyAccessExpression): PollHelper | undefined;
 }
 
 /** Helpers nested in helpers looked into at most (deeper: not a read, so no finding). */
@@ -45,6 +50,12 @@ export function pollContext(den: Denotations, values: StaticValues): PollContext
       });
       const selves: Array<[ts.Node, string | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
       return { fn: target.fn, within: (check) => den.within(params, selves, check) };
+    },
+    getter: (access) => {
+      const base = den.of(access.expression);
+      const target = base === undefined ? undefined : den.instances.getter(base, access.name.text);
+      if (!target) return undefined;
+      return { fn: target.fn, within: (check) => den.within([], [[target.fn, target.self]], check) };
     },
   };
 }
@@ -69,7 +80,7 @@ interface Scope {
   /** A helper's parameters -> the call's arguments (read in the caller's scope). */
   args?: Map<ts.Node, ts.Expression | undefined>;
   caller?: Scope;
-  fn?: FunctionNode;
+  fn?: PollFunction;
   depth: number;
 }
 
@@ -79,7 +90,7 @@ function isFixedName(decl: ts.Node): boolean {
 }
 
 /** What a helper returns (undefined when some path returns nothing: not a read). */
-function returnedExpressions(fn: FunctionNode): ts.Expression[] | undefined {
+function returnedExpressions(fn: PollFunction): ts.Expression[] | undefined {
   const body = fn.body;
   if (!body) return undefined;
   if (!ts.isBlock(body)) return [body];
@@ -177,17 +188,17 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
     return ok;
   };
 
-  /** A call of a helper whose every returned value is made of register reads and constants. */
-  const helperReads = (call: ts.CallExpression, scope: Scope): boolean => {
-    if (scope.depth >= MAX_HELPER_DEPTH || !ctx.helper) return false;
-    const helper = ctx.helper(call);
+  /** A call of a helper (or a getter) whose every returned value is made of register reads and constants. */
+  const helperReads = (call: ts.CallExpression | ts.PropertyAccessExpression, scope: Scope): boolean => {
+    if (scope.depth >= MAX_HELPER_DEPTH) return false;
+    const helper = ts.isCallExpression(call) ? ctx.helper?.(call) : ctx.getter?.(call);
     if (!helper) return false;
     for (let s: Scope | undefined = scope; s; s = s.caller) if (s.fn === helper.fn) return false;
     const returned = returnedExpressions(helper.fn);
     if (!returned || !helper.fn.body) return false;
     const args = new Map<ts.Node, ts.Expression | undefined>();
     helper.fn.parameters.forEach((p, i) => {
-      const arg = call.arguments[i];
+      const arg = ts.isCallExpression(call) ? call.arguments[i] : undefined;
       args.set(p, arg && !ts.isSpreadElement(arg) ? arg : undefined);
     });
     const inner: Scope = { node: helper.fn.body, args, caller: scope, fn: helper.fn, depth: scope.depth + 1 };
@@ -217,7 +228,15 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
       }
       return (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) && variableOnlyRegisters(decl, scope);
     }
-    if (ts.isPropertyAccessExpression(expr)) return ctx.isConstant(expr) || only(expr.expression, scope);
+    if (ts.isPropertyAccessExpression(expr)) {
+      if (ctx.isConstant(expr)) return true;
+      if (ctx.getter?.(expr) !== undefined) {
+        if (!helperReads(expr, scope)) return false;
+        hasRead = true;
+        return true;
+      }
+      return only(expr.expression, scope);
+    }
     if (
       ts.isNumericLiteral(expr) ||
       ts.isStringLiteralLike(expr) ||
