@@ -5,7 +5,7 @@ import ts from "typescript";
 import { isDriverCapability, mailboxName } from "./denotation";
 import { evCall, evNew } from "./calls";
 import type { Machine, Pair } from "./machine";
-import { isForeignAwait } from "./rules/awaits";
+import { isForeignAwait } from "./rules/ad013-foreign-await";
 import type { Declaration } from "./scope";
 import type { State } from "./state";
 import { memberAccess, propertyNameText, unwrap } from "./syntax";

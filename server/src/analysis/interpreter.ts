@@ -4,7 +4,7 @@ import ts from "typescript";
 import { bindName, ev, evStates, statesOf, test, withValue } from "./evaluate";
 import type { Machine, Pair } from "./machine";
 import { Records } from "./sites";
-import { checkPollLoop } from "./rules/registerPoll";
+import { checkPollLoop } from "./rules/ad030-register-poll";
 import { Completion, StateSet, UNKNOWN, type State } from "./state";
 import { isLoop, type FunctionNode, type LoopStatement } from "./syntax";
 import { valuesEqual } from "./values";

@@ -5,6 +5,9 @@
 // as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
 import type { Denotations } from "../denotation";
+import { diagnostic, place } from "../report";
+import { spanRange } from "../text";
+import type { AnalysisDiagnostic, RuleInfo } from "../types";
 import type { Machine } from "../machine";
 import { fileIndex, resolveLocal } from "../fileIndex";
 import { isConstDeclaration } from "../scope";
@@ -270,4 +273,37 @@ export function loopKeywordSpan(loop: ts.Node): [number, number] {
   const start = loop.getStart();
   const word = ts.isDoStatement(loop) ? 2 : ts.isWhileStatement(loop) ? 5 : 3;
   return [start, start + word];
+}
+
+/** The AD030 findings of the loops the interpreter ran (in the analysed file or in helpers). */
+export function pollDiagnostics(m: Machine): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  for (const [loop, anchors] of m.pollLoops) {
+    const [start, end] = loopKeywordSpan(loop);
+    out.push(
+      ...place(m.root, loop, anchors, (at) =>
+        diagnostic(rule, at, registerPollText(), { ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}), data: { kind: "registerPoll" } }),
+      ),
+    );
+  }
+  return out;
+}
+
+/** An AD030 finding on a loop (the passive walker's own loops). */
+export function pollLoopDiagnostic(loop: ts.Node): AnalysisDiagnostic {
+  const [start, end] = loopKeywordSpan(loop);
+  return diagnostic(rule, loop, registerPollText(), { range: spanRange(loop.getSourceFile(), start, end), data: { kind: "registerPoll" } });
+}
+
+export const rule: RuleInfo = {
+  code: "AD030",
+  severity: "warning",
+  name: "UnboundedRegisterPoll",
+  title: "A loop whose exit depends only on device register reads, with no bound.",
+  help: "A dead or unplugged device (reads return all ones) never changes the register, and the loop never ends. Bound the loop with a counter or a timeout, or wait for the device's interrupt.",
+};
+
+/** AD030. */
+export function registerPollText(): string {
+  return "this loop ends only when a device register changes and has no bound: a dead or unplugged device (reads all ones) hangs it";
 }
