@@ -6,7 +6,7 @@ import { Denotations, mailboxKey, mailboxName } from "./denotation";
 import { fileIndex } from "./fileIndex";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
 import { runThread } from "./interpreter";
-import { Machine, type ThreadRun } from "./machine";
+import { Machine, type InterpreterHooks, type ThreadRun } from "./machine";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
 import { missingMessages } from "./rules/ad001-missing-wait";
@@ -14,8 +14,8 @@ import { deadMailboxes } from "./rules/ad002-impossible-wait";
 import { replyDiagnostics } from "./rules/ad003-reply-owed";
 import { sendDiagnostics } from "./rules/ad004-illegal-send";
 import { findFlagCandidates, flagDiagnostics } from "./rules/ad012-flag";
-import { foreignAwaitDiagnostics } from "./rules/ad013-foreign-await";
-import { pollDiagnostics } from "./rules/ad030-register-poll";
+import { foreignAwaitDiagnostics, onAwait } from "./rules/ad013-foreign-await";
+import { onLoop, pollDiagnostics } from "./rules/ad030-register-poll";
 import { argumentsEnd, ordered } from "./rules/common";
 import type { Declaration } from "./scope";
 import { State, StateSet, UNKNOWN } from "./state";
@@ -24,6 +24,9 @@ import { rangeOf } from "./text";
 import { Tracking } from "./tracking";
 import type { AnalysisDiagnostic, CancellationLike, DriverModel, MailboxBinding } from "./types";
 import type { StaticValues } from "./values";
+
+/** The rules that listen to the interpreter as it runs (the others read its records afterwards). */
+const hooks: InterpreterHooks = { onAwait, onLoop };
 
 export interface DriverEnvironment {
   root: ts.SourceFile;
@@ -108,6 +111,7 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
   let threads: ThreadEntry[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     m = new Machine(env.root, env.modules, den, env.values, tracking, protocol, env.deadline, env.cancellation);
+    m.hooks = hooks;
     for (const [d, bit] of bits) m.flagBits.set(d, bit);
     m.flagBitIds = [...bits.values()];
     const current: ThreadEntry[] = [{ key: fn, name: "main", fn, entry: StateSet.of([initial]) }];

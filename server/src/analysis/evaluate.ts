@@ -5,7 +5,6 @@ import ts from "typescript";
 import { isDriverCapability, mailboxName } from "./denotation";
 import { evCall, evNew } from "./calls";
 import type { Machine, Pair } from "./machine";
-import { isForeignAwait } from "./rules/ad013-foreign-await";
 import type { Declaration } from "./scope";
 import type { State } from "./state";
 import { memberAccess, propertyNameText, unwrap } from "./syntax";
@@ -50,7 +49,7 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
   m.tick();
   const e = unwrap(expr);
   if (ts.isAwaitExpression(e)) {
-    m.checkAwait(e, () => isForeignAwait(m, e));
+    m.hooks.onAwait(m, e);
     return ev(m, e.expression, states);
   }
   if (ts.isCallExpression(e)) return evCall(m, e, states);

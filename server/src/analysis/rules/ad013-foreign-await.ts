@@ -8,6 +8,11 @@ import { calleeName, isAsync, propertyNameText, unwrap, type FunctionNode } from
 import { shortText } from "../text";
 import type { AnalysisDiagnostic, RuleInfo } from "../types";
 
+/** The interpreter's `onAwait` hook: notes a foreign await (verdict computed once per await). */
+export function onAwait(m: Machine, node: ts.AwaitExpression): void {
+  m.checkAwait(node, () => isForeignAwait(m, node));
+}
+
 export function isForeignAwait(m: Machine, node: ts.AwaitExpression): boolean {
   return !isDriverAwaitable(m, node.expression, 0);
 }

@@ -63,8 +63,8 @@ export function pollContext(den: Denotations, values: StaticValues): PollContext
   };
 }
 
-/** Records an AD030 finding for a loop the interpreter runs (verdict computed once). */
-export function checkPollLoop(m: Machine, loop: LoopStatement): void {
+/** The interpreter's `onLoop` hook: records an AD030 finding for a loop it runs (verdict computed once). */
+export function onLoop(m: Machine, loop: LoopStatement): void {
   let verdict = m.loopVerdicts.get(loop);
   if (verdict === undefined) {
     verdict = isRegisterPoll(loop, pollContext(m.den, m.values));
