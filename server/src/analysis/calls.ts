@@ -13,7 +13,7 @@ import { runBody } from "./interpreter";
 import type { Machine, Pair } from "./machine";
 import { UNKNOWN, type State } from "./state";
 import { isAsync, isFunctionNode, memberAccess, unwrap, type CallSite } from "./syntax";
-import type { Value } from "./values";
+import { stringValue, type Value } from "./values";
 
 const MAX_INLINE_DEPTH = 12;
 
@@ -137,7 +137,7 @@ function dispatch(m: Machine, call: ts.CallExpression, callee: ts.ElementAccessE
     else groups.set(key, { ...(target ? { target } : {}), states: [s] });
   };
   for (const p of ev(m, callee.argumentExpression, evStates(m, callee.expression, states))) {
-    const name = p.v !== undefined && p.v.startsWith("s:") ? p.v.slice(2) : undefined;
+    const name = stringValue(p.v);
     if (name === undefined || name in Object.prototype) {
       add("opaque", p.s);
       continue;

@@ -2,6 +2,7 @@
 // there (or an outgoing one): it never delivers at this wait. Reported at that argument; the quick
 // fix removes it.
 import type ts from "typescript";
+import { protocolMessage } from "../denotation";
 import type { Machine } from "../machine";
 import type { Protocol } from "../protocol";
 import { diagnostic, place } from "../report";
@@ -30,8 +31,8 @@ export function deadMailboxes(m: Machine, rec: WaitRecord, protocol: Protocol): 
   const out: AnalysisDiagnostic[] = [];
   const states = ordered(protocol, rec.states);
   rec.args.forEach((arg, i) => {
-    if (arg.key === undefined || !arg.key.startsWith("p:")) return;
-    const name = arg.key.slice(2);
+    const name = protocolMessage(arg.key);
+    if (name === undefined) return;
     const outgoing = protocol.isOutgoing(name);
     if (!outgoing && (!protocol.isIncoming(name) || rec.liveArgs.has(i))) return;
     // An element of a spread array may serve other waits too: the array is no place to remove it.

@@ -1,5 +1,6 @@
 // AD004: a send of an outgoing message that the protocol does not allow in the states that can hold
 // there. The interpreter recovers as if the send had not happened.
+import { protocolMessage } from "../denotation";
 import type { Machine } from "../machine";
 import { diagnostic, place } from "../report";
 import { statesText } from "../text";
@@ -11,8 +12,8 @@ export function sendDiagnostics(m: Machine): AnalysisDiagnostic[] {
   if (!protocol || !m.usable) return [];
   const out: AnalysisDiagnostic[] = [];
   for (const rec of m.records.sends.values()) {
-    if (rec.illegal.size === 0 || rec.key === undefined) continue;
-    const message = rec.key.slice(2);
+    const message = protocolMessage(rec.key);
+    if (rec.illegal.size === 0 || message === undefined) continue;
     const states = ordered(protocol, rec.illegal);
     const allowedIn = protocol.statesAllowing(message);
     out.push(...place(m.root, rec.call, rec.illegalAnchors, (at) => diagnostic(rule, at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } })));
