@@ -160,7 +160,6 @@ function waitsEveryIteration(loop: LoopStatement, ctx: PollContext): boolean {
 
 export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return false;
-  if (waitsEveryIteration(loop, ctx)) return false;
   const exits = fileIndex(loop.getSourceFile()).loopExits.get(loop);
   if (!exits || exits.unconditional || exits.tests.length === 0) return false;
   let hasRead = false;
@@ -261,7 +260,8 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
 
   const loopScope: Scope = { node: loop, depth: 0 };
   for (const t of exits.tests) if (!only(t, loopScope)) return false;
-  return hasRead;
+  // Last, as the dearest check: only a loop whose exits are register reads gets here.
+  return hasRead && !waitsEveryIteration(loop, ctx);
 }
 
 function isPunctuation(n: ts.Node): boolean {
