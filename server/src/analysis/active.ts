@@ -5,7 +5,7 @@ import ts from "typescript";
 import { Denotations, mailboxKey, mailboxName } from "./denotation";
 import { fileIndex } from "./fileIndex";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
-import { runThread } from "./interpreter";
+import { runThread } from "./core";
 import { Machine, type InterpreterHooks, type ThreadRun } from "./machine";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";

@@ -1,13 +1,13 @@
 // The protocol semantics of the driver's calls: wait and send, sleep as an inner wait, spawn.
 // (Calls of helpers, methods and handler tables are in calls.ts.)
 import ts from "typescript";
-import { spreadElements } from "./arrays";
-import { mailboxKey, protocolMessage } from "./denotation";
-import type { Machine, Pair } from "./machine";
-import { Records, type Anchors, type WaitArgument, type WaitRecord } from "./sites";
-import { UNKNOWN, owedWith, owedWithout, type State } from "./state";
-import { unwrapAwait, type CallSite } from "./syntax";
-import { stringValue } from "./values";
+import { spreadElements } from "../arrays";
+import { mailboxKey, protocolMessage } from "../denotation";
+import type { Machine, Pair } from "../machine";
+import { Records, type Anchors, type WaitArgument, type WaitRecord } from "../sites";
+import { UNKNOWN, owedWith, owedWithout, type State } from "../state";
+import { unwrapAwait, type CallSite } from "../syntax";
+import { stringValue } from "../values";
 
 function noteAnchors(m: Machine, node: ts.Node, anchors: Set<CallSite>): void {
   for (const a of m.anchorsFor(node)) anchors.add(a);

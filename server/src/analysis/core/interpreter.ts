@@ -2,11 +2,11 @@
 // loops to a fixpoint (with labels, break and continue), try, return. Runs a thread's function.
 import ts from "typescript";
 import { bindName, ev, evStates, statesOf, test, withValue } from "./evaluate";
-import type { Machine, Pair } from "./machine";
-import { Records } from "./sites";
-import { Completion, StateSet, UNKNOWN, type State } from "./state";
-import { isLoop, type FunctionNode, type LoopStatement } from "./syntax";
-import { valuesEqual } from "./values";
+import type { Machine, Pair } from "../machine";
+import { Records } from "../sites";
+import { Completion, StateSet, UNKNOWN, type State } from "../state";
+import { isLoop, type FunctionNode, type LoopStatement } from "../syntax";
+import { valuesEqual } from "../values";
 
 const SK = ts.SyntaxKind;
 
