@@ -5,24 +5,28 @@ import ts from "typescript";
 import { Denotations, mailboxKey, mailboxName } from "./denotation";
 import { fileIndex } from "./fileIndex";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
-import { runThread } from "./interpreter";
-import { Machine, type ThreadRun } from "./machine";
-import { flagVariableText, foreignAwaitText, registerPollText } from "./messages";
+import { runThread } from "./core";
+import { Machine, type InterpreterHooks, type ThreadRun } from "./machine";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
-import { diagnostic, place } from "./report";
-import { coverageDiagnostics, argumentsEnd, ordered } from "./rules/coverage";
-import { findFlagCandidates } from "./rules/flags";
-import { loopKeywordSpan } from "./rules/registerPoll";
-import { replyDiagnostics } from "./rules/replies";
-import { sendDiagnostics } from "./rules/sends";
+import { missingMessages } from "./rules/ad001-missing-wait";
+import { deadMailboxes } from "./rules/ad002-impossible-wait";
+import { replyDiagnostics } from "./rules/ad003-reply-owed";
+import { sendDiagnostics } from "./rules/ad004-illegal-send";
+import { findFlagCandidates, flagDiagnostics } from "./rules/ad012-flag";
+import { foreignAwaitDiagnostics, onAwait } from "./rules/ad013-foreign-await";
+import { onLoop, pollDiagnostics } from "./rules/ad030-register-poll";
+import { argumentsEnd, ordered } from "./rules/common";
 import type { Declaration } from "./scope";
 import { State, StateSet, UNKNOWN } from "./state";
-import { unwrap, type FunctionNode } from "./syntax";
-import { rangeOf, shortText, spanRange } from "./text";
+import type { FunctionNode } from "./syntax";
+import { rangeOf } from "./text";
 import { Tracking } from "./tracking";
 import type { AnalysisDiagnostic, CancellationLike, DriverModel, MailboxBinding } from "./types";
 import type { StaticValues } from "./values";
+
+/** The rules that listen to the interpreter as it runs (the others read its records afterwards). */
+const hooks: InterpreterHooks = { onAwait, onLoop };
 
 export interface DriverEnvironment {
   root: ts.SourceFile;
@@ -107,6 +111,7 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
   let threads: ThreadEntry[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     m = new Machine(env.root, env.modules, den, env.values, tracking, protocol, env.deadline, env.cancellation);
+    m.hooks = hooks;
     for (const [d, bit] of bits) m.flagBits.set(d, bit);
     m.flagBitIds = [...bits.values()];
     const current: ThreadEntry[] = [{ key: fn, name: "main", fn, entry: StateSet.of([initial]) }];
@@ -132,48 +137,29 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
     shares = next;
   }
 
-  const diagnostics = [...coverageDiagnostics(m, den), ...replyDiagnostics(m, den), ...sendDiagnostics(m), ...otherFindings(m, candidates)];
+  const diagnostics = [
+    ...coverageDiagnostics(m, den),
+    ...replyDiagnostics(m, den),
+    ...sendDiagnostics(m),
+    ...foreignAwaitDiagnostics(m),
+    ...pollDiagnostics(m),
+    ...flagDiagnostics(m, candidates),
+  ];
   fillModel(model, m, den, threads);
   return { diagnostics, model };
 }
 
-function otherFindings(m: Machine, candidates: ReturnType<typeof findFlagCandidates>): AnalysisDiagnostic[] {
+/** AD001 and AD002 at every protocol wait the interpreter reached. */
+function coverageDiagnostics(m: Machine, den: Denotations): AnalysisDiagnostic[] {
+  const protocol = m.protocol;
+  if (!protocol || !m.usable) return [];
   const out: AnalysisDiagnostic[] = [];
-  for (const [node, anchors] of m.foreignAwaits) {
-    const awaited = awaitedText(node.expression);
-    out.push(...place(m.root, node, anchors, (at) => diagnostic("AD013", at, foreignAwaitText(awaited), { data: { kind: "foreignAwait", awaited } })));
-  }
-  for (const [loop, anchors] of m.pollLoops) {
-    const [start, end] = loopKeywordSpan(loop);
-    out.push(
-      ...place(m.root, loop, anchors, (at) =>
-        diagnostic("AD030", at, registerPollText(), { ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}), data: { kind: "registerPoll" } }),
-      ),
-    );
-  }
-  for (const [decl, c] of candidates) {
-    if (m.stateVariables.has(decl)) continue;
-    const fn = enclosingExecuted(decl, m);
-    if (!fn) continue;
-    const name = c.decl.name.getText();
-    const setIn = [...c.setIn];
-    const testedIn = [...c.testedIn];
-    out.push(diagnostic("AD012", c.decl, flagVariableText(name, setIn, testedIn), { data: { kind: "flagVariable", variable: name, setIn, testedIn } }));
+  for (const rec of m.records.waits.values()) {
+    if (!rec.protocol) continue;
+    if (rec.missing.size > 0 && !m.unknownThread) out.push(...missingMessages(m, rec, protocol, den));
+    if (!rec.stateUnknown && rec.states.size > 0) out.push(...deadMailboxes(m, rec, protocol));
   }
   return out;
-}
-
-/** `new Promise(...)`, `fetch(...)`, `p`: what an await waits for, in a few words. */
-function awaitedText(expr: ts.Expression): string {
-  const e = unwrap(expr);
-  if (ts.isCallExpression(e) || ts.isNewExpression(e)) return `${ts.isNewExpression(e) ? "new " : ""}${shortText(e.expression, 30)}(...)`;
-  return shortText(e, 30);
-}
-
-/** The executed function a declaration lives in (unreached code gives no AD012). */
-function enclosingExecuted(decl: ts.Node, m: Machine): ts.Node | undefined {
-  for (let n = decl.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return m.executed.has(n) ? n : undefined;
-  return undefined;
 }
 
 function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: readonly ThreadEntry[]): void {

@@ -41,6 +41,11 @@ export function mailboxKey(den: Denotation | undefined): string | undefined {
   return den !== undefined && den.startsWith("mbx:") ? den.slice(4) : undefined;
 }
 
+/** The protocol message a mailbox key names (`p:open` -> `open`); undefined for a device, internal or unknown mailbox. */
+export function protocolMessage(key: string | undefined): string | undefined {
+  return key !== undefined && key.startsWith("p:") ? key.slice(2) : undefined;
+}
+
 /** The name a mailbox key carries at run time (`r.name`). */
 export function mailboxName(key: string): string {
   return key === "u" ? "?" : key.slice(2);

@@ -11,7 +11,7 @@ import { isHelperDiagnostic } from "./report";
 import { readProtocol } from "./protocol";
 import { isStackOverflow, tooDeep } from "./nesting";
 import { nestingDiagnostic, unreadImportDiagnostics } from "./rules/ad090-analysis-limit";
-import { checkProtocolSpec } from "./rules/protocolSpec";
+import { checkProtocolSpec } from "./rules/ad020-protocol-spec";
 import { analyzePassive } from "./rules/passive";
 import { StaticValues } from "./values";
 import type { AnalysisCache, AnalysisDiagnostic, AnalysisHost, AnalysisOptions, AnalysisResult } from "./types";

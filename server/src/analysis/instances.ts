@@ -7,7 +7,7 @@ import ts from "typescript";
 import { baseClassOf, constructorOf, fieldFacts, ownMethod, superCallOf, type ClassNode } from "./classes";
 import type { Denotation, Denotations } from "./denotation";
 import type { Modules } from "./modules";
-import { propertyNameText, type FunctionNode } from "./syntax";
+import { hasModifier, propertyNameText, type FunctionNode } from "./syntax";
 
 /** A function a call runs, with what `this` means in it (bound on `owner` while it runs). */
 export interface CallTarget {
@@ -160,6 +160,18 @@ export class Instances {
     const target = this.lookupMethod(inst, name);
     inst.methods.set(name, target ?? null);
     return target;
+  }
+
+  /** The getter `get name() {...}` an instance's `inst.name` runs (its own class first, then the bases). */
+  getter(den: Denotation, name: string): { fn: ts.GetAccessorDeclaration; self: Denotation } | undefined {
+    const inst = this.get(den);
+    if (inst === undefined) return undefined;
+    for (const part of this.chain(inst)) {
+      for (const member of part.cls.members) {
+        if (ts.isGetAccessorDeclaration(member) && member.body && !hasModifier(member, ts.SyntaxKind.StaticKeyword) && propertyNameText(member.name) === name) return { fn: member, self: `inst:${inst.self}` };
+      }
+    }
+    return undefined;
   }
 
   private lookupMethod(inst: Instance, name: string): CallTarget | undefined {

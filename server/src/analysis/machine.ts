@@ -10,7 +10,7 @@ import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
 import { Records } from "./sites";
 import { UNKNOWN, type State } from "./state";
-import { unwrap, type CallSite, type FunctionNode } from "./syntax";
+import { unwrap, type CallSite, type FunctionNode, type LoopStatement } from "./syntax";
 import { conditionIdentifiers, conditionPropertyAccesses, hasEffects, isNumericLiteral } from "./subtrees";
 import type { Tracking } from "./tracking";
 import type { CancellationLike } from "./types";
@@ -54,8 +54,23 @@ export interface Frame {
 /** Functions of `d` whose calls change no abstract state (with plain arguments). */
 const inertFunctions = new Set(["fn:read", "fn:write", "fn:dma", "fn:log", "fn:mailbox"]);
 
+/**
+ * Where rules listen to the interpreter, which imports no rule: the driver's analysis (active.ts)
+ * wires the rule modules in. Waits, sends and thread ends are recorded in `records` instead, and the
+ * rules read those once the fixpoint is reached.
+ */
+export interface InterpreterHooks {
+  /** An `await` is evaluated (AD013 decides whether it awaits something foreign). */
+  onAwait(m: Machine, node: ts.AwaitExpression): void;
+  /** A loop is run (AD030 decides whether it polls a register). */
+  onLoop(m: Machine, loop: LoopStatement): void;
+}
+
+const noHooks: InterpreterHooks = { onAwait: () => undefined, onLoop: () => undefined };
+
 export class Machine {
   readonly records = new Records();
+  hooks: InterpreterHooks = noHooks;
   thread: ThreadRun = { name: "main", others: { ins: new Set(), outs: new Set(), writes: [] }, waitsOn: new Set(), ins: new Set(), outs: new Set(), writes: new Set() };
   readonly stack: Frame[] = [];
   /** Functions run (thread roots and inlined helpers). */

@@ -8,8 +8,32 @@ import ts from "typescript";
  */
 export const MAX_NESTING = 500;
 
-/** The first node (in document order) deeper than `limit`, found without recursion. */
+/**
+ * Bracket depth past which the tree is walked to measure its depth: below it a tree deeper than
+ * MAX_NESTING needs long `else if` or operator chains, which the analysis's walks take on (and a
+ * stack overflow, should one come, is still reported as AD090 on the file).
+ */
+const BRACKETS_WORTH_A_WALK = MAX_NESTING / 5;
+
+/** True when the text's brackets nest deeper than BRACKETS_WORTH_A_WALK (a scan, no tree walk). */
+function deeplyBracketed(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x28 || c === 0x5b) {
+      if (++depth > BRACKETS_WORTH_A_WALK) return true;
+    } else if (c === 0x7d || c === 0x29 || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
+ * The first node (in document order) deeper than `limit`, found without recursion; undefined at
+ * once for a text whose brackets nest shallowly (most files: a scan of the text costs far less than
+ * a walk of the tree).
+ */
 export function tooDeep(sf: ts.SourceFile, limit = MAX_NESTING): ts.Node | undefined {
+  if (!deeplyBracketed(sf.text)) return undefined;
   const nodes: ts.Node[] = [sf];
   const depths: number[] = [0];
   while (nodes.length > 0) {

@@ -1,10 +1,10 @@
-// Building diagnostics: the severity comes from the rule table unless a rule says otherwise.
+// Building diagnostics: the severity comes from the rule unless a finding says otherwise; findings in
+// helpers in other files are placed there, with the calls that reach them.
 import type ts from "typescript";
-import { ruleInfo } from "./rules";
 import type { CallSite } from "./syntax";
 import type { Anchors } from "./sites";
 import { locationOf, rangeOf, shortText, statesText } from "./text";
-import type { AnalysisDiagnostic, DiagnosticCode, DiagnosticData, HelperDiagnostic, Range, RelatedLocation, Severity } from "./types";
+import type { AnalysisDiagnostic, DiagnosticData, HelperDiagnostic, Range, RelatedLocation, RuleInfo, Severity } from "./types";
 
 export interface DiagnosticExtras {
   related?: RelatedLocation[];
@@ -14,10 +14,11 @@ export interface DiagnosticExtras {
   range?: Range;
 }
 
-export function diagnostic(code: DiagnosticCode, node: ts.Node, message: string, extras: DiagnosticExtras = {}): AnalysisDiagnostic {
+/** A finding of `rule` at `node` (severity from the rule unless `extras` says otherwise). */
+export function diagnostic(rule: RuleInfo, node: ts.Node, message: string, extras: DiagnosticExtras = {}): AnalysisDiagnostic {
   return {
-    code,
-    severity: extras.severity ?? ruleInfo(code).severity,
+    code: rule.code,
+    severity: extras.severity ?? rule.severity,
     message,
     range: extras.range ?? rangeOf(node),
     related: extras.related ?? [],

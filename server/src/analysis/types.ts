@@ -20,6 +20,18 @@ export interface Location {
 
 export type Severity = "error" | "warning" | "information";
 
+/** A rule of the table in DESIGN.md ("Analysis rules"): each rule module exports its own. */
+export interface RuleInfo {
+  code: DiagnosticCode;
+  severity: Severity;
+  /** PascalCase name (SARIF `name`). */
+  name: string;
+  /** One sentence. */
+  title: string;
+  /** What the rule checks and how to fix a finding. */
+  help: string;
+}
+
 export type DiagnosticCode = "AD001" | "AD002" | "AD003" | "AD004" | "AD010" | "AD011" | "AD012" | "AD013" | "AD020" | "AD030" | "AD090";
 
 export interface RelatedLocation extends Location {

@@ -12,6 +12,11 @@ const SK = ts.SyntaxKind;
 
 export type Value = string;
 
+/** The text of a string value (`s:closed` -> `closed`); undefined for any other value. */
+export function stringValue(v: Value | undefined): string | undefined {
+  return v !== undefined && v.startsWith("s:") ? v.slice(2) : undefined;
+}
+
 export function truthiness(v: Value | undefined): boolean | undefined {
   if (v === undefined) return undefined;
   switch (v[0]) {

@@ -7,7 +7,7 @@ import type { Modules } from "../modules";
 import { MAX_NESTING } from "../nesting";
 import { diagnostic } from "../report";
 import { spanRange } from "../text";
-import type { AnalysisDiagnostic } from "../types";
+import type { AnalysisDiagnostic, RuleInfo } from "../types";
 
 /** The finding for a file too deeply nested to analyse, at `node` (or the file's start). */
 export function nestingDiagnostic(sf: ts.SourceFile | undefined, node?: ts.Node): AnalysisDiagnostic {
@@ -43,7 +43,16 @@ export function unreadImportDiagnostics(root: ts.SourceFile, modules: Modules): 
     const message =
       chain.length === 0 ? `'${first}' is not analysed ${what}` : `'${first}' imports '${unread.specifier}' (in ${path.basename(unread.from.fileName)}), which is not analysed ${what}`;
     const range = at !== undefined ? spanRange(root, at.getStart(root), at.getEnd()) : spanRange(root, 0, 0);
-    out.push(diagnostic("AD090", root, message, { range, data: { kind: "analysisLimit", limit: "import", file } }));
+    out.push(diagnostic(rule, root, message, { range, data: { kind: "analysisLimit", limit: "import", file } }));
   }
   return out;
 }
+
+export const rule: RuleInfo = {
+  code: "AD090",
+  severity: "warning",
+  name: "AnalysisLimit",
+  title: "Part of the input is over a limit of the analysis: findings that depend on it are missing.",
+  help: "The analysis reads only regular files of at most 4 MB (an import of a FIFO, a device or a larger file is not followed: a warning on the import) and takes on at most 500 levels of syntax nesting (a deeper file is not analysed: an error on the file, and `check` exits with status 2). Import a regular source file; split deeply nested code into functions.",
+};
+

@@ -1,18 +1,19 @@
-// Passive drivers: AD010 (a variable or field written in one entry point and tested in another's
-// control flow: stack ripping), AD011 (an entry point continuing its work in a callback), and AD030
-// for register-polling loops in entry points.
+// The passive driver walker: finds the entry points (an object literal's members, or a class's
+// methods) and walks each with the functions it reaches, for AD010 (state carried across entry
+// points, rules/ad010-stack-ripping.ts), AD011 (work continued in a callback,
+// rules/ad011-callback.ts) and AD030 (register polls, rules/ad030-register-poll.ts).
 import ts from "typescript";
 import type { Denotations } from "../denotation";
-import { callbackContinuationText, registerPollText, rippedStateText } from "../messages";
-import { diagnostic, related } from "../report";
+import { related } from "../report";
 import { resolveLocal } from "../fileIndex";
 import type { Declaration } from "../scope";
-import { isConditionPosition, isFunctionNode, isLoop, propertyNameText, unwrap, type FunctionNode } from "../syntax";
-import { spanRange } from "../text";
+import { isConditionPosition, isLoop, propertyNameText, unwrap, type FunctionNode } from "../syntax";
 import type { AnalysisDiagnostic, EntryPointModel } from "../types";
 import type { StaticValues } from "../values";
 import { classEntryPoints, fieldDeclaration, ownField, ownMethodCalled, passiveClassOf, type PassiveClass } from "./passiveClass";
-import { isRegisterPoll, loopKeywordSpan, pollContext } from "./registerPoll";
+import { rippedStateDiagnostic } from "./ad010-stack-ripping";
+import { callbackDiagnostic, continuationCallee } from "./ad011-callback";
+import { isRegisterPoll, pollContext, pollLoopDiagnostic } from "./ad030-register-poll";
 import { rangeOf } from "../text";
 
 interface EntryPoint {
@@ -29,8 +30,6 @@ interface Shared {
   tests: Map<EntryPoint, { node: ts.Node; via?: string }>;
 }
 
-const continuationCallees = new Set(["setTimeout", "setImmediate", "queueMicrotask", "requestAnimationFrame", "setInterval"]);
-const continuationMethods = new Set(["then", "catch", "finally", "nextTick"]);
 
 function returnedObject(factory: FunctionNode): ts.ObjectLiteralExpression | undefined {
   const fromExpr = (e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined => {
@@ -181,16 +180,12 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
           const callee = continuationCallee(n, den, pc);
           if (callee !== undefined) {
             reported.add(n);
-            diagnostics.push(diagnostic("AD011", n, callbackContinuationText(entry.name, callee), { data: { kind: "callbackContinuation", entryPoint: entry.name, callee } }));
+            diagnostics.push(callbackDiagnostic(n, entry.name, callee));
           }
         }
         if (isLoop(n) && !reported.has(n)) {
           reported.add(n);
-          const poll = isRegisterPoll(n, pollContext(den, values));
-          if (poll) {
-            const [start, end] = loopKeywordSpan(n);
-            diagnostics.push(diagnostic("AD030", n, registerPollText(), { range: spanRange(n.getSourceFile(), start, end), data: { kind: "registerPoll" } }));
-          }
+          if (isRegisterPoll(n, pollContext(den, values))) diagnostics.push(pollLoopDiagnostic(n));
         }
         ts.forEachChild(n, walk);
       };
@@ -208,29 +203,8 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
       const v = s.tests.get(t)!.via;
       return v !== undefined ? `${t.name} (via ${v})` : t.name;
     });
-    diagnostics.push(
-      diagnostic("AD010", s.declNode, rippedStateText(s.name, writers.map((w) => w.name), testedIn), {
-        related: [related(s.writes.get(writer)!, `written in ${writer.name}`), related(test.node, `tested in ${testedIn[0]}`)],
-        data: { kind: "rippedState", variable: s.name, writtenIn: writers.map((w) => w.name), testedIn: testers.map((t) => t.name) },
-      }),
-    );
+    diagnostics.push(rippedStateDiagnostic(s.declNode, s.name, writers.map((w) => w.name), testedIn, testers.map((t) => t.name), related(s.writes.get(writer)!, `written in ${writer.name}`), related(test.node, `tested in ${testedIn[0]}`)));
   }
   return { diagnostics, entryPoints: entries.map((e) => ({ name: e.name, range: rangeOf(e.nameNode) })) };
 }
 
-function continuationCallee(call: ts.CallExpression, den: Denotations, pc: PassiveClass | undefined): string | undefined {
-  const hasCallback = call.arguments.some((a) => {
-    const e = unwrap(a);
-    return isFunctionNode(e) || ts.isIdentifier(e);
-  });
-  if (!hasCallback) return undefined;
-  const callee = unwrap(call.expression);
-  if (den.of(callee) === "kfn:schedule") return callee.getText();
-  if (pc !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === "schedule") {
-    const holder = ownField(pc, callee.expression);
-    if (holder !== undefined && pc.kernelFields.has(holder)) return callee.getText();
-  }
-  if (ts.isIdentifier(callee) && continuationCallees.has(callee.text) && resolveLocal(callee) === undefined) return callee.text;
-  if (ts.isPropertyAccessExpression(callee) && continuationMethods.has(callee.name.text)) return `.${callee.name.text}`;
-  return undefined;
-}

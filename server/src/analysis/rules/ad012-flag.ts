@@ -6,7 +6,11 @@ import ts from "typescript";
 import { mailboxKey, mailboxName, type Denotations } from "../denotation";
 import { fileIndex, resolveLocal } from "../fileIndex";
 import type { Declaration } from "../scope";
+import type { Machine } from "../machine";
+import { diagnostic } from "../report";
 import { equalityOf, unwrap, type FunctionNode } from "../syntax";
+import { listText } from "../text";
+import type { AnalysisDiagnostic, RuleInfo } from "../types";
 
 const SK = ts.SyntaxKind;
 
@@ -204,4 +208,38 @@ export function findFlagCandidates(main: FunctionNode, den: Denotations): Map<De
     if (setIn.size > 0) candidates.set(decl, { decl: decl as ts.VariableDeclaration, setIn, testedIn });
   }
   return candidates;
+}
+
+/** The executed function a declaration lives in (unreached code gives no AD012). */
+function enclosingExecuted(decl: ts.Node, m: Machine): ts.Node | undefined {
+  for (let n = decl.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return m.executed.has(n) ? n : undefined;
+  return undefined;
+}
+
+/** The AD012 findings: candidates the interpreter did not see tested before the next wait (state variables). */
+export function flagDiagnostics(m: Machine, candidates: ReadonlyMap<Declaration, FlagCandidate>): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  for (const [decl, c] of candidates) {
+    if (m.stateVariables.has(decl)) continue;
+    const fn = enclosingExecuted(decl, m);
+    if (!fn) continue;
+    const name = c.decl.name.getText();
+    const setIn = [...c.setIn];
+    const testedIn = [...c.testedIn];
+    out.push(diagnostic(rule, c.decl, flagVariableText(name, setIn, testedIn), { data: { kind: "flagVariable", variable: name, setIn, testedIn } }));
+  }
+  return out;
+}
+
+export const rule: RuleInfo = {
+  code: "AD012",
+  severity: "information",
+  name: "FlagVariable",
+  title: "Active driver: a flag set in one message's handler and tested in another's after a later wait.",
+  help: "The flag encodes control flow the sequential code can hold: after the first message, wait in a new place (a loop or helper) for the messages that follow instead of remembering it in a variable.",
+};
+
+/** AD012. */
+export function flagVariableText(variable: string, setIn: readonly string[], testedIn: readonly string[]): string {
+  return `'${variable}' is set when ${listText(setIn, "or")} arrives and tested when ${listText(testedIn, "or")} arrives: a flag carrying control flow across waits that sequential code can hold`;
 }

@@ -2,15 +2,14 @@
 // where a wait delivers one of several messages. Conditions split states into those where the
 // condition holds and those where it does not, refining on wait results and tracked variables.
 import ts from "typescript";
-import { isDriverCapability, mailboxName } from "./denotation";
+import { isDriverCapability, mailboxName } from "../denotation";
 import { evCall, evNew } from "./calls";
-import type { Machine, Pair } from "./machine";
-import { isForeignAwait } from "./rules/awaits";
-import type { Declaration } from "./scope";
-import type { State } from "./state";
-import { memberAccess, propertyNameText, unwrap } from "./syntax";
-import { identifiersIn } from "./tracking";
-import { truthiness, valuesEqual, type Value } from "./values";
+import type { Machine, Pair } from "../machine";
+import type { Declaration } from "../scope";
+import type { State } from "../state";
+import { memberAccess, propertyNameText, unwrap } from "../syntax";
+import { identifiersIn } from "../tracking";
+import { truthiness, valuesEqual, type Value } from "../values";
 
 const SK = ts.SyntaxKind;
 
@@ -50,7 +49,7 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
   m.tick();
   const e = unwrap(expr);
   if (ts.isAwaitExpression(e)) {
-    m.checkAwait(e, () => isForeignAwait(m, e));
+    m.hooks.onAwait(m, e);
     return ev(m, e.expression, states);
   }
   if (ts.isCallExpression(e)) return evCall(m, e, states);

@@ -6,13 +6,12 @@ import { sendText } from "../fixes";
 import type { Anchors } from "../sites";
 import type { CallSite } from "../syntax";
 import type { Machine } from "../machine";
-import { owedReplyText } from "../messages";
 import type { Protocol } from "../protocol";
 import { diagnostic, place } from "../report";
 import { UNKNOWN } from "../state";
-import { indentAt, positionAt, spanRange } from "../text";
-import type { AnalysisDiagnostic, Range } from "../types";
-import { ordered } from "./coverage";
+import { indentAt, listText, positionAt, spanRange, statesText } from "../text";
+import type { AnalysisDiagnostic, Range, RuleInfo } from "../types";
+import { ordered } from "./common";
 
 /** The statement holding a node (the place to insert a statement before it). */
 function statementOf(node: ts.Node): ts.Node {
@@ -42,7 +41,7 @@ function owedDiagnostic(m: Machine, den: Denotations, protocol: Protocol, node: 
   }
   const indent = indentAt(sf, insertOffset);
   return place(m.root, node, anchors, (target) =>
-    diagnostic("AD003", target, owedReplyText(replies.join(" and "), requests, states, at), {
+    diagnostic(rule, target, owedReplyText(replies.join(" and "), requests, states, at), {
       ...(range && target === node ? { range } : {}),
       data: { kind: "owedReply", reply, requests, states, at, insertPosition: positionAt(sf, insertOffset), indent, insertText, sendText: send },
     }),
@@ -60,4 +59,20 @@ export function replyDiagnostics(m: Machine, den: Denotations): AnalysisDiagnost
     if (rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.node, rec.anchors, rec.owed, "threadEnd"));
   }
   return out;
+}
+
+export const rule: RuleInfo = {
+  code: "AD003",
+  severity: "error",
+  name: "ReplyOwed",
+  title: "A request's reply is still owed when the driver waits for new requests or its thread ends.",
+  help: "A request declared with `reply:` blocks its caller until the driver sends that reply. Send the reply before the next protocol wait (inner waits on the device are fine) and before the thread ends.",
+};
+
+/** AD003. */
+export function owedReplyText(reply: string, requests: readonly string[], states: readonly string[], at: "wait" | "threadEnd"): string {
+  const request = requests.length > 0 ? ` (the reply to ${listText(requests, "or")})` : "";
+  const what = at === "wait" ? "the driver waits for new requests" : "the thread ends";
+  const where = states.length > 0 ? ` in ${statesText(states)}` : "";
+  return `${reply}${request} is still owed${where}, but ${what}`;
 }

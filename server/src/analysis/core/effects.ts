@@ -1,11 +1,13 @@
 // The protocol semantics of the driver's calls: wait and send, sleep as an inner wait, spawn.
 // (Calls of helpers, methods and handler tables are in calls.ts.)
 import ts from "typescript";
-import { mailboxKey } from "./denotation";
-import type { Machine, Pair } from "./machine";
-import { Records, type Anchors, type WaitArgument, type WaitRecord } from "./sites";
-import { UNKNOWN, owedWith, owedWithout, type State } from "./state";
-import { unwrapAwait, type CallSite } from "./syntax";
+import { spreadElements } from "../arrays";
+import { mailboxKey, protocolMessage } from "../denotation";
+import type { Machine, Pair } from "../machine";
+import { Records, type Anchors, type WaitArgument, type WaitRecord } from "../sites";
+import { UNKNOWN, owedWith, owedWithout, type State } from "../state";
+import { unwrapAwait, type CallSite } from "../syntax";
+import { stringValue } from "../values";
 
 function noteAnchors(m: Machine, node: ts.Node, anchors: Set<CallSite>): void {
   for (const a of m.anchorsFor(node)) anchors.add(a);
@@ -40,7 +42,10 @@ function protocolMessagesOf(args: readonly WaitArgument[]): Set<string> {
   let names = protocolMessages.get(args);
   if (names === undefined) {
     names = new Set();
-    for (const a of args) if (a.key !== undefined && a.key.startsWith("p:")) names.add(a.key.slice(2));
+    for (const a of args) {
+      const message = protocolMessage(a.key);
+      if (message !== undefined) names.add(message);
+    }
     protocolMessages.set(args, names);
   }
   return names;
@@ -57,7 +62,8 @@ function noteState(m: Machine, rec: WaitRecord, s: State, args: readonly WaitArg
   const enabledSet = m.protocol!.enabledSetIn(s.ps);
   for (const e of enabled) rec.enabled.add(e);
   args.forEach((a, i) => {
-    if (a.key !== undefined && a.key.startsWith("p:") && enabledSet.has(a.key.slice(2))) rec.liveArgs.add(i);
+    const message = protocolMessage(a.key);
+    if (message !== undefined && enabledSet.has(message)) rec.liveArgs.add(i);
   });
   if (s.vague || rec.dynamic) return;
   let waited: Set<string> | undefined;
@@ -74,15 +80,21 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
   const rec = m.records.wait(call, m.thread.name, false);
   noteAnchors(m, call, rec.anchors);
   const protocol = m.protocol;
-  const args: WaitArgument[] = call.arguments.map((a) => ({ node: a, key: ts.isSpreadElement(a) ? undefined : mailboxKey(m.den.of(a)) }));
+  const args: WaitArgument[] = call.arguments.flatMap((a): WaitArgument[] => {
+    if (!ts.isSpreadElement(a)) return [{ node: a, key: mailboxKey(m.den.of(a)) }];
+    // `...openSet` of an array of mailboxes written once: each element is an argument.
+    const elements = spreadElements(a.expression);
+    return elements === undefined ? [{ node: a, key: undefined }] : elements.map((e) => ({ node: e, key: mailboxKey(m.den.of(e)) }));
+  });
   rec.args = args;
   if (args.length === 0 || args.some((a) => a.key === undefined || a.key === "u")) rec.dynamic = true;
-  const isProtocolWait = args.some((a) => a.key !== undefined && a.key.startsWith("p:"));
+  const isProtocolWait = args.some((a) => protocolMessage(a.key) !== undefined);
   rec.protocol ||= isProtocolWait;
   for (const a of args) {
     if (a.key === undefined) continue;
     m.thread.waitsOn.add(a.key);
-    if (a.key.startsWith("p:") && protocol?.isIncoming(a.key.slice(2))) m.thread.ins.add(a.key.slice(2));
+    const message = protocolMessage(a.key);
+    if (message !== undefined && protocol?.isIncoming(message)) m.thread.ins.add(message);
   }
   const out: Pair[] = [];
   const changed = m.thread.others.writes;
@@ -110,11 +122,11 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
           out.push({ s: protocol ? r.withPs(UNKNOWN).withOwed(UNKNOWN) : r, v: undefined });
           continue;
         }
-        if (!key.startsWith("p:") || !protocol) {
+        const name = protocolMessage(key);
+        if (name === undefined || !protocol) {
           out.push({ s: r, v: `r:${key}` });
           continue;
         }
-        const name = key.slice(2);
         if (!protocol.isIncoming(name)) continue; // an outgoing mailbox never delivers
         let next: State;
         if (r.ps === UNKNOWN || !m.usable) next = r.withPs(UNKNOWN);
@@ -155,8 +167,8 @@ export function handleSend(m: Machine, call: ts.CallExpression, states: readonly
   const protocol = m.protocol;
   // A mailbox the analysis cannot tell may be a protocol one: the protocol state becomes unknown.
   if ((key === undefined || key === "u") && protocol) return states.map((s) => s.withPs(UNKNOWN).withOwed(UNKNOWN));
-  if (key === undefined || !key.startsWith("p:") || !protocol) return states as State[];
-  const name = key.slice(2);
+  const name = protocolMessage(key);
+  if (name === undefined || !protocol) return states as State[];
   if (!protocol.isOutgoing(name)) return states as State[];
   m.thread.outs.add(name);
   return states.map((s) => {
@@ -177,7 +189,7 @@ export function handleSend(m: Machine, call: ts.CallExpression, states: readonly
 export function handleSpawn(m: Machine, call: ts.CallExpression, states: readonly State[]): void {
   const nameArg = call.arguments[0];
   const nameValue = nameArg ? m.values.of(nameArg) : undefined;
-  const name = nameValue !== undefined && nameValue.startsWith("s:") ? nameValue.slice(2) : "thread";
+  const name = stringValue(nameValue) ?? "thread";
   const fnArg = call.arguments[1];
   const fn = fnArg ? m.den.functionOf(unwrapAwait(fnArg)) : undefined;
   if (!fn) {

@@ -3,7 +3,15 @@
 import ts from "typescript";
 import { passesCapability } from "../capability";
 import type { Machine } from "../machine";
+import { diagnostic, place } from "../report";
 import { calleeName, isAsync, propertyNameText, unwrap, type FunctionNode } from "../syntax";
+import { shortText } from "../text";
+import type { AnalysisDiagnostic, RuleInfo } from "../types";
+
+/** The interpreter's `onAwait` hook: notes a foreign await (verdict computed once per await). */
+export function onAwait(m: Machine, node: ts.AwaitExpression): void {
+  m.checkAwait(node, () => isForeignAwait(m, node));
+}
 
 export function isForeignAwait(m: Machine, node: ts.AwaitExpression): boolean {
   return !isDriverAwaitable(m, node.expression, 0);
@@ -65,4 +73,34 @@ function returnsDriverPromises(m: Machine, fn: FunctionNode, depth: number): boo
   };
   ts.forEachChild(body, walk);
   return ok;
+}
+
+/** `new Promise(...)`, `fetch(...)`, `p`: what an await waits for, in a few words. */
+function awaitedText(expr: ts.Expression): string {
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e) || ts.isNewExpression(e)) return `${ts.isNewExpression(e) ? "new " : ""}${shortText(e.expression, 30)}(...)`;
+  return shortText(e, 30);
+}
+
+/** The AD013 findings of the awaits the interpreter found foreign. */
+export function foreignAwaitDiagnostics(m: Machine): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  for (const [node, anchors] of m.foreignAwaits) {
+    const awaited = awaitedText(node.expression);
+    out.push(...place(m.root, node, anchors, (at) => diagnostic(rule, at, foreignAwaitText(awaited), { data: { kind: "foreignAwait", awaited } })));
+  }
+  return out;
+}
+
+export const rule: RuleInfo = {
+  code: "AD013",
+  severity: "warning",
+  name: "ForeignAwait",
+  title: "Active driver code awaits something other than wait, sleep or an analysable driver helper.",
+  help: "Only `wait` and `sleep` yield in a cooperative domain; awaiting a timer, an I/O promise or any other foreign promise lets other threads run in the middle of a handler. Use `d.sleep(ms)` or wait on a mailbox.",
+};
+
+/** AD013. */
+export function foreignAwaitText(awaited: string): string {
+  return `awaiting '${awaited}' is not a wait, a sleep or an analysable driver helper: other threads of the domain can run in the middle of this handler`;
 }

@@ -2,12 +2,11 @@
 // loops to a fixpoint (with labels, break and continue), try, return. Runs a thread's function.
 import ts from "typescript";
 import { bindName, ev, evStates, statesOf, test, withValue } from "./evaluate";
-import type { Machine, Pair } from "./machine";
-import { Records } from "./sites";
-import { checkPollLoop } from "./rules/registerPoll";
-import { Completion, StateSet, UNKNOWN, type State } from "./state";
-import { isLoop, type FunctionNode, type LoopStatement } from "./syntax";
-import { valuesEqual } from "./values";
+import type { Machine, Pair } from "../machine";
+import { Records } from "../sites";
+import { Completion, StateSet, UNKNOWN, type State } from "../state";
+import { isLoop, type FunctionNode, type LoopStatement } from "../syntax";
+import { valuesEqual } from "../values";
 
 const SK = ts.SyntaxKind;
 
@@ -213,7 +212,7 @@ function execLoop(m: Machine, loop: LoopStatement, states: State[], labels: read
     headerScope = loop;
     entry = evStates(m, loop.expression, entry);
   }
-  checkPollLoop(m, loop);
+  m.hooks.onLoop(m, loop);
   const headerIds = headerScope ? m.tracking.blockLocals(headerScope) : [];
   const seen = new StateSet();
   const exits = new StateSet();

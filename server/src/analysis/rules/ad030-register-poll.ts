@@ -5,6 +5,9 @@
 // as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
 import type { Denotations } from "../denotation";
+import { diagnostic, place } from "../report";
+import { spanRange } from "../text";
+import type { AnalysisDiagnostic, RuleInfo } from "../types";
 import type { Machine } from "../machine";
 import { fileIndex, resolveLocal } from "../fileIndex";
 import { isConstDeclaration } from "../scope";
@@ -13,9 +16,12 @@ import type { StaticValues } from "../values";
 
 const SK = ts.SyntaxKind;
 
+/** A function a call (or a getter's property access) runs. */
+type PollFunction = FunctionNode | ts.GetAccessorDeclaration;
+
 /** A helper a call runs, with a way to look at it as that call binds it (parameters, `this`). */
 export interface PollHelper {
-  fn: FunctionNode;
+  fn: PollFunction;
   within<T>(check: () => T): T;
 }
 
@@ -25,6 +31,8 @@ export interface PollContext {
   isWait?(call: ts.CallExpression): boolean;
   isConstant(expr: ts.Expression): boolean;
   helper?(call: ts.CallExpression): PollHelper | undefined;
+  /** The getter `obj.name` runs, when `obj` is an object the analysis made (`get up() {...}`). */
+  getter?(access: ts.PropertyAccessExpression): PollHelper | undefined;
 }
 
 /** Helpers nested in helpers looked into at most (deeper: not a read, so no finding). */
@@ -46,11 +54,17 @@ export function pollContext(den: Denotations, values: StaticValues): PollContext
       const selves: Array<[ts.Node, string | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
       return { fn: target.fn, within: (check) => den.within(params, selves, check) };
     },
+    getter: (access) => {
+      const base = den.of(access.expression);
+      const target = base === undefined ? undefined : den.instances.getter(base, access.name.text);
+      if (!target) return undefined;
+      return { fn: target.fn, within: (check) => den.within([], [[target.fn, target.self]], check) };
+    },
   };
 }
 
-/** Records an AD030 finding for a loop the interpreter runs (verdict computed once). */
-export function checkPollLoop(m: Machine, loop: LoopStatement): void {
+/** The interpreter's `onLoop` hook: records an AD030 finding for a loop it runs (verdict computed once). */
+export function onLoop(m: Machine, loop: LoopStatement): void {
   let verdict = m.loopVerdicts.get(loop);
   if (verdict === undefined) {
     verdict = isRegisterPoll(loop, pollContext(m.den, m.values));
@@ -69,7 +83,7 @@ interface Scope {
   /** A helper's parameters -> the call's arguments (read in the caller's scope). */
   args?: Map<ts.Node, ts.Expression | undefined>;
   caller?: Scope;
-  fn?: FunctionNode;
+  fn?: PollFunction;
   depth: number;
 }
 
@@ -79,7 +93,7 @@ function isFixedName(decl: ts.Node): boolean {
 }
 
 /** What a helper returns (undefined when some path returns nothing: not a read). */
-function returnedExpressions(fn: FunctionNode): ts.Expression[] | undefined {
+function returnedExpressions(fn: PollFunction): ts.Expression[] | undefined {
   const body = fn.body;
   if (!body) return undefined;
   if (!ts.isBlock(body)) return [body];
@@ -146,7 +160,6 @@ function waitsEveryIteration(loop: LoopStatement, ctx: PollContext): boolean {
 
 export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return false;
-  if (waitsEveryIteration(loop, ctx)) return false;
   const exits = fileIndex(loop.getSourceFile()).loopExits.get(loop);
   if (!exits || exits.unconditional || exits.tests.length === 0) return false;
   let hasRead = false;
@@ -177,17 +190,17 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
     return ok;
   };
 
-  /** A call of a helper whose every returned value is made of register reads and constants. */
-  const helperReads = (call: ts.CallExpression, scope: Scope): boolean => {
-    if (scope.depth >= MAX_HELPER_DEPTH || !ctx.helper) return false;
-    const helper = ctx.helper(call);
+  /** A call of a helper (or a getter) whose every returned value is made of register reads and constants. */
+  const helperReads = (call: ts.CallExpression | ts.PropertyAccessExpression, scope: Scope): boolean => {
+    if (scope.depth >= MAX_HELPER_DEPTH) return false;
+    const helper = ts.isCallExpression(call) ? ctx.helper?.(call) : ctx.getter?.(call);
     if (!helper) return false;
     for (let s: Scope | undefined = scope; s; s = s.caller) if (s.fn === helper.fn) return false;
     const returned = returnedExpressions(helper.fn);
     if (!returned || !helper.fn.body) return false;
     const args = new Map<ts.Node, ts.Expression | undefined>();
     helper.fn.parameters.forEach((p, i) => {
-      const arg = call.arguments[i];
+      const arg = ts.isCallExpression(call) ? call.arguments[i] : undefined;
       args.set(p, arg && !ts.isSpreadElement(arg) ? arg : undefined);
     });
     const inner: Scope = { node: helper.fn.body, args, caller: scope, fn: helper.fn, depth: scope.depth + 1 };
@@ -217,7 +230,15 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
       }
       return (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) && variableOnlyRegisters(decl, scope);
     }
-    if (ts.isPropertyAccessExpression(expr)) return ctx.isConstant(expr) || only(expr.expression, scope);
+    if (ts.isPropertyAccessExpression(expr)) {
+      if (ctx.isConstant(expr)) return true;
+      if (ctx.getter?.(expr) !== undefined) {
+        if (!helperReads(expr, scope)) return false;
+        hasRead = true;
+        return true;
+      }
+      return only(expr.expression, scope);
+    }
     if (
       ts.isNumericLiteral(expr) ||
       ts.isStringLiteralLike(expr) ||
@@ -239,7 +260,8 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
 
   const loopScope: Scope = { node: loop, depth: 0 };
   for (const t of exits.tests) if (!only(t, loopScope)) return false;
-  return hasRead;
+  // Last, as the dearest check: only a loop whose exits are register reads gets here.
+  return hasRead && !waitsEveryIteration(loop, ctx);
 }
 
 function isPunctuation(n: ts.Node): boolean {
@@ -251,4 +273,37 @@ export function loopKeywordSpan(loop: ts.Node): [number, number] {
   const start = loop.getStart();
   const word = ts.isDoStatement(loop) ? 2 : ts.isWhileStatement(loop) ? 5 : 3;
   return [start, start + word];
+}
+
+/** The AD030 findings of the loops the interpreter ran (in the analysed file or in helpers). */
+export function pollDiagnostics(m: Machine): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  for (const [loop, anchors] of m.pollLoops) {
+    const [start, end] = loopKeywordSpan(loop);
+    out.push(
+      ...place(m.root, loop, anchors, (at) =>
+        diagnostic(rule, at, registerPollText(), { ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}), data: { kind: "registerPoll" } }),
+      ),
+    );
+  }
+  return out;
+}
+
+/** An AD030 finding on a loop (the passive walker's own loops). */
+export function pollLoopDiagnostic(loop: ts.Node): AnalysisDiagnostic {
+  const [start, end] = loopKeywordSpan(loop);
+  return diagnostic(rule, loop, registerPollText(), { range: spanRange(loop.getSourceFile(), start, end), data: { kind: "registerPoll" } });
+}
+
+export const rule: RuleInfo = {
+  code: "AD030",
+  severity: "warning",
+  name: "UnboundedRegisterPoll",
+  title: "A loop whose exit depends only on device register reads, with no bound.",
+  help: "A dead or unplugged device (reads return all ones) never changes the register, and the loop never ends. Bound the loop with a counter or a timeout, or wait for the device's interrupt.",
+};
+
+/** AD030. */
+export function registerPollText(): string {
+  return "this loop ends only when a device register changes and has no bound: a dead or unplugged device (reads all ones) hangs it";
 }

@@ -5,15 +5,15 @@
 // told is run with the caller's abstract states; a call the analysis cannot follow that can reach
 // driver code makes the protocol state unknown (and the analysis silent there).
 import ts from "typescript";
-import { passesCapability, usesDriver } from "./capability";
+import { passesCapability, usesDriver } from "../capability";
 import { handleSend, handleSleep, handleSpawn, handleWait } from "./effects";
 import { bindName, ev, evSequence, evStates, withValue } from "./evaluate";
-import type { CallTarget } from "./instances";
+import type { CallTarget } from "../instances";
 import { runBody } from "./interpreter";
-import type { Machine, Pair } from "./machine";
-import { UNKNOWN, type State } from "./state";
-import { isAsync, isFunctionNode, memberAccess, unwrap, type CallSite } from "./syntax";
-import type { Value } from "./values";
+import type { Machine, Pair } from "../machine";
+import { UNKNOWN, type State } from "../state";
+import { isAsync, isFunctionNode, memberAccess, unwrap, type CallSite } from "../syntax";
+import { stringValue, type Value } from "../values";
 
 const MAX_INLINE_DEPTH = 12;
 
@@ -137,7 +137,7 @@ function dispatch(m: Machine, call: ts.CallExpression, callee: ts.ElementAccessE
     else groups.set(key, { ...(target ? { target } : {}), states: [s] });
   };
   for (const p of ev(m, callee.argumentExpression, evStates(m, callee.expression, states))) {
-    const name = p.v !== undefined && p.v.startsWith("s:") ? p.v.slice(2) : undefined;
+    const name = stringValue(p.v);
     if (name === undefined || name in Object.prototype) {
       add("opaque", p.s);
       continue;
