@@ -13,7 +13,7 @@ import type { ExploreReport } from "../../cli/src/explore";
 
 const root = path.resolve(__dirname, "..", "..");
 const bundle = path.join(root, "dist", "cli.js");
-const reopen = path.join(__dirname, "fixtures", "reopen.ts");
+const reopen = path.join(__dirname, "..", "workers", "fixtures", "reopen.ts");
 const samples = path.join(root, "samples", "rtl8169");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ad-replay-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -21,7 +21,7 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function bundleIsCurrent(): boolean {
   if (!fs.existsSync(bundle)) return false;
   const built = fs.statSync(bundle).mtimeMs;
-  const dirs = ["runtime/src/host", "runtime/src/explore", "runtime/src/nic", "cli/src"].map((d) => path.join(root, d));
+  const dirs = ["runtime/src/workers", "runtime/src/explore", "runtime/src/nic", "cli/src"].map((d) => path.join(root, d));
   return dirs.flatMap((dir) => fs.readdirSync(dir).map((f) => path.join(dir, f))).every((f) => fs.statSync(f).mtimeMs <= built);
 }
 const useBundle = bundleIsCurrent();
