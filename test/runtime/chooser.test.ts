@@ -99,6 +99,8 @@ describe("Chooser", () => {
       assert.ok(recording.choices.length > 100, `${recording.choices.length} decisions`);
       const again = await runScenario(module, "tx-timeout", { chooser: replayChooser(recording.choices) });
       assert.equal(JSON.stringify(again.trace), JSON.stringify(first.trace));
+      const fromList = await runScenario(module, "tx-timeout", { schedule: recording.choices });
+      assert.equal(JSON.stringify(fromList.trace), JSON.stringify(first.trace), "RunOptions.schedule replays the same");
       const seeded = await runScenario(module, "tx-timeout", { seed: 11 });
       assert.notEqual(JSON.stringify(seeded.trace), JSON.stringify(first.trace), "a random chooser is not the seeded one");
     });
