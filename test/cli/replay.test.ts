@@ -138,6 +138,24 @@ describe("explore --strategy dfs", () => {
     assert.match(cut.stdout, /^not exhaustive: the budget ended after 2 schedules$/m);
   });
 
+  it("finds the re-open bug within a bound that lets the OS open twice, shrunk to open, close, open", () => {
+    const bound = path.join(tmp, "twice.json");
+    fs.writeFileSync(bound, JSON.stringify({ name: "twice", extends: "protocol-fuzz", workload: { frames: 4, rxRate: 0, requestBudget: 2, faultBudget: 0, maxSteps: 4 } }));
+    const out = path.join(tmp, "dfs-out");
+    const r = cli("explore", reopen, "--scenario", bound, "--strategy", "dfs", "--budget", "1000", "--json", "--out", out);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout) as ExploreReport;
+    assert.equal(report.exhaustive, true);
+    assert.ok(report.failed > 0 && report.failed < report.runs, `${report.failed} of ${report.runs}`);
+    const first = readScheduleFile(report.failures[0]!.schedule);
+    assert.equal(first.strategy, "dfs");
+    assert.equal(first.scenario, path.relative(out, bound));
+    assert.equal(first.failure?.kind, "driver-error");
+    assert.equal(first.shrink?.after.requests, 3, "open, close, open");
+    const replayed = cli("run", "--replay", report.failures[0]!.schedule);
+    assert.equal(replayed.status, 1, replayed.stdout + replayed.stderr);
+  });
+
   it("bad strategy options exit 2", () => {
     for (const [args, message] of [
       [["--strategy", "bfs"], /--strategy: expected one of random, pct, dfs, got 'bfs'/],

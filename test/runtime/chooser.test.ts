@@ -49,6 +49,22 @@ describe("Chooser", () => {
     }
   });
 
+  it("random and pct: over seeds, both orders of two ready threads come up", async () => {
+    for (const make of [(seed: number) => randomChooser(seed), (seed: number) => pctChooser({ seed, depth: 2, steps: 4 })]) {
+      const orders = new Set<string>();
+      for (let seed = 1; seed <= 16; seed++) {
+        const got: string[] = [];
+        const inst = launch(twoThreads(got), { chooser: make(seed) });
+        await inst.idle();
+        inst.os.a(0);
+        await inst.idle();
+        orders.add(got.join(","));
+        await inst.stop();
+      }
+      assert.deepEqual([...orders].sort(), ["tx 1,ty 2", "ty 2,tx 1"]);
+    }
+  });
+
   it("replay: past the end of the list, or out of range, a decision takes 0", () => {
     const c = replayChooser([2, 5, 1]);
     assert.deepEqual([c.choose("gap", 3), c.choose("gap", 3), c.choose("thread", 1), c.choose("gap", 2), c.choose("gap", 9)], [2, 0, 0, 1, 0]);
@@ -83,6 +99,8 @@ describe("Chooser", () => {
       assert.ok(recording.choices.length > 100, `${recording.choices.length} decisions`);
       const again = await runScenario(module, "tx-timeout", { chooser: replayChooser(recording.choices) });
       assert.equal(JSON.stringify(again.trace), JSON.stringify(first.trace));
+      const fromList = await runScenario(module, "tx-timeout", { schedule: recording.choices });
+      assert.equal(JSON.stringify(fromList.trace), JSON.stringify(first.trace), "RunOptions.schedule replays the same");
       const seeded = await runScenario(module, "tx-timeout", { seed: 11 });
       assert.notEqual(JSON.stringify(seeded.trace), JSON.stringify(first.trace), "a random chooser is not the seeded one");
     });

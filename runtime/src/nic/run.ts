@@ -1,7 +1,7 @@
 // runScenario(): launch a driver on a Rtl8169 wired per the scenario, drive the OS workload to its
 // end in virtual time, and summarise. `active-driver run`, the debugger and the tests call this.
 import * as fs from "node:fs";
-import type { Chooser } from "../explore/chooser";
+import { replayChooser, type Chooser } from "../explore/chooser";
 import { launch } from "../index";
 import type { TraceEvent } from "../trace";
 import type { AnyDriverDefinition, DeliveryGate, DriverInstance, AnyProtocol, LaunchOptions, TraceOptions, Violation } from "../types";
@@ -20,6 +20,8 @@ export interface RunOptions {
   seed?: number;
   /** Where the run's decisions come from (default: the seeded chooser of `seed`). */
   chooser?: Chooser;
+  /** The choices of a schedule to replay (a schedule file's `choices`), when no `chooser` is given. */
+  schedule?: readonly number[];
   /** Tracing, as launch() takes it (default on). */
   trace?: boolean | TraceOptions;
   /** The stepping gate, passed to launch() (debugger). */
@@ -93,7 +95,7 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
   const inst = launch(driver as AnyDriverDefinition, {
     ...options.launch,
     seed,
-    ...(options.chooser !== undefined ? { chooser: options.chooser } : {}),
+    ...(options.chooser !== undefined ? { chooser: options.chooser } : options.schedule !== undefined ? { chooser: replayChooser(options.schedule) } : {}),
     device: nic,
     trace: options.trace ?? true,
     ...defined({ gate: options.gate }),
