@@ -143,235 +143,276 @@ const enum Mode {
  * loop, switch or label. A function-like root's children are walked; a top-level statement itself.
  */
 function walkUnit(root: ts.Node, part: Part = emptyPart()): Part {
-  const loopExits = new Map<ts.Node, LoopExits>();
-  const noteScope = (scope: ts.Node): void => {
+  new UnitWalker(root, part).walk();
+  return part;
+}
+
+/**
+ * One walk of a unit: `visit` dispatches on the node's kind to one method per construct, as the
+ * TypeScript binder does. The walk keeps its mode in a field (no closure per node: this runs on
+ * every edit).
+ */
+class UnitWalker {
+  private readonly loopExits = new Map<ts.Node, LoopExits>();
+  /** Conditions of the `if`s enclosing the current node. */
+  private readonly guards: ts.Expression[] = [];
+  /** Loops, switches and labelled statements a `break` can leave, innermost last. */
+  private readonly breakables: Breakable[] = [];
+  /** Labels of the labelled statements directly around the next loop or switch. */
+  private pendingLabels: string[] = [];
+  private mode = Mode.Plain;
+  private readonly visitor = (n: ts.Node): void => this.visit(n);
+
+  constructor(
+    private readonly root: ts.Node,
+    private readonly part: Part,
+  ) {}
+
+  walk(): void {
+    const root = this.root;
+    if (startsBody.has(root.kind)) {
+      if (isScope(root.kind)) this.noteScope(root);
+      ts.forEachChild(root, this.visitor);
+    } else this.visit(root);
+  }
+
+  private visit(n: ts.Node): void {
+    // Functions note their own scope (unitPart).
+    if (isScope(n.kind) && !startsBody.has(n.kind)) this.noteScope(n);
+    switch (n.kind) {
+      case SK.Identifier:
+        return this.visitIdentifier(n as ts.Identifier);
+      case SK.PropertyAccessExpression:
+        this.part.propertyAccesses.push(n as ts.PropertyAccessExpression);
+        return this.visit((n as ts.PropertyAccessExpression).expression);
+      case SK.BindingElement:
+        if ((n as ts.BindingElement).name.kind === SK.Identifier) this.part.declarations.push(n as ts.BindingElement);
+        break;
+      case SK.IfStatement:
+        return this.visitIf(n as ts.IfStatement);
+      case SK.WhileStatement:
+      case SK.DoStatement:
+        return this.visitWhile(n as ts.WhileStatement | ts.DoStatement);
+      case SK.SwitchStatement:
+        return this.visitSwitch(n as ts.SwitchStatement);
+      case SK.ForStatement:
+        return this.visitFor(n as ts.ForStatement);
+      case SK.ForOfStatement:
+      case SK.ForInStatement:
+        return this.enter(n, false, () => ts.forEachChild(n, this.visitor));
+      case SK.LabeledStatement:
+        return this.visitLabeled(n as ts.LabeledStatement);
+      case SK.BreakStatement:
+        return this.visitBreak(n as ts.BreakStatement);
+      case SK.ReturnStatement:
+        this.exitEveryLoop();
+        return this.visitIn((n as ts.ReturnStatement).expression, this.mode === Mode.Condition ? this.mode : Mode.Tracked);
+      case SK.ThrowStatement:
+        this.exitEveryLoop();
+        break;
+      case SK.ConditionalExpression:
+        return this.visitConditional(n as ts.ConditionalExpression);
+      case SK.CaseClause:
+        return this.visitCase(n as ts.CaseClause);
+      case SK.PrefixUnaryExpression:
+      case SK.PostfixUnaryExpression:
+        this.noteUnary(n as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression);
+        break;
+      case SK.BinaryExpression:
+        this.noteBinary(n as ts.BinaryExpression);
+        break;
+      case SK.CallExpression:
+        this.noteCall(n as ts.CallExpression);
+        break;
+      case SK.VariableDeclaration:
+        this.noteVariable(n as ts.VariableDeclaration);
+        break;
+      default:
+        if (startsBody.has(n.kind) && n !== this.root) {
+          // A function body starts afresh (no enclosing condition, loop or switch): its findings
+          // depend on its own code alone, so they are walked once and kept with the node.
+          appendPart(this.part, unitPart(n));
+          return;
+        }
+        break;
+    }
+    ts.forEachChild(n, this.visitor);
+  }
+
+  private visitIn(n: ts.Node | undefined, mode: Mode): void {
+    if (!n) return;
+    const saved = this.mode;
+    this.mode = mode;
+    this.visit(n);
+    this.mode = saved;
+  }
+
+  private noteScope(scope: ts.Node): void {
     const names = declarationsOf(scope);
-    if (names) for (const name of names.keys()) part.scopes.push([name, scope]);
-  };
-  const guards: ts.Expression[] = [];
-  const breakables: Breakable[] = [];
-  let pendingLabels: string[] = [];
-  const exitFrom = (frame: Breakable): void => {
-    const exits = loopExits.get(frame.loop!)!;
+    if (names) for (const name of names.keys()) this.part.scopes.push([name, scope]);
+  }
+
+  /** A loop's exit through `frame`: unconditional, or under the guards opened inside the loop. */
+  private exitFrom(frame: Breakable): void {
+    const exits = this.loopExits.get(frame.loop!)!;
+    const guards = this.guards;
     if (guards.length === frame.guardDepth) exits.unconditional = true;
     else for (let i = frame.guardDepth; i < guards.length; i++) exits.tests.push(guards[i]!);
-  };
+  }
+
+  private exitEveryLoop(): void {
+    for (const frame of this.breakables) if (frame.loop) this.exitFrom(frame);
+  }
+
   /** Visits a loop or switch body as a frame `break` can leave. */
-  const enter = (n: ts.Node, isSwitch: boolean, body: () => void): void => {
-    const labels = pendingLabels;
-    pendingLabels = [];
+  private enter(n: ts.Node, isSwitch: boolean, body: () => void): void {
+    const labels = this.pendingLabels;
+    this.pendingLabels = [];
     if (!isSwitch) {
       const cond = ts.isWhileStatement(n) || ts.isDoStatement(n) ? n.expression : ts.isForStatement(n) ? n.condition : undefined;
       const tests = cond && unwrap(cond).kind !== SK.TrueKeyword ? [cond] : [];
       const exits: LoopExits = { tests, unconditional: false };
-      loopExits.set(n, exits);
-      part.loopExits.push([n, exits]);
+      this.loopExits.set(n, exits);
+      this.part.loopExits.push([n, exits]);
     }
-    breakables.push({ ...(isSwitch ? {} : { loop: n }), isSwitch, labels, guardDepth: guards.length });
+    this.breakables.push({ ...(isSwitch ? {} : { loop: n }), isSwitch, labels, guardDepth: this.guards.length });
     body();
-    breakables.pop();
-  };
-  const tested = part.tested;
-  const counters = part.counters;
-  const flows = part.flows;
-  const mark = (expr: ts.Expression | undefined): void => {
+    this.breakables.pop();
+  }
+
+  private mark(expr: ts.Expression | undefined): void {
     const name = rootName(expr);
-    if (name !== undefined) tested.add(name);
-  };
-  const flow = (target: string, source: ts.Expression | undefined): void => {
+    if (name !== undefined) this.part.tested.add(name);
+  }
+
+  private flow(target: string, source: ts.Expression | undefined): void {
     if (!source) return;
     const s = unwrap(source);
     for (const src of ts.isConditionalExpression(s) ? [s.whenTrue, s.whenFalse] : [s]) {
       const name = rootName(src);
-      if (name !== undefined) flows.push([target, name]);
+      if (name !== undefined) this.part.flows.push([target, name]);
     }
-  };
+  }
 
-  // The walk keeps its mode in one variable (no closure per node: this runs on every edit).
-  let mode = Mode.Plain;
-  const visitIn = (n: ts.Node | undefined, m: Mode): void => {
-    if (!n) return;
-    const saved = mode;
-    mode = m;
-    visit(n);
-    mode = saved;
-  };
-  const visit = (n: ts.Node): void => {
-    // Functions note their own scope (unitPart).
-    if (isScope(n.kind) && !startsBody.has(n.kind)) noteScope(n);
-    switch (n.kind) {
-      case SK.Identifier: {
-        const id = n as ts.Identifier;
-        if (isReference(id)) part.references.push(id);
-        if (mode !== Mode.Plain) tested.add(id.text);
-        if (mode === Mode.Condition) part.conditionIdentifiers.push(id);
-        return;
-      }
-      case SK.PropertyAccessExpression: {
-        const pa = n as ts.PropertyAccessExpression;
-        part.propertyAccesses.push(pa);
-        visit(pa.expression);
-        return;
-      }
-      case SK.BindingElement:
-        if ((n as ts.BindingElement).name.kind === SK.Identifier) part.declarations.push(n as ts.BindingElement);
-        break;
-      case SK.IfStatement: {
-        const s = n as ts.IfStatement;
-        pendingLabels = [];
-        visitIn(s.expression, Mode.Condition);
-        guards.push(s.expression);
-        visitIn(s.thenStatement, Mode.Plain);
-        visitIn(s.elseStatement, Mode.Plain);
-        guards.pop();
-        return;
-      }
-      case SK.WhileStatement:
-      case SK.DoStatement: {
-        const s = n as ts.WhileStatement | ts.DoStatement;
-        enter(s, false, () => {
-          visitIn(s.expression, Mode.Condition);
-          visitIn(s.statement, Mode.Plain);
-        });
-        return;
-      }
-      case SK.SwitchStatement: {
-        const s = n as ts.SwitchStatement;
-        visitIn(s.expression, Mode.Condition);
-        enter(s, true, () => visitIn(s.caseBlock, Mode.Plain));
-        return;
-      }
-      case SK.ForStatement: {
-        const s = n as ts.ForStatement;
-        enter(s, false, () => {
-          visitIn(s.initializer, Mode.Plain);
-          visitIn(s.condition, Mode.Condition);
-          visitIn(s.incrementor, Mode.Plain);
-          visitIn(s.statement, Mode.Plain);
-        });
-        return;
-      }
-      case SK.ForOfStatement:
-      case SK.ForInStatement:
-        enter(n, false, () => ts.forEachChild(n, visit));
-        return;
-      case SK.LabeledStatement: {
-        const l = n as ts.LabeledStatement;
-        const labels = [...pendingLabels, l.label.text];
-        if (ts.isLabeledStatement(l.statement) || isLoopKind(l.statement.kind) || ts.isSwitchStatement(l.statement)) {
-          pendingLabels = labels;
-          visit(l.statement);
-        } else {
-          pendingLabels = [];
-          breakables.push({ isSwitch: false, labels, guardDepth: guards.length });
-          visit(l.statement);
-          breakables.pop();
-        }
-        return;
-      }
-      case SK.BreakStatement: {
-        const label = (n as ts.BreakStatement).label?.text;
-        for (let i = breakables.length - 1; i >= 0; i--) {
-          const frame = breakables[i]!;
-          if (label === undefined ? frame.loop !== undefined || frame.isSwitch : frame.labels.includes(label)) {
-            if (frame.loop) exitFrom(frame);
-            break;
-          }
-        }
-        return;
-      }
-      case SK.ReturnStatement:
-      case SK.ThrowStatement:
-        for (const frame of breakables) if (frame.loop) exitFrom(frame);
-        if (n.kind === SK.ReturnStatement) {
-          visitIn((n as ts.ReturnStatement).expression, mode === Mode.Condition ? mode : Mode.Tracked);
-          return;
-        }
-        break;
-      case SK.ConditionalExpression: {
-        const c = n as ts.ConditionalExpression;
-        visitIn(c.condition, Mode.Condition);
-        visit(c.whenTrue);
-        visit(c.whenFalse);
-        return;
-      }
-      case SK.CaseClause: {
-        const c = n as ts.CaseClause;
-        visitIn(c.expression, Mode.Condition);
-        for (const s of c.statements) visitIn(s, Mode.Plain);
-        return;
-      }
-      case SK.PrefixUnaryExpression:
-      case SK.PostfixUnaryExpression: {
-        const u = n as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
-        if (u.operator === SK.ExclamationToken) mark(u.operand);
-        else if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) {
-          const operand = unwrap(u.operand);
-          if (ts.isIdentifier(operand)) counters.add(operand.text);
-        }
-        break;
-      }
-      case SK.BinaryExpression: {
-        const b = n as ts.BinaryExpression;
-        const op = b.operatorToken.kind;
-        if (
-          op === SK.EqualsEqualsEqualsToken ||
-          op === SK.ExclamationEqualsEqualsToken ||
-          op === SK.EqualsEqualsToken ||
-          op === SK.ExclamationEqualsToken ||
-          op === SK.AmpersandAmpersandToken ||
-          op === SK.BarBarToken
-        ) {
-          mark(b.left);
-          mark(b.right);
-        } else if (isAssignmentOperator(op)) {
-          const left = unwrap(b.left);
-          if (ts.isIdentifier(left)) {
-            part.assignments.push({ target: left, node: b });
-            flow(left.text, b.right);
-            if (op === SK.EqualsToken) part.valueAssignments.push({ name: left.text, value: b.right });
-            if (op !== SK.EqualsToken || isSelfArithmetic(left.text, b.right)) counters.add(left.text);
-          } else if (op === SK.EqualsToken && ts.isPropertyAccessExpression(left)) {
-            // `this.state = next`: a field may be tracked (see classes.ts), so its sources are.
-            const s = unwrap(b.right);
-            for (const src of ts.isConditionalExpression(s) ? [s.whenTrue, s.whenFalse] : [s]) mark(src);
-          }
-        }
-        break;
-      }
-      case SK.CallExpression: {
-        const call = n as ts.CallExpression;
-        for (const a of call.arguments) mark(a);
-        const name = calleeName(call);
-        if (name === "defineDriver" || name === "definePassiveDriver") part.driverCalls.push(call);
-        else if (name === "defineProtocol") part.protocolCalls.push(call);
-        break;
-      }
-      case SK.VariableDeclaration: {
-        const d = n as ts.VariableDeclaration;
-        if (ts.isIdentifier(d.name)) {
-          part.declarations.push(d);
-          flow(d.name.text, d.initializer);
-          if (d.initializer) part.valueAssignments.push({ name: d.name.text, value: d.initializer });
-        }
-        break;
-      }
-      default:
-        if (startsBody.has(n.kind) && n !== root) {
-          // A function body starts afresh (no enclosing condition, loop or switch): its findings
-          // depend on its own code alone, so they are walked once and kept with the node.
-          appendPart(part, unitPart(n));
-          return;
-        }
-        break;
+  private visitIdentifier(id: ts.Identifier): void {
+    if (isReference(id)) this.part.references.push(id);
+    if (this.mode !== Mode.Plain) this.part.tested.add(id.text);
+    if (this.mode === Mode.Condition) this.part.conditionIdentifiers.push(id);
+  }
+
+  private visitIf(s: ts.IfStatement): void {
+    this.pendingLabels = [];
+    this.visitIn(s.expression, Mode.Condition);
+    this.guards.push(s.expression);
+    this.visitIn(s.thenStatement, Mode.Plain);
+    this.visitIn(s.elseStatement, Mode.Plain);
+    this.guards.pop();
+  }
+
+  private visitWhile(s: ts.WhileStatement | ts.DoStatement): void {
+    this.enter(s, false, () => {
+      this.visitIn(s.expression, Mode.Condition);
+      this.visitIn(s.statement, Mode.Plain);
+    });
+  }
+
+  private visitSwitch(s: ts.SwitchStatement): void {
+    this.visitIn(s.expression, Mode.Condition);
+    this.enter(s, true, () => this.visitIn(s.caseBlock, Mode.Plain));
+  }
+
+  private visitFor(s: ts.ForStatement): void {
+    this.enter(s, false, () => {
+      this.visitIn(s.initializer, Mode.Plain);
+      this.visitIn(s.condition, Mode.Condition);
+      this.visitIn(s.incrementor, Mode.Plain);
+      this.visitIn(s.statement, Mode.Plain);
+    });
+  }
+
+  private visitLabeled(l: ts.LabeledStatement): void {
+    const labels = [...this.pendingLabels, l.label.text];
+    if (ts.isLabeledStatement(l.statement) || isLoopKind(l.statement.kind) || ts.isSwitchStatement(l.statement)) {
+      this.pendingLabels = labels;
+      this.visit(l.statement);
+    } else {
+      this.pendingLabels = [];
+      this.breakables.push({ isSwitch: false, labels, guardDepth: this.guards.length });
+      this.visit(l.statement);
+      this.breakables.pop();
     }
-    ts.forEachChild(n, visit);
-  };
-  if (startsBody.has(root.kind)) {
-    if (isScope(root.kind)) noteScope(root);
-    ts.forEachChild(root, visit);
-  } else visit(root);
-  return part;
+  }
+
+  private visitBreak(n: ts.BreakStatement): void {
+    const label = n.label?.text;
+    for (let i = this.breakables.length - 1; i >= 0; i--) {
+      const frame = this.breakables[i]!;
+      if (label === undefined ? frame.loop !== undefined || frame.isSwitch : frame.labels.includes(label)) {
+        if (frame.loop) this.exitFrom(frame);
+        break;
+      }
+    }
+  }
+
+  private visitConditional(c: ts.ConditionalExpression): void {
+    this.visitIn(c.condition, Mode.Condition);
+    this.visit(c.whenTrue);
+    this.visit(c.whenFalse);
+  }
+
+  private visitCase(c: ts.CaseClause): void {
+    this.visitIn(c.expression, Mode.Condition);
+    for (const s of c.statements) this.visitIn(s, Mode.Plain);
+  }
+
+  private noteUnary(u: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression): void {
+    if (u.operator === SK.ExclamationToken) this.mark(u.operand);
+    else if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) {
+      const operand = unwrap(u.operand);
+      if (ts.isIdentifier(operand)) this.part.counters.add(operand.text);
+    }
+  }
+
+  private noteBinary(b: ts.BinaryExpression): void {
+    const op = b.operatorToken.kind;
+    if (
+      op === SK.EqualsEqualsEqualsToken ||
+      op === SK.ExclamationEqualsEqualsToken ||
+      op === SK.EqualsEqualsToken ||
+      op === SK.ExclamationEqualsToken ||
+      op === SK.AmpersandAmpersandToken ||
+      op === SK.BarBarToken
+    ) {
+      this.mark(b.left);
+      this.mark(b.right);
+    } else if (isAssignmentOperator(op)) {
+      const left = unwrap(b.left);
+      if (ts.isIdentifier(left)) {
+        this.part.assignments.push({ target: left, node: b });
+        this.flow(left.text, b.right);
+        if (op === SK.EqualsToken) this.part.valueAssignments.push({ name: left.text, value: b.right });
+        if (op !== SK.EqualsToken || isSelfArithmetic(left.text, b.right)) this.part.counters.add(left.text);
+      } else if (op === SK.EqualsToken && ts.isPropertyAccessExpression(left)) {
+        // `this.state = next`: a field may be tracked (see classes.ts), so its sources are.
+        const s = unwrap(b.right);
+        for (const src of ts.isConditionalExpression(s) ? [s.whenTrue, s.whenFalse] : [s]) this.mark(src);
+      }
+    }
+  }
+
+  private noteCall(call: ts.CallExpression): void {
+    for (const a of call.arguments) this.mark(a);
+    const name = calleeName(call);
+    if (name === "defineDriver" || name === "definePassiveDriver") this.part.driverCalls.push(call);
+    else if (name === "defineProtocol") this.part.protocolCalls.push(call);
+  }
+
+  private noteVariable(d: ts.VariableDeclaration): void {
+    if (!ts.isIdentifier(d.name)) return;
+    this.part.declarations.push(d);
+    this.flow(d.name.text, d.initializer);
+    if (d.initializer) this.part.valueAssignments.push({ name: d.name.text, value: d.initializer });
+  }
 }
 
 export function fileIndex(sf: ts.SourceFile): FileIndex {
