@@ -11,6 +11,8 @@ export type ChoiceKind =
   | "fault-offset"
   | "thread"
   | "request"
+  /** Which fault the OS injects, once it chose to inject one. */
+  | "fault"
   /** A frame's size (the OS's frames). */
   | "frame-size"
   /** The peer's traffic: inter-arrival gap, size, broadcast or not. */
@@ -20,10 +22,10 @@ export type ChoiceKind =
   /** Any other draw of a device model (DeviceHost.random). */
   | "device";
 
-export const CHOICE_KINDS: readonly ChoiceKind[] = ["os-activity", "gap", "fault-offset", "thread", "request", "frame-size", "rx-gap", "rx-size", "rx-broadcast", "device"];
+export const CHOICE_KINDS: readonly ChoiceKind[] = ["os-activity", "gap", "fault-offset", "thread", "request", "fault", "frame-size", "rx-gap", "rx-size", "rx-broadcast", "device"];
 
 /** Kinds that order activities (which one goes next), rather than pick a value. */
-export const ORDERING_KINDS: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["os-activity", "thread", "request"]);
+export const ORDERING_KINDS: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["os-activity", "thread", "request", "fault"]);
 
 /**
  * Options of a continuous decision (a share of a window): 2^32 steps, so a seeded chooser's answer

@@ -467,7 +467,7 @@ export class SimulatedOs {
    */
   private *protocolControl(): Generator<Yield, void, unknown> {
     const w = this.workload;
-    const budget = new Map<string, number>();
+    const budget = this.budget;
     for (const m of this.inst.protocol.incoming) if (m !== "xmit" && m !== "unplug") budget.set(m, Math.floor(w.requestBudget));
     let faults = Math.floor(w.faultBudget);
     const steps = w.maxSteps > 0 ? Math.floor(w.maxSteps) : 16 + 8 * ([...budget.values()].reduce((a, b) => a + b, 0) + faults);
@@ -479,9 +479,18 @@ export class SimulatedOs {
         if (left <= 0 || !this.enabled(m) || (this.isRequest(m) && this.controlBusy)) continue;
         acts.push({ label: m, run: () => (budget.set(m, left - 1), this.issue(m)) });
       }
-      if (faults > 0) {
-        if (this.state === "open") for (const kind of FUZZ_FAULTS) acts.push({ label: kind, run: () => (faults--, this.nic.fire({ kind, atUs: 0 })) });
-        acts.push({ label: "hot-unplug", run: () => (faults--, this.nic.fire({ kind: "hot-unplug", atUs: 0 })) });
+      if (faults > 0 && this.requests.some((r) => r.status === 0)) {
+        // Once the interface came up. One option for all faults, then which one: a hot unplug (which ends the run) is not
+        // as likely as every request together.
+        const kinds: FaultPlan["kind"][] = [...(this.state === "open" ? FUZZ_FAULTS : []), "hot-unplug"];
+        acts.push({
+          label: "fault",
+          run: () => {
+            faults--;
+            const kind = kinds[this.inst.choose("fault", kinds.length, (k) => kinds[k]!)]!;
+            this.nic.fire({ kind, atUs: 0 });
+          },
+        });
       }
       // Nothing left but waiting, and no frame left to flow: the workload is done.
       if (acts.length === (faults > 0 ? 2 : 1) && !this.controlBusy && (this.cycleFramesLeft === 0 || !this.queueRunning)) break;
@@ -500,6 +509,22 @@ export class SimulatedOs {
 
   /** A request is in progress (the protocol OS issues one at a time). */
   private controlBusy = false;
+  /** Protocol mode: what the OS may still issue, per message. */
+  private readonly budget = new Map<string, number>();
+
+  /**
+   * Protocol mode, a request just went out (the driver has not seen it yet): the OS may race it
+   * with a notification the new state enables (txTimeout while closing), at the same instant.
+   */
+  private raceRequest(): void {
+    const notes = [...this.budget].filter(([m, left]) => left > 0 && !this.isRequest(m) && this.enabled(m)).map(([m]) => m);
+    if (notes.length === 0) return;
+    const i = this.inst.choose("os-activity", notes.length + 1, (k) => (k === 0 ? "no race" : `race ${notes[k - 1]!}`));
+    if (i === 0) return;
+    const m = notes[i - 1]!;
+    this.budget.set(m, this.budget.get(m)! - 1);
+    this.issue(m);
+  }
 
   /** Protocol mode: sends `m` now (a notification) or starts a request on its own OS thread. */
   private issue(m: string): void {
@@ -1047,6 +1072,7 @@ export class SimulatedOs {
       let reply: Promise<unknown>;
       try {
         reply = Promise.resolve(this.os[y.name]());
+        if (this.workload.mode === "protocol") this.raceRequest();
       } catch (e) {
         // The call itself threw (the instance stopped): the request sees it as its failure.
         thrown = e ?? new Error(`${y.name} failed`);
