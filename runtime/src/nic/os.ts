@@ -141,7 +141,11 @@ export interface FrameAccount {
   offered: number;
   /** TX: on the wire intact; RX: reported to the OS intact (`recv`). */
   delivered: number;
-  /** Lost and counted, by cause (device causes, plus "tx-timeout"/"rx-reset" for frames a watchdog reset threw away, "unplug" for frames the removal took). */
+  /**
+   * Lost and counted, by cause: device causes, plus "unplug" (outstanding when the card vanished),
+   * "close" (in the ring or queue when the OS closed), "held-suspended" (held by a driver the run
+   * left suspended) and "rx-reset" (in the RX ring when a fault-explained watchdog reset the chip).
+   */
   dropped: Record<string, number>;
   /** Lost with no fault to explain it: the driver never sent / never reported them. */
   lost: number;
