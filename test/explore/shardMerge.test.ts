@@ -103,7 +103,7 @@ describe("explore merge", () => {
     const driver = "test/explore/bugs/active-no-resend-after-reset.ts";
     const files: string[] = [];
     for (const shard of ["1/2", "2/2"]) {
-      const r = cli("explore", driver, "--scenario", "default,tx-timeout", "--runs", "5", "--shard", shard, "--json");
+      const r = cli("explore", driver, "--scenario", "default,tx-timeout", "--runs", "5", "--shard", shard, "--out", dir, "--json");
       assert.equal(r.status, 1, r.stderr);
       const file = path.join(dir, `shard-${shard[0]}.json`);
       fs.writeFileSync(file, r.stdout);

@@ -142,7 +142,11 @@ export interface FrameAccount {
   offered: number;
   /** TX: on the wire intact; RX: reported to the OS intact (`recv`). */
   delivered: number;
-  /** Lost and counted, by cause (device causes, plus "tx-timeout"/"rx-reset" for frames a watchdog reset threw away, "unplug" for frames the removal took). */
+  /**
+   * Lost and counted, by cause: device causes, plus "unplug" (outstanding when the card vanished),
+   * "close" (in the ring or queue when the OS closed), "held-suspended" (held by a driver the run
+   * left suspended) and "rx-reset" (in the RX ring when a fault-explained watchdog reset the chip).
+   */
   dropped: Record<string, number>;
   /** Lost with no fault to explain it: the driver never sent / never reported them. */
   lost: number;
@@ -324,9 +328,13 @@ export class SimulatedOs {
     // A run that ends while the interface is suspended leaves the driver holding what it keeps for
     // after resume: not a loss (a driver that dropped its queue on suspend is caught by runs that resume).
     const endsSuspended = this.requests[this.requests.length - 1]?.name === "suspend";
+    // A run that ends with the transmitter still locked up (no watchdog period passed since): what
+    // waits behind it (in the ring, queued, or handed over since the lock-up) is the lock-up's.
+    const lockedSince = this.nic.txLockedUp ? [...this.nic.faultLog].reverse().find((f) => f.kind === "tx-lockup")?.timeUs : undefined;
+    const behindLockup = (seq: number): boolean => lockedSince !== undefined && (ringNow.has(seq) || seq >= delivered || sentUs[seq]! >= lockedSince);
     for (let seq = 0; seq < fate.length; seq++) {
       if (fate[seq] !== "outstanding") continue;
-      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.close ? "close" : endsSuspended ? "held-suspended" : undefined;
+      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.close ? "close" : endsSuspended ? "held-suspended" : behindLockup(seq) ? "tx-lockup" : undefined;
       if (cause !== undefined) tx.dropped[cause] = (tx.dropped[cause] ?? 0) + 1;
       else {
         tx.lost++;
