@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { driverDefinition, driverScenarios, scenarioLabel } from "../../client/src/testing/discovery";
+import { driverDefinition, driverScenarios, scenarioItemId, scenarioLabel } from "../../client/src/testing/discovery";
 import { runExplore } from "../../client/src/testing/exploreProcess";
 import { budgetArgument, distinctFailures, exploreArguments, failureText, mergeCoverage, parseExploreReport, ReportError, strategyArgument, type ExploreReport } from "../../client/src/testing/report";
 
@@ -133,6 +133,7 @@ describe("driver discovery", () => {
     assert.ok(driverScenarios.includes("suspend-unplug"));
     assert.equal(scenarioLabel("/w/scenarios/storm.json"), "storm.json");
     assert.equal(scenarioLabel("tx-timeout"), "tx-timeout");
+    assert.ok(!scenarioItemId("file:///w/a.ts", "/w/scenarios/storm.json").includes("\u0000"), "VS Code refuses NUL in test ids");
   });
 });
 

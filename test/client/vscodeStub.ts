@@ -193,7 +193,11 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
           items: new TestItemCollection(),
           profiles: [],
           runs: [],
-          createTestItem: (itemId, itemLabel, uri) => ({ id: itemId, label: itemLabel, uri, children: new TestItemCollection() }),
+          createTestItem: (itemId, itemLabel, uri) => {
+            // As VS Code: NUL separates the ids of a test's ancestors.
+            if (itemId.includes("\u0000")) throw new Error(`Test IDs may not include the ${JSON.stringify(itemId)} symbol`);
+            return { id: itemId, label: itemLabel, uri, children: new TestItemCollection() };
+          },
         };
         Object.assign(controller, {
           createRunProfile: (profileLabel: string, kind: number, run: StubTestController["profiles"][number]["run"]) => {

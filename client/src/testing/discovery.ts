@@ -30,7 +30,10 @@ export function scenarioLabel(scenario: string): string {
   return driverScenarios.includes(scenario) ? scenario : path.basename(scenario);
 }
 
-/** Id of a scenario's test item under its driver's (ids are unique in the controller). */
+/**
+ * Id of a scenario's test item under its driver's. Ids need only be unique among siblings, and VS
+ * Code refuses the NUL character in them (it separates the ids of a test's ancestors).
+ */
 export function scenarioItemId(driverId: string, scenario: string): string {
-  return `${driverId}\u0000${scenario}`;
+  return `${driverId}#${scenario}`;
 }
