@@ -130,6 +130,7 @@ describe("driver discovery", () => {
 
   it("explores every driver on the protocol-driven workload first, then the built-in scenarios", () => {
     assert.deepEqual(driverScenarios.slice(0, 2), ["protocol-fuzz", "default"]);
+    assert.equal(new Set(driverScenarios).size, driverScenarios.length, "each once (the built-ins may list protocol-fuzz too)");
     assert.ok(driverScenarios.includes("suspend-unplug"));
     assert.equal(scenarioLabel("/w/scenarios/storm.json"), "storm.json");
     assert.equal(scenarioLabel("tx-timeout"), "tx-timeout");

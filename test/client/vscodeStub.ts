@@ -76,6 +76,10 @@ class TestItemCollection {
     this.items.delete(id);
   }
   replace(items: readonly StubTestItem[]): void {
+    // As VS Code: one item per id.
+    const ids = items.map((i) => i.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) throw new Error(`Attempted to insert a duplicate test item ID ${twice}`);
     this.items.clear();
     for (const item of items) this.add(item);
   }

@@ -8,7 +8,7 @@ import { builtinScenarios } from "../scenarios";
 export const PROTOCOL_FUZZ = "protocol-fuzz";
 
 /** Scenarios every driver is explored on: the protocol-driven one first, then the NIC's built-ins. */
-export const driverScenarios: readonly string[] = [PROTOCOL_FUZZ, ...builtinScenarios];
+export const driverScenarios: readonly string[] = [...new Set<string>([PROTOCOL_FUZZ, ...builtinScenarios])];
 
 /** Where the driver is defined (0-based line and column of its define call), or undefined when the text is no driver. */
 export function driverDefinition(text: string): { kind: "active" | "passive"; line: number; column: number } | undefined {
