@@ -144,7 +144,7 @@ test("Test Explorer: Explore runs the CLI in a child process; a failure is a fai
   assert.equal(failed?.location?.file, path.join(repo, "samples", "rtl8169", "active.ts"), "the report's location, relative to where the CLI ran");
   assert.equal(failed?.location?.line, 40);
   const run = controller.runs.at(-1)!;
-  const state = run.states.get(`${driver.toString()}\u0000protocol-fuzz`)!;
+  const state = run.states.get(`${driver.toString()}#protocol-fuzz`)!;
   assert.equal(state.state, "failed");
   const message = state.messages[0] as { message: string; location: { uri: { fsPath: string }; range: { line: number; character: number } } };
   assert.match(message.message, /^lost-frames: lost frames\nSchedule: .*active\.protocol-fuzz\.1\.schedule\.json/);

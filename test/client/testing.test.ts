@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { driverDefinition, driverScenarios, scenarioLabel } from "../../client/src/testing/discovery";
+import { driverDefinition, driverScenarios, scenarioItemId, scenarioLabel } from "../../client/src/testing/discovery";
 import { runExplore } from "../../client/src/testing/exploreProcess";
 import { budgetArgument, distinctFailures, exploreArguments, failureText, mergeCoverage, parseExploreReport, ReportError, strategyArgument, type ExploreReport } from "../../client/src/testing/report";
 
@@ -130,9 +130,11 @@ describe("driver discovery", () => {
 
   it("explores every driver on the protocol-driven workload first, then the built-in scenarios", () => {
     assert.deepEqual(driverScenarios.slice(0, 2), ["protocol-fuzz", "default"]);
+    assert.equal(new Set(driverScenarios).size, driverScenarios.length, "each once (the built-ins may list protocol-fuzz too)");
     assert.ok(driverScenarios.includes("suspend-unplug"));
     assert.equal(scenarioLabel("/w/scenarios/storm.json"), "storm.json");
     assert.equal(scenarioLabel("tx-timeout"), "tx-timeout");
+    assert.ok(!scenarioItemId("file:///w/a.ts", "/w/scenarios/storm.json").includes("\u0000"), "VS Code refuses NUL in test ids");
   });
 });
 

@@ -76,6 +76,10 @@ class TestItemCollection {
     this.items.delete(id);
   }
   replace(items: readonly StubTestItem[]): void {
+    // As VS Code: one item per id.
+    const ids = items.map((i) => i.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) throw new Error(`Attempted to insert a duplicate test item ID ${twice}`);
     this.items.clear();
     for (const item of items) this.add(item);
   }
@@ -193,7 +197,11 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
           items: new TestItemCollection(),
           profiles: [],
           runs: [],
-          createTestItem: (itemId, itemLabel, uri) => ({ id: itemId, label: itemLabel, uri, children: new TestItemCollection() }),
+          createTestItem: (itemId, itemLabel, uri) => {
+            // As VS Code: NUL separates the ids of a test's ancestors.
+            if (itemId.includes("\u0000")) throw new Error(`Test IDs may not include the ${JSON.stringify(itemId)} symbol`);
+            return { id: itemId, label: itemLabel, uri, children: new TestItemCollection() };
+          },
         };
         Object.assign(controller, {
           createRunProfile: (profileLabel: string, kind: number, run: StubTestController["profiles"][number]["run"]) => {

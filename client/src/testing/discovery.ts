@@ -8,7 +8,7 @@ import { builtinScenarios } from "../scenarios";
 export const PROTOCOL_FUZZ = "protocol-fuzz";
 
 /** Scenarios every driver is explored on: the protocol-driven one first, then the NIC's built-ins. */
-export const driverScenarios: readonly string[] = [PROTOCOL_FUZZ, ...builtinScenarios];
+export const driverScenarios: readonly string[] = [...new Set<string>([PROTOCOL_FUZZ, ...builtinScenarios])];
 
 /** Where the driver is defined (0-based line and column of its define call), or undefined when the text is no driver. */
 export function driverDefinition(text: string): { kind: "active" | "passive"; line: number; column: number } | undefined {
@@ -30,7 +30,10 @@ export function scenarioLabel(scenario: string): string {
   return driverScenarios.includes(scenario) ? scenario : path.basename(scenario);
 }
 
-/** Id of a scenario's test item under its driver's (ids are unique in the controller). */
+/**
+ * Id of a scenario's test item under its driver's. Ids need only be unique among siblings, and VS
+ * Code refuses the NUL character in them (it separates the ids of a test's ancestors).
+ */
 export function scenarioItemId(driverId: string, scenario: string): string {
-  return `${driverId}\u0000${scenario}`;
+  return `${driverId}#${scenario}`;
 }
