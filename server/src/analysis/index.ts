@@ -1,6 +1,6 @@
 // The driver analysis: diagnostics AD001..AD030 and a model of each file, from the file's text
 // alone (relative imports are read through the host). Pure TypeScript compiler API: no VS Code,
-// no tsconfig, no installed `active-driver` needed. See DESIGN.md, "Analysis rules".
+// no tsconfig, no installed `active-driver` needed. See docs/contracts.md, "Diagnostic codes".
 import type ts from "typescript";
 import { analyzeActive, baseModel, driverProtocol, type DriverEnvironment } from "./active";
 import { Denotations } from "./denotation";

@@ -1,6 +1,6 @@
 // The rule registry: one module per code under rules/, each owning its detection, message text,
-// related information and quick-fix data, and its entry of the table in DESIGN.md ("Analysis
-// rules"). A new code is a new module that exports its `rule`, plus one line here. The CLI's SARIF
+// related information and quick-fix data, and its entry of the table in docs/contracts.md
+// ("Diagnostic codes"). A new code is a new module that exports its `rule`, plus one line here. The CLI's SARIF
 // output and the language server's code descriptions read the table from here.
 import { rule as ad001 } from "./rules/ad001-missing-wait";
 import { rule as ad002 } from "./rules/ad002-impossible-wait";

@@ -20,7 +20,7 @@ export interface Location {
 
 export type Severity = "error" | "warning" | "information";
 
-/** A rule of the table in DESIGN.md ("Analysis rules"): each rule module exports its own. */
+/** A rule of the table in docs/contracts.md ("Diagnostic codes"): each rule module exports its own. */
 export interface RuleInfo {
   code: DiagnosticCode;
   severity: Severity;
