@@ -1,5 +1,5 @@
-// Shrinking a failing schedule: shorter (truncated), then fewer non-default choices (delta
-// debugging over the non-zero positions), while the run still fails with the same kind of failure.
+// Shrinking a failing schedule: shorter (truncated), then delta debugging over chunks of decisions
+// (removed, or set to the default), while the run still fails with the same kind of failure.
 // Candidates of one round run as one batch across the workers; the smallest that still fails wins.
 import type { RunResult } from "active-driver/host";
 
@@ -70,18 +70,30 @@ export async function shrinkSchedule(choices: readonly number[], kind: string, o
     high = best.length;
   }
 
-  // 2. Zero out: delta debugging over the positions that are not 0.
+  // 2. Delta debugging over chunks of decisions, coarse to fine. Removing a chunk shortens the
+  // schedule (the decisions after it move up; a removed request or frame often takes its decisions
+  // with it); zeroing one takes the default there instead. Removals come first in a round, so the
+  // shortest failing candidate wins.
   let granularity = 2;
-  while (!spent()) {
-    const positions = best.flatMap((c, i) => (c !== 0 ? [i] : []));
-    if (positions.length === 0) break;
-    const n = Math.min(granularity, positions.length);
-    const chunks = Array.from({ length: n }, (_, k) => positions.slice(Math.floor((positions.length * k) / n), Math.floor((positions.length * (k + 1)) / n)));
-    const candidates = chunks.map((chunk) => {
+  while (!spent() && best.length > 0) {
+    const n = Math.min(granularity, best.length);
+    const chunks = Array.from({ length: n }, (_, k) => [Math.floor((best.length * k) / n), Math.floor((best.length * (k + 1)) / n)] as const);
+    const seen = new Set<string>([best.join(",")]);
+    const candidates: number[][] = [];
+    const add = (c: number[]): void => {
+      const key = c.join(",");
+      if (!seen.has(key)) {
+        seen.add(key);
+        candidates.push(c);
+      }
+    };
+    for (const [from, to] of chunks) add(trimZeros([...best.slice(0, from), ...best.slice(to)]));
+    for (const [from, to] of chunks) {
+      if (!best.slice(from, to).some((c) => c !== 0)) continue;
       const c = [...best];
-      for (const i of chunk) c[i] = 0;
-      return trimZeros(c);
-    });
+      c.fill(0, from, to);
+      add(trimZeros(c));
+    }
     const found = await firstFailing(candidates);
     if (found !== undefined) {
       best = found.choices;
@@ -89,8 +101,8 @@ export async function shrinkSchedule(choices: readonly number[], kind: string, o
       granularity = Math.max(2, granularity - 1);
       continue;
     }
-    if (n >= positions.length) break;
-    granularity = Math.min(positions.length, granularity * 2);
+    if (n >= best.length) break;
+    granularity = Math.min(best.length, granularity * 2);
   }
   return { choices: best, result: bestResult, tried };
 }
