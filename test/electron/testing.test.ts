@@ -53,11 +53,13 @@ suite("Test Explorer", () => {
         }),
       }),
     );
+    const sessions: vscode.DebugSession[] = [];
+    disposables.push(vscode.debug.onDidStartDebugSession((s) => s.type === "active-driver" && sessions.push(s)));
     const debugging = api.exploreScenario(driver, "default", true);
     await poll("the replay stops", () => (stops.length > 0 ? true : undefined), 120_000);
     assert.equal(stops[0]!.reason, "exception");
     assert.match(stops[0]!.text ?? "", /^Replayed failure \(wrong-reply\.default\.1\.schedule\.json\): /);
-    const session = vscode.debug.activeDebugSession;
+    const session = sessions[0];
     assert.equal(session?.configuration.replay, outcome.schedule, "the session replays the failing schedule");
     await vscode.debug.stopDebugging(session);
     await debugging;
