@@ -22,7 +22,10 @@ const nodeEntries = [
   ["client/src/tsPlugin/index.ts", "dist/tsPlugin.js"],
 ];
 /** Browser entry points (webviews). */
-const browserEntries = [["client/views/traffic/page/main.ts", "dist/webview/traffic.js"], ["client/views/machine/page/main.ts", "dist/webview/machine.js"]];
+const browserEntries = [
+  ["client/views/traffic/page/main.ts", "dist/webview/traffic.js"],
+  ["client/views/machine/page/main.ts", "dist/webview/machine.js"],
+];
 
 /** `typescript` resolves to the one shared copy next to the bundle. */
 const sharedTypeScript = {
@@ -93,7 +96,8 @@ function writeScenarioSchema() {
 
 module.exports = { nodeEntries, browserEntries, checkEntries };
 
-if (require.main === module) main().catch((error) => {
-  console.error(error instanceof Error && error.message.startsWith("esbuild.js:") ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error) => {
+    console.error(error instanceof Error && error.message.startsWith("esbuild.js:") ? error.message : error);
+    process.exit(1);
+  });

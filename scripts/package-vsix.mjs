@@ -34,7 +34,10 @@ function addEntries(source, target, extra) {
       const names = [];
       // Consumed from the start: yazl reads each entry's stream only as its output drains.
       const file = createWriteStream(target);
-      out.outputStream.pipe(file).on("finish", () => done(names)).on("error", failed);
+      out.outputStream
+        .pipe(file)
+        .on("finish", () => done(names))
+        .on("error", failed);
       zip.on("entry", (entry) => {
         names.push(entry.fileName);
         zip.openReadStream(entry, (streamError, stream) => {
@@ -73,7 +76,9 @@ async function main() {
   const staged = `${packagePath}.tmp`;
   const names = await addEntries(packagePath, staged, [{ path: `extension/${shimPath}`, text: shimManifest(manifest.version) }]);
   renameSync(staged, packagePath);
-  const forbidden = names.filter((n) => /\.map$|\.tsbuildinfo$/.test(n) || (/\.ts$/.test(n) && !/\.d\.ts$/.test(n)) || (/\/node_modules\//.test(n) && !n.endsWith(shimPath)));
+  const forbidden = names.filter(
+    (n) => /\.map$|\.tsbuildinfo$/.test(n) || (/\.ts$/.test(n) && !/\.d\.ts$/.test(n)) || (/\/node_modules\//.test(n) && !n.endsWith(shimPath)),
+  );
   if (forbidden.length > 0) fail(`the VSIX holds files it must not: ${forbidden.join(", ")}`);
   const size = statSync(packagePath).size;
   if (size > maxBytes) fail(`${packagePath} is ${(size / 1048576).toFixed(2)} MB, over the 5 MB limit`);

@@ -11,7 +11,13 @@ export const pluginName = "active-driver-ts-plugin";
 export const shimPath = `node_modules/${pluginName}/package.json`;
 
 export function shimManifest(version) {
-  const shim = { name: pluginName, version, private: true, description: "Shim: the Active Drivers TypeScript server plugin is bundled as dist/tsPlugin.js.", main: "../../dist/tsPlugin.js" };
+  const shim = {
+    name: pluginName,
+    version,
+    private: true,
+    description: "Shim: the Active Drivers TypeScript server plugin is bundled as dist/tsPlugin.js.",
+    main: "../../dist/tsPlugin.js",
+  };
   return JSON.stringify(shim, null, 2) + "\n";
 }
 

@@ -8,5 +8,4 @@ export const repoRoot = path.resolve(__dirname, "..");
 export const sharedConformanceDir = path.resolve(repoRoot, "..", "shared", "conformance");
 export const conformanceSnapshotDir = path.join(__dirname, "fixtures", "conformance");
 
-export const conformanceDir: string =
-  process.env["AD_CONFORMANCE_DIR"] ?? (existsSync(sharedConformanceDir) ? sharedConformanceDir : conformanceSnapshotDir);
+export const conformanceDir: string = process.env["AD_CONFORMANCE_DIR"] ?? (existsSync(sharedConformanceDir) ? sharedConformanceDir : conformanceSnapshotDir);

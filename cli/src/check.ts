@@ -5,7 +5,17 @@
 import { readdirSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { analyzeFile, createAnalysisCache, readSourceFile, rules, SourceLimitError, type AnalysisDiagnostic, type AnalysisHost, type HelperDiagnostic, type Severity } from "../../server/src/analysis";
+import {
+  analyzeFile,
+  createAnalysisCache,
+  readSourceFile,
+  rules,
+  SourceLimitError,
+  type AnalysisDiagnostic,
+  type AnalysisHost,
+  type HelperDiagnostic,
+  type Severity,
+} from "../../server/src/analysis";
 import { parseArgs, UsageError } from "./usage";
 
 /** One diagnostic as the JSON format prints it (1-based lines and columns; the end column is exclusive). */
@@ -168,10 +178,22 @@ function addHelperFindings(checked: CheckedFile[], helpers: readonly HelperDiagn
       continue;
     }
     for (const rel of d.related) {
-      if (!same.related.some((x) => x.file === rel.file && x.message === rel.message && x.range.start.line === rel.range.start.line && x.range.start.character === rel.range.start.character)) same.related.push(rel);
+      if (
+        !same.related.some(
+          (x) =>
+            x.file === rel.file &&
+            x.message === rel.message &&
+            x.range.start.line === rel.range.start.line &&
+            x.range.start.character === rel.range.start.character,
+        )
+      )
+        same.related.push(rel);
     }
   }
-  for (const entry of checked) entry.diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  for (const entry of checked)
+    entry.diagnostics.sort(
+      (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code),
+    );
 }
 
 export function findings(checked: readonly CheckedFile[]): Finding[] {
@@ -198,7 +220,11 @@ export function formatText(checked: readonly CheckedFile[]): string {
   const lines = all.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const count = (s: Severity): number => all.filter((f) => f.severity === s).length;
   const files = plural(checked.filter((c) => c.reached !== true).length, "file");
-  lines.push(all.length === 0 ? `no problems in ${files}` : `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "information")} in ${files}`);
+  lines.push(
+    all.length === 0
+      ? `no problems in ${files}`
+      : `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "information")} in ${files}`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -237,7 +263,8 @@ export interface Unanalysed {
 export function unanalysed(checked: readonly CheckedFile[], internalErrors: readonly string[]): Unanalysed[] {
   const out: Unanalysed[] = [];
   for (const { file, diagnostics } of checked) {
-    for (const d of diagnostics) if (d.data?.kind === "analysisLimit" && d.data.limit === "nesting") out.push({ file, diagnostic: d, message: `${file}: ${d.message}` });
+    for (const d of diagnostics)
+      if (d.data?.kind === "analysisLimit" && d.data.limit === "nesting") out.push({ file, diagnostic: d, message: `${file}: ${d.message}` });
   }
   for (const e of internalErrors) out.push({ message: `internal error (please report): ${e.split("\n")[0]}` });
   return out;
@@ -246,7 +273,12 @@ export function unanalysed(checked: readonly CheckedFile[], internalErrors: read
 /** SARIF 2.1.0, as GitHub code scanning reads it; `failures` become tool-execution notifications. */
 export function formatSarif(checked: readonly CheckedFile[], cwd = process.cwd(), failures: readonly Unanalysed[] = []): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
-  const region = (r: AnalysisDiagnostic["range"]) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
+  const region = (r: AnalysisDiagnostic["range"]) => ({
+    startLine: r.start.line + 1,
+    startColumn: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+  });
   // URIs percent-encoded (RFC 3986): `#`, `?`, `%`, spaces and non-ASCII in a name would otherwise change what the URI names.
   const artifact = (file: string) =>
     path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: file.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
@@ -330,7 +362,14 @@ export async function check(args: string[]): Promise<number> {
   const { checked } = result;
   const failures = unanalysed(checked, result.internalErrors);
   for (const f of failures) if (f.file !== undefined) process.stderr.write(`active-driver check: not analysed: ${f.message}\n`);
-  const out = format === "json" ? `${JSON.stringify(findings(checked), null, 2)}\n` : format === "sarif" ? formatSarif(checked, process.cwd(), failures) : format === "github" ? formatGithub(checked) : formatText(checked);
+  const out =
+    format === "json"
+      ? `${JSON.stringify(findings(checked), null, 2)}\n`
+      : format === "sarif"
+        ? formatSarif(checked, process.cwd(), failures)
+        : format === "github"
+          ? formatGithub(checked)
+          : formatText(checked);
   process.stdout.write(out);
   // A file not analysed, or an analysis that failed, is not a pass: never exit 0 then.
   if (failures.length > 0) return 2;

@@ -25,7 +25,10 @@ export function childProcesses(): number[] {
   }
   if (process.platform === "win32") return [];
   try {
-    return execFileSync("pgrep", ["-P", String(process.pid)], { encoding: "utf8" }).split("\n").filter((l) => l !== "").map(Number);
+    return execFileSync("pgrep", ["-P", String(process.pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l !== "")
+      .map(Number);
   } catch {
     return []; // pgrep exits 1 when there is none
   }

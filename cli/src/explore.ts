@@ -9,7 +9,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDriverBatch, type RunResult, type RunSpec } from "active-driver/host";
 import type { SourceLocation } from "active-driver";
-import { formatCoverage, mergeCoverage, sha256File, scheduleFileName, writeScheduleFile, type ChoiceSpec, type CoverageReport, type ScheduleFile, type ScheduleSize } from "active-driver/explore";
+import {
+  formatCoverage,
+  mergeCoverage,
+  sha256File,
+  scheduleFileName,
+  writeScheduleFile,
+  type ChoiceSpec,
+  type CoverageReport,
+  type ScheduleFile,
+  type ScheduleSize,
+} from "active-driver/explore";
 import { SCENARIO_NAMES } from "active-driver/nic";
 import { driverArgument, scenarioArgument, seedArgument } from "./run";
 import { dfsChildren, explorePlan, parseBudget, type Budget, type ExploreRun, type Strategy, STRATEGIES, workerCount } from "./explorePlan";
@@ -132,18 +142,35 @@ interface Failed {
 export async function explore(args: string[]): Promise<number> {
   if (args[0] === "merge") return exploreMerge(args.slice(1));
   const { values: scenarioValues, rest } = takeScenarioOptions(args);
-  const { options, positional } = parseArgs(rest, { runs: "string", budget: "string", seed: "string", strategy: "string", depth: "string", out: "string", json: "boolean", shard: "string" });
+  const { options, positional } = parseArgs(rest, {
+    runs: "string",
+    budget: "string",
+    seed: "string",
+    strategy: "string",
+    depth: "string",
+    out: "string",
+    json: "boolean",
+    shard: "string",
+  });
   const driver = driverArgument(positional, "explore");
   const scenarios = scenarioSelection(scenarioValues);
   const strategy = strategyArgument(options["strategy"]);
   const depth = depthArgument(options["depth"], strategy);
   if (options["runs"] !== undefined && options["budget"] !== undefined) throw new UsageError("--runs is a synonym of --budget: give one of them");
-  const budget = parseBudget(options["budget"] ?? options["runs"], options["budget"] !== undefined ? "--budget" : "--runs", scenarios.length * SEEDS_BY_DEFAULT);
+  const budget = parseBudget(
+    options["budget"] ?? options["runs"],
+    options["budget"] !== undefined ? "--budget" : "--runs",
+    scenarios.length * SEEDS_BY_DEFAULT,
+  );
   const firstSeed = seedArgument(options["seed"], 1);
   const outDir = outArgument(options["out"]);
   const json = options["json"] === true;
   const shard = options["shard"] === undefined ? undefined : parseShard(String(options["shard"]));
-  const progress = new ExploreProgress(process.stdout, budget.kind === "runs" ? shardPlan(explorePlan(budget.runs, firstSeed, scenarios), shard, scenarios.length).length : undefined, ExploreProgress.wanted(process.stdout, json));
+  const progress = new ExploreProgress(
+    process.stdout,
+    budget.kind === "runs" ? shardPlan(explorePlan(budget.runs, firstSeed, scenarios), shard, scenarios.length).length : undefined,
+    ExploreProgress.wanted(process.stdout, json),
+  );
 
   const progressCoverage = new CoverageTally((covered, total) => progress.coverage(covered, total));
 
@@ -210,11 +237,15 @@ export async function explore(args: string[]): Promise<number> {
   } else {
     const seconds = (Date.now() - started) / 1000;
     const perSecond = done / Math.max(0.001, seconds);
-    for (const f of failures) process.stdout.write(`schedule ${f.schedule} (${f.kind}${f.shrink !== undefined ? `; shrunk from ${f.shrink.before.choices} to ${f.shrink.after.choices} choices, ${f.shrink.before.nonDefault} to ${f.shrink.after.nonDefault} not default` : ""})\n      replay: ${f.replay}\n`);
+    for (const f of failures)
+      process.stdout.write(
+        `schedule ${f.schedule} (${f.kind}${f.shrink !== undefined ? `; shrunk from ${f.shrink.before.choices} to ${f.shrink.after.choices} choices, ${f.shrink.before.nonDefault} to ${f.shrink.after.nonDefault} not default` : ""})\n      replay: ${f.replay}\n`,
+      );
     const verdict = failed.length === 0 ? "all passed" : `${failed.length} failed`;
     const described = `${scenarios.length === SCENARIO_NAMES.length && scenarioValues.length === 0 ? `${scenarios.length} scenarios` : `${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"}: ${scenarios.join(" + ")}`}, ${strategy}${strategy === "pct" ? ` depth ${depth}` : ""}`;
     process.stdout.write(`${done} runs (${described}) in ${seconds.toFixed(1)} s (${perSecond.toFixed(1)} runs/s): ${verdict}\n`);
-    if (exhaustive === true) process.stdout.write(`exhaustive: ${done.toLocaleString("en-US")} schedules, ${failed.length === 0 ? "all pass" : `${failed.length} fail`}\n`);
+    if (exhaustive === true)
+      process.stdout.write(`exhaustive: ${done.toLocaleString("en-US")} schedules, ${failed.length === 0 ? "all pass" : `${failed.length} fail`}\n`);
     else if (exhaustive === false) process.stdout.write(`not exhaustive: the budget ended after ${done.toLocaleString("en-US")} schedules\n`);
     process.stdout.write(`${formatCoverage(coverage)}\n`);
   }
@@ -326,7 +357,15 @@ async function runSpread(driver: string, specs: RunSpec[], workers: number): Pro
 }
 
 /** Shrinks each failure (the first of each scenario and kind), writes its schedule file, and reports it. */
-async function writeFailures(driver: string, failed: Failed[], strategy: Strategy, depth: number, outDir: string, workers: number, json: boolean): Promise<ExploreFailure[]> {
+async function writeFailures(
+  driver: string,
+  failed: Failed[],
+  strategy: Strategy,
+  depth: number,
+  outDir: string,
+  workers: number,
+  json: boolean,
+): Promise<ExploreFailure[]> {
   failed.sort((a, b) => a.index - b.index);
   const shrunk = new Set<string>();
   const driverSha = failed.length > 0 ? sha256File(driver) : "";
@@ -353,7 +392,8 @@ async function writeFailures(driver: string, failed: Failed[], strategy: Strateg
       choices = found.choices;
       final = found.result;
       const after = final.summary?.exploration?.size;
-      if (after !== undefined) shrink = { before: exploration.size, after: { ...after, choices: choices.length, nonDefault: choices.filter((c) => c !== 0).length } };
+      if (after !== undefined)
+        shrink = { before: exploration.size, after: { ...after, choices: choices.length, nonDefault: choices.filter((c) => c !== 0).length } };
     }
     const file = path.join(outDir, scheduleFileName(driver, run.scenario, n));
     const failure = final.summary?.exploration?.failure ?? { kind, message: failureReason(final), timeUs: 0, seq: 0 };

@@ -78,8 +78,10 @@ export function mergeReports(reports: readonly MergeableReport[], names: readonl
   if (reports.length === 0) throw new UsageError("explore merge: give one or more JSON reports (explore --shard i/n --json > shard-i.json)");
   const first = reports[0]!;
   reports.forEach((r, i) => {
-    if (r.driver !== first.driver) throw new UsageError(`${names[i]}: driver ${r.driver} differs from ${first.driver} in ${names[0]}: these are not shards of one exploration`);
-    if (r.strategy !== first.strategy) throw new UsageError(`${names[i]}: strategy ${String(r.strategy)} differs from ${String(first.strategy)} in ${names[0]}`);
+    if (r.driver !== first.driver)
+      throw new UsageError(`${names[i]}: driver ${r.driver} differs from ${first.driver} in ${names[0]}: these are not shards of one exploration`);
+    if (r.strategy !== first.strategy)
+      throw new UsageError(`${names[i]}: strategy ${String(r.strategy)} differs from ${String(first.strategy)} in ${names[0]}`);
   });
   // Shard order when the reports say which shard they are; argument order otherwise.
   const order = reports.map((r, i) => ({ r, i })).sort((a, b) => (a.r.shard?.index ?? a.i) - (b.r.shard?.index ?? b.i));
@@ -174,13 +176,20 @@ export async function exploreMerge(args: string[]): Promise<number> {
   const reports = positional.map(readReport);
   const merged = mergeReports(reports, positional);
   if (merged.shards !== undefined && merged.shards.missing.length > 0) {
-    process.stderr.write(`explore merge: warning: shard(s) ${merged.shards.missing.map((k) => `${k}/${merged.shards!.count}`).join(", ")} missing: the joined report covers part of the exploration\n`);
+    process.stderr.write(
+      `explore merge: warning: shard(s) ${merged.shards.missing.map((k) => `${k}/${merged.shards!.count}`).join(", ")} missing: the joined report covers part of the exploration\n`,
+    );
   }
   if (options["json"] === true) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
   else {
     for (const f of merged.failures) process.stdout.write(`${failureLine(f)}\n`);
-    const cov = merged.coverage !== undefined ? `; coverage: ${merged.coverage.transitions.length} transitions reached, ${merged.coverage.unreached.length} unreached` : "";
-    process.stdout.write(`${merged.runs} runs of ${merged.driver} from ${reports.length} report(s): ${merged.failed === 0 ? "all passed" : `${merged.failed} failed`}${cov}\n`);
+    const cov =
+      merged.coverage !== undefined
+        ? `; coverage: ${merged.coverage.transitions.length} transitions reached, ${merged.coverage.unreached.length} unreached`
+        : "";
+    process.stdout.write(
+      `${merged.runs} runs of ${merged.driver} from ${reports.length} report(s): ${merged.failed === 0 ? "all passed" : `${merged.failed} failed`}${cov}\n`,
+    );
   }
   return merged.failed === 0 ? 0 : 1;
 }

@@ -35,7 +35,11 @@ export function parseBudget(value: string | boolean | undefined, option: string,
     if (ms > 0) return { kind: "time", ms };
   }
   if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(option === "--budget" ? `--budget: expected a number of runs (200) or seconds (60s), got '${text}'` : `--runs: expected a positive integer, got '${text}'`);
+    throw new UsageError(
+      option === "--budget"
+        ? `--budget: expected a number of runs (200) or seconds (60s), got '${text}'`
+        : `--runs: expected a positive integer, got '${text}'`,
+    );
   }
   return { kind: "runs", runs: Number(text) };
 }

@@ -132,7 +132,11 @@ export function formatRun(result: RunResult, context: RunContext): string {
     s.violations.length > 0 ? plural(s.violations.length, "protocol violation") : "",
     s.problems.length > 0 ? "frames or requests unaccounted for" : "",
   ].filter((x) => x !== "");
-  const verdict = [s.ok ? "ok" : `FAILED: ${wrong.join(", ") || "not ok"}`, s.completed ? "" : "workload not completed", `protocol state at the end: ${s.protocolState}`];
+  const verdict = [
+    s.ok ? "ok" : `FAILED: ${wrong.join(", ") || "not ok"}`,
+    s.completed ? "" : "workload not completed",
+    `protocol state at the end: ${s.protocolState}`,
+  ];
   out.push(`result     ${verdict.filter((x) => x !== "").join("; ")}`);
   out.push(`time       ${ms(s.virtualTimeUs)} virtual, ${wall(result.wallMs)} wall, ${result.events} trace events`);
   out.push(`requests   ${formatRequests(s.requests)}; txTimeout ${s.txTimeouts}`);
@@ -145,7 +149,8 @@ export function formatRun(result: RunResult, context: RunContext): string {
   if (boxes.length > 0) {
     const width = Math.max(...boxes.map(([name]) => name.length), 7);
     out.push(`messages   ${"mailbox".padEnd(width)}  ${"sent".padStart(7)}  ${"taken".padStart(7)}  ${"queued".padStart(6)}`);
-    for (const [name, m] of boxes) out.push(`           ${name.padEnd(width)}  ${String(m.sent).padStart(7)}  ${String(m.delivered).padStart(7)}  ${String(m.queued).padStart(6)}`);
+    for (const [name, m] of boxes)
+      out.push(`           ${name.padEnd(width)}  ${String(m.sent).padStart(7)}  ${String(m.delivered).padStart(7)}  ${String(m.queued).padStart(6)}`);
   }
   for (const f of s.faults) out.push(`fault      at ${ms(f.timeUs)}: ${f.kind}: ${f.detail}`);
   for (const v of s.violations.slice(0, LISTED)) {
@@ -153,8 +158,12 @@ export function formatRun(result: RunResult, context: RunContext): string {
     out.push(`violation  ${v.kind}: "${v.message}" in state "${v.state}"${v.thread !== undefined ? ` (thread ${v.thread})` : ""}${where}, at ${ms(v.time)}`);
     out.push(`           ${v.detail}`);
   }
-  if (s.violations.length > LISTED) out.push(`           … ${s.violations.length - LISTED} more not shown (${s.violations.length} in all; --json lists every one)`);
-  if (s.failure !== undefined) out.push(`error      ${s.failure}${s.failureLoc !== undefined && !s.failure.includes(formatSourceLocation(s.failureLoc)) ? ` (at ${formatSourceLocation(s.failureLoc)})` : ""}`);
+  if (s.violations.length > LISTED)
+    out.push(`           … ${s.violations.length - LISTED} more not shown (${s.violations.length} in all; --json lists every one)`);
+  if (s.failure !== undefined)
+    out.push(
+      `error      ${s.failure}${s.failureLoc !== undefined && !s.failure.includes(formatSourceLocation(s.failureLoc)) ? ` (at ${formatSourceLocation(s.failureLoc)})` : ""}`,
+    );
   for (const p of s.problems.slice(0, LISTED)) out.push(`problem    ${p}`);
   if (s.problems.length > LISTED) out.push(`           … ${s.problems.length - LISTED} more not shown (${s.problems.length} in all; --json lists every one)`);
   for (const n of s.notes) out.push(`note       ${n}`);
@@ -210,7 +219,8 @@ function accountingIssues(a: { lost: number; corrupted: number; duplicates: numb
  * warning.
  */
 async function replay(file: string, positional: string[], options: Record<string, string | boolean>): Promise<number> {
-  for (const option of ["scenario", "seed"]) if (options[option] !== undefined) throw new UsageError(`--replay takes the scenario and the choices from ${file}: leave out --${option}`);
+  for (const option of ["scenario", "seed"])
+    if (options[option] !== undefined) throw new UsageError(`--replay takes the scenario and the choices from ${file}: leave out --${option}`);
   let schedule: ScheduleFile;
   try {
     schedule = readScheduleFile(file);
@@ -229,7 +239,9 @@ async function replay(file: string, positional: string[], options: Record<string
   }
   const now = sha256File(driver);
   if (now !== schedule.driver.sha256) {
-    process.stderr.write(`warning: the driver changed since this schedule was recorded: ${driver} (sha256 ${schedule.driver.sha256.slice(0, 12)}... then, ${now.slice(0, 12)}... now); replaying the same choices, the run may differ\n`);
+    process.stderr.write(
+      `warning: the driver changed since this schedule was recorded: ${driver} (sha256 ${schedule.driver.sha256.slice(0, 12)}... then, ${now.slice(0, 12)}... now); replaying the same choices, the run may differ\n`,
+    );
   }
   const tracePath = writableOutput(options["trace"], "trace file");
   const pcapPath = writableOutput(options["pcap"], "capture file");
@@ -255,6 +267,7 @@ function replayVerdict(file: string, schedule: ScheduleFile, result: RunResult):
   const choices = `${schedule.choices.length} choices`;
   if (result.ok) return `replay     ${file} (${choices}): the run passes now${then !== undefined ? ` (recorded: ${then.kind})` : ""}\n`;
   const kind = now?.kind ?? result.error?.kind ?? "failed";
-  if (then === undefined || then.kind === kind) return `replay     ${file} (${choices}): the failure recurs (${kind}${now !== undefined ? `, event ${now.seq} at ${ms(now.timeUs)}` : ""})\n`;
+  if (then === undefined || then.kind === kind)
+    return `replay     ${file} (${choices}): the failure recurs (${kind}${now !== undefined ? `, event ${now.seq} at ${ms(now.timeUs)}` : ""})\n`;
   return `replay     ${file} (${choices}): the run fails differently (${kind}; recorded: ${then.kind})\n`;
 }

@@ -30,7 +30,13 @@ export function failureKind(result: RunResult): string | undefined {
 }
 
 /** Minimises `choices` while `run` keeps failing with `kind`. */
-export async function shrinkSchedule(choices: readonly number[], kind: string, original: RunResult, run: ScheduleRunner, limits: ShrinkLimits = {}): Promise<ShrinkResult> {
+export async function shrinkSchedule(
+  choices: readonly number[],
+  kind: string,
+  original: RunResult,
+  run: ScheduleRunner,
+  limits: ShrinkLimits = {},
+): Promise<ShrinkResult> {
   const maxRuns = limits.maxRuns ?? 400;
   const deadline = Date.now() + (limits.maxMs ?? 30000);
   const width = Math.max(2, limits.width ?? 8);

@@ -54,7 +54,9 @@ export function statusText(kind: DriverFileKind, server: ServerState, findings: 
   const notes: string[] = [];
   const states = detail.states;
   if (states !== undefined && states.waited > 0) {
-    notes.push(`Protocol states covered at their waits: ${states.covered} of ${states.waited}${states.uncovered.length > 0 ? ` (not: ${states.uncovered.join(", ")})` : ""}.`);
+    notes.push(
+      `Protocol states covered at their waits: ${states.covered} of ${states.waited}${states.uncovered.length > 0 ? ` (not: ${states.uncovered.join(", ")})` : ""}.`,
+    );
     if (status.emphasis === "none" && kind === "active") status.text = `${status.text} (${states.covered}/${states.waited} states)`;
   }
   if (detail.incomplete === true) notes.push("The analysis ran out of its time budget (activeDriver.analysis.timeBudgetMs): some findings may be missing.");
@@ -72,7 +74,11 @@ function statusWithoutDetail(kind: DriverFileKind, server: ServerState, findings
       return { text: `$(sync~spin) ${what}: analysing`, tooltip: "The analysis server is starting.", emphasis: "none" };
     case "failed":
     case "stopped":
-      return { text: `$(debug-disconnect) ${what}: analysis stopped`, tooltip: "The analysis server is not running. See the Active Drivers output, or run 'Active Driver: Restart Analysis Server'.", emphasis: "warning" };
+      return {
+        text: `$(debug-disconnect) ${what}: analysis stopped`,
+        tooltip: "The analysis server is not running. See the Active Drivers output, or run 'Active Driver: Restart Analysis Server'.",
+        emphasis: "warning",
+      };
     case "running":
       break;
   }
@@ -82,10 +88,18 @@ function statusWithoutDetail(kind: DriverFileKind, server: ServerState, findings
   const detail = codes.length > 0 ? ` (${codes.join(", ")})` : "";
   if (errors > 0) {
     const more = warnings > 0 ? `, ${plural(warnings, "warning")}` : "";
-    return { text: `$(pulse) ${what}: ${plural(errors, "error")}${more}`, tooltip: `The analysis found ${plural(errors, "error")}${more}${detail}. Click for the Problems view.`, emphasis: "error" };
+    return {
+      text: `$(pulse) ${what}: ${plural(errors, "error")}${more}`,
+      tooltip: `The analysis found ${plural(errors, "error")}${more}${detail}. Click for the Problems view.`,
+      emphasis: "error",
+    };
   }
   if (warnings > 0) {
-    return { text: `$(warning) ${what}: ${plural(warnings, "warning")}`, tooltip: `The analysis found ${plural(warnings, "warning")}${detail}. Click for the Problems view.`, emphasis: "warning" };
+    return {
+      text: `$(warning) ${what}: ${plural(warnings, "warning")}`,
+      tooltip: `The analysis found ${plural(warnings, "warning")}${detail}. Click for the Problems view.`,
+      emphasis: "warning",
+    };
   }
   const clean = kind === "active" ? "protocol covered" : kind === "protocol" ? "protocol well-formed" : "no findings";
   const tooltip =

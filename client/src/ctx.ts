@@ -3,7 +3,14 @@
 import * as fs from "node:fs";
 import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
-import { analysisStatusNotification, protocolModelRequest, type AnalysisStatusParams, type ProtocolGraph, type ProtocolModelParams, type ProtocolModelResult } from "../../server/src/lsp/protocol";
+import {
+  analysisStatusNotification,
+  protocolModelRequest,
+  type AnalysisStatusParams,
+  type ProtocolGraph,
+  type ProtocolModelParams,
+  type ProtocolModelResult,
+} from "../../server/src/lsp/protocol";
 import { analysisSettings, togglesAnalysis } from "./config";
 import { createLanguageClient } from "./languageClient";
 import { createMachinePanel } from "../views/machine/host/machinePanel";
@@ -94,7 +101,11 @@ export class Ctx implements vscode.Disposable {
   async protocolOf(uri: vscode.Uri): Promise<ProtocolGraph | undefined> {
     const client = this.client;
     if (client === undefined || !client.isRunning()) {
-      throw new Error(analysisSettings().enable ? "the analysis server is not running (see the Active Drivers output)" : "analysis is turned off (activeDriver.analysis.enable)");
+      throw new Error(
+        analysisSettings().enable
+          ? "the analysis server is not running (see the Active Drivers output)"
+          : "analysis is turned off (activeDriver.analysis.enable)",
+      );
     }
     const params: ProtocolModelParams = { textDocument: { uri: client.code2ProtocolConverter.asUri(uri) } };
     const result = await client.sendRequest<ProtocolModelResult>(protocolModelRequest, params);

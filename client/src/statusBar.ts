@@ -105,7 +105,11 @@ export class AnalysisStatusBar implements vscode.Disposable {
     this.item.text = status.text;
     this.item.tooltip = status.tooltip;
     this.item.backgroundColor =
-      status.emphasis === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : status.emphasis === "warning" ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
+      status.emphasis === "error"
+        ? new vscode.ThemeColor("statusBarItem.errorBackground")
+        : status.emphasis === "warning"
+          ? new vscode.ThemeColor("statusBarItem.warningBackground")
+          : undefined;
     this.item.show();
   }
 

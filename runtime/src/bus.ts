@@ -73,7 +73,18 @@ export function createBus(core: Core, side: BusSide): Bus {
     const api = (reg: number): number => {
       side.step(api);
       const value = core.device.read(reg, width);
-      if (tracer !== null) tracer.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.locations ? callerOf(api) : undefined, undefined, `${name}(${hex(reg)}) = ${hex(value)}`);
+      if (tracer !== null)
+        tracer.emit(
+          DEVICE,
+          side.lifeline(),
+          nic,
+          NONE,
+          -1,
+          NONE,
+          core.locations ? callerOf(api) : undefined,
+          undefined,
+          `${name}(${hex(reg)}) = ${hex(value)}`,
+        );
       return value;
     };
     return api;
@@ -81,7 +92,8 @@ export function createBus(core: Core, side: BusSide): Bus {
   const write = (width: 1 | 2 | 4, name: string): Writer => {
     const api = (reg: number, value: number): void => {
       side.step(api);
-      if (tracer !== null) tracer.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.locations ? callerOf(api) : undefined, undefined, `${name}(${hex(reg)}, ${hex(value)})`);
+      if (tracer !== null)
+        tracer.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.locations ? callerOf(api) : undefined, undefined, `${name}(${hex(reg)}, ${hex(value)})`);
       core.device.write(reg, width, value);
     };
     return api;
@@ -89,7 +101,8 @@ export function createBus(core: Core, side: BusSide): Bus {
   const dma = (bytes: number): DmaRegion => {
     side.step(dma);
     const region = core.device.dma(bytes);
-    if (tracer !== null) tracer.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.locations ? callerOf(dma) : undefined, undefined, `dma(${bytes}) at ${hex(region.addr)}`);
+    if (tracer !== null)
+      tracer.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.locations ? callerOf(dma) : undefined, undefined, `dma(${bytes}) at ${hex(region.addr)}`);
     return region;
   };
   return new Bus(read(1, "read8"), read(2, "read16"), read(4, "read32"), write(1, "write8"), write(2, "write16"), write(4, "write32"), dma);

@@ -227,7 +227,17 @@ export class Core {
     monitor.state = next;
     const tracer = this.tracer;
     if (tracer !== null) {
-      tracer.emit(STATE, this.adapterId, NONE, mb.traceId, -1, tracer.id(monitor.stateName), undefined, undefined, `${from} -> ${monitor.stateName} on ${mb.name}`);
+      tracer.emit(
+        STATE,
+        this.adapterId,
+        NONE,
+        mb.traceId,
+        -1,
+        tracer.id(monitor.stateName),
+        undefined,
+        undefined,
+        `${from} -> ${monitor.stateName} on ${mb.name}`,
+      );
     }
   }
 
@@ -250,7 +260,9 @@ export class Core {
       if (this.reported.has(key) || !this.monitor.enabled(mb.message)) continue;
       this.reported.add(key);
       const waiting = this.engine.threads().filter((t) => t.status === "waiting" || t.status === "sleeping");
-      const where = waiting.map((t) => `"${t.name}" waits on ${t.waitingOn.join(", ") || "a timer"}${t.loc === undefined ? "" : ` at ${formatLocation(t.loc)}`}`).join("; ");
+      const where = waiting
+        .map((t) => `"${t.name}" waits on ${t.waitingOn.join(", ") || "a timer"}${t.loc === undefined ? "" : ` at ${formatLocation(t.loc)}`}`)
+        .join("; ");
       this.violate(
         "unwaited",
         mb,

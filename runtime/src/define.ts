@@ -10,10 +10,7 @@ function checkConfig(fn: string, config: DriverConfig<AnyProtocol>): void {
 }
 
 /** An active driver: `main(d)` is the initial thread of its cooperative domain. */
-export function defineDriver<P extends AnyProtocol>(
-  config: DriverConfig<P>,
-  main: (d: DriverContext<P>) => Promise<void> | void,
-): DriverDefinition<P> {
+export function defineDriver<P extends AnyProtocol>(config: DriverConfig<P>, main: (d: DriverContext<P>) => Promise<void> | void): DriverDefinition<P> {
   checkConfig("defineDriver", config);
   if (typeof main !== "function") throw new TypeError("defineDriver: expected the driver's main function as the second argument");
   return Object.freeze({ kind: "active", protocol: config.protocol, device: config.device, main });

@@ -117,7 +117,11 @@ export class Domain implements Engine, BusSide {
   private wait(mbs: Mailbox[], n: number, api: Api): Promise<unknown> {
     if (this.halted) return never();
     const t = this.current;
-    if (t === null) throw this.usage(api, "wait() was called while no thread of this driver runs: a second wait before the first returned (a missing await?), or a call from a callback");
+    if (t === null)
+      throw this.usage(
+        api,
+        "wait() was called while no thread of this driver runs: a second wait before the first returned (a missing await?), or a call from a callback",
+      );
     if (n === 0) throw this.usage(api, "wait() needs at least one mailbox");
     const core = this.core;
     let best: Mailbox | null = null;
@@ -125,10 +129,17 @@ export class Domain implements Engine, BusSide {
     for (let i = 0; i < n; i++) {
       const mb = mbs[i];
       if (mb == null || mb.owner !== core) throw this.usage(api, `wait(): argument ${i + 1} is not a mailbox of this driver`);
-      if (mb.direction === "out") throw this.usage(api, `thread "${t.name}" waits on outgoing mailbox "${mb.name}": outgoing mailboxes carry messages from the driver to the OS; send on them`);
+      if (mb.direction === "out")
+        throw this.usage(
+          api,
+          `thread "${t.name}" waits on outgoing mailbox "${mb.name}": outgoing mailboxes carry messages from the driver to the OS; send on them`,
+        );
       const w = mb.waiter;
       if (w !== null && w !== t) {
-        throw this.usage(api, `thread "${t.name}" waits on mailbox "${mb.name}", on which thread "${w.name}" already waits: at most one thread may wait on a mailbox`);
+        throw this.usage(
+          api,
+          `thread "${t.name}" waits on mailbox "${mb.name}", on which thread "${w.name}" already waits: at most one thread may wait on a mailbox`,
+        );
       }
       if (mb.size !== 0) {
         const s = mb.headSeq();
@@ -152,7 +163,21 @@ export class Domain implements Engine, BusSide {
     }
     this.block(t, mbs, n, "waiting", loc);
     const tracer = this.tracer;
-    if (tracer !== null) tracer.emit(WAIT, t.lifeline, NONE, tracer.id(mbs.slice(0, n).map((m) => m.name).join(",")), -1, NONE, loc);
+    if (tracer !== null)
+      tracer.emit(
+        WAIT,
+        t.lifeline,
+        NONE,
+        tracer.id(
+          mbs
+            .slice(0, n)
+            .map((m) => m.name)
+            .join(","),
+        ),
+        -1,
+        NONE,
+        loc,
+      );
     const promise = new Promise(captureResolve);
     t.resolve = capturedResolve;
     this.current = null;
@@ -200,7 +225,8 @@ export class Domain implements Engine, BusSide {
   private mailbox(name: string, api: Api): Mailbox {
     this.step(api);
     if (typeof name !== "string" || name === "") throw this.usage(api, "mailbox(name): expected a non-empty name");
-    if (this.core.byName.has(name) || name === "irq") throw this.usage(api, `mailbox("${name}"): the name is taken by ${name === "irq" ? "d.dev.irq" : "a protocol message"}`);
+    if (this.core.byName.has(name) || name === "irq")
+      throw this.usage(api, `mailbox("${name}"): the name is taken by ${name === "irq" ? "d.dev.irq" : "a protocol message"}`);
     let box = this.internal.get(name);
     if (box === undefined) {
       box = new Mailbox(name, "internal", this.core, -1, false, 8, this.tracer !== null);
@@ -224,7 +250,17 @@ export class Domain implements Engine, BusSide {
     const tracer = this.tracer;
     if (tracer === null) return;
     const text = formatWithOptions({ depth: 2, breakLength: Infinity }, ...args);
-    tracer.emit(LOG, this.lifeline(), NONE, NONE, -1, NONE, this.locations ? callerOf(api) : undefined, undefined, text.length > 500 ? text.slice(0, 499) + "…" : text);
+    tracer.emit(
+      LOG,
+      this.lifeline(),
+      NONE,
+      NONE,
+      -1,
+      NONE,
+      this.locations ? callerOf(api) : undefined,
+      undefined,
+      text.length > 500 ? text.slice(0, 499) + "…" : text,
+    );
   }
 
   // ------------------------------------------------------------------ BusSide

@@ -21,10 +21,7 @@ export class Instance implements DriverInstance<AnyProtocol> {
     for (const name of core.protocol.incoming) {
       const mb = core.byName.get(name)!;
       const reply = core.replyOf(name);
-      os[name] =
-        reply !== undefined
-          ? (payload?: unknown) => core.request(mb, reply, payload)
-          : (payload?: unknown) => engine.osSend(mb, payload); // a stopped engine drops it
+      os[name] = reply !== undefined ? (payload?: unknown) => core.request(mb, reply, payload) : (payload?: unknown) => engine.osSend(mb, payload); // a stopped engine drops it
     }
     this.os = Object.freeze(os) as OsInterface<AnyProtocol>;
   }
@@ -142,7 +139,8 @@ export class Instance implements DriverInstance<AnyProtocol> {
       core.throwPending();
       if (until()) return true;
       if (core.status !== "running") throw new Error(`runUntil(): the instance is ${core.status} and the condition is still false`);
-      if (events >= core.maxTimerEvents) throw new Error(`runUntil(): the condition is still false after ${events} timer events, at ${clock.now} µs (maxTimerEvents)`);
+      if (events >= core.maxTimerEvents)
+        throw new Error(`runUntil(): the condition is still false after ${events} timer events, at ${clock.now} µs (maxTimerEvents)`);
       events++;
       if (!clock.runNext()) throw new Error(`runUntil(): the condition is still false at ${clock.now} µs and nothing is scheduled`);
       return false;
@@ -171,9 +169,7 @@ export class Instance implements DriverInstance<AnyProtocol> {
         name: mb.name,
         direction: mb.direction,
         length: out ? mb.pendingCount() : mb.size,
-        queued: out
-          ? mb.pendingList(16).map((call) => `${call.request} (since ${call.since} µs)`)
-          : mb.peek(16).map((p) => core.summary(p) ?? "undefined"),
+        queued: out ? mb.pendingList(16).map((call) => `${call.request} (since ${call.since} µs)`) : mb.peek(16).map((p) => core.summary(p) ?? "undefined"),
         sent: mb.sent,
         delivered: mb.delivered,
       };

@@ -18,7 +18,11 @@ function isDefinition(x: unknown): x is AnyDriverDefinition {
  * first turn of the microtask queue, so OS calls made right after launch are queued in order.
  */
 export function launch<D extends AnyDriverDefinition>(driver: D | { readonly default: D }, options: LaunchOptions = {}): DriverInstance<ProtocolOfDriver<D>> {
-  const definition = isDefinition(driver) ? driver : isDefinition((driver as { default?: unknown } | null)?.default) ? (driver as { default: D }).default : undefined;
+  const definition = isDefinition(driver)
+    ? driver
+    : isDefinition((driver as { default?: unknown } | null)?.default)
+      ? (driver as { default: D }).default
+      : undefined;
   if (definition === undefined) {
     throw new TypeError("launch: expected a driver module whose default export comes from defineDriver/definePassiveDriver, or such a definition");
   }

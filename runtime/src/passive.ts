@@ -149,7 +149,8 @@ export class PassiveRunner implements Engine, BusSide {
     };
     const sleep = (ms: number): Promise<void> => {
       this.step(sleep);
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw usageError(`k.sleep(${ms}): expected a finite number of milliseconds >= 0`, this.activityName(), callerOf(sleep));
+      if (!(ms >= 0) || !Number.isFinite(ms))
+        throw usageError(`k.sleep(${ms}): expected a finite number of milliseconds >= 0`, this.activityName(), callerOf(sleep));
       const sleeper = this.block("sleeping", `${ms} ms`, sleep);
       sleeper.wakeAt = this.core.clock.now + ms * 1000;
       return new Promise<void>((resolve) =>
@@ -208,7 +209,8 @@ export class PassiveRunner implements Engine, BusSide {
     const name = mb.name;
     const fn = this.entries[name];
     if (typeof fn !== "function") {
-      if (mb === core.irq) tracer?.emit(FAULT, core.adapterId, NONE, mb.traceId, ref, NONE, undefined, "unhandled", "the passive driver has no irq entry point");
+      if (mb === core.irq)
+        tracer?.emit(FAULT, core.adapterId, NONE, mb.traceId, ref, NONE, undefined, "unhandled", "the passive driver has no irq entry point");
       else core.fail(new DriverError(`the passive driver has no entry point "${name}" (protocol "${core.protocol.name}" sends it)`, name, undefined));
       return;
     }
@@ -222,7 +224,16 @@ export class PassiveRunner implements Engine, BusSide {
   }
 
   /** `enter` with a gate: the call is numbered, gated once the calling step is over (see the top of the file), then made. */
-  private enterGated(mb: Mailbox, payload: unknown, from: number, thread: string, lifeline: number, ref: number, fn: EntryPoint, done: ((value: unknown) => void) | undefined): void {
+  private enterGated(
+    mb: Mailbox,
+    payload: unknown,
+    from: number,
+    thread: string,
+    lifeline: number,
+    ref: number,
+    fn: EntryPoint,
+    done: ((value: unknown) => void) | undefined,
+  ): void {
     const core = this.core;
     const seq = this.arrivals++;
     const deliver = (): void => {
@@ -250,10 +261,28 @@ export class PassiveRunner implements Engine, BusSide {
     });
   }
 
-  private event(kind: "message" | "work", thread: string, mailbox: string, message: unknown, seq: number, from: string, loc: SourceLocation | undefined): DeliveryEvent {
+  private event(
+    kind: "message" | "work",
+    thread: string,
+    mailbox: string,
+    message: unknown,
+    seq: number,
+    from: string,
+    loc: SourceLocation | undefined,
+  ): DeliveryEvent {
     const core = this.core;
     const payload = kind === "work" ? "" : (core.summary(message) ?? "");
-    const event: { -readonly [K in keyof DeliveryEvent]: DeliveryEvent[K] } = { kind, thread, mailbox, payload, message, seq, time: core.clock.now, state: core.monitor.stateName, from };
+    const event: { -readonly [K in keyof DeliveryEvent]: DeliveryEvent[K] } = {
+      kind,
+      thread,
+      mailbox,
+      payload,
+      message,
+      seq,
+      time: core.clock.now,
+      state: core.monitor.stateName,
+      from,
+    };
     if (loc !== undefined) event.loc = loc;
     return event;
   }
@@ -329,7 +358,8 @@ export class PassiveRunner implements Engine, BusSide {
   }
 
   private block(status: "waiting" | "sleeping", on: string, api: Api): Activity {
-    const activity = this.currentActivity ?? [...this.activities].pop() ?? { name: "kernel", lifeline: this.kernelLifeline, status, waitingOn: [], loc: undefined, wakeAt: undefined };
+    const activity = this.currentActivity ??
+      [...this.activities].pop() ?? { name: "kernel", lifeline: this.kernelLifeline, status, waitingOn: [], loc: undefined, wakeAt: undefined };
     activity.status = status;
     activity.waitingOn = [on];
     // Where it blocks, as active threads record it: with tracing (locations) or a gate.

@@ -64,7 +64,8 @@ export type MessagesOf<P> = P extends Protocol<infer M, string> ? M : never;
 export type StatesOf<P> = P extends Protocol<MessageMap, infer S> ? S : never;
 /** The payload type a message spec carries. */
 export type PayloadOf<S> = S extends { readonly [payloadType]?: infer T } ? T : never;
-export type IncomingNames<P> = { [K in keyof MessagesOf<P> & string]: MessagesOf<P>[K] extends InMessage<unknown, string> ? K : never }[keyof MessagesOf<P> & string];
+export type IncomingNames<P> = { [K in keyof MessagesOf<P> & string]: MessagesOf<P>[K] extends InMessage<unknown, string> ? K : never }[keyof MessagesOf<P> &
+  string];
 export type OutgoingNames<P> = { [K in keyof MessagesOf<P> & string]: MessagesOf<P>[K] extends OutMessage<unknown> ? K : never }[keyof MessagesOf<P> & string];
 /** Payload of the reply to request `K`; the union of all outgoing payloads when the reply name is not known to the type system. */
 export type ReplyPayloadOf<P, K extends string> =

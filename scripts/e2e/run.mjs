@@ -13,5 +13,7 @@ function run(cmd, args, opts = {}) {
 
 run("bash", ["scripts/e2e/setup.sh"]);
 if (!process.argv.includes("--no-package")) run("npm", ["run", "package", "--silent"]);
-const files = readdirSync("test/e2e").filter((f) => f.endsWith(".test.ts")).map((f) => `test/e2e/${f}`);
+const files = readdirSync("test/e2e")
+  .filter((f) => f.endsWith(".test.ts"))
+  .map((f) => `test/e2e/${f}`);
 run(process.execPath, ["--conditions=source", "--import", "tsx", "--test", "--test-concurrency=1", ...files]);

@@ -64,7 +64,9 @@ function summarize(results) {
     console.log(`      ${(t.err?.stack ?? t.err?.message ?? "").split("\n").join("\n      ")}`);
   }
   const s = results.stats ?? {};
-  console.log(`test:electron:code-server: ${s.passes ?? 0} passing, ${s.failures ?? 0} failing, ${s.pending ?? 0} pending (${s.duration ?? "?"} ms in the extension host)`);
+  console.log(
+    `test:electron:code-server: ${s.passes ?? 0} passing, ${s.failures ?? 0} failing, ${s.pending ?? 0} pending (${s.duration ?? "?"} ms in the extension host)`,
+  );
 }
 
 async function main() {
@@ -84,7 +86,22 @@ async function main() {
   const serverLog = createWriteStream(join(resultsDir, "code-server.log"));
   const server = spawn(
     codeServerBin,
-    ["--auth", "none", "--bind-addr", authority, "--user-data-dir", userData, "--extensions-dir", extensionsDir, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--vscode-option", "enable-smoke-test-driver", workspace],
+    [
+      "--auth",
+      "none",
+      "--bind-addr",
+      authority,
+      "--user-data-dir",
+      userData,
+      "--extensions-dir",
+      extensionsDir,
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--vscode-option",
+      "enable-smoke-test-driver",
+      workspace,
+    ],
     { env: { ...process.env, PATH: `${node24Bin}:${process.env.PATH ?? ""}`, VSCODE_TEST_OPTIONS: testOptions(files) }, stdio: ["ignore", "pipe", "pipe"] },
   );
   server.stdout.pipe(serverLog);
@@ -117,7 +134,15 @@ async function main() {
     const { chromium } = require("playwright-core");
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     const page = await browser.newPage();
     const browserLog = createWriteStream(join(resultsDir, "browser.log"));
@@ -126,7 +151,9 @@ async function main() {
     let exited;
     const exit = new Promise((resolve) => (exited = resolve));
     // The workbench's hooks for automated extension tests (as @vscode/test-web uses them).
-    await page.exposeFunction("codeAutomationLog", (type, args) => workbenchLog.write(`[${type}] ${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}\n`));
+    await page.exposeFunction("codeAutomationLog", (type, args) =>
+      workbenchLog.write(`[${type}] ${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}\n`),
+    );
     await page.exposeFunction("codeAutomationExit", (code) => exited(code));
     const payload = [
       ["extensionDevelopmentPath", `vscode-remote://${authority}${repoRoot}`],
@@ -134,17 +161,25 @@ async function main() {
     ];
     await page.goto(`http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
-    console.log(`test:electron:code-server: workbench open after ${((Date.now() - started) / 1000).toFixed(1)} s; running ${files.length} test files in the extension host`);
+    console.log(
+      `test:electron:code-server: workbench open after ${((Date.now() - started) / 1000).toFixed(1)} s; running ${files.length} test files in the extension host`,
+    );
     let timer;
     const code = await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(() => resolve("timeout"), runTimeoutMs)))]);
     clearTimeout(timer);
     if (!existsSync(resultsFile)) {
-      throw new Error(code === "timeout" ? `no results after ${runTimeoutMs / 1000} s; see test-results/electron/*.log` : `the extension host exited with ${code} and wrote no results; see test-results/electron/*.log`);
+      throw new Error(
+        code === "timeout"
+          ? `no results after ${runTimeoutMs / 1000} s; see test-results/electron/*.log`
+          : `the extension host exited with ${code} and wrote no results; see test-results/electron/*.log`,
+      );
     }
     const results = JSON.parse(readFileSync(resultsFile, "utf8"));
     summarize(results);
     failed = (results.stats?.failures ?? 1) > 0 || (results.stats?.passes ?? 0) === 0 || code !== 0;
-    console.log(`test:electron:code-server: ${failed ? "FAILED" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s (extension host exit code ${code})`);
+    console.log(
+      `test:electron:code-server: ${failed ? "FAILED" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s (extension host exit code ${code})`,
+    );
     return failed ? 1 : 0;
   } finally {
     await cleanup();

@@ -28,7 +28,15 @@ import { hover } from "./features/hover";
 import { forgetSourceFile } from "./features/parse";
 import { analysisStatus, protocolGraphs } from "./features/status";
 import { documentSymbols } from "./features/symbols";
-import { analysisStatusNotification, protocolModelRequest, serverStatsRequest, type AnalysisStatusParams, type ProtocolModelParams, type ProtocolModelResult, type ServerStatsResult } from "./lsp/protocol";
+import {
+  analysisStatusNotification,
+  protocolModelRequest,
+  serverStatsRequest,
+  type AnalysisStatusParams,
+  type ProtocolModelParams,
+  type ProtocolModelResult,
+  type ServerStatsResult,
+} from "./lsp/protocol";
 import { AnalysisService, type Analyze } from "./workspace/analysisService";
 import { readSettings, type ServerSettings } from "./workspace/settings";
 import { fileNameOf, uriOfFileName } from "./workspace/uris";
@@ -258,7 +266,13 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const memory = process.memoryUsage();
     // The kernel's high-water mark (maxRSS) covers every moment since start: no sampling per analysis.
     const peakRss = Math.max(memory.rss, process.resourceUsage().maxRSS * 1024);
-    return { rssBytes: memory.rss, peakRssBytes: peakRss, heapUsedBytes: memory.heapUsed, openDocuments: documents.all().length, cachedAnalyses: service.cachedAnalyses };
+    return {
+      rssBytes: memory.rss,
+      peakRssBytes: peakRss,
+      heapUsedBytes: memory.heapUsed,
+      openDocuments: documents.all().length,
+      cachedAnalyses: service.cachedAnalyses,
+    };
   });
 
   connection.onShutdown(() => {

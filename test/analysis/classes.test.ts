@@ -26,10 +26,10 @@ test("class methods: each wait sees the states the object's calls reach it in", 
   const d = r.drivers[0]!;
   assert.deepEqual(waitStates(d), ["ok-class-method.ts:27 [closed]", "ok-class-method.ts:34 [opening]", "ok-class-method.ts:49 [open]"]);
   // reply("open") and reply("close"): the parameter's value picks the send on each path.
-  assert.deepEqual(
-    d.sends.map((s) => `${s.range.start.line + 1}:${s.message}:${s.states.join(",")}`).sort(),
-    ["42:openComplete:opening", "43:closeComplete:closing"],
-  );
+  assert.deepEqual(d.sends.map((s) => `${s.range.start.line + 1}:${s.message}:${s.states.join(",")}`).sort(), [
+    "42:openComplete:opening",
+    "43:closeComplete:closing",
+  ]);
 });
 
 test("class methods: an AD001 in a method names the mailbox through this.d.mb", () => {
@@ -82,8 +82,15 @@ test("fields: a field handed to unknown code is forgotten, and a switch on it st
 });
 
 test("handler tables: the entry each message picks runs; a reassigned table stays opaque", () => {
-  assert.deepEqual(waitStates(analyzeCase("ok-handler-table.ts").drivers[0]!), ["ok-handler-table.ts:12 [closed,open]", "ok-handler-table.ts:24 [closed,open]"]);
-  assert.deepEqual(waitStates(analyzeCase("ok-handler-table-methods.ts").drivers[0]!), ["ok-handler-table-methods.ts:26 [open]", "ok-handler-table-methods.ts:30 [closed]", "ok-handler-table-methods.ts:34 [open]"]);
+  assert.deepEqual(waitStates(analyzeCase("ok-handler-table.ts").drivers[0]!), [
+    "ok-handler-table.ts:12 [closed,open]",
+    "ok-handler-table.ts:24 [closed,open]",
+  ]);
+  assert.deepEqual(waitStates(analyzeCase("ok-handler-table-methods.ts").drivers[0]!), [
+    "ok-handler-table-methods.ts:26 [open]",
+    "ok-handler-table-methods.ts:30 [closed]",
+    "ok-handler-table-methods.ts:34 [open]",
+  ]);
   assert.deepEqual(waitStates(analyzeCase("ok-handler-table-mutated.ts").drivers[0]!), ["ok-handler-table-mutated.ts:15 [closed]?"]);
 });
 

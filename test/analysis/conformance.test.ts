@@ -13,13 +13,21 @@ test("the conformance folder exists and has cases", () => {
   assert.ok(tsFiles(conformanceDir).length >= 10);
 });
 
-test("the checked-in conformance snapshot is the shared suite, file for file", { skip: !existsSync(sharedConformanceDir) && `no ${sharedConformanceDir} beside this clone` }, () => {
-  const names = readdirSync(sharedConformanceDir).sort();
-  assert.deepEqual(readdirSync(conformanceSnapshotDir).sort(), names, "copy ../shared/conformance/* to test/fixtures/conformance/");
-  for (const name of names) {
-    assert.equal(readFileSync(path.join(conformanceSnapshotDir, name), "utf8"), readFileSync(path.join(sharedConformanceDir, name), "utf8"), `${name} differs from the shared suite`);
-  }
-});
+test(
+  "the checked-in conformance snapshot is the shared suite, file for file",
+  { skip: !existsSync(sharedConformanceDir) && `no ${sharedConformanceDir} beside this clone` },
+  () => {
+    const names = readdirSync(sharedConformanceDir).sort();
+    assert.deepEqual(readdirSync(conformanceSnapshotDir).sort(), names, "copy ../shared/conformance/* to test/fixtures/conformance/");
+    for (const name of names) {
+      assert.equal(
+        readFileSync(path.join(conformanceSnapshotDir, name), "utf8"),
+        readFileSync(path.join(sharedConformanceDir, name), "utf8"),
+        `${name} differs from the shared suite`,
+      );
+    }
+  },
+);
 
 for (const file of existsSync(conformanceDir) ? tsFiles(conformanceDir) : []) {
   test(`conformance: ${path.basename(file)}`, () => {

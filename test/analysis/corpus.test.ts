@@ -43,7 +43,10 @@ for (const file of corpus) {
       helperFindings.add(`${shownPath(helper)}:${at}`);
       helperFiles.set(shownPath(helper), [...(helperFiles.get(shownPath(helper)) ?? []), d]);
     }
-    const report = formatText([{ file: shown, diagnostics: result.diagnostics }, ...[...helperFiles].map(([file, diagnostics]) => ({ file, diagnostics, reached: true }))]);
+    const report = formatText([
+      { file: shown, diagnostics: result.diagnostics },
+      ...[...helperFiles].map(([file, diagnostics]) => ({ file, diagnostics, reached: true })),
+    ]);
     const baseline = path.join(baselinesDir, baselineName(file));
     if (accept || !existsSync(baseline)) {
       assert.ok(accept, `no baseline ${path.relative(repoRoot, baseline)}: run with ACCEPT=1 to write it`);
@@ -56,7 +59,8 @@ for (const file of corpus) {
 
 test("the corpus reaches every finding marked in the helpers of cases/lib", () => {
   for (const file of tsFiles(libDir)) {
-    for (const at of expectedMarkers(readFileSync(file, "utf8"))) assert.ok(helperFindings.has(`${shownPath(file)}:${at}`), `${shownPath(file)}:${at} marked but reached by no case`);
+    for (const at of expectedMarkers(readFileSync(file, "utf8")))
+      assert.ok(helperFindings.has(`${shownPath(file)}:${at}`), `${shownPath(file)}:${at} marked but reached by no case`);
   }
 });
 

@@ -35,10 +35,7 @@ test("a helper reached in two states: one AD001 at its wait, each call and its s
 test("check: the finding goes under the helper's file, once for two drivers that reach it, with both calls", () => {
   const dir = mkdtempSync(path.join(scratch, "two-drivers-"));
   writeFileSync(path.join(dir, "protocol.ts"), readFileSync(path.join(casesDir, "protocol.ts"), "utf8"));
-  writeFileSync(
-    path.join(dir, "helper.ts"),
-    `export async function settle(d: any) {\n  await d.wait(d.mb.txTimeout);\n}\n`,
-  );
+  writeFileSync(path.join(dir, "helper.ts"), `export async function settle(d: any) {\n  await d.wait(d.mb.txTimeout);\n}\n`);
   const driver = (name: string) => `// driver ${name}
 import { defineDriver } from "active-driver";
 import { Ethernet } from "./protocol";

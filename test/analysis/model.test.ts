@@ -3,7 +3,15 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
-import { analyzeFile, createAnalysisCache, rules, type AnalysisDiagnostic, type AnalysisHost, type AnalysisResult, type DiagnosticData } from "../../server/src/analysis";
+import {
+  analyzeFile,
+  createAnalysisCache,
+  rules,
+  type AnalysisDiagnostic,
+  type AnalysisHost,
+  type AnalysisResult,
+  type DiagnosticData,
+} from "../../server/src/analysis";
 import { generateDriver, generateProtocol } from "../bench/analysis.bench";
 import { analyzePath, casesDir, conformanceDir } from "./harness";
 
@@ -74,7 +82,10 @@ test("fig4: the driver, its protocol from the imported file, wait and send sites
   assert.equal(closed.thread, "main");
   const inner = waitAt(15);
   assert.equal(inner.kind, "inner");
-  assert.deepEqual(inner.mailboxes.map((m) => `${m.name}:${m.kind}`), ["irq:device"]);
+  assert.deepEqual(
+    inner.mailboxes.map((m) => `${m.name}:${m.kind}`),
+    ["irq:device"],
+  );
   assert.deepEqual(inner.owed, []);
   assert.deepEqual(inner.states, ["opening"]);
   const open = waitAt(22);
@@ -84,23 +95,39 @@ test("fig4: the driver, its protocol from the imported file, wait and send sites
   assert.equal(send.message, "openComplete");
   assert.equal(send.kind, "out");
   assert.deepEqual(send.states, ["opening"]);
-  assert.deepEqual(d.threads.map((t) => t.name), ["main"]);
+  assert.deepEqual(
+    d.threads.map((t) => t.name),
+    ["main"],
+  );
   assert.deepEqual([...d.threads[0]!.owns].sort(), ["close", "irq", "open", "txTimeout", "xmit"]);
 });
 
 test("fig4: mailbox bindings map identifiers to protocol messages", () => {
   const d = conformance("fig4-ok.ts").drivers[0]!;
   const declared = d.mailboxBindings.filter((b) => b.declaration).map((b) => `${b.text}:${b.mailbox}:${b.kind}`);
-  assert.deepEqual(declared, ["open:open:in", "close:close:in", "xmit:xmit:in", "txTimeout:txTimeout:in", "openComplete:openComplete:out", "closeComplete:closeComplete:out"]);
+  assert.deepEqual(declared, [
+    "open:open:in",
+    "close:close:in",
+    "xmit:xmit:in",
+    "txTimeout:txTimeout:in",
+    "openComplete:openComplete:out",
+    "closeComplete:closeComplete:out",
+  ]);
   const uses = d.mailboxBindings.filter((b) => !b.declaration && b.range.start.line === 11);
-  assert.deepEqual(uses.map((b) => b.text), ["open", "txTimeout"]);
+  assert.deepEqual(
+    uses.map((b) => b.text),
+    ["open", "txTimeout"],
+  );
   assert.ok(d.mailboxBindings.some((b) => b.text === "irq" && b.kind === "device"));
 });
 
 test("threads: spawned threads with the mailboxes each owns", () => {
   const { result } = analyzePath(path.join(casesDir, "ok-multi-thread.ts"));
   const d = result.drivers[0]!;
-  assert.deepEqual(d.threads.map((t) => t.name), ["main", "tx", "rx"]);
+  assert.deepEqual(
+    d.threads.map((t) => t.name),
+    ["main", "tx", "rx"],
+  );
   const owns = Object.fromEntries(d.threads.map((t) => [t.name, [...t.owns].sort()]));
   assert.deepEqual(owns, { main: ["close", "open", "txTimeout"], tx: ["xmit"], rx: ["irq"] });
   assert.ok(d.waits.some((w) => w.thread === "tx" && w.mailboxes[0]!.name === "xmit"));
@@ -154,7 +181,10 @@ test("AD002, AD004, AD010 data", () => {
   );
   const passive = conformance("passive-ripped.ts").drivers[0]!;
   assert.equal(passive.kind, "passive");
-  assert.deepEqual(passive.entryPoints.map((e) => e.name), ["open", "close", "txTimeout", "xmit", "irq"]);
+  assert.deepEqual(
+    passive.entryPoints.map((e) => e.name),
+    ["open", "close", "txTimeout", "xmit", "irq"],
+  );
 });
 
 test("imports: a namespace import, a default export, a re-export, a .js specifier", () => {
@@ -186,7 +216,11 @@ test("imports: a namespace import, a default export, a re-export, a .js specifie
 });
 
 test("a protocol the analysis cannot read keeps the protocol rules silent", () => {
-  const r = analyzeFile("/v/driver.ts", 'import { defineDriver } from "active-driver";\nimport { P } from "./missing";\nexport default defineDriver({ protocol: P }, async (d) => { await d.wait(d.mb.x); await fetch("y"); });\n', memoryHost({}));
+  const r = analyzeFile(
+    "/v/driver.ts",
+    'import { defineDriver } from "active-driver";\nimport { P } from "./missing";\nexport default defineDriver({ protocol: P }, async (d) => { await d.wait(d.mb.x); await fetch("y"); });\n',
+    memoryHost({}),
+  );
   assert.deepEqual(
     r.diagnostics.map((d) => d.code),
     ["AD013"],
@@ -212,7 +246,14 @@ test("cancellation and a time budget give an incomplete result without control-f
 
 test("never throws: garbage, an empty file, a driver without a function", () => {
   const host = memoryHost({});
-  for (const text of ["", "}{)(", "defineDriver(", "defineDriver({ protocol: }, ", "definePassiveDriver({}, (k) => ({ open() { while (k.dev.read8(1)) {} } }))", "defineProtocol({ states: { a: { x: } } })"]) {
+  for (const text of [
+    "",
+    "}{)(",
+    "defineDriver(",
+    "defineDriver({ protocol: }, ",
+    "definePassiveDriver({}, (k) => ({ open() { while (k.dev.read8(1)) {} } }))",
+    "defineProtocol({ states: { a: { x: } } })",
+  ]) {
     const r = analyzeFile("/v/x.ts", text, host);
     assert.deepEqual(r.internalErrors, [], text);
   }

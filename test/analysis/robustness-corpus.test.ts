@@ -26,7 +26,11 @@ test("drivers whose imported protocol or helper is cut at every line end", () =>
   let analysed = 0;
   for (const dependency of dependencies) {
     const full = readFileSync(dependency, "utf8");
-    const drivers = [...tsFiles(casesDir), ...tsFiles(brokenDir)].filter((f) => readFileSync(f, "utf8").includes(`./${path.basename(dependency, ".ts")}"`) || readFileSync(f, "utf8").includes(`./lib/${path.basename(dependency, ".ts")}"`));
+    const drivers = [...tsFiles(casesDir), ...tsFiles(brokenDir)].filter(
+      (f) =>
+        readFileSync(f, "utf8").includes(`./${path.basename(dependency, ".ts")}"`) ||
+        readFileSync(f, "utf8").includes(`./lib/${path.basename(dependency, ".ts")}"`),
+    );
     assert.ok(drivers.length > 0, `drivers importing ${path.basename(dependency)}`);
     for (let end = full.indexOf("\n"); end >= 0; end = full.indexOf("\n", end + 1)) {
       const cut: AnalysisHost = { readFile: (p) => (p === dependency ? full.slice(0, end) : host.readFile(p)) };

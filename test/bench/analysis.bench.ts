@@ -51,7 +51,12 @@ export function generateProtocol(): string {
 
 /** One case of the driver's state switch: about 95 lines of handlers, loops and register access. */
 function generateCase(k: number, variant: number): string[] {
-  const lines = [`      case "s${k}": {`, `        const r = await d.wait(d.mb.go${k}, d.mb.tick, d.mb.poke, d.dev.irq);`, "        switch (r.name) {", `          case "go${k}": {`];
+  const lines = [
+    `      case "s${k}": {`,
+    `        const r = await d.wait(d.mb.go${k}, d.mb.tick, d.mb.poke, d.dev.irq);`,
+    "        switch (r.name) {",
+    `          case "go${k}": {`,
+  ];
   lines.push(`            let status = 0;`, `            d.dev.write8(0x37, ${k % 256});`);
   for (let i = 0; i < 12; i++) lines.push(`            d.dev.write32(0x${(0x20 + i * 4).toString(16)}, r.msg.arg + ${i});`);
   lines.push(
@@ -181,7 +186,7 @@ export function measureLargeDriver(runs = 31): LargeDriverFigures & { result: An
   const parse: number[] = [];
   const block = Math.max(1, Math.floor(runs / 4));
   let edit = 0;
-  for (let i = 0; i < runs; ) {
+  for (let i = 0; i < runs;) {
     for (let j = 0; j < block; j++, i++) {
       const t = cpuMs();
       result = analyzeFile(`${dir}/opened${i}.ts`, driver, host, { cache });
@@ -258,7 +263,17 @@ function inChild<T>(mode: "large" | "workspace"): T {
   fs.mkdirSync(path.dirname(outfile), { recursive: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require("esbuild") as typeof import("esbuild");
-  esbuild.buildSync({ entryPoints: [__filename], outfile, bundle: true, platform: "node", format: "cjs", target: "node20", conditions: ["source"], external: ["typescript", "esbuild"], logLevel: "error" });
+  esbuild.buildSync({
+    entryPoints: [__filename],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    conditions: ["source"],
+    external: ["typescript", "esbuild"],
+    logLevel: "error",
+  });
   const run = spawnSync(process.execPath, ["--expose-gc", outfile], { env: { ...process.env, ACTIVE_DRIVER_BENCH_CHILD: mode }, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`analysis benchmark (${mode}) failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
@@ -283,7 +298,12 @@ export async function runAnalysisBench(): Promise<Row[]> {
       detail: `incremental parse included: ${(large.editMs / large.parseMs).toFixed(2)}x the full parse; best ${large.bestEditMs.toFixed(1)} ms`,
     },
     { name: `TypeScript parse of the ${large.lines}-line driver`, value: large.parseMs, unit: "ms", detail: "the peer (median)" },
-    { name: `peak RSS, ${ws.drivers} drivers (${ws.lines} lines) analysed, results kept`, value: ws.peakRssMb, unit: "MB", detail: "fresh process, bundled analyser; target < 300 MB" },
+    {
+      name: `peak RSS, ${ws.drivers} drivers (${ws.lines} lines) analysed, results kept`,
+      value: ws.peakRssMb,
+      unit: "MB",
+      detail: "fresh process, bundled analyser; target < 300 MB",
+    },
     { name: `heap kept by the ${ws.drivers} results after GC`, value: ws.retainedMb, unit: "MB" },
     { name: `workspace analysis, ${ws.drivers} drivers`, value: ws.totalMs, unit: "ms", detail: `${(ws.totalMs / ws.drivers).toFixed(1)} ms per driver` },
   ];

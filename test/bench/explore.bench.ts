@@ -68,7 +68,13 @@ async function pctSteps(driver: AnyDriverDefinition, key: string, scenario: stri
   return steps;
 }
 
-async function chooserFor(strategy: Strategy, seed: number, driver: AnyDriverDefinition, key: string, scenario: string): Promise<ExploreApi.Chooser | undefined> {
+async function chooserFor(
+  strategy: Strategy,
+  seed: number,
+  driver: AnyDriverDefinition,
+  key: string,
+  scenario: string,
+): Promise<ExploreApi.Chooser | undefined> {
   if (strategy === "seed") return undefined;
   if (strategy === "random") return explore.randomChooser(seed);
   return explore.pctChooser({ seed, depth: 3, steps: await pctSteps(driver, key, scenario) });
@@ -102,11 +108,20 @@ async function bugRows(rows: Row[]): Promise<void> {
         cells.push(`${strategy} ${n ?? `>${BUDGET}`}`);
         rows.push({ name: `${bug.driver} on ${path.basename(scenario)}: ${strategy}`, value: n ?? Infinity, unit: "runs to first failure" });
       }
-      rows.push({ name: `${bug.driver} on ${path.basename(scenario)}`, value: NaN, unit: cells.join(", "), detail: scenario === bug.scenario ? `manifest: ${bug.strategy}` : undefined });
+      rows.push({
+        name: `${bug.driver} on ${path.basename(scenario)}`,
+        value: NaN,
+        unit: cells.join(", "),
+        detail: scenario === bug.scenario ? `manifest: ${bug.strategy}` : undefined,
+      });
     }
     if (pctFound) foundByPct++;
   }
-  rows.push({ name: `target: every bug found within ${BUDGET} runs by pct (${foundByPct}/${manifest.bugs.length})`, value: foundByPct === manifest.bugs.length ? 1 : 0, unit: foundByPct === manifest.bugs.length ? "met" : "missed" });
+  rows.push({
+    name: `target: every bug found within ${BUDGET} runs by pct (${foundByPct}/${manifest.bugs.length})`,
+    value: foundByPct === manifest.bugs.length ? 1 : 0,
+    unit: foundByPct === manifest.bugs.length ? "met" : "missed",
+  });
 }
 
 async function throughputRows(rows: Row[]): Promise<void> {
@@ -117,8 +132,17 @@ async function throughputRows(rows: Row[]): Promise<void> {
     const start = performance.now();
     while (performance.now() - start < THROUGHPUT_SECONDS * 1000) await runScenario(driver, "default", { seed: 100 + n++, trace });
     const perSecond = n / ((performance.now() - start) / 1000);
-    rows.push({ name: `schedules/s on one core, default scenario, active.ts, tracing ${trace ? "on (as explore's workers)" : "off"}`, value: perSecond, unit: "runs/s" });
-    if (trace) rows.push({ name: `target: at least 50 schedules/s per core (${perSecond.toFixed(0)})`, value: perSecond >= 50 ? 1 : 0, unit: perSecond >= 50 ? "met" : "missed" });
+    rows.push({
+      name: `schedules/s on one core, default scenario, active.ts, tracing ${trace ? "on (as explore's workers)" : "off"}`,
+      value: perSecond,
+      unit: "runs/s",
+    });
+    if (trace)
+      rows.push({
+        name: `target: at least 50 schedules/s per core (${perSecond.toFixed(0)})`,
+        value: perSecond >= 50 ? 1 : 0,
+        unit: perSecond >= 50 ? "met" : "missed",
+      });
   }
 }
 
@@ -141,7 +165,12 @@ async function falseAlarmRows(rows: Row[]): Promise<void> {
       }
       if (failed > 0) clean = false;
       const seconds = (performance.now() - start) / 1000;
-      rows.push({ name: `samples/rtl8169/${sample}.ts, ${strategy}: failures in ${FALSE_ALARM_RUNS} runs`, value: failed, unit: "false alarms", detail: `${scenarios.length} scenarios round-robin, ${seconds.toFixed(1)} s${first !== "" ? `; first: ${first}` : ""}` });
+      rows.push({
+        name: `samples/rtl8169/${sample}.ts, ${strategy}: failures in ${FALSE_ALARM_RUNS} runs`,
+        value: failed,
+        unit: "false alarms",
+        detail: `${scenarios.length} scenarios round-robin, ${seconds.toFixed(1)} s${first !== "" ? `; first: ${first}` : ""}`,
+      });
     }
   }
   rows.push({ name: `target: no false alarm in ${FALSE_ALARM_RUNS} runs per sample and strategy`, value: clean ? 1 : 0, unit: clean ? "met" : "missed" });
@@ -161,11 +190,16 @@ if (require.main === module) {
       console.log(JSON.stringify(rows.map((r) => ({ ...r, value: Number.isFinite(r.value) ? r.value : null }))));
       return;
     }
-    console.log(`Exploration: runs to first failure per strategy (budget ${BUDGET}), schedules/s per core, false alarms over ${FALSE_ALARM_RUNS} runs per sample and strategy`);
+    console.log(
+      `Exploration: runs to first failure per strategy (budget ${BUDGET}), schedules/s per core, false alarms over ${FALSE_ALARM_RUNS} runs per sample and strategy`,
+    );
     for (const r of rows) {
       if (r.name.startsWith("target:")) console.log(`  ${r.name}: ${r.unit}`);
       else if (Number.isNaN(r.value)) console.log(`  ${r.name.padEnd(64)} ${r.unit}${r.detail !== undefined ? `  (${r.detail})` : ""}`);
-      else if (!r.unit.startsWith("runs to first")) console.log(`  ${r.name.padEnd(64)} ${(Number.isFinite(r.value) ? r.value.toFixed(r.unit === "runs/s" ? 0 : 0) : "-").padStart(8)} ${r.unit}${r.detail !== undefined ? `  (${r.detail})` : ""}`);
+      else if (!r.unit.startsWith("runs to first"))
+        console.log(
+          `  ${r.name.padEnd(64)} ${(Number.isFinite(r.value) ? r.value.toFixed(r.unit === "runs/s" ? 0 : 0) : "-").padStart(8)} ${r.unit}${r.detail !== undefined ? `  (${r.detail})` : ""}`,
+        );
     }
   });
 }

@@ -71,7 +71,14 @@ function driverWith(k: number): string {
   out.push(`  let state: "closed" | "open" = "closed";`);
   out.push(`  for (;;) {`, `    switch (state) {`);
   out.push(`      case "closed": {`, `        const r = await d.wait(open, txTimeout);`, `        if (r.mb === open) {`);
-  out.push(`          d.dev.write8(0x37, 0x10);`, `          d.send(openComplete, { status: 0 });`, `          state = "open";`, `        }`, `        break;`, `      }`);
+  out.push(
+    `          d.dev.write8(0x37, 0x10);`,
+    `          d.send(openComplete, { status: 0 });`,
+    `          state = "open";`,
+    `        }`,
+    `        break;`,
+    `      }`,
+  );
   // The one finding: the open state's wait forgets txTimeout.
   out.push(`      case "open": {`);
   out.push(`        const r = await d.wait(close, xmit, ${cfg.map((c) => `d.mb.${c}`).join(", ")});`);
@@ -125,7 +132,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function initialize(server: ServerProcess, rootUri: string): Promise<void> {
-  await server.connection.sendRequest("initialize", { processId: process.pid, rootUri, capabilities: clientCapabilities, initializationOptions: { analysis: { timeBudgetMs: 2000 } } });
+  await server.connection.sendRequest("initialize", {
+    processId: process.pid,
+    rootUri,
+    capabilities: clientCapabilities,
+    initializationOptions: { analysis: { timeBudgetMs: 2000 } },
+  });
   await server.connection.sendNotification("initialized", {});
 }
 
@@ -215,9 +227,24 @@ async function editLatency(dir: string, c: LatencyCase): Promise<Row[]> {
     { name: `${c.name}: edit-to-diagnostics p50`, value: percentile(latencies, 50), unit: "ms", detail },
     { name: `${c.name}: edit-to-diagnostics p95 (target <= 50)`, value: percentile(latencies, 95), unit: "ms" },
     { name: `${c.name}: edit-to-diagnostics max`, value: latencies[latencies.length - 1]!, unit: "ms" },
-    { name: `${c.name}:   of which analysis (p50)`, value: percentile(analyses, 50), unit: "ms", detail: `p95 ${percentile(analyses, 95).toFixed(2)} ms (durationMs of activeDriver/analysisStatus)` },
-    { name: `${c.name}:   of which LSP + transport (p50)`, value: percentile(overheads, 50), unit: "ms", detail: `p95 ${percentile(overheads, 95).toFixed(2)} ms` },
-    { name: `${c.name}: TypeScript parse (p50)`, value: parse, unit: "ms", detail: `ts.createSourceFile here; p50 latency = ${(percentile(latencies, 50) / parse).toFixed(1)}x parse` },
+    {
+      name: `${c.name}:   of which analysis (p50)`,
+      value: percentile(analyses, 50),
+      unit: "ms",
+      detail: `p95 ${percentile(analyses, 95).toFixed(2)} ms (durationMs of activeDriver/analysisStatus)`,
+    },
+    {
+      name: `${c.name}:   of which LSP + transport (p50)`,
+      value: percentile(overheads, 50),
+      unit: "ms",
+      detail: `p95 ${percentile(overheads, 95).toFixed(2)} ms`,
+    },
+    {
+      name: `${c.name}: TypeScript parse (p50)`,
+      value: parse,
+      unit: "ms",
+      detail: `ts.createSourceFile here; p50 latency = ${(percentile(latencies, 50) / parse).toFixed(1)}x parse`,
+    },
   ];
 }
 
@@ -228,7 +255,13 @@ function analysisBenchCase(): LatencyCase | undefined {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bench = require(file) as { generateProtocol?: () => string; generateDriver?: (lines: number) => string };
   if (bench.generateProtocol === undefined || bench.generateDriver === undefined) return undefined;
-  return { name: "analysis-bench driver", files: [["bench-driver.ts", bench.generateDriver(TARGET_LINES)], ["bench.protocol.ts", bench.generateProtocol()]] };
+  return {
+    name: "analysis-bench driver",
+    files: [
+      ["bench-driver.ts", bench.generateDriver(TARGET_LINES)],
+      ["bench.protocol.ts", bench.generateProtocol()],
+    ],
+  };
 }
 
 async function workspaceMemory(dir: string): Promise<Row[]> {
@@ -252,7 +285,12 @@ async function workspaceMemory(dir: string): Promise<Row[]> {
   await stop(server);
   const mb = (bytes: number): number => bytes / 2 ** 20;
   return [
-    { name: `peak RSS, ${DRIVERS} drivers open (target < 300)`, value: mb(stats.peakRssBytes), unit: "MB", detail: `heap used ${mb(stats.heapUsedBytes).toFixed(1)} MB, ${stats.openDocuments} documents, ${findings} findings, server ${server.flavour}` },
+    {
+      name: `peak RSS, ${DRIVERS} drivers open (target < 300)`,
+      value: mb(stats.peakRssBytes),
+      unit: "MB",
+      detail: `heap used ${mb(stats.heapUsedBytes).toFixed(1)} MB, ${stats.openDocuments} documents, ${findings} findings, server ${server.flavour}`,
+    },
     { name: `open + diagnose ${DRIVERS} drivers`, value: elapsed, unit: "ms", detail: `${(elapsed / DRIVERS).toFixed(2)} ms per driver` },
   ];
 }
@@ -277,7 +315,8 @@ if (require.main === module) {
         return;
       }
       console.log("Language server over stdio (LSP pull diagnostics)");
-      for (const r of rows) console.log(`  ${r.name.padEnd(62)} ${r.value.toFixed(r.value < 100 ? 2 : 0).padStart(10)} ${r.unit}${r.detail ? `  (${r.detail})` : ""}`);
+      for (const r of rows)
+        console.log(`  ${r.name.padEnd(62)} ${r.value.toFixed(r.value < 100 ? 2 : 0).padStart(10)} ${r.unit}${r.detail ? `  (${r.detail})` : ""}`);
     },
     (error: unknown) => {
       console.error(error);

@@ -107,7 +107,12 @@ export async function runNicBench(): Promise<Row[]> {
   }
   for (const c of measured) {
     const fps = median(c.fps);
-    rows.push({ name: `${c.name}: frames`, value: fps, unit: "frames/s", detail: `${c.detail}; first run after load ${Math.round(c.cold).toLocaleString("en-US")} frames/s` });
+    rows.push({
+      name: `${c.name}: frames`,
+      value: fps,
+      unit: "frames/s",
+      detail: `${c.detail}; first run after load ${Math.round(c.cold).toLocaleString("en-US")} frames/s`,
+    });
     rows.push({ name: `${c.name}: messages`, value: median(c.mps), unit: "messages/s" });
     if (passive !== undefined && c !== passive) rows.push({ name: `${c.name}: cost per frame vs passive.ts`, value: median(ratios.get(c)!), unit: "x" });
   }

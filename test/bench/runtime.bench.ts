@@ -363,7 +363,11 @@ interface Line {
 }
 
 const mechanisms: Mechanism[] = [
-  { name: "active-driver runtime, tracing off", stream: () => runtimeStream(STREAM, { trace: false }), roundTrip: () => runtimeRoundTrip(ROUND_TRIPS, { trace: false }) },
+  {
+    name: "active-driver runtime, tracing off",
+    stream: () => runtimeStream(STREAM, { trace: false }),
+    roundTrip: () => runtimeRoundTrip(ROUND_TRIPS, { trace: false }),
+  },
   {
     name: "active-driver runtime, tracing on (no locations)",
     stream: () => runtimeStream(STREAM, { trace: { locations: false } }),
@@ -406,13 +410,33 @@ export async function runRuntimeBench(): Promise<Row[]> {
   const base = lines[0];
   const rows: Row[] = [];
   for (const l of lines) {
-    rows.push({ name: `streaming: ${l.mechanism}`, value: l.perSecond, unit: "messages/s", detail: `${(l.perSecond / base.perSecond).toFixed(2)}x the runtime` });
+    rows.push({
+      name: `streaming: ${l.mechanism}`,
+      value: l.perSecond,
+      unit: "messages/s",
+      detail: `${(l.perSecond / base.perSecond).toFixed(2)}x the runtime`,
+    });
     if (Number.isFinite(l.roundTripUs)) {
-      rows.push({ name: `round trip: ${l.mechanism}`, value: l.roundTripUs, unit: "µs", detail: `${(l.roundTripUs / base.roundTripUs).toFixed(2)}x the runtime's time` });
+      rows.push({
+        name: `round trip: ${l.mechanism}`,
+        value: l.roundTripUs,
+        unit: "µs",
+        detail: `${(l.roundTripUs / base.roundTripUs).toFixed(2)}x the runtime's time`,
+      });
     }
   }
-  rows.push({ name: "memory: 1,000,000 queued messages, tracing off", value: memoryOff, unit: "MB", detail: "heap + ArrayBuffer delta, own payload object per message" });
-  rows.push({ name: "memory: 1,000,000 queued messages, tracing on", value: memoryOn, unit: "MB", detail: "heap + ArrayBuffer delta, incl. 1,000,000 send events" });
+  rows.push({
+    name: "memory: 1,000,000 queued messages, tracing off",
+    value: memoryOff,
+    unit: "MB",
+    detail: "heap + ArrayBuffer delta, own payload object per message",
+  });
+  rows.push({
+    name: "memory: 1,000,000 queued messages, tracing on",
+    value: memoryOn,
+    unit: "MB",
+    detail: "heap + ArrayBuffer delta, incl. 1,000,000 send events",
+  });
   const naive = lines.find((l) => l.mechanism.startsWith("naive"))!;
   const floor = lines.find((l) => l.mechanism.startsWith("await floor"))!;
   const traced = lines[1];
@@ -463,7 +487,7 @@ export const pieces: Record<string, () => number | Promise<number>> = {
   "floor-stream": () => awaitFloorStream(STREAM),
   "naive-rt": () => naiveRoundTrip(ROUND_TRIPS),
   "xstate-stream": () => xstateStream(STREAM / 5),
-  "memory": () => queuedHeapMb(STREAM, false),
+  memory: () => queuedHeapMb(STREAM, false),
   "memory-traced": () => queuedHeapMb(STREAM, { locations: false }),
 };
 

@@ -9,7 +9,11 @@ import { after, test } from "node:test";
 import { brokenDir, repoRoot } from "../analysis/harness";
 
 function check(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "cli/src/main.ts", "check", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "cli/src/main.ts", "check", ...args], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -20,7 +24,10 @@ test("text: one line per finding and a summary; errors exit 1", () => {
   const r = check("samples/broken");
   assert.equal(r.status, 1, r.stderr);
   const lines = r.stdout.trimEnd().split("\n");
-  assert.ok(lines.includes("samples/broken/ad001-missing-wait.ts:13:23 error AD001 txTimeout can arrive in state 'open' but this wait does not accept it"), r.stdout);
+  assert.ok(
+    lines.includes("samples/broken/ad001-missing-wait.ts:13:23 error AD001 txTimeout can arrive in state 'open' but this wait does not accept it"),
+    r.stdout,
+  );
   assert.match(lines.at(-1)!, /^\d+ errors?, \d+ warnings?, 1 information in 11 files$/);
   assert.equal(lines.length - 1, 10);
 });
@@ -50,8 +57,25 @@ test("sarif: a 2.1.0 log with a rule per code and results GitHub code scanning a
     version: string;
     $schema: string;
     runs: Array<{
-      tool: { driver: { name: string; rules: Array<{ id: string; name: string; shortDescription: { text: string }; help: { text: string }; defaultConfiguration: { level: string } }> } };
-      results: Array<{ ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }>; relatedLocations?: Array<{ id: number; message: { text: string } }> }>;
+      tool: {
+        driver: {
+          name: string;
+          rules: Array<{ id: string; name: string; shortDescription: { text: string }; help: { text: string }; defaultConfiguration: { level: string } }>;
+        };
+      };
+      results: Array<{
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
+        locations: Array<{
+          physicalLocation: {
+            artifactLocation: { uri: string; uriBaseId?: string };
+            region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+          };
+        }>;
+        relatedLocations?: Array<{ id: number; message: { text: string } }>;
+      }>;
     }>;
   };
   assert.equal(log.version, "2.1.0");
@@ -85,13 +109,18 @@ test("github: one workflow command per finding (error, warning, notice) with its
   assert.equal(r.status, 1, r.stderr);
   const lines = r.stdout.trimEnd().split("\n");
   assert.ok(
-    lines.includes("::error file=samples/broken/ad001-missing-wait.ts,line=13,endLine=13,col=23,endColumn=42,title=AD001::txTimeout can arrive in state 'open' but this wait does not accept it"),
+    lines.includes(
+      "::error file=samples/broken/ad001-missing-wait.ts,line=13,endLine=13,col=23,endColumn=42,title=AD001::txTimeout can arrive in state 'open' but this wait does not accept it",
+    ),
     r.stdout,
   );
   const commands = lines.slice(0, -1);
   assert.equal(commands.length, 10);
   for (const line of commands) assert.match(line, /^::(error|warning|notice) file=[^,:]+,line=\d+,endLine=\d+,col=\d+,endColumn=\d+,title=AD\d{3}::[^\n]+$/);
-  assert.ok(commands.some((l) => l.startsWith("::notice ")), "information findings become notices");
+  assert.ok(
+    commands.some((l) => l.startsWith("::notice ")),
+    "information findings become notices",
+  );
   assert.match(lines.at(-1)!, /^\d+ errors?, \d+ warnings?, 1 information in 11 files$/);
 });
 
@@ -154,7 +183,10 @@ test("a folder of protocol files only is fine; folders skip node_modules and .d.
   r = check("--format", "json", dir);
   assert.equal(r.status, 1);
   const findings = JSON.parse(r.stdout) as Array<{ file: string; code: string }>;
-  assert.deepEqual(findings.map((f) => [path.basename(f.file), f.code]), [["driver.ts", "AD001"]]);
+  assert.deepEqual(
+    findings.map((f) => [path.basename(f.file), f.code]),
+    [["driver.ts", "AD001"]],
+  );
 });
 
 test("unreadable input and bad usage exit 2 with a clear message", () => {

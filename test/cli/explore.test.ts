@@ -47,8 +47,15 @@ describe("explore --scenario: parsing and the plan", () => {
       rest: ["d.ts", "--runs", "3"],
     });
     assert.deepEqual(takeScenarioOptions(["d.ts", "--seed", "2"]), { values: [], rest: ["d.ts", "--seed", "2"] });
-    for (const args of [["d.ts", "--scenario"], ["--scenario=", "d.ts"]]) {
-      assert.throws(() => takeScenarioOptions(args), (e: unknown) => e instanceof UsageError && /option '--scenario' needs a value/.test(e.message), args.join(" "));
+    for (const args of [
+      ["d.ts", "--scenario"],
+      ["--scenario=", "d.ts"],
+    ]) {
+      assert.throws(
+        () => takeScenarioOptions(args),
+        (e: unknown) => e instanceof UsageError && /option '--scenario' needs a value/.test(e.message),
+        args.join(" "),
+      );
     }
   });
 
@@ -61,11 +68,18 @@ describe("explore --scenario: parsing and the plan", () => {
 
   it("refuses an unknown or empty name, listing the valid scenarios", () => {
     const cases: [string[], RegExp][] = [
-      [["tx-timeout,sunny-day"], /unknown scenario 'sunny-day': use one of default, tx-timeout, link-flap, rx-overflow, spurious-irq, hot-unplug, suspend-unplug/],
+      [
+        ["tx-timeout,sunny-day"],
+        /unknown scenario 'sunny-day': use one of default, tx-timeout, link-flap, rx-overflow, spurious-irq, hot-unplug, suspend-unplug/,
+      ],
       [["default,"], /--scenario: empty scenario name in 'default,'; use one of default, tx-timeout/],
     ];
     for (const [values, message] of cases) {
-      assert.throws(() => scenarioSelection(values), (e: unknown) => e instanceof UsageError && message.test(e.message), values.join(" "));
+      assert.throws(
+        () => scenarioSelection(values),
+        (e: unknown) => e instanceof UsageError && message.test(e.message),
+        values.join(" "),
+      );
     }
   });
 
@@ -92,8 +106,17 @@ describe("explore --scenario: parsing and the plan", () => {
     assert.deepEqual(parseBudget("60s", "--budget", 8), { kind: "time", ms: 60000 });
     assert.deepEqual(parseBudget(undefined, "--budget", 8), { kind: "runs", runs: 8 });
     assert.deepEqual(parseBudget("3", "--runs", 8), { kind: "runs", runs: 3 });
-    for (const [value, option] of [["0", "--budget"], ["1.5", "--budget"], ["60s", "--runs"], ["x", "--runs"]] as const) {
-      assert.throws(() => parseBudget(value, option, 8), (e: unknown) => e instanceof UsageError, `${option} ${value}`);
+    for (const [value, option] of [
+      ["0", "--budget"],
+      ["1.5", "--budget"],
+      ["60s", "--runs"],
+      ["x", "--runs"],
+    ] as const) {
+      assert.throws(
+        () => parseBudget(value, option, 8),
+        (e: unknown) => e instanceof UsageError,
+        `${option} ${value}`,
+      );
     }
   });
 });
@@ -109,7 +132,10 @@ describe("explore --scenario and --json, end to end", () => {
 
   it("bad --scenario values exit 2 with the valid names on stderr and nothing on stdout", () => {
     const cases: [string[], RegExp][] = [
-      [["explore", active, "--scenario", "sunny-day"], /unknown scenario 'sunny-day': use one of default, tx-timeout, link-flap, rx-overflow, spurious-irq, hot-unplug, suspend-unplug, protocol-fuzz, or a path/],
+      [
+        ["explore", active, "--scenario", "sunny-day"],
+        /unknown scenario 'sunny-day': use one of default, tx-timeout, link-flap, rx-overflow, spurious-irq, hot-unplug, suspend-unplug, protocol-fuzz, or a path/,
+      ],
       [["explore", active, "--scenario", "default", "--scenario", "default,,link-flap"], /--scenario: empty scenario name in 'default,,link-flap'/],
       [["explore", active, "--scenario"], /option '--scenario' needs a value/],
     ];
@@ -148,7 +174,10 @@ describe("explore --scenario and --json, end to end", () => {
         assert.ok(f.location?.file.endsWith(path.join("fixtures", "illegal.ts")), f.location?.file);
         assert.ok(fs.existsSync(f.schedule), f.schedule);
       }
-      assert.ok(report.coverage.transitions.some((t) => t.state === "closed" && t.message === "open"), "coverage: open delivered in closed");
+      assert.ok(
+        report.coverage.transitions.some((t) => t.state === "closed" && t.message === "open"),
+        "coverage: open delivered in closed",
+      );
       assert.doesNotMatch(r.stdout, /^FAIL/m, "no text lines around the JSON");
     } finally {
       fs.rmSync(out, { recursive: true, force: true });

@@ -94,7 +94,17 @@ describe("schedule files and run --replay", () => {
 
   it("an unreadable or invalid schedule exits 2 naming the file", () => {
     const bad = path.join(tmp, "bad.schedule.json");
-    fs.writeFileSync(bad, JSON.stringify({ format: "active-driver-schedule", version: 1, driver: { path: "x.ts", sha256: "0".repeat(64) }, scenario: "default", strategy: "random", choices: [1, -2] }));
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        format: "active-driver-schedule",
+        version: 1,
+        driver: { path: "x.ts", sha256: "0".repeat(64) },
+        scenario: "default",
+        strategy: "random",
+        choices: [1, -2],
+      }),
+    );
     for (const [file, cause] of [
       [path.join(tmp, "missing.schedule.json"), /cannot read the schedule file \(ENOENT\)/],
       [bad, /choices\[1\]: expected a non-negative integer, got -2/],
@@ -122,7 +132,10 @@ describe("schedule files and run --replay", () => {
 describe("explore --strategy dfs", () => {
   it("enumerates every schedule of a small bound and says so; a smaller budget is not exhaustive", () => {
     const bound = path.join(tmp, "tiny.json");
-    fs.writeFileSync(bound, JSON.stringify({ name: "tiny", extends: "protocol-fuzz", workload: { frames: 4, rxRate: 0, requestBudget: 1, faultBudget: 0, maxSteps: 3 } }));
+    fs.writeFileSync(
+      bound,
+      JSON.stringify({ name: "tiny", extends: "protocol-fuzz", workload: { frames: 4, rxRate: 0, requestBudget: 1, faultBudget: 0, maxSteps: 3 } }),
+    );
     const r = cli("explore", path.join(samples, "active.ts"), "--scenario", bound, "--strategy", "dfs", "--budget", "1000");
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const count = /^exhaustive: (\d+) schedules, all pass$/m.exec(r.stdout);
@@ -140,7 +153,10 @@ describe("explore --strategy dfs", () => {
 
   it("finds the re-open bug within a bound that lets the OS open twice, shrunk to open, close, open", () => {
     const bound = path.join(tmp, "twice.json");
-    fs.writeFileSync(bound, JSON.stringify({ name: "twice", extends: "protocol-fuzz", workload: { frames: 4, rxRate: 0, requestBudget: 2, faultBudget: 0, maxSteps: 4 } }));
+    fs.writeFileSync(
+      bound,
+      JSON.stringify({ name: "twice", extends: "protocol-fuzz", workload: { frames: 4, rxRate: 0, requestBudget: 2, faultBudget: 0, maxSteps: 4 } }),
+    );
     const out = path.join(tmp, "dfs-out");
     const r = cli("explore", reopen, "--scenario", bound, "--strategy", "dfs", "--budget", "1000", "--json", "--out", out);
     assert.equal(r.status, 1, r.stdout + r.stderr);

@@ -24,7 +24,11 @@ function bundleIsCurrent(): boolean {
   if (!fs.existsSync(bundle)) return false;
   const built = fs.statSync(bundle).mtimeMs;
   const workersDir = path.join(root, "runtime", "src", "workers");
-  const sources = [path.join(root, "cli", "src", "run.ts"), path.join(root, "cli", "src", "explore.ts"), ...fs.readdirSync(workersDir).map((f) => path.join(workersDir, f))];
+  const sources = [
+    path.join(root, "cli", "src", "run.ts"),
+    path.join(root, "cli", "src", "explore.ts"),
+    ...fs.readdirSync(workersDir).map((f) => path.join(workersDir, f)),
+  ];
   return sources.every((f) => fs.statSync(f).mtimeMs <= built);
 }
 const useBundle = bundleIsCurrent();
@@ -36,7 +40,12 @@ function cli(...args: string[]): Ran {
 }
 
 function lineOf(file: string, marker: string): number {
-  return fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(marker)) + 1;
+  return (
+    fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes(marker)) + 1
+  );
 }
 
 test("run: a clean run exits 0 and prints mailboxes, frames, time", () => {
@@ -56,7 +65,19 @@ test("run: a clean run exits 0 and prints mailboxes, frames, time", () => {
 test("run --json: one JSON document with what ran, ok and the whole summary; the exit status as without it", () => {
   const r = cli("run", active, "--scenario", "tx-timeout", "--seed", "3", "--json");
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  const doc = JSON.parse(r.stdout) as { driver: string; scenario: string; seed: number; ok: boolean; summary: { frames: { tx: { offered: number; delivered: number; dropped: Record<string, number> } }; txTimeouts: number; messages: Record<string, { sent: number }> }; files: string[]; wallMs: number };
+  const doc = JSON.parse(r.stdout) as {
+    driver: string;
+    scenario: string;
+    seed: number;
+    ok: boolean;
+    summary: {
+      frames: { tx: { offered: number; delivered: number; dropped: Record<string, number> } };
+      txTimeouts: number;
+      messages: Record<string, { sent: number }>;
+    };
+    files: string[];
+    wallMs: number;
+  };
   assert.equal(doc.driver, active);
   assert.equal(doc.scenario, "tx-timeout");
   assert.equal(doc.seed, 3);
@@ -118,7 +139,10 @@ test("run: a protocol violation exits 1 with the state, the message and the file
   const file = path.join(fixtures, "illegal.ts");
   const r = cli("run", file);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.match(r.stdout, /^result {5}FAILED: 1 protocol violation, frames or requests unaccounted for; workload not completed; protocol state at the end: closing$/m);
+  assert.match(
+    r.stdout,
+    /^result {5}FAILED: 1 protocol violation, frames or requests unaccounted for; workload not completed; protocol state at the end: closing$/m,
+  );
   const line = lineOf(file, "d.send(openComplete, { status: 0 });") + 1;
   assert.ok(r.stdout.includes(`violation  illegal-send: "openComplete" in state "open" (thread main) at ${file}:${line}:`), r.stdout);
 });

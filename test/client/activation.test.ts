@@ -16,7 +16,9 @@ const repo = path.resolve(__dirname, "..", "..");
 let tmp = "";
 let api: extension.ActiveDriversApi;
 
-const contributed = (JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+const contributed = (
+  JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { contributes: { commands: { command: string }[] } }
+).contributes.commands.map((c) => c.command);
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -25,7 +27,13 @@ async function settle(): Promise<void> {
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ad-activation-"));
   const extensionUri = { scheme: "file", fsPath: tmp, toString: () => `file://${tmp}` };
-  const context = { extensionUri, extensionPath: tmp, asAbsolutePath: (p: string) => path.join(tmp, p), subscriptions: [], globalStorageUri: { fsPath: path.join(tmp, "storage") } };
+  const context = {
+    extensionUri,
+    extensionPath: tmp,
+    asAbsolutePath: (p: string) => path.join(tmp, p),
+    subscriptions: [],
+    globalStorageUri: { fsPath: path.join(tmp, "storage") },
+  };
   api = extension.activate(context as unknown as Parameters<typeof extension.activate>[0]);
   await settle();
 });
@@ -100,7 +108,13 @@ test("Test Explorer: each driver file is a test item with its scenarios; Restric
   record.workspaceFiles.push(path.join(samples, "active.ts"), path.join(samples, "passive.ts"), path.join(samples, "protocol.ts"));
   const controller = record.testControllers.find((c) => c.id === "activeDriver.explore")!;
   assert.ok(controller, "a test controller");
-  assert.deepEqual(controller.profiles.map((p) => [p.label, p.kind]), [["Explore", 1], ["Debug failing schedule", 2]]);
+  assert.deepEqual(
+    controller.profiles.map((p) => [p.label, p.kind]),
+    [
+      ["Explore", 1],
+      ["Debug failing schedule", 2],
+    ],
+  );
   await controller.resolveHandler!(undefined);
   const drivers: string[] = [];
   controller.items.forEach((i) => drivers.push(i.label));
@@ -148,7 +162,11 @@ test("Test Explorer: Explore runs the CLI in a child process; a failure is a fai
   assert.equal(state.state, "failed");
   const message = state.messages[0] as { message: string; location: { uri: { fsPath: string }; range: { line: number; character: number } } };
   assert.match(message.message, /^lost-frames: lost frames\nSchedule: .*active\.protocol-fuzz\.1\.schedule\.json/);
-  assert.deepEqual([message.location.uri.fsPath, message.location.range.line, message.location.range.character], [failed!.location!.file, 39, 6], "0-based in the editor");
+  assert.deepEqual(
+    [message.location.uri.fsPath, message.location.range.line, message.location.range.character],
+    [failed!.location!.file, 39, 6],
+    "0-based in the editor",
+  );
   const args = run.output.join("");
   assert.match(args, /Exploring active\.ts on protocol-fuzz \(pct, budget 200\)/, "the default strategy and budget");
   assert.match(args, /progress: 20 runs/, "the CLI's progress lines go to the run's output");

@@ -25,7 +25,12 @@ function sources(dir: string, out: string[] = []): string[] {
 /** Module specifiers a file imports or requires (static, dynamic, side-effect, re-export). */
 function importedSpecifiers(text: string): string[] {
   const out: string[] = [];
-  const patterns = [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /\bfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const re of patterns) for (const m of text.matchAll(re)) out.push(m[1]!);
   return out;
 }
@@ -36,10 +41,16 @@ function importers(files: readonly string[], matches: (specifier: string, file: 
 
 const isVscode = (s: string): boolean => s === "vscode";
 /** A relative specifier from `file` that lands in `folder` (top-level folder of the repository). */
-const into = (folder: string) => (s: string, file: string) => s.startsWith(".") && path.resolve(path.dirname(file), s).startsWith(path.join(repo, folder) + path.sep);
+const into = (folder: string) => (s: string, file: string) =>
+  s.startsWith(".") && path.resolve(path.dirname(file), s).startsWith(path.join(repo, folder) + path.sep);
 
 test("the scan sees imports the ways code writes them", () => {
-  assert.deepEqual(importedSpecifiers(`import * as vscode from "vscode";\nimport type { X } from 'vscode';\nconst v = require("vscode");\nawait import("vscode");\nimport "vscode";\nexport { y } from "vscode";`), ["vscode", "vscode", "vscode", "vscode", "vscode", "vscode"]);
+  assert.deepEqual(
+    importedSpecifiers(
+      `import * as vscode from "vscode";\nimport type { X } from 'vscode';\nconst v = require("vscode");\nawait import("vscode");\nimport "vscode";\nexport { y } from "vscode";`,
+    ),
+    ["vscode", "vscode", "vscode", "vscode", "vscode", "vscode"],
+  );
   assert.deepEqual(importedSpecifiers(`const s = "vscode"; // a string, not an import`), []);
 });
 
@@ -69,7 +80,10 @@ test("code that runs outside the extension host does not import vscode: TS plugi
 
 test("runtime/ imports nothing from server/ or client/; server/ nothing from client/", () => {
   const runtime = sources(path.join(repo, "runtime"));
-  assert.deepEqual(importers(runtime, (s, f) => into("server")(s, f) || into("client")(s, f)), []);
+  assert.deepEqual(
+    importers(runtime, (s, f) => into("server")(s, f) || into("client")(s, f)),
+    [],
+  );
   assert.deepEqual(importers(sources(path.join(repo, "server")), into("client")), []);
 });
 
@@ -83,7 +97,11 @@ test("nothing imports cli/, and cli/ nothing from client/: two front ends over r
 
 /** The file a specifier names from `file`: relative ones and the runtime package's exports; undefined for other packages. */
 function resolveSource(specifier: string, file: string): string | undefined {
-  const runtimeExports: Record<string, string> = { "active-driver": "runtime/src/index.ts", "active-driver/nic": "runtime/src/nic/index.ts", "active-driver/host": "runtime/src/workers/index.ts" };
+  const runtimeExports: Record<string, string> = {
+    "active-driver": "runtime/src/index.ts",
+    "active-driver/nic": "runtime/src/nic/index.ts",
+    "active-driver/host": "runtime/src/workers/index.ts",
+  };
   if (specifier in runtimeExports) return path.join(repo, runtimeExports[specifier]!);
   if (!specifier.startsWith(".")) return undefined;
   const base = path.resolve(path.dirname(file), specifier);
@@ -109,7 +127,10 @@ function moduleGraph(entry: string): string[] {
 test("the debug adapter runs without VS Code: nothing dist/debugAdapter.js loads imports vscode", () => {
   const graph = moduleGraph(path.join(repo, "client", "src", "debug", "debugAdapter.ts"));
   for (const reached of [path.join("debug", "session.ts"), path.join("debug", "variables.ts"), path.join("runtime", "src", "workers", "runner.ts")]) {
-    assert.ok(graph.some((f) => f.endsWith(reached)), `the walk reaches ${reached}`);
+    assert.ok(
+      graph.some((f) => f.endsWith(reached)),
+      `the walk reaches ${reached}`,
+    );
   }
   assert.deepEqual(importers(graph, isVscode), []);
 });
@@ -123,8 +144,17 @@ test("a view's page side imports only page code, the message types and defined()
     target === path.join(repo, "runtime", "src", "defined.ts");
   const pages = pageSources();
   assert.ok(pages.length > 0);
-  assert.deepEqual(importers(pages, (s, f) => { const t = resolveSource(s, f); return t !== undefined && !pageOk(t); }), []);
+  assert.deepEqual(
+    importers(pages, (s, f) => {
+      const t = resolveSource(s, f);
+      return t !== undefined && !pageOk(t);
+    }),
+    [],
+  );
   const hosts = fs.readdirSync(views).flatMap((view) => sources(path.join(views, view, "host")));
   assert.ok(hosts.length > 0);
-  assert.deepEqual(importers(hosts, (s, f) => resolveSource(s, f)?.split(path.sep).includes("page") === true), []);
+  assert.deepEqual(
+    importers(hosts, (s, f) => resolveSource(s, f)?.split(path.sep).includes("page") === true),
+    [],
+  );
 });

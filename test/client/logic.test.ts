@@ -9,7 +9,7 @@ import { asWebviewMessage } from "../../client/views/shared/host/webviewMessage"
 import { refusalMessage } from "../../client/src/trustMessage";
 
 test("driver files are found by their define call, as the analyser finds them", () => {
-  assert.equal(driverFileKind('export default defineDriver({ protocol: P }, async (d) => {});'), "active");
+  assert.equal(driverFileKind("export default defineDriver({ protocol: P }, async (d) => {});"), "active");
   assert.equal(driverFileKind("export default definePassiveDriver ({ protocol: P }, (k) => ({}));"), "passive");
   assert.equal(driverFileKind("export const P = defineProtocol({ name: 'p' });"), "protocol");
   assert.equal(driverFileKind("export const x = 1; // not a driver"), undefined);
@@ -40,7 +40,10 @@ test("the server's status adds state coverage and a time-budget warning", () => 
   assert.equal(covered.text, "$(check) Active driver: protocol covered (4/4 states)");
   assert.match(covered.tooltip, /covered at their waits: 4 of 4/);
   assert.match(covered.tooltip, /Analysed in 12 ms/);
-  const partial = statusText("active", "running", [{ code: "AD001", severity: "error" }], { states: { waited: 4, covered: 3, uncovered: ["open"] }, incomplete: true });
+  const partial = statusText("active", "running", [{ code: "AD001", severity: "error" }], {
+    states: { waited: 4, covered: 3, uncovered: ["open"] },
+    incomplete: true,
+  });
   assert.equal(partial.text, "$(pulse) Active driver: 1 error");
   assert.match(partial.tooltip, /3 of 4 \(not: open\)/);
   assert.match(partial.tooltip, /time budget/);
@@ -57,10 +60,22 @@ test("only AD codes count as analyser findings", () => {
 });
 
 test("launch configurations: one check for the adapter and the editor; the contract's passes once ${file} is substituted; wrong attributes are named", () => {
-  const contract: LaunchArguments = { type: "active-driver", request: "launch", name: "d", driver: "/w/active.ts", scenario: "default", seed: 1, stopOnEntry: true };
+  const contract: LaunchArguments = {
+    type: "active-driver",
+    request: "launch",
+    name: "d",
+    driver: "/w/active.ts",
+    scenario: "default",
+    seed: 1,
+    stopOnEntry: true,
+  };
   assert.equal(launchProblem(contract), undefined);
   assert.equal(launchProblem({ ...contract, scenario: "/w/my.scenario.json", trace: "/w/t.jsonl" }), undefined);
-  assert.equal(launchProblem({ driver: "/w/active.ts" }), undefined, "absent optional attributes take the contract's defaults (a DAP client need not send them)");
+  assert.equal(
+    launchProblem({ driver: "/w/active.ts" }),
+    undefined,
+    "absent optional attributes take the contract's defaults (a DAP client need not send them)",
+  );
   assert.match(launchProblem({ ...contract, driver: undefined })!, /"driver"/);
   assert.match(launchProblem({ ...contract, driver: "${file}" })!, /could not be resolved/);
   assert.match(launchProblem({ ...contract, scenario: "" })!, /"scenario" must be one of default, tx-timeout/);
@@ -73,7 +88,13 @@ test("launch configurations: one check for the adapter and the editor; the contr
 });
 
 test("launch configurations: a replay takes its driver, scenario and seed from the schedule unless given", () => {
-  const replay: LaunchArguments = { type: "active-driver", request: "launch", name: "r", replay: "/w/active.protocol-fuzz.1.schedule.json", stopOnEntry: false };
+  const replay: LaunchArguments = {
+    type: "active-driver",
+    request: "launch",
+    name: "r",
+    replay: "/w/active.protocol-fuzz.1.schedule.json",
+    stopOnEntry: false,
+  };
   assert.equal(launchProblem(replay), undefined);
   assert.equal(launchProblem({ ...replay, driver: "/w/active.ts", scenario: "protocol-fuzz", seed: 3 }), undefined);
   assert.match(launchProblem({ ...replay, replay: "/w/active.ts" })!, /"replay" must be the path of a \.schedule\.json file/);
@@ -86,7 +107,15 @@ test("webview messages are shape-checked before the extension acts on them", () 
   assert.deepEqual(asWebviewMessage({ type: "ready", view: "traffic" }), { type: "ready", view: "traffic" });
   assert.ok(asWebviewMessage({ type: "export", format: "chrome" }));
   assert.ok(asWebviewMessage({ type: "reveal", seq: 3, loc: { file: "/w/a.ts", line: 4, column: 5 } }));
-  for (const bad of [null, "ready", { type: "ready", view: "other" }, { type: "export", format: "exe" }, { type: "reveal", seq: 3, loc: { file: 7, line: 4, column: 5 } }, { type: "reveal", loc: { file: "/a", line: 1, column: 1 } }, { type: "run", command: "rm -rf" }]) {
+  for (const bad of [
+    null,
+    "ready",
+    { type: "ready", view: "other" },
+    { type: "export", format: "exe" },
+    { type: "reveal", seq: 3, loc: { file: 7, line: 4, column: 5 } },
+    { type: "reveal", loc: { file: "/a", line: 1, column: 1 } },
+    { type: "run", command: "rm -rf" },
+  ]) {
     assert.equal(asWebviewMessage(bad), undefined, JSON.stringify(bad));
   }
 });

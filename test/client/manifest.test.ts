@@ -127,7 +127,14 @@ test("every setting has a description, a type and a default; settings read in co
   const readInCode = [...config.matchAll(/\.get\(\s*"([a-zA-Z.]+)"/g)].map((m) => `activeDriver.${m[1]}`);
   assert.ok(readInCode.length >= 5, `config.ts reads settings (found ${readInCode.join(", ")})`);
   for (const key of readInCode) assert.ok(key in properties, `${key} is read in client/src/config.ts but not contributed`);
-  for (const key of ["activeDriver.trace.server", "activeDriver.analysis.enable", "activeDriver.analysis.timeBudgetMs", "activeDriver.run.defaultScenario", "activeDriver.run.seed", "activeDriver.debug.runInline"]) {
+  for (const key of [
+    "activeDriver.trace.server",
+    "activeDriver.analysis.enable",
+    "activeDriver.analysis.timeBudgetMs",
+    "activeDriver.run.defaultScenario",
+    "activeDriver.run.seed",
+    "activeDriver.debug.runInline",
+  ]) {
     assert.ok(key in properties, `${key} is contributed`);
   }
   assert.deepEqual(properties["activeDriver.trace.server"]!.enum, ["off", "messages", "verbose"]);
@@ -153,7 +160,10 @@ test("the debugger follows the DAP contract of docs/contracts.md", () => {
   const scenarioNames = launch.properties.scenario!.anyOf?.flatMap((a) => a.enum ?? []) ?? launch.properties.scenario!.enum ?? [];
   assert.deepEqual(scenarioNames, [...builtinScenarios], "scenario names are the NIC's built-in ones");
   assert.deepEqual([...builtinScenarios], [...SCENARIO_NAMES], "the extension's list is the NIC's");
-  assert.ok(launch.properties.scenario!.anyOf?.some((a) => a.type === "string" && a.enum === undefined), "scenario also takes a custom scenario file path");
+  assert.ok(
+    launch.properties.scenario!.anyOf?.some((a) => a.type === "string" && a.enum === undefined),
+    "scenario also takes a custom scenario file path",
+  );
   // The contract's launch configuration, exactly.
   const contract = { type: "active-driver", request: "launch", driver: "${file}", scenario: "default", seed: 1, stopOnEntry: true };
   assert.ok(d.initialConfigurations?.length, "initial configurations");
@@ -166,7 +176,10 @@ test("the debugger follows the DAP contract of docs/contracts.md", () => {
     assert.equal(s.body.request, "launch");
     assert.ok(typeof s.body.driver === "string" && typeof s.body.name === "string", `snippet ${s.label} has driver and name`);
   }
-  assert.ok(contributes.breakpoints.some((b) => b.language === "typescript"), "breakpoints in TypeScript files");
+  assert.ok(
+    contributes.breakpoints.some((b) => b.language === "typescript"),
+    "breakpoints in TypeScript files",
+  );
 });
 
 test("activation: TypeScript files and the debugger", () => {
@@ -216,12 +229,25 @@ test("the VSIX file list is a whitelist: no sources, maps or node_modules", asyn
     .filter((l) => l !== "" && !l.startsWith("#"));
   assert.equal(ignore[0], "**", ".vscodeignore starts by ignoring everything");
   // vsce's own file selection (what `vsce package --no-dependencies` packs), on this checkout.
-  const vsce = (await import("@vscode/vsce")) as { PackageManager: { None: number }; listFiles(options: { cwd: string; packageManager: number }): Promise<string[]> };
+  const vsce = (await import("@vscode/vsce")) as {
+    PackageManager: { None: number };
+    listFiles(options: { cwd: string; packageManager: number }): Promise<string[]>;
+  };
   const files = await vsce.listFiles({ cwd: repo, packageManager: vsce.PackageManager.None });
   assert.ok(files.includes("package.json") && files.includes("LICENSE"), files.join(", "));
-  const offending = files.filter((f) => f.endsWith(".map") || (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.startsWith("node_modules/") || /^(runtime|server|cli|test|samples|scripts)\//.test(f));
+  const offending = files.filter(
+    (f) =>
+      f.endsWith(".map") ||
+      (f.endsWith(".ts") && !f.endsWith(".d.ts")) ||
+      f.startsWith("node_modules/") ||
+      /^(runtime|server|cli|test|samples|scripts)\//.test(f),
+  );
   assert.deepEqual(offending, []);
-  for (const f of files) assert.ok(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/|dist\/|client\/views\/media\/|docs\/images\/)/.test(f), `${f} is whitelisted on purpose`);
+  for (const f of files)
+    assert.ok(
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|media\/|dist\/|client\/views\/media\/|docs\/images\/)/.test(f),
+      `${f} is whitelisted on purpose`,
+    );
   assert.ok(files.includes("CHANGELOG.md"), "the changelog the Marketplace shows is packed");
   if (manifest.icon !== undefined) assert.ok(files.includes(manifest.icon), `the icon ${manifest.icon} is packed`);
 });
@@ -232,7 +258,13 @@ test("LICENSE is MIT", () => {
 
 test("the problem matcher reads what `active-driver check` prints, severity and code included", () => {
   const manifest = JSON.parse(read("package.json")) as {
-    contributes: { problemMatchers: { name: string; owner: string; pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number } }[] };
+    contributes: {
+      problemMatchers: {
+        name: string;
+        owner: string;
+        pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number };
+      }[];
+    };
   };
   const matcher = manifest.contributes.problemMatchers.find((m) => m.name === "active-driver");
   assert.ok(matcher !== undefined);
@@ -255,15 +287,22 @@ test("the problem matcher reads what `active-driver check` prints, severity and 
 
 test("the walkthrough's links name contributed commands, its pages are packed, its steps complete", async () => {
   const m = JSON.parse(read("package.json")) as {
-    contributes: { commands: Command[]; walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[] }[] };
+    contributes: {
+      commands: Command[];
+      walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[] }[];
+    };
   };
   const contributed = new Set(m.contributes.commands.map((c) => c.command));
   const [walkthrough] = m.contributes.walkthroughs;
   assert.ok(walkthrough !== undefined && walkthrough.steps.length >= 4);
-  const vsce = (await import("@vscode/vsce")) as { PackageManager: { None: number }; listFiles(options: { cwd: string; packageManager: number }): Promise<string[]> };
+  const vsce = (await import("@vscode/vsce")) as {
+    PackageManager: { None: number };
+    listFiles(options: { cwd: string; packageManager: number }): Promise<string[]>;
+  };
   const packed = new Set(await vsce.listFiles({ cwd: repo, packageManager: vsce.PackageManager.None }));
   for (const step of walkthrough.steps) {
-    for (const [, id] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributed.has(id!) || id === "workbench.action.debug.start", `${step.id}: command ${id}`);
+    for (const [, id] of step.description.matchAll(/\(command:([\w.]+)\)/g))
+      assert.ok(contributed.has(id!) || id === "workbench.action.debug.start", `${step.id}: command ${id}`);
     for (const event of step.completionEvents ?? []) {
       const onCommand = /^onCommand:(.+)$/.exec(event);
       if (onCommand !== null) assert.ok(contributed.has(onCommand[1]!), `${step.id}: ${event}`);

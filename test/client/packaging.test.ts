@@ -55,11 +55,22 @@ function readZip(file: string): Promise<Map<string, string>> {
 
 before(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ad-package-"));
-  for (const file of ["package.json", "LICENSE", ".vscodeignore", "scripts/package-vsix.mjs", "scripts/prepackage.mjs"]) write(file, fs.readFileSync(path.join(repo, file), "utf8"));
+  for (const file of ["package.json", "LICENSE", ".vscodeignore", "scripts/package-vsix.mjs", "scripts/prepackage.mjs"])
+    write(file, fs.readFileSync(path.join(repo, file), "utf8"));
   write("README.md", "# Active Drivers\n\nStand-in README for the packaging test.\n");
   fs.mkdirSync(path.join(tmp, "media"));
   fs.copyFileSync(path.join(repo, "media", "icon.png"), path.join(tmp, "media", "icon.png"));
-  for (const file of ["dist/extension.js", "dist/server.js", "dist/tsPlugin.js", "dist/debugAdapter.js", "dist/worker.js", "dist/typescript.js", "dist/webview/traffic.js", "dist/webview/machine.js"]) write(file, "module.exports = {};\n");
+  for (const file of [
+    "dist/extension.js",
+    "dist/server.js",
+    "dist/tsPlugin.js",
+    "dist/debugAdapter.js",
+    "dist/worker.js",
+    "dist/typescript.js",
+    "dist/webview/traffic.js",
+    "dist/webview/machine.js",
+  ])
+    write(file, "module.exports = {};\n");
   write("dist/extension.js.map", "{}");
   write("dist/types/index.d.ts", "export declare const x: number;\n");
   write("dist/types/nic.d.ts", 'export * from "./nic/index";\n');
@@ -79,10 +90,25 @@ test("package-vsix packs the whitelist plus the TS plugin shim, and nothing else
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const entries = await readZip(path.join(tmp, "out.vsix"));
   const names = [...entries.keys()];
-  for (const expected of ["extension/package.json", "extension/dist/extension.js", "extension/dist/server.js", "extension/dist/tsPlugin.js", "extension/dist/types/nic.d.ts", "extension/dist/webview/traffic.js", "extension/client/views/media/webview.css", "extension/media/icon.png", "extension/node_modules/active-driver-ts-plugin/package.json"]) {
+  for (const expected of [
+    "extension/package.json",
+    "extension/dist/extension.js",
+    "extension/dist/server.js",
+    "extension/dist/tsPlugin.js",
+    "extension/dist/types/nic.d.ts",
+    "extension/dist/webview/traffic.js",
+    "extension/client/views/media/webview.css",
+    "extension/media/icon.png",
+    "extension/node_modules/active-driver-ts-plugin/package.json",
+  ]) {
     assert.ok(names.includes(expected), `${expected} in ${names.join(", ")}`);
   }
-  const stray = names.filter((n) => n.endsWith(".map") || (n.endsWith(".ts") && !n.endsWith(".d.ts")) || (n.includes("/node_modules/") && !n.endsWith("active-driver-ts-plugin/package.json")));
+  const stray = names.filter(
+    (n) =>
+      n.endsWith(".map") ||
+      (n.endsWith(".ts") && !n.endsWith(".d.ts")) ||
+      (n.includes("/node_modules/") && !n.endsWith("active-driver-ts-plugin/package.json")),
+  );
   assert.deepEqual(stray, []);
   // The shim, as tsserver resolves it: main points at the bundled plugin.
   const shim = JSON.parse(entries.get("extension/node_modules/active-driver-ts-plugin/package.json")!) as { name: string; main: string };

@@ -6,7 +6,17 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { driverDefinition, driverScenarios, scenarioItemId, scenarioLabel } from "../../client/src/testing/discovery";
 import { runExplore } from "../../client/src/testing/exploreProcess";
-import { budgetArgument, distinctFailures, exploreArguments, failureText, mergeCoverage, parseExploreReport, ReportError, strategyArgument, type ExploreReport } from "../../client/src/testing/report";
+import {
+  budgetArgument,
+  distinctFailures,
+  exploreArguments,
+  failureText,
+  mergeCoverage,
+  parseExploreReport,
+  ReportError,
+  strategyArgument,
+  type ExploreReport,
+} from "../../client/src/testing/report";
 
 const CWD = path.resolve("/home/dev/workspace");
 const FAKE_CLI = path.join(__dirname, "fixtures", "fake-explore-cli.js");
@@ -45,7 +55,10 @@ describe("explore report", () => {
     assert.equal(failure!.schedule, path.join(CWD, "active.protocol-fuzz.1.schedule.json"));
     assert.deepEqual(failure!.location, { file: path.join(CWD, "samples/rtl8169/active.ts"), line: 40, column: 7 });
     assert.deepEqual(failure!.shrink?.after, { choices: 40, nonDefault: 3, requests: 4, frames: 2 });
-    assert.deepEqual(report.coverage, { transitions: [{ state: "open", message: "xmit", count: 123 }], unreached: [{ state: "closing", message: "txTimeout" }] });
+    assert.deepEqual(report.coverage, {
+      transitions: [{ state: "open", message: "xmit", count: 123 }],
+      unreached: [{ state: "closing", message: "txTimeout" }],
+    });
   });
 
   it("keeps absolute paths, and drops a location with no line", () => {
@@ -60,7 +73,11 @@ describe("explore report", () => {
   });
 
   it("names the source and the field of a report that is not one", () => {
-    assert.throws(() => parseExploreReport("active-driver: boom\nmore", CWD, "explore a.ts"), (e: Error) => e instanceof ReportError && /^explore a\.ts: not an explore report: the output is not JSON .*it begins: active-driver: boom$/.test(e.message));
+    assert.throws(
+      () => parseExploreReport("active-driver: boom\nmore", CWD, "explore a.ts"),
+      (e: Error) =>
+        e instanceof ReportError && /^explore a\.ts: not an explore report: the output is not JSON .*it begins: active-driver: boom$/.test(e.message),
+    );
     assert.throws(() => parseExploreReport("", CWD, "explore a.ts"), /it is empty/);
     assert.throws(() => parseExploreReport("[]", CWD, "s"), /not a JSON object/);
     assert.throws(() => parseExploreReport(JSON.stringify({ ...REPORT, runs: "many" }), CWD, "s"), /"runs" must be a count/);
@@ -89,7 +106,10 @@ describe("explore report", () => {
       { scenario: "s", kind: "illegal-send", message: "m", schedule: "/o/a.s.3.schedule.json", location: at(12) },
       { scenario: "s", kind: "lost-frames", message: "m", schedule: "/o/a.s.4.schedule.json" },
     ];
-    assert.deepEqual(distinctFailures(failures).map((f) => f.schedule), ["/o/a.s.1.schedule.json", "/o/a.s.3.schedule.json", "/o/a.s.4.schedule.json"]);
+    assert.deepEqual(
+      distinctFailures(failures).map((f) => f.schedule),
+      ["/o/a.s.1.schedule.json", "/o/a.s.3.schedule.json", "/o/a.s.4.schedule.json"],
+    );
   });
 
   it("turns the settings into the CLI's arguments, falling back on the defaults", () => {
@@ -99,14 +119,42 @@ describe("explore report", () => {
     for (const bad of ["0", "-3", "1m", "", null, 1.5]) assert.equal(budgetArgument(bad), "200", String(bad));
     assert.equal(strategyArgument("dfs"), "dfs");
     assert.equal(strategyArgument("bfs"), "pct");
-    assert.deepEqual(exploreArguments("/w/a.ts", "protocol-fuzz", "pct", "200", "/tmp/out"), ["explore", "/w/a.ts", "--scenario", "protocol-fuzz", "--strategy", "pct", "--budget", "200", "--json", "--out", "/tmp/out"]);
+    assert.deepEqual(exploreArguments("/w/a.ts", "protocol-fuzz", "pct", "200", "/tmp/out"), [
+      "explore",
+      "/w/a.ts",
+      "--scenario",
+      "protocol-fuzz",
+      "--strategy",
+      "pct",
+      "--budget",
+      "200",
+      "--json",
+      "--out",
+      "/tmp/out",
+    ]);
   });
 
   it("merges the coverage of a driver's scenarios: counts add, a pair covered anywhere is not unreached", () => {
-    const one = (transitions: { state: string; message: string; count: number }[], unreached: { state: string; message: string }[]): ExploreReport => ({ ...REPORT, failures: [], coverage: { transitions, unreached } });
+    const one = (transitions: { state: string; message: string; count: number }[], unreached: { state: string; message: string }[]): ExploreReport => ({
+      ...REPORT,
+      failures: [],
+      coverage: { transitions, unreached },
+    });
     const merged = mergeCoverage([
-      one([{ state: "open", message: "xmit", count: 2 }], [{ state: "closing", message: "txTimeout" }, { state: "open", message: "txTimeout" }]),
-      one([{ state: "open", message: "xmit", count: 3 }, { state: "open", message: "txTimeout", count: 1 }], [{ state: "closing", message: "txTimeout" }]),
+      one(
+        [{ state: "open", message: "xmit", count: 2 }],
+        [
+          { state: "closing", message: "txTimeout" },
+          { state: "open", message: "txTimeout" },
+        ],
+      ),
+      one(
+        [
+          { state: "open", message: "xmit", count: 3 },
+          { state: "open", message: "txTimeout", count: 1 },
+        ],
+        [{ state: "closing", message: "txTimeout" }],
+      ),
       { ...REPORT, failures: [] as never[], coverage: undefined } as ExploreReport,
     ]);
     assert.deepEqual(merged, {
@@ -122,7 +170,11 @@ describe("explore report", () => {
 
 describe("driver discovery", () => {
   it("finds the define call of active and passive drivers, and nothing else", () => {
-    assert.deepEqual(driverDefinition('import x from "y";\n\nexport default  defineDriver({ protocol: P }, async (d) => {});'), { kind: "active", line: 2, column: 16 });
+    assert.deepEqual(driverDefinition('import x from "y";\n\nexport default  defineDriver({ protocol: P }, async (d) => {});'), {
+      kind: "active",
+      line: 2,
+      column: 16,
+    });
     assert.deepEqual(driverDefinition("export default definePassiveDriver({ protocol: P }, (k) => ({}));"), { kind: "passive", line: 0, column: 15 });
     assert.equal(driverDefinition("export const P = defineProtocol({});"), undefined);
     assert.equal(driverDefinition("const x = 1;"), undefined);
@@ -151,7 +203,9 @@ describe("explore child process", () => {
 
   it("returns the report of a failing exploration, with its stderr lines streamed", async () => {
     const lines: string[] = [];
-    const outcome = await withMode("fail", () => runExplore({ ...base, cwd: __dirname, args: [...exploreArguments("active.ts", "protocol-fuzz", "pct", "20", "out")], onStderr: (l) => lines.push(l) }));
+    const outcome = await withMode("fail", () =>
+      runExplore({ ...base, cwd: __dirname, args: [...exploreArguments("active.ts", "protocol-fuzz", "pct", "20", "out")], onStderr: (l) => lines.push(l) }),
+    );
     assert.equal(outcome.kind, "report");
     if (outcome.kind !== "report") return;
     assert.equal(outcome.exitCode, 1);

@@ -49,7 +49,8 @@ interface Project {
 function createProject(files: Record<string, string>, withPlugin: boolean): Project {
   const memory = new Map(Object.entries(files).map(([name, text]) => [path.posix.join(virtualRoot, name), text]));
   const versions = new Map<string, number>();
-  const onDisk = (f: string): boolean => !f.startsWith(virtualRoot) && (f.startsWith(libDirectory) || f.startsWith(typesDirectory.split(path.sep).join("/")) || f.startsWith(typesDirectory));
+  const onDisk = (f: string): boolean =>
+    !f.startsWith(virtualRoot) && (f.startsWith(libDirectory) || f.startsWith(typesDirectory.split(path.sep).join("/")) || f.startsWith(typesDirectory));
   const host: ts.LanguageServiceHost = {
     getCompilationSettings: () => implicitProjectOptions,
     getScriptFileNames: () => [...memory.keys()].filter((f) => f.endsWith(".ts") && !f.includes("/node_modules/")),
@@ -69,7 +70,13 @@ function createProject(files: Record<string, string>, withPlugin: boolean): Proj
   const service = ts.createLanguageService(host, ts.createDocumentRegistry());
   if (withPlugin) {
     const plugin = pluginInit({ typescript: ts });
-    const info = { languageService: service, languageServiceHost: host, config: { typesDirectory }, project: undefined, serverHost: undefined } as unknown as ts.server.PluginCreateInfo;
+    const info = {
+      languageService: service,
+      languageServiceHost: host,
+      config: { typesDirectory },
+      project: undefined,
+      serverHost: undefined,
+    } as unknown as ts.server.PluginCreateInfo;
     const decorated = plugin.create(info);
     return { service: decorated, host };
   }
@@ -135,11 +142,17 @@ test("without the plugin, a folder with no active-driver installed cannot find t
 test("with the plugin, active-driver and active-driver/nic resolve to the bundled declarations: no errors", () => {
   const project = createProject({ "drivers/nic.ts": driverText }, true);
   const ds = diagnostics(project, "drivers/nic.ts");
-  assert.deepEqual(ds.map((d) => d.code), [], describe(ds));
+  assert.deepEqual(
+    ds.map((d) => d.code),
+    [],
+    describe(ds),
+  );
 });
 
 test("the bundled types are real types: a wrong payload and an unknown mailbox are errors", () => {
-  const text = driverText.replace("d.send(openComplete, { status: 0 })", 'd.send(openComplete, { status: "ok" })').replace("void d.dev.read32(0);", "void d.dev.read32(0);\n    void d.mb.noSuchMailbox;");
+  const text = driverText
+    .replace("d.send(openComplete, { status: 0 })", 'd.send(openComplete, { status: "ok" })')
+    .replace("void d.dev.read32(0);", "void d.dev.read32(0);\n    void d.mb.noSuchMailbox;");
   const project = createProject({ "drivers/nic.ts": text }, true);
   const ds = diagnostics(project, "drivers/nic.ts");
   assert.ok(!ds.some((d) => d.code === 2307), describe(ds));
@@ -153,11 +166,15 @@ test("completion works on d., d.mb. and r.name", () => {
   const text = driverText.replace("    void d.dev.read32(0);\n", "    void d.dev.read32(0);\n    d.mb.open;\n    d.wait;\n    r.name;\n");
   const project = createProject({ "drivers/nic.ts": text }, true);
   const onD = completionsAfter(project, "drivers/nic.ts", text, "    d.");
-  for (const member of ["mb", "wait", "send", "spawn", "sleep", "dev", "log", "mailbox"]) assert.ok(onD.includes(member), `d. completes ${member} (got ${onD.join(", ")})`);
+  for (const member of ["mb", "wait", "send", "spawn", "sleep", "dev", "log", "mailbox"])
+    assert.ok(onD.includes(member), `d. completes ${member} (got ${onD.join(", ")})`);
   const onMb = completionsAfter(project, "drivers/nic.ts", text, "    d.mb.");
-  for (const mailbox of ["open", "openComplete", "close", "closeComplete", "xmit", "txTimeout"]) assert.ok(onMb.includes(mailbox), `d.mb. completes ${mailbox} (got ${onMb.join(", ")})`);
+  for (const mailbox of ["open", "openComplete", "close", "closeComplete", "xmit", "txTimeout"])
+    assert.ok(onMb.includes(mailbox), `d.mb. completes ${mailbox} (got ${onMb.join(", ")})`);
   const nameAt = text.indexOf('r.name === "xmit"') + 'r.name === "'.length;
-  const names = project.service.getCompletionsAtPosition(path.posix.join(virtualRoot, "drivers/nic.ts"), nameAt, { triggerCharacter: '"' })?.entries.map((e) => e.name) ?? [];
+  const names =
+    project.service.getCompletionsAtPosition(path.posix.join(virtualRoot, "drivers/nic.ts"), nameAt, { triggerCharacter: '"' })?.entries.map((e) => e.name) ??
+    [];
   for (const name of ["open", "close", "xmit", "txTimeout"]) assert.ok(names.includes(name), `r.name === " completes ${name} (got ${names.join(", ")})`);
 });
 
@@ -171,7 +188,11 @@ test("where the workspace has its own active-driver, that one wins", () => {
     true,
   );
   const ds = diagnostics(project, "own/driver.ts");
-  assert.deepEqual(ds.map((d) => d.code), [], describe(ds));
+  assert.deepEqual(
+    ds.map((d) => d.code),
+    [],
+    describe(ds),
+  );
 });
 
 test("the New Active Driver template type-checks with the bundled types", () => {
@@ -179,6 +200,10 @@ test("the New Active Driver template type-checks with the bundled types", () => 
   const project = createProject({ [`new/${files.protocolFile}`]: files.protocolText, [`new/${files.driverFile}`]: files.driverText }, true);
   for (const file of [files.protocolFile, files.driverFile]) {
     const ds = diagnostics(project, `new/${file}`);
-    assert.deepEqual(ds.map((d) => d.code), [], `${file}:\n${describe(ds)}`);
+    assert.deepEqual(
+      ds.map((d) => d.code),
+      [],
+      `${file}:\n${describe(ds)}`,
+    );
   }
 });

@@ -24,8 +24,18 @@ before(async () => {
   fs.mkdirSync(path.join(extension, "dist"), { recursive: true });
   fs.mkdirSync(path.join(workspace, "drivers"), { recursive: true });
   fs.copyFileSync(path.join(repo, "package.json"), path.join(extension, "package.json"));
-  await esbuild.build({ entryPoints: [path.join(repo, "client/src/tsPlugin/index.ts")], outfile: path.join(extension, "dist/tsPlugin.js"), bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "silent" });
-  const emit = spawnSync(process.execPath, [path.join(repo, "scripts/emit-runtime-types.mjs"), "--out", path.join(extension, "dist/types")], { encoding: "utf8" });
+  await esbuild.build({
+    entryPoints: [path.join(repo, "client/src/tsPlugin/index.ts")],
+    outfile: path.join(extension, "dist/tsPlugin.js"),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    logLevel: "silent",
+  });
+  const emit = spawnSync(process.execPath, [path.join(repo, "scripts/emit-runtime-types.mjs"), "--out", path.join(extension, "dist/types")], {
+    encoding: "utf8",
+  });
   assert.equal(emit.status, 0, emit.stderr);
   const prepackage = (await import(pathToFileURL(path.join(repo, "scripts/prepackage.mjs")).href)) as { writeShim(root: string): string };
   prepackage.writeShim(extension);
@@ -65,7 +75,8 @@ function semanticDiagnostics(file: string, pluginProbe: string | undefined): Pro
         }
       }
     });
-    const send = (seq: number, command: string, args: unknown): void => void server.stdin.write(JSON.stringify({ seq, type: "request", command, arguments: args }) + "\n");
+    const send = (seq: number, command: string, args: unknown): void =>
+      void server.stdin.write(JSON.stringify({ seq, type: "request", command, arguments: args }) + "\n");
     send(1, "open", { file, projectRootPath: workspace });
     send(2, "geterr", { files: [file], delay: 0 });
   });
@@ -93,8 +104,14 @@ test("tsserver without the plugin: Cannot find module 'active-driver' and an imp
   const file = path.join(workspace, "drivers", "without.ts");
   fs.writeFileSync(file, driver);
   const diagnostics = await semanticDiagnostics(file, undefined);
-  assert.ok(diagnostics.some((d) => d.startsWith("TS2307:")), diagnostics.join("\n"));
-  assert.ok(diagnostics.some((d) => d.startsWith("TS7006:")), diagnostics.join("\n"));
+  assert.ok(
+    diagnostics.some((d) => d.startsWith("TS2307:")),
+    diagnostics.join("\n"),
+  );
+  assert.ok(
+    diagnostics.some((d) => d.startsWith("TS7006:")),
+    diagnostics.join("\n"),
+  );
 });
 
 test("tsserver loads the plugin through the shim package: no diagnostics", async () => {

@@ -43,7 +43,8 @@ class Uri {
 function inert(name: string): unknown {
   const target = function () {} as unknown as object;
   return new Proxy(target, {
-    get: (_t, key) => (key === "then" ? undefined : key === Symbol.toPrimitive ? () => name : key === "dispose" ? () => undefined : inert(`${name}.${String(key)}`)),
+    get: (_t, key) =>
+      key === "then" ? undefined : key === Symbol.toPrimitive ? () => name : key === "dispose" ? () => undefined : inert(`${name}.${String(key)}`),
     apply: () => inert(`${name}()`),
     construct: () => inert(`new ${name}`) as object,
   });
@@ -123,7 +124,16 @@ export interface StubOptions {
 }
 
 export function installVscodeStub(options: StubOptions): VscodeRecord {
-  const record: VscodeRecord = { commands: new Map(), testControllers: [], workspaceFiles: [], errors: [], infos: [], debugProviders: [], adapterFactories: [], disposed: 0 };
+  const record: VscodeRecord = {
+    commands: new Map(),
+    testControllers: [],
+    workspaceFiles: [],
+    errors: [],
+    infos: [],
+    debugProviders: [],
+    adapterFactories: [],
+    disposed: 0,
+  };
   const disposable = () => ({ dispose: () => void record.disposed++ });
   const noEvent = () => disposable();
   const settings = options.settings ?? {};
@@ -211,7 +221,8 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
           createTestRun: () => {
             const run: StubTestRun = { states: new Map(), output: [], ended: false };
             controller.runs.push(run);
-            const mark = (state: string) => (item: StubTestItem, messages?: unknown) => run.states.set(item.id, { state, messages: messages === undefined ? [] : Array.isArray(messages) ? messages : [messages] });
+            const mark = (state: string) => (item: StubTestItem, messages?: unknown) =>
+              run.states.set(item.id, { state, messages: messages === undefined ? [] : Array.isArray(messages) ? messages : [messages] });
             return {
               enqueued: mark("enqueued"),
               started: mark("started"),
@@ -238,7 +249,21 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
       executeCommand: async (name: string, ...args: unknown[]) => record.commands.get(name)?.(...args),
     },
     window: {
-      createOutputChannel: () => ({ info: () => {}, warn: () => {}, error: () => {}, debug: () => {}, trace: () => {}, append: () => {}, appendLine: () => {}, show: () => {}, hide: () => {}, clear: () => {}, dispose: () => void record.disposed++, onDidChangeLogLevel: noEvent, logLevel: 2 }),
+      createOutputChannel: () => ({
+        info: () => {},
+        warn: () => {},
+        error: () => {},
+        debug: () => {},
+        trace: () => {},
+        append: () => {},
+        appendLine: () => {},
+        show: () => {},
+        hide: () => {},
+        clear: () => {},
+        dispose: () => void record.disposed++,
+        onDidChangeLogLevel: noEvent,
+        logLevel: 2,
+      }),
       createStatusBarItem: () => ({ show: () => {}, hide: () => {}, dispose: () => void record.disposed++ }),
       showErrorMessage: async (message: string) => {
         record.errors.push(message);
@@ -249,7 +274,8 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
         return undefined;
       },
       showWarningMessage: async () => undefined,
-      withProgress: async (_options: unknown, task: (progress: { report(): void }, token: unknown) => Promise<unknown>) => task({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
+      withProgress: async (_options: unknown, task: (progress: { report(): void }, token: unknown) => Promise<unknown>) =>
+        task({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
       onDidChangeActiveTextEditor: noEvent,
       onDidCloseTerminal: noEvent,
       activeTextEditor: undefined,
@@ -262,11 +288,14 @@ export function installVscodeStub(options: StubOptions): VscodeRecord {
         return options.trusted;
       },
       workspaceFolders: undefined,
-      getConfiguration: (section: string) => ({ get: <T>(key: string, fallback: T): T => (`${section}.${key}` in settings ? (settings[`${section}.${key}`] as T) : fallback) }),
+      getConfiguration: (section: string) => ({
+        get: <T>(key: string, fallback: T): T => (`${section}.${key}` in settings ? (settings[`${section}.${key}`] as T) : fallback),
+      }),
       onDidChangeConfiguration: noEvent,
       onDidChangeTextDocument: noEvent,
       // Only the two globs the Test Explorer asks for: TypeScript files and scenario JSON files.
-      findFiles: async (glob: string) => record.workspaceFiles.filter((f) => (glob.endsWith(".ts") ? f.endsWith(".ts") : f.endsWith(".json"))).map((f) => Uri.file(f)),
+      findFiles: async (glob: string) =>
+        record.workspaceFiles.filter((f) => (glob.endsWith(".ts") ? f.endsWith(".ts") : f.endsWith(".json"))).map((f) => Uri.file(f)),
       fs: { readFile: async (uri: Uri) => new Uint8Array(readFileSync(uri.fsPath)) },
       asRelativePath: (target: Uri | string) => (typeof target === "string" ? target : target.fsPath),
       getWorkspaceFolder: () => undefined,

@@ -151,7 +151,11 @@ describe("stdio debug adapter", () => {
     const notAWait = lineOf(SINK, "not-a-wait");
     await launch(dc, { driver: SINK }, async () => {
       // The gutter's candidates between the two: the send and the wait, at their calls; not the line between.
-      const places = (await dc.customRequest("breakpointLocations", { source: { path: SINK }, line: sendOpen, endLine: notAWait })) as DebugProtocol.BreakpointLocationsResponse;
+      const places = (await dc.customRequest("breakpointLocations", {
+        source: { path: SINK },
+        line: sendOpen,
+        endLine: notAWait,
+      })) as DebugProtocol.BreakpointLocationsResponse;
       const sinkLines = fs.readFileSync(SINK, "utf8").split("\n");
       assert.deepEqual(
         places.body.breakpoints.map((b) => [b.line, sinkLines[b.line - 1]!.slice(b.column! - 1, b.column! + 3)]),
@@ -210,7 +214,13 @@ describe("stdio debug adapter", () => {
     const { dc } = client;
     const driver = fixture("illegal.ts");
     const stop = await launch(dc, { driver, stopOnEntry: false }, async () => {
-      const r = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "protocol", condition: 'kind === "illegal-send" && name === "closeComplete"' }, { filterId: "error", condition: "((" }] });
+      const r = await dc.setExceptionBreakpointsRequest({
+        filters: [],
+        filterOptions: [
+          { filterId: "protocol", condition: 'kind === "illegal-send" && name === "closeComplete"' },
+          { filterId: "error", condition: "((" },
+        ],
+      });
       assert.equal(r.body?.breakpoints?.[0]?.verified, true);
       assert.equal(r.body?.breakpoints?.[1]?.verified, false);
       assert.match(r.body?.breakpoints?.[1]?.message ?? "", /condition "\(\(": /);
@@ -229,7 +239,14 @@ describe("stdio debug adapter", () => {
     await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "protocol", condition: 'name === "txTimeout"' }] });
     let stopped = false;
     dc.on("stopped", () => (stopped = true));
-    await Promise.all([dc.launchRequest({ driver: fixture("illegal.ts"), scenario: path.join(__dirname, "fixtures", "few-frames.json"), seed: 1 } as DebugProtocol.LaunchRequestArguments), dc.configurationDoneRequest()]);
+    await Promise.all([
+      dc.launchRequest({
+        driver: fixture("illegal.ts"),
+        scenario: path.join(__dirname, "fixtures", "few-frames.json"),
+        seed: 1,
+      } as DebugProtocol.LaunchRequestArguments),
+      dc.configurationDoneRequest(),
+    ]);
     await ended;
     assert.equal(stopped, false, "the violation is a send of closeComplete: the condition does not hold there");
   });
@@ -258,9 +275,19 @@ describe("stdio debug adapter", () => {
     await dc.initializeRequest();
     await initialized;
     await dc.setExceptionBreakpointsRequest({ filters: ["error"] });
-    await Promise.all([dc.launchRequest({ driver: fixture("illegal.ts"), scenario: path.join(__dirname, "fixtures", "few-frames.json"), seed: 1 } as DebugProtocol.LaunchRequestArguments), dc.configurationDoneRequest()]);
+    await Promise.all([
+      dc.launchRequest({
+        driver: fixture("illegal.ts"),
+        scenario: path.join(__dirname, "fixtures", "few-frames.json"),
+        seed: 1,
+      } as DebugProtocol.LaunchRequestArguments),
+      dc.configurationDoneRequest(),
+    ]);
     await ended;
-    assert.ok(errors.some((e) => /protocol violation: send of "closeComplete"/.test(e)), `stderr: ${errors.join("")}`);
+    assert.ok(
+      errors.some((e) => /protocol violation: send of "closeComplete"/.test(e)),
+      `stderr: ${errors.join("")}`,
+    );
   });
 
   test("variables and evaluate: Mailboxes, Protocol, Device and Trace scopes; state, mailboxes.xmit, device.IntrStatus, a register", TIMEOUT, async () => {
@@ -282,7 +309,10 @@ describe("stdio debug adapter", () => {
     assert.equal(variable(mailboxes, "openComplete").value, "out, sent 1");
 
     const device = await scopeVariables(dc, "Device");
-    assert.ok(device.some((v) => v.name === "IntrStatus"), "decoded registers");
+    assert.ok(
+      device.some((v) => v.name === "IntrStatus"),
+      "decoded registers",
+    );
     const txRing = variable(device, "txRing");
     assert.ok(txRing.variablesReference > 0, "rings expand");
 
@@ -331,7 +361,10 @@ describe("stdio debug adapter", () => {
       );
       assert.equal(current.at(-1), traced.length - 1, "the current event is the last one before the held delivery");
       await stopAfter(dc, (threadId) => dc.nextRequest({ threadId }));
-      assert.ok(logs.some((l) => /txTimeout after 8 frames/.test(l)), `log lines: ${logs.join("")}`);
+      assert.ok(
+        logs.some((l) => /txTimeout after 8 frames/.test(l)),
+        `log lines: ${logs.join("")}`,
+      );
       const before = traced.length;
       await stopAfter(dc, (threadId) => dc.stepBackRequest({ threadId }));
       assert.equal(traced.length, before, "a replay repeats no events");
@@ -352,9 +385,18 @@ describe("stdio debug adapter", () => {
     const { dc } = client;
     await dc.initializeRequest();
     await dc.configurationDoneRequest();
-    await assert.rejects(dc.launchRequest({ driver: fixture("no-such-driver.ts") } as DebugProtocol.LaunchRequestArguments), /no-such-driver\.ts.*no such file/);
-    await assert.rejects(dc.launchRequest({ driver: fixture("syntax-error.ts") } as DebugProtocol.LaunchRequestArguments), /syntax-error\.ts:\d+:\d+: syntax error/);
+    await assert.rejects(
+      dc.launchRequest({ driver: fixture("no-such-driver.ts") } as DebugProtocol.LaunchRequestArguments),
+      /no-such-driver\.ts.*no such file/,
+    );
+    await assert.rejects(
+      dc.launchRequest({ driver: fixture("syntax-error.ts") } as DebugProtocol.LaunchRequestArguments),
+      /syntax-error\.ts:\d+:\d+: syntax error/,
+    );
     await assert.rejects(dc.launchRequest({ driver: SINK, seed: -1 } as DebugProtocol.LaunchRequestArguments), /"seed" must be a whole number/);
-    await assert.rejects(dc.launchRequest({ driver: SINK, scenario: "no-such-scenario" } as DebugProtocol.LaunchRequestArguments), /unknown scenario "no-such-scenario"/);
+    await assert.rejects(
+      dc.launchRequest({ driver: SINK, scenario: "no-such-scenario" } as DebugProtocol.LaunchRequestArguments),
+      /unknown scenario "no-such-scenario"/,
+    );
   });
 });

@@ -41,7 +41,10 @@ test("log messages: {expressions} at balanced braces, quotes inside skipped; a l
 
 test("options are checked when set: conditions and {expressions} must compile, hit counts must parse; nothing runs", () => {
   assert.equal(optionsProblem({ condition: "m.frame.length > 1000", hitCondition: "% 2", logMessage: "{name}" }), undefined);
-  assert.match(optionsProblem({ condition: "m.frame.length >" }) ?? "", /^condition "m\.frame\.length >" does not compile: SyntaxError: .* \(it sees m \(the message's fields/);
+  assert.match(
+    optionsProblem({ condition: "m.frame.length >" }) ?? "",
+    /^condition "m\.frame\.length >" does not compile: SyntaxError: .* \(it sees m \(the message's fields/,
+  );
   assert.match(optionsProblem({ logMessage: "ok {name} bad {m.}" }) ?? "", /^log message part \{m\.\} does not compile: SyntaxError/);
   assert.match(optionsProblem({ hitCondition: "x" }) ?? "", /^hit count "x" is not one/);
   // A trailing line comment stays a comment; checking runs nothing (this would throw if it ran).
@@ -49,18 +52,20 @@ test("options are checked when set: conditions and {expressions} must compile, h
   assert.equal(syntaxError(conditionSource("(() => { throw new Error('ran') })()")), undefined);
 });
 
-const facts = (payload: unknown, more: Partial<MessageFacts> = {}): (() => MessageFacts) => () => ({
-  name: "xmit",
-  payload,
-  state: "open",
-  thread: "main",
-  seq: 7,
-  time: 1500,
-  kind: "message",
-  position: 3,
-  summary: "{frame:Uint8Array(1200)}",
-  ...more,
-});
+const facts =
+  (payload: unknown, more: Partial<MessageFacts> = {}): (() => MessageFacts) =>
+  () => ({
+    name: "xmit",
+    payload,
+    state: "open",
+    thread: "main",
+    seq: 7,
+    time: 1500,
+    kind: "message",
+    position: 3,
+    summary: "{frame:Uint8Array(1200)}",
+    ...more,
+  });
 
 test("the sandbox: conditions see a copy of the message (m, msg, name, state, ...), never the driver's objects or the host", () => {
   const sandbox = new Sandbox();
@@ -103,7 +108,10 @@ test("the sandbox: errors, timeouts and bad code come back as text; logpoint par
   assert.ok(!escape.ok, "text that closes the wrapper runs under the watchdog too");
   const loop = sandbox.condition("(() => { for (;;) {} })()", facts({}));
   assert.ok(!loop.ok && loop.timedOut && /^took longer than \d+ ms$/.test(loop.error));
-  const line = sandbox.logMessage("{name} {m.frame} {m.meta} {m.nope.x} {'text'} {[1, 'a']}", facts({ frame: new Uint8Array([1, 2, 3]), meta: { a: { b: { c: { d: 1 } } } } }));
+  const line = sandbox.logMessage(
+    "{name} {m.frame} {m.meta} {m.nope.x} {'text'} {[1, 'a']}",
+    facts({ frame: new Uint8Array([1, 2, 3]), meta: { a: { b: { c: { d: 1 } } } } }),
+  );
   assert.deepEqual(line, {
     ok: true,
     value: `xmit Uint8Array(3) [1, 2, 3] {a: {b: {c: {…}}}} <TypeError: Cannot read properties of undefined (reading 'x')> text [1, "a"]`,
@@ -112,7 +120,18 @@ test("the sandbox: errors, timeouts and bad code come back as text; logpoint par
 
 test("reverse continue decides from recorded hits: a counted breakpoint stops where its condition held and its count met the hit condition", () => {
   const file = fileKey("/d/a.ts");
-  const at = (position: number, mailbox: string): Delivery => ({ position, seq: position + 1, thread: "main", mailbox, kind: "message", payload: "", time: 0, state: "open", loc: { file: "/d/a.ts", line: 10, column: 5 }, traceLength: 0 });
+  const at = (position: number, mailbox: string): Delivery => ({
+    position,
+    seq: position + 1,
+    thread: "main",
+    mailbox,
+    kind: "message",
+    payload: "",
+    time: 0,
+    state: "open",
+    loc: { file: "/d/a.ts", line: 10, column: 5 },
+    traceLength: 0,
+  });
   const history = new RunHistory();
   history.absorb([], [at(0, "xmit"), at(1, "xmit"), at(2, "xmit"), at(3, "xmit"), at(4, "close")]);
   const bp = { id: 1, line: 10, condition: "m.frame.length > 100", hitCondition: "% 2" };
@@ -134,16 +153,39 @@ test("reverse continue decides from recorded hits: a counted breakpoint stops wh
   assert.equal(history.previousHit(3, everyHit)?.position, 1, "position 2: the condition did not hold");
   const logpoint = { lines: { [file]: [{ id: 2, line: 10, logMessage: "x" }] }, mailboxes: [], exceptions: [] };
   assert.equal(history.previousHit(5, logpoint), undefined, "logpoints never stop");
-  assert.equal(history.previousHit(5, { lines: { [file]: [{ id: 3, line: 10 }] }, mailboxes: [], exceptions: [] })?.position, 4, "a plain breakpoint: its place is enough (close waits there too)");
+  assert.equal(
+    history.previousHit(5, { lines: { [file]: [{ id: 3, line: 10 }] }, mailboxes: [], exceptions: [] })?.position,
+    4,
+    "a plain breakpoint: its place is enough (close waits there too)",
+  );
 });
 
 test("reverse continue evaluates exception conditions again over the recorded faults, as the worker did", () => {
-  const at = (position: number, traceLength: number): Delivery => ({ position, seq: position + 1, thread: "main", mailbox: "xmit", kind: "message", payload: "", time: 0, state: "open", traceLength });
-  const fault = (seq: number, mailbox: string): TraceEvent => ({ seq, time: seq, kind: "fault", fault: "illegal-send", from: "thread:main", mailbox, detail: `send of ${mailbox}` }) as TraceEvent;
+  const at = (position: number, traceLength: number): Delivery => ({
+    position,
+    seq: position + 1,
+    thread: "main",
+    mailbox: "xmit",
+    kind: "message",
+    payload: "",
+    time: 0,
+    state: "open",
+    traceLength,
+  });
+  const fault = (seq: number, mailbox: string): TraceEvent =>
+    ({ seq, time: seq, kind: "fault", fault: "illegal-send", from: "thread:main", mailbox, detail: `send of ${mailbox}` }) as TraceEvent;
   const history = new RunHistory();
   // Deliveries 0..3; a violation before delivery 1 (closeComplete) and one before delivery 3 (openComplete).
-  history.absorb([fault(0, "closeComplete"), { seq: 1, time: 1, kind: "send", from: "os" } as TraceEvent, fault(2, "openComplete")], [at(0, 0), at(1, 1), at(2, 2), at(3, 3)]);
-  const on = (condition?: string): BreakpointSpec => ({ lines: {}, mailboxes: [], exceptions: ["protocol"], ...defined({ exceptionConditions: condition === undefined ? undefined : { protocol: condition } }) });
+  history.absorb(
+    [fault(0, "closeComplete"), { seq: 1, time: 1, kind: "send", from: "os" } as TraceEvent, fault(2, "openComplete")],
+    [at(0, 0), at(1, 1), at(2, 2), at(3, 3)],
+  );
+  const on = (condition?: string): BreakpointSpec => ({
+    lines: {},
+    mailboxes: [],
+    exceptions: ["protocol"],
+    ...defined({ exceptionConditions: condition === undefined ? undefined : { protocol: condition } }),
+  });
   assert.equal(history.previousHit(4, on())?.position, 3, "unconditioned: the latest violation");
   assert.equal(history.previousHit(4, on('name === "closeComplete"'))?.position, 1);
   assert.match(history.previousHit(4, on('name === "closeComplete"'))!.hit.text, /\(name === "closeComplete"\)$/);

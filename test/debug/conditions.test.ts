@@ -53,7 +53,12 @@ async function stopsToEnd(dc: DebugClient): Promise<{ text: string; position: nu
   for (;;) {
     const next = await nextStopOrEnd(dc, () => dc.continueRequest({ threadId: 3 }));
     if (next === undefined) return stops;
-    stops.push({ text: next.body.text ?? "", position: Number(await evaluate(dc, "position")), payload: await evaluate(dc, "delivery.payload"), ids: next.body.hitBreakpointIds ?? [] });
+    stops.push({
+      text: next.body.text ?? "",
+      position: Number(await evaluate(dc, "position")),
+      payload: await evaluate(dc, "delivery.payload"),
+      ids: next.body.hitBreakpointIds ?? [],
+    });
   }
 }
 
@@ -213,7 +218,10 @@ describe("conditional breakpoints, hit counts and logpoints", () => {
     const seen = listen(dc);
     const waitOpen = lineOf(SINK, "wait-open");
     await launch(dc, { driver: SINK }, async () => {
-      const r = await dc.setBreakpointsRequest({ source: { path: SINK }, breakpoints: [{ line: waitOpen, logMessage: "{name} of {m.frame?.length ?? 0} bytes in {state} {m.nope.deeper}" }] });
+      const r = await dc.setBreakpointsRequest({
+        source: { path: SINK },
+        breakpoints: [{ line: waitOpen, logMessage: "{name} of {m.frame?.length ?? 0} bytes in {state} {m.nope.deeper}" }],
+      });
       assert.equal(r.body.breakpoints[0]!.verified, true);
       await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: "txTimeout" }] });
     });
@@ -278,15 +286,29 @@ describe("conditional breakpoints, hit counts and logpoints", () => {
     const byMessage = (pattern: RegExp): DebugProtocol.Breakpoint | undefined => seen.changed.find((b) => pattern.test(b.message ?? ""));
     const loop = byMessage(/took longer than/);
     assert.ok(loop !== undefined && loop.verified === false);
-    assert.match(loop.message!, new RegExp(`^breakpoint at sink\\.ts:${sendOpen}: condition "\\(\\(\\) => \\{ for \\(;;\\) \\{\\} \\}\\)\\(\\)" took longer than 1000 ms on main's send of openComplete; it is no longer evaluated$`));
+    assert.match(
+      loop.message!,
+      new RegExp(
+        `^breakpoint at sink\\.ts:${sendOpen}: condition "\\(\\(\\) => \\{ for \\(;;\\) \\{\\} \\}\\)\\(\\)" took longer than 1000 ms on main's send of openComplete; it is no longer evaluated$`,
+      ),
+    );
     assert.equal(loop.line, sendOpen);
     const thrown = byMessage(/TypeError/);
     assert.ok(thrown !== undefined && thrown.verified === false);
-    assert.match(thrown.message!, /^function breakpoint "txTimeout": condition "m\.frame\.length > 0" threw TypeError: Cannot read properties of undefined \(reading 'length'\) on txTimeout #\d+ -> main; taken as false$/);
+    assert.match(
+      thrown.message!,
+      /^function breakpoint "txTimeout": condition "m\.frame\.length > 0" threw TypeError: Cannot read properties of undefined \(reading 'length'\) on txTimeout #\d+ -> main; taken as false$/,
+    );
     assert.match(byMessage(/process/)?.message ?? "", /threw ReferenceError: process is not defined on close #\d+/);
     assert.equal(seen.changed.filter((b) => /TypeError/.test(b.message ?? "")).length, 1, "reported once, not at each txTimeout");
     const errors = seen.output.filter((o) => o.category === "stderr").map((o) => o.output);
-    assert.ok(errors.some((e) => /^breakpoint at sink\.ts:\d+: condition .* took longer than 1000 ms/.test(e)), errors.join(""));
-    assert.ok(errors.some((e) => /^function breakpoint "txTimeout": condition .* threw TypeError/.test(e)), errors.join(""));
+    assert.ok(
+      errors.some((e) => /^breakpoint at sink\.ts:\d+: condition .* took longer than 1000 ms/.test(e)),
+      errors.join(""),
+    );
+    assert.ok(
+      errors.some((e) => /^function breakpoint "txTimeout": condition .* threw TypeError/.test(e)),
+      errors.join(""),
+    );
   });
 });

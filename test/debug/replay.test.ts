@@ -58,7 +58,10 @@ function schedule(dir: string, driver: string, recording: Recording, extra: Part
 }
 
 /** initialize, launch with `args`, configurationDone; resolves with the launch response and the first stop (or the error). */
-async function launchReplay(dc: Client["dc"], args: Record<string, unknown>): Promise<{ stop: Promise<DebugProtocol.StoppedEvent>; launched: Promise<DebugProtocol.LaunchResponse> }> {
+async function launchReplay(
+  dc: Client["dc"],
+  args: Record<string, unknown>,
+): Promise<{ stop: Promise<DebugProtocol.StoppedEvent>; launched: Promise<DebugProtocol.LaunchResponse> }> {
   const initialized = dc.waitForEvent("initialized");
   const stop = dc.waitForEvent("stopped") as Promise<DebugProtocol.StoppedEvent>;
   stop.catch(() => undefined);
@@ -187,13 +190,23 @@ describe("debugger replay of a schedule file", () => {
 
   test("a schedule written by active-driver explore (as the Test Explorer runs it) stops at its failure", TIMEOUT, async () => {
     const out = path.join(dir, "explored");
-    const outcome = await runExplore({ node: process.execPath, cli: CLI, args: exploreArguments(driver, FEW_FRAMES, "random", "2", out), cwd: dir, source: "explore illegal.ts" });
+    const outcome = await runExplore({
+      node: process.execPath,
+      cli: CLI,
+      args: exploreArguments(driver, FEW_FRAMES, "random", "2", out),
+      cwd: dir,
+      source: "explore illegal.ts",
+    });
     assert.equal(outcome.kind, "report", JSON.stringify(outcome));
     if (outcome.kind !== "report") return;
     assert.equal(outcome.exitCode, 1);
     const [failure] = outcome.report.failures;
     assert.equal(failure?.kind, "illegal-send");
-    assert.deepEqual(failure?.location, { file: driver, line: lineOf(driver, "illegal-send"), column: failure!.location!.column }, "the failure points at the illegal send");
+    assert.deepEqual(
+      failure?.location,
+      { file: driver, line: lineOf(driver, "illegal-send"), column: failure!.location!.column },
+      "the failure points at the illegal send",
+    );
     assert.ok(fs.existsSync(failure!.schedule!), `schedule file ${failure!.schedule}`);
     client = await startInline();
     const { dc } = client;

@@ -53,7 +53,10 @@ describe("DriverDebugRuntime", () => {
     assert.match(line[0], /isMainThread=false/);
     assert.doesNotMatch(line[0], new RegExp(`threadId=${threadId}\\b`));
     await rt.terminate();
-    const console = output.filter(([, category]) => category === "stdout").map(([text]) => text).join("");
+    const console = output
+      .filter(([, category]) => category === "stdout")
+      .map(([text]) => text)
+      .join("");
     assert.match(console, /console\.log from the driver/);
   });
 
@@ -111,7 +114,10 @@ describe("DriverDebugRuntime", () => {
       assert.equal(notes.length, 1, notes.join(""));
       assert.match(notes[0]!, /Replay diverged from the recorded run at trace event \d+/);
       assert.ok(resets.length >= 1, "the views were given the new run");
-      assert.ok(rt.history.events.some((e) => e.payload?.includes("edited")), "the history is the new run's");
+      assert.ok(
+        rt.history.events.some((e) => e.payload?.includes("edited")),
+        "the history is the new run's",
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -131,7 +131,10 @@ describe("debugging the rtl8169 samples on tx-timeout", () => {
       assert.equal(r.body.breakpoints[0]!.verified, true);
     });
     assert.equal(entry.body.reason, "entry");
-    assert.ok(notes.some((n) => /passive driver: the debugger stops before each entry-point call/.test(n)), notes.join(""));
+    assert.ok(
+      notes.some((n) => /passive driver: the debugger stops before each entry-point call/.test(n)),
+      notes.join(""),
+    );
     const first = await whereAmI(dc);
     assert.deepEqual([first.position, first.mailbox], [0, "open"], "held before the OS calls open");
     const openFrames = (await dc.stackTraceRequest({ threadId: entry.body.threadId! })).body.stackFrames;

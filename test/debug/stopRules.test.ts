@@ -45,7 +45,13 @@ test("breakpoint places: each wait/send call and entry point in the range, at th
     { line: 4, column: 33, kind: "wait" },
   ]);
   assert.deepEqual(breakpointPlaces(text, 2, 3), [{ line: 2, column: 3, kind: "send" }], "only the lines asked about");
-  const passive = ["export default definePassiveDriver({ protocol }, (k) => ({", "  open() {", "    k.send(k.mb.openComplete, { status: 0 });", "  },", "}));"].join("\n");
+  const passive = [
+    "export default definePassiveDriver({ protocol }, (k) => ({",
+    "  open() {",
+    "    k.send(k.mb.openComplete, { status: 0 });",
+    "  },",
+    "}));",
+  ].join("\n");
   assert.deepEqual(breakpointPlaces(passive, 1, 5), [
     { line: 2, column: 3, kind: "entry" },
     { line: 3, column: 7, kind: "send" },
@@ -122,11 +128,25 @@ test("exception filter conditions: the filter stops only where its condition hol
   const spec = (condition: string): BreakpointSpec => ({ ...none, exceptions: ["protocol"], exceptionConditions: { protocol: condition } });
   assert.equal(exceptionHit([illegal, unhandled], spec('kind === "unhandled"'), test)?.event, unhandled);
   assert.equal(exceptionHit([illegal, unhandled], spec('name === "closeComplete" && thread === "main"'), test)?.event, illegal);
-  assert.match(exceptionHit([illegal], spec('name === "closeComplete"'), test)!.text, /^Protocol violation: send of closeComplete in state open \(name === "closeComplete"\)$/);
+  assert.match(
+    exceptionHit([illegal], spec('name === "closeComplete"'), test)!.text,
+    /^Protocol violation: send of closeComplete in state open \(name === "closeComplete"\)$/,
+  );
   assert.equal(exceptionHit([illegal, unhandled], spec('kind === "none"'), test), undefined);
   assert.match(exceptionHit([illegal], spec("nope.x"), test)!.text, /condition "nope\.x" failed: .*nope/);
   assert.equal(exceptionHit([illegal], spec("true")), undefined, "without a test a condition never holds");
-  assert.deepEqual(faultFacts(illegal), { name: "closeComplete", payload: undefined, state: "", thread: "main", from: "thread:main", seq: 7, time: 7, kind: "illegal-send", position: -1, summary: "send of closeComplete in state open" });
+  assert.deepEqual(faultFacts(illegal), {
+    name: "closeComplete",
+    payload: undefined,
+    state: "",
+    thread: "main",
+    from: "thread:main",
+    seq: 7,
+    time: 7,
+    kind: "illegal-send",
+    position: -1,
+    summary: "send of closeComplete in state open",
+  });
 });
 
 test("the stop rule: exceptions, then breakpoints on sends, then the delivery, then the target position", () => {
@@ -134,8 +154,16 @@ test("the stop rule: exceptions, then breakpoints on sends, then the delivery, t
   const fault = ev(7, { kind: "fault", fault: "illegal-send", from: "thread:main", detail: "bad send", loc: { file: "/d/a.ts", line: 12, column: 3 } });
   const send = ev(6, { kind: "send", from: "thread:main", to: "os", mailbox: "openComplete", loc: { file: "/d/a.ts", line: 11, column: 3 } });
   const all: BreakpointSpec = {
-    lines: { [fileKey("/d/a.ts")]: [{ id: 1, line: 10 }, { id: 2, line: 11 }] },
-    mailboxes: [{ id: 3, name: "xmit" }, { id: 4, name: "openComplete" }],
+    lines: {
+      [fileKey("/d/a.ts")]: [
+        { id: 1, line: 10 },
+        { id: 2, line: 11 },
+      ],
+    },
+    mailboxes: [
+      { id: 3, name: "xmit" },
+      { id: 4, name: "openComplete" },
+    ],
     exceptions: ["protocol"],
   };
   assert.equal(stopAt(4, d, [send, fault], all, { breakpoints: true })?.reason, "exception");
@@ -145,7 +173,11 @@ test("the stop rule: exceptions, then breakpoints on sends, then the delivery, t
   assert.equal(stopAt(4, d, [send], { ...none, mailboxes: [{ id: 4, name: "openComplete" }] }, { breakpoints: true })?.reason, "function breakpoint");
   assert.equal(stopAt(4, d, [send, fault], all, { breakpoints: false }), undefined, "replays ignore breakpoints");
   assert.equal(stopAt(4, d, [], none, { breakpoints: true, position: 5 }), undefined);
-  assert.deepEqual(stopAt(5, delivery(5, "close", 10), [], none, { breakpoints: true, position: 5, reason: "step" }), { reason: "step", text: "close #6 -> main", thread: "main" });
+  assert.deepEqual(stopAt(5, delivery(5, "close", 10), [], none, { breakpoints: true, position: 5, reason: "step" }), {
+    reason: "step",
+    text: "close #6 -> main",
+    thread: "main",
+  });
   assert.equal(stopAt(9, undefined, [], none, { breakpoints: true, position: 3 })?.text, "end of the run");
 });
 
@@ -162,7 +194,15 @@ test("evaluate resolves paths, aliases from driver code and register names", () 
       { name: "xmit", direction: "in", length: 2, queued: ["{frame:60}", "{frame:61}"], waiter: "main", sent: 5, delivered: 3 },
       { name: "openComplete", direction: "out", length: 0, queued: [], sent: 1, delivered: 0 },
     ],
-    protocol: { name: "eth", state: "open", enabled: ["close", "xmit"], allowedSends: [], owedReplies: [], transitions: { close: "closing", xmit: "open" }, violations: [] },
+    protocol: {
+      name: "eth",
+      state: "open",
+      enabled: ["close", "xmit"],
+      allowedSends: [],
+      owedReplies: [],
+      transitions: { close: "closing", xmit: "open" },
+      violations: [],
+    },
     device: { name: "rtl8169", registers: { IntrStatus: "0x0001 (RxOK)", txRing: { next: 3, descriptors: [{ own: true }] } } },
     recent: [],
   };
@@ -189,10 +229,22 @@ test("deliveries: the runtime's kind, or the legacy start/sleep pseudo-mailboxes
   assert.equal(deliveryKind({ mailbox: "sleep", payload: "" }), "wake");
   assert.equal(deliveryKind({ mailbox: "work", payload: "", kind: "work" }), "work");
   const base = { position: 2, seq: 7, payload: "", time: 0, state: "open", traceLength: 0 };
-  assert.equal(describeDelivery({ ...base, thread: "txTimeout", mailbox: "txTimeout", kind: "message", passive: true }), "txTimeout() #7 on OS thread txTimeout");
-  assert.equal(describeDelivery({ ...base, thread: "interrupt", mailbox: "irq", kind: "message", passive: true, payload: "{isr:4}" }), "irq({isr:4}) #7 in interrupt context");
-  assert.equal(describeDelivery({ ...base, thread: "worker", mailbox: "work", kind: "work", passive: true, from: "txTimeout" }), "scheduled work runs on worker (scheduled by txTimeout)");
+  assert.equal(
+    describeDelivery({ ...base, thread: "txTimeout", mailbox: "txTimeout", kind: "message", passive: true }),
+    "txTimeout() #7 on OS thread txTimeout",
+  );
+  assert.equal(
+    describeDelivery({ ...base, thread: "interrupt", mailbox: "irq", kind: "message", passive: true, payload: "{isr:4}" }),
+    "irq({isr:4}) #7 in interrupt context",
+  );
+  assert.equal(
+    describeDelivery({ ...base, thread: "worker", mailbox: "work", kind: "work", passive: true, from: "txTimeout" }),
+    "scheduled work runs on worker (scheduled by txTimeout)",
+  );
   assert.equal(describeDelivery({ ...base, thread: "main", mailbox: "start", kind: "start" }), "thread main starts");
   const call = { ...base, thread: "txTimeout", mailbox: "txTimeout", kind: "message" as const, passive: true as const };
-  assert.equal(stopAt(2, call, [], { ...none, mailboxes: [{ id: 1, name: "txTimeout" }] }, { breakpoints: true })?.text, "Entry point txTimeout: txTimeout() #7 on OS thread txTimeout");
+  assert.equal(
+    stopAt(2, call, [], { ...none, mailboxes: [{ id: 1, name: "txTimeout" }] }, { breakpoints: true })?.text,
+    "Entry point txTimeout: txTimeout() #7 on OS thread txTimeout",
+  );
 });

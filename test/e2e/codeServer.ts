@@ -97,7 +97,19 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
   const log = createWriteStream(logPath);
   const server = spawn(
     codeServerBin,
-    ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--user-data-dir", userDataDir, "--extensions-dir", options.extensionsDir, "--disable-telemetry", "--disable-update-check", options.folder],
+    [
+      "--auth",
+      "none",
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--user-data-dir",
+      userDataDir,
+      "--extensions-dir",
+      options.extensionsDir,
+      "--disable-telemetry",
+      "--disable-update-check",
+      options.folder,
+    ],
     { env: codeServerEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   server.stdout?.pipe(log);
@@ -114,7 +126,15 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
   });
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const consoleLog = createWriteStream(join(resultsDir, `${options.name}.browser.log`));

@@ -14,7 +14,12 @@ const extensionId = `${manifest.publisher}.${manifest.name}`;
 let extensionsDir = "";
 
 /** Opens a workbench for one test and always leaves a screenshot behind, pass or fail. */
-async function withWorkbench(t: TestContext, trusted: boolean, body: (wb: Workbench, workspace: string) => Promise<void>, prepare?: (workspace: string) => void): Promise<void> {
+async function withWorkbench(
+  t: TestContext,
+  trusted: boolean,
+  body: (wb: Workbench, workspace: string) => Promise<void>,
+  prepare?: (workspace: string) => void,
+): Promise<void> {
   const workspace = makeWorkspace();
   prepare?.(workspace);
   const name = t.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
@@ -58,10 +63,9 @@ async function lensTexts(page: Page): Promise<string[]> {
 
 async function waitForLenses(page: Page, what: string, test: (lenses: string[]) => boolean): Promise<void> {
   let seen: string[] = [];
-  await waitFor(
-    async () => test((seen = await lensTexts(page))),
-    `the code lenses show ${what}`,
-  ).catch((error: Error) => assert.fail(`${error.message}; drawn: ${JSON.stringify(seen)}`));
+  await waitFor(async () => test((seen = await lensTexts(page))), `the code lenses show ${what}`).catch((error: Error) =>
+    assert.fail(`${error.message}; drawn: ${JSON.stringify(seen)}`),
+  );
 }
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
@@ -120,9 +124,16 @@ describe("Active Drivers in a real VS Code", () => {
     );
     await withWorkbench(t, true, async ({ page }) => {
       await openFile(page, "rtl8169/active.ts");
-      await page.locator(".statusbar-item", { hasText: /Active driver/i }).first().waitFor({ timeout: 60_000 });
+      await page
+        .locator(".statusbar-item", { hasText: /Active driver/i })
+        .first()
+        .waitFor({ timeout: 60_000 });
       // The file that activated the extension gets its lenses too: one per wait, each state covered.
-      await waitForLenses(page, "the four waits of active.ts, all covered", (lenses) => lenses.length === 4 && lenses.every((l) => /state '\w+' · (\d+)\/\1 requests accepted/.test(l)));
+      await waitForLenses(
+        page,
+        "the four waits of active.ts, all covered",
+        (lenses) => lenses.length === 4 && lenses.every((l) => /state '\w+' · (\d+)\/\1 requests accepted/.test(l)),
+      );
     });
   });
 
@@ -143,7 +154,11 @@ describe("Active Drivers in a real VS Code", () => {
       // Back to the editor, where the user is after a fix: VS Code defers lens updates while the
       // editor text has no focus (here the Problems panel took it), and runs them when it gets it back.
       await page.locator(".monaco-editor .view-lines").first().click();
-      await waitForLenses(page, "the open state covered after the fix", (lenses) => lenses.some((l) => /state 'open' · 3\/3 requests accepted/.test(l)) && !lenses.some((l) => /missing/.test(l)));
+      await waitForLenses(
+        page,
+        "the open state covered after the fix",
+        (lenses) => lenses.some((l) => /state 'open' · 3\/3 requests accepted/.test(l)) && !lenses.some((l) => /missing/.test(l)),
+      );
       assert.equal(await page.locator(".tabs-container .tab.dirty").count(), 1, "the fix is live: the file is not saved");
     });
   });
@@ -170,7 +185,11 @@ describe("Active Drivers in a real VS Code", () => {
       const debugAction = (icon: string) => page.locator(`.debug-toolbar .codicon-${icon}`).first().click();
       await debugAction("debug-continue");
       const variables = page.locator(".debug-variables");
-      await waitFor(async () => /mailbox = txTimeout/.test((await variables.innerText()).replace(/\s+/g, " ")), "continue stops at the txTimeout breakpoint", 60_000);
+      await waitFor(
+        async () => /mailbox = txTimeout/.test((await variables.innerText()).replace(/\s+/g, " ")),
+        "continue stops at the txTimeout breakpoint",
+        60_000,
+      );
       // Next = deliver one message and run to the next wait: the delivery number grows each time.
       const atBreakpoint = await deliverySeq(page);
       await debugAction("debug-step-over");
@@ -221,14 +240,20 @@ describe("Active Drivers in a real VS Code", () => {
         await scenario.locator(".codicon-testing-run-icon").first().click();
         await scenario.locator(".codicon-testing-failed-icon").first().waitFor({ timeout: 180_000 });
         // The failure's message is shown (in the editor, at the driver line it points to, and in the test results).
-        await page.getByText(/illegal-send: send of "closeComplete" in state "opening"/).first().waitFor({ timeout: 30_000 });
+        await page
+          .getByText(/illegal-send: send of "closeComplete" in state "opening"/)
+          .first()
+          .waitFor({ timeout: 30_000 });
         await screenshot(page, "test-explorer-failure");
 
         await scenario.hover();
         await scenario.locator(".codicon-testing-debug-icon").first().click();
         await page.locator(".debug-toolbar").waitFor({ state: "visible", timeout: 60_000 });
         // Stopped at the failure: the editor's exception widget names it (the Testing view keeps the side bar).
-        await page.locator(".exception-widget", { hasText: /Replayed failure \(wrong-reply\.default\.1\.schedule\.json\): illegal-send/ }).first().waitFor({ timeout: 120_000 });
+        await page
+          .locator(".exception-widget", { hasText: /Replayed failure \(wrong-reply\.default\.1\.schedule\.json\): illegal-send/ })
+          .first()
+          .waitFor({ timeout: 120_000 });
         await screenshot(page, "test-explorer-debug");
         await page.locator(".debug-toolbar .codicon-debug-stop").first().click();
       },
@@ -241,7 +266,10 @@ describe("Active Drivers in a real VS Code", () => {
       await page.locator(".statusbar-item", { hasText: "Restricted Mode" }).first().waitFor({ timeout: 30_000 });
       await openFile(page, "rtl8169/active.ts");
       // The command shows for TypeScript editors: wait until the editor's language is known.
-      await page.locator(".statusbar-item", { hasText: /TypeScript/ }).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator(".statusbar-item", { hasText: /TypeScript/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
       await runCommand(page, "Active Driver: Run Driver on Simulated NIC");
       const toast = page.locator(".notifications-toasts .notification-toast", { hasText: /Restricted Mode/ }).first();
       await toast.waitFor({ timeout: 30_000 });

@@ -29,8 +29,14 @@ suite("language features", () => {
     const { document } = await openSample(broken);
     const diagnostic = await poll("AD001 is reported", () => diagnosticsWithCode(document.uri, "AD001")[0]);
     const actions = await poll("a quick fix is offered for AD001", async () => {
-      const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>("vscode.executeCodeActionProvider", document.uri, diagnostic.range);
-      const fixes = (all ?? []).filter((a): a is vscode.CodeAction => "kind" in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && /txTimeout/.test(a.title));
+      const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        "vscode.executeCodeActionProvider",
+        document.uri,
+        diagnostic.range,
+      );
+      const fixes = (all ?? []).filter(
+        (a): a is vscode.CodeAction => "kind" in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && /txTimeout/.test(a.title),
+      );
       return fixes.length > 0 ? fixes : undefined;
     });
     const fix = actions[0]!;
@@ -68,8 +74,14 @@ suite("language features", () => {
         const found = vscode.languages.getDiagnostics(uri).map((d) => d.message);
         return found.length >= 2 ? found : undefined;
       });
-      assert.ok(messages.some((m) => /framez/.test(m) || /not allowed/i.test(m)), `an unknown workload field is marked: ${messages.join(" | ")}`);
-      assert.ok(messages.some((m) => /minimum|0/.test(m)), `a negative frame count is marked: ${messages.join(" | ")}`);
+      assert.ok(
+        messages.some((m) => /framez/.test(m) || /not allowed/i.test(m)),
+        `an unknown workload field is marked: ${messages.join(" | ")}`,
+      );
+      assert.ok(
+        messages.some((m) => /minimum|0/.test(m)),
+        `a negative frame count is marked: ${messages.join(" | ")}`,
+      );
     } finally {
       await vscode.commands.executeCommand("workbench.action.closeAllEditors");
       await vscode.workspace.fs.delete(uri);
@@ -78,7 +90,10 @@ suite("language features", () => {
 
   test("hovering a mailbox describes the message", async () => {
     const { document } = await openSample(broken);
-    const line = document.getText().split("\n").findIndex((l) => l.includes("d.wait(open, txTimeout)"));
+    const line = document
+      .getText()
+      .split("\n")
+      .findIndex((l) => l.includes("d.wait(open, txTimeout)"));
     assert.ok(line >= 0, "the sample waits on open and txTimeout");
     const position = new vscode.Position(line, document.lineAt(line).text.indexOf("txTimeout") + 2);
     const text = await poll("the analysis server answers the hover", async () => {

@@ -67,30 +67,41 @@ describe("bug set: the manifest", () => {
       assert.ok(fs.existsSync(path.join(root, bug.base)), `${bug.driver}: base ${bug.base}`);
       assert.ok(["random", "pct", "dfs"].includes(bug.strategy), `${bug.driver}: strategy ${bug.strategy}`);
     }
-    assert.deepEqual(fs.readdirSync(bugsDir).filter((f) => f.endsWith(".ts")).sort(), [...names].sort(), "every driver in bugs/ is in the manifest");
+    assert.deepEqual(
+      fs
+        .readdirSync(bugsDir)
+        .filter((f) => f.endsWith(".ts"))
+        .sort(),
+      [...names].sort(),
+      "every driver in bugs/ is in the manifest",
+    );
   });
 });
 
 describe("bug set: each driver is found by its scenario and oracle", () => {
   for (const bug of manifest.bugs) {
     const scenario = scenarioRef(bug.scenario);
-    it(`${bug.driver} (${bug.class}) on ${bug.scenario}`, { skip: scenario === undefined ? `scenario ${bug.scenario} is not built in yet` : false }, async () => {
-      const driver = await load(path.join(bugsDir, bug.driver));
-      const seen: string[] = [];
-      for (let seed = 1; seed <= BUDGET; seed++) {
-        const c = await chooser(bug.strategy, seed, driver, scenario!);
-        const s = await runScenario(driver, scenario!, { seed, trace: false, ...(c !== undefined ? { chooser: c } : {}) });
-        if (s.ok) continue;
-        const kinds = kindsOf(s);
-        seen.push(`seed ${seed}: ${kinds.join(",")}`);
-        if (kinds.includes(bug.finding)) {
-          const finding = s.findings.find((f) => f.kind === bug.finding);
-          if (finding !== undefined) assert.ok(finding.message.length > 20 && !finding.message.includes("\n"), `one informative line: ${finding.message}`);
-          return;
+    it(
+      `${bug.driver} (${bug.class}) on ${bug.scenario}`,
+      { skip: scenario === undefined ? `scenario ${bug.scenario} is not built in yet` : false },
+      async () => {
+        const driver = await load(path.join(bugsDir, bug.driver));
+        const seen: string[] = [];
+        for (let seed = 1; seed <= BUDGET; seed++) {
+          const c = await chooser(bug.strategy, seed, driver, scenario!);
+          const s = await runScenario(driver, scenario!, { seed, trace: false, ...(c !== undefined ? { chooser: c } : {}) });
+          if (s.ok) continue;
+          const kinds = kindsOf(s);
+          seen.push(`seed ${seed}: ${kinds.join(",")}`);
+          if (kinds.includes(bug.finding)) {
+            const finding = s.findings.find((f) => f.kind === bug.finding);
+            if (finding !== undefined) assert.ok(finding.message.length > 20 && !finding.message.includes("\n"), `one informative line: ${finding.message}`);
+            return;
+          }
         }
-      }
-      assert.fail(`not found by the ${bug.finding} oracle within ${BUDGET} seeds (${seen.join("; ") || "every run passed"})`);
-    });
+        assert.fail(`not found by the ${bug.finding} oracle within ${BUDGET} seeds (${seen.join("; ") || "every run passed"})`);
+      },
+    );
   }
 });
 
@@ -111,7 +122,11 @@ describe("bug set: the samples stay clean on the scenarios it uses", () => {
 
 describe("bug set: end to end through the command line", () => {
   function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", path.join(root, "cli", "src", "main.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 300_000 });
+    const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", path.join(root, "cli", "src", "main.ts"), ...args], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
@@ -123,7 +138,19 @@ describe("bug set: end to end through the command line", () => {
   ] as const) {
     it(`${driver}: explore --strategy pct --scenario ${scenario} finds it, writes the schedule, and run --replay reproduces it`, async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "bugset-"));
-      const r = cli("explore", path.join("test", "explore", "bugs", driver), "--strategy", "pct", "--scenario", scenario, "--budget", budget, "--out", out, "--json");
+      const r = cli(
+        "explore",
+        path.join("test", "explore", "bugs", driver),
+        "--strategy",
+        "pct",
+        "--scenario",
+        scenario,
+        "--budget",
+        budget,
+        "--out",
+        out,
+        "--json",
+      );
       assert.equal(r.status, 1, r.stderr);
       const report = JSON.parse(r.stdout) as { failures: { kind: string; schedule: string; message: string }[] };
       const failure = report.failures[0]!;

@@ -14,7 +14,11 @@ import { UsageError } from "../../cli/src/usage";
 const root = path.resolve(__dirname, "..", "..");
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", path.join(root, "cli", "src", "main.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 240_000 });
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", path.join(root, "cli", "src", "main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 240_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -32,9 +36,18 @@ describe("--shard i/n", () => {
   it("splits a plan into n disjoint shares of whole rounds that together are the plan, each with every scenario", () => {
     const plan = Array.from({ length: 23 }, (_, k) => ({ k, scenario: ["a", "b", "c"][k % 3]! }));
     const shares = [1, 2, 3, 4].map((index) => shardPlan(plan, { index, count: 4 }, 3));
-    assert.deepEqual(shares.flat().map((r) => r.k).sort((x, y) => x - y), plan.map((r) => r.k));
+    assert.deepEqual(
+      shares
+        .flat()
+        .map((r) => r.k)
+        .sort((x, y) => x - y),
+      plan.map((r) => r.k),
+    );
     for (const share of shares) assert.deepEqual(new Set(share.map((r) => r.scenario)), new Set(["a", "b", "c"]));
-    assert.deepEqual(shares.map((s) => s.length), [6, 6, 6, 5]);
+    assert.deepEqual(
+      shares.map((s) => s.length),
+      [6, 6, 6, 5],
+    );
     assert.deepEqual(shardPlan(plan, undefined), plan);
     assert.equal(inShard(3, { index: 2, count: 4 }, 3), true, "run 3 opens the second round");
     assert.equal(inShard(3, { index: 4, count: 4 }), true, "rounds of one run: k mod n");
@@ -51,7 +64,10 @@ describe("explore merge", () => {
       failures: [{ scenario: "x", message: "second shard" }],
       coverage: {
         transitions: [{ state: "open", message: "xmit", count: 5 }],
-        unreached: [{ state: "closing", message: "txTimeout" }, { state: "open", message: "suspend" }],
+        unreached: [
+          { state: "closing", message: "txTimeout" },
+          { state: "open", message: "suspend" },
+        ],
         waitSites: [{ file: "d.ts", line: 4, column: 3, messages: { xmit: 5 } }],
         faults: [{ kind: "tx-lockup", state: "open", count: 1 }],
       },
@@ -63,7 +79,10 @@ describe("explore merge", () => {
       failed: 0,
       failures: [],
       coverage: {
-        transitions: [{ state: "open", message: "xmit", count: 2 }, { state: "open", message: "suspend", count: 1 }],
+        transitions: [
+          { state: "open", message: "xmit", count: 2 },
+          { state: "open", message: "suspend", count: 1 },
+        ],
         unreached: [{ state: "closing", message: "txTimeout" }],
         waitSites: [{ file: "d.ts", line: 4, column: 3, messages: { xmit: 2, suspend: 1 } }],
         faults: [{ kind: "tx-lockup", state: "open", count: 2 }],
@@ -76,16 +95,25 @@ describe("explore merge", () => {
     assert.deepEqual(m.failures, [{ scenario: "x", message: "second shard" }]);
     assert.deepEqual(m.shards, { count: 2, merged: [1, 2], missing: [] });
     assert.equal(m.shard, undefined);
-    assert.deepEqual(m.coverage!.transitions, [{ state: "open", message: "xmit", count: 7 }, { state: "open", message: "suspend", count: 1 }]);
+    assert.deepEqual(m.coverage!.transitions, [
+      { state: "open", message: "xmit", count: 7 },
+      { state: "open", message: "suspend", count: 1 },
+    ]);
     assert.deepEqual(m.coverage!.unreached, [{ state: "closing", message: "txTimeout" }], "reached by one shard: not unreached");
     assert.deepEqual(m.coverage!.waitSites, [{ file: "d.ts", line: 4, column: 3, messages: { xmit: 7, suspend: 1 } }]);
     assert.deepEqual(m.coverage!.faults, [{ kind: "tx-lockup", state: "open", count: 3 }]);
   });
 
   it("refuses reports of different drivers or strategies, repeated shards, and says which shards are missing", () => {
-    assert.throws(() => mergeReports([report({}), report({ driver: "other.ts" })], ["a.json", "b.json"]), /b\.json: driver other\.ts differs from d\.ts in a\.json/);
+    assert.throws(
+      () => mergeReports([report({}), report({ driver: "other.ts" })], ["a.json", "b.json"]),
+      /b\.json: driver other\.ts differs from d\.ts in a\.json/,
+    );
     assert.throws(() => mergeReports([report({ strategy: "pct" }), report({ strategy: "random" })]), /strategy random differs from pct/);
-    assert.throws(() => mergeReports([report({ shard: { index: 1, count: 3 } }), report({ shard: { index: 1, count: 3 } })], ["a", "b"]), /b: shard 1\/3 given twice/);
+    assert.throws(
+      () => mergeReports([report({ shard: { index: 1, count: 3 } }), report({ shard: { index: 1, count: 3 } })], ["a", "b"]),
+      /b: shard 1\/3 given twice/,
+    );
     assert.deepEqual(mergeReports([report({ shard: { index: 3, count: 3 } })]).shards, { count: 3, merged: [3], missing: [1, 2] });
     assert.throws(() => mergeReports([]), UsageError);
   });
@@ -110,7 +138,10 @@ describe("explore merge", () => {
       files.push(file);
     }
     const shares = files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as MergeableReport);
-    assert.deepEqual(shares.map((s) => s.runs), [3, 2]);
+    assert.deepEqual(
+      shares.map((s) => s.runs),
+      [3, 2],
+    );
     const merged = cli("explore", "merge", "--json", ...files);
     assert.equal(merged.status, 1, merged.stderr);
     const m = JSON.parse(merged.stdout) as MergeableReport & { shards: unknown };

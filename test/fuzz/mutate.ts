@@ -79,26 +79,44 @@ export function mutate(fileName: string, text: string, operator: Operator, rnd: 
     }
     case "duplicateStatement": {
       const s = pick(rnd, parts.statements);
-      return s && { operator, text: splice(text, s.getEnd(), s.getEnd(), `\n${s.getText(sf)}`), at: s.getStart(sf), detail: `duplicate ${ts.SyntaxKind[s.kind]}` };
+      return (
+        s && { operator, text: splice(text, s.getEnd(), s.getEnd(), `\n${s.getText(sf)}`), at: s.getStart(sf), detail: `duplicate ${ts.SyntaxKind[s.kind]}` }
+      );
     }
     case "swapMailbox": {
       const from = pick(rnd, parts.mailboxes);
       const names = [...new Set(parts.mailboxes.map((m) => m.text))];
-      const to = pick(rnd, names.filter((n) => n !== from?.text));
-      return from && to !== undefined ? { operator, text: splice(text, from.getStart(sf), from.getEnd(), to), at: from.getStart(sf), detail: `${from.text} -> ${to}` } : undefined;
+      const to = pick(
+        rnd,
+        names.filter((n) => n !== from?.text),
+      );
+      return from && to !== undefined
+        ? { operator, text: splice(text, from.getStart(sf), from.getEnd(), to), at: from.getStart(sf), detail: `${from.text} -> ${to}` }
+        : undefined;
     }
     case "dropBreak": {
       const j = pick(rnd, parts.jumps);
       return j && { operator, text: splice(text, j.getStart(sf), j.getEnd(), ""), at: j.getStart(sf), detail: `drop ${j.getText(sf)}` };
     }
     case "wrapInTry": {
-      const s = pick(rnd, parts.statements.filter((x) => !ts.isImportDeclaration(x) && !ts.isExportDeclaration(x)));
+      const s = pick(
+        rnd,
+        parts.statements.filter((x) => !ts.isImportDeclaration(x) && !ts.isExportDeclaration(x)),
+      );
       if (!s) return undefined;
       const tail = rnd() < 0.5 ? " finally {\n}" : " catch {\n}";
-      return { operator, text: splice(text, s.getStart(sf), s.getEnd(), `try {\n${s.getText(sf)}\n}${tail}`), at: s.getStart(sf), detail: `wrap ${ts.SyntaxKind[s.kind]}${tail.trim().split(" ")[0]}` };
+      return {
+        operator,
+        text: splice(text, s.getStart(sf), s.getEnd(), `try {\n${s.getText(sf)}\n}${tail}`),
+        at: s.getStart(sf),
+        detail: `wrap ${ts.SyntaxKind[s.kind]}${tail.trim().split(" ")[0]}`,
+      };
     }
     case "renameState": {
-      const str = pick(rnd, parts.strings.filter((x) => /^[A-Za-z_]\w*$/.test(x.text)));
+      const str = pick(
+        rnd,
+        parts.strings.filter((x) => /^[A-Za-z_]\w*$/.test(x.text)),
+      );
       if (!str) return undefined;
       const others = [...new Set(parts.strings.map((x) => x.text).filter((t) => /^[A-Za-z_]\w*$/.test(t) && t !== str.text)), "renamed"];
       const to = pick(rnd, others)!;

@@ -24,7 +24,11 @@ test("different seeds interleave the OS threads and the wire differently", async
   const b = await traceJson("default", 2);
   assert.notEqual(a.json, b.json);
   // Not just payloads: the order of messages (xmit, irq, recv) differs.
-  const order = (events: typeof a.events) => events.filter((e) => e.kind === "send").map((e) => e.mailbox).join(",");
+  const order = (events: typeof a.events) =>
+    events
+      .filter((e) => e.kind === "send")
+      .map((e) => e.mailbox)
+      .join(",");
   const interleavings = new Set([order(a.events), order(b.events), order((await traceJson("default", 3)).events)]);
   assert.ok(interleavings.size > 1);
 });

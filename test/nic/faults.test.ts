@@ -43,7 +43,10 @@ test("link-flap: PHYstatus drops, LinkChg twice, frames in both directions are l
   const r = setup({ tx: 4, rx: 4, faults: [{ kind: "link-flap", atUs: 200, durationUs: 300 }] });
   r.host.advance(110);
   assert.equal(r.nic.read(Reg.PHYstatus, 1) & Phy.LinkStatus, 0);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.LinkChg]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.LinkChg],
+  );
   assert.equal(r.nic.wire.inject(makeFrame({ dst: r.nic.mac, src: PEER_MAC, stream: Stream.test, seq: 0, size: 60 })), "rx-link-down");
   queueTx(r, toPeer(1));
   r.nic.write(Reg.TxPoll, 1, Poll.NPQ);
@@ -68,7 +71,10 @@ test("rx-overflow: a burst arrives while the FIFO drops frames with RxFIFOOver",
 test("spurious-irq: an interrupt with isr 0 and nothing latched", () => {
   const r = setup({ faults: [{ kind: "spurious-irq", atUs: 150, repeat: 3, periodUs: 10 }] });
   r.host.advance(100);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [0, 0, 0]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [0, 0, 0],
+  );
   assert.equal(r.nic.read(Reg.IntrStatus, 2), 0);
 });
 

@@ -12,7 +12,10 @@ test("a masked event latches in IntrStatus without an interrupt; unmasking it in
   assert.equal(r.host.interrupts.length, 0);
   assert.equal(r.nic.read(Reg.IntrStatus, 2), Intr.RxOK);
   r.nic.write(Reg.IntrMask, 2, Intr.RxOK);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.RxOK]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.RxOK],
+  );
 });
 
 test("events while the line is asserted coalesce; an acknowledge that leaves bits pending raises again", () => {
@@ -21,9 +24,16 @@ test("events while the line is asserted coalesce; an acknowledge that leaves bit
   rx(r, 1);
   r.nic.setLink(false);
   r.nic.setLink(true);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.RxOK], "one interrupt: the line stayed asserted");
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.RxOK],
+    "one interrupt: the line stayed asserted",
+  );
   r.nic.write(Reg.IntrStatus, 2, Intr.RxOK); // the driver acks what its message said
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.RxOK, Intr.LinkChg]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.RxOK, Intr.LinkChg],
+  );
   r.nic.write(Reg.IntrStatus, 2, Intr.LinkChg);
   assert.equal(r.host.interrupts.length, 2);
   assert.equal(r.nic.read(Reg.IntrStatus, 2), 0);
@@ -49,11 +59,17 @@ test("masking all while asserted drops the line; unmasking with bits pending int
   assert.equal(r.host.interrupts.length, 1);
   rx(r, 2);
   r.nic.write(Reg.IntrMask, 2, Intr.RxOK);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.RxOK, Intr.RxOK]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.RxOK, Intr.RxOK],
+  );
 });
 
 test("TxPoll FSWInt raises SWInt through the mask", () => {
   const r = setup({ mask: Intr.SWInt });
   r.nic.write(Reg.TxPoll, 1, 0x01);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.SWInt]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.SWInt],
+  );
 });

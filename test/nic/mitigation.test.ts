@@ -43,7 +43,10 @@ test("RxOK waits for the timer: frames within it share one interrupt, raised whe
   r.host.advance(10.47);
   assert.equal(r.host.interrupts.length, 0, "timer (20.48 us from the first frame) not yet out");
   r.host.advance(0.02);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.RxOK]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.RxOK],
+  );
   assert.ok(Math.abs(r.host.interrupts[0].time - (start + 20.48)) < 1e-9, `released at ${r.host.interrupts[0].time}, 20.48 us after the first frame`);
 });
 
@@ -52,7 +55,10 @@ test("the frame count releases at once, before the timer", () => {
   for (let i = 0; i < 3; i++) rx(r, i);
   assert.equal(r.host.interrupts.length, 0);
   rx(r, 3);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.RxOK]);
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.RxOK],
+  );
   r.nic.write(Reg.IntrStatus, 2, Intr.RxOK);
   r.host.advance(200);
   assert.equal(r.host.interrupts.length, 1, "the released batch's timer was cancelled: no late interrupt");
@@ -65,7 +71,11 @@ test("an immediate event carries what mitigation holds; TX and RX are mitigated 
   queueTx(r, makeFrame({ dst: PEER_MAC, src: r.nic.mac, stream: Stream.test, seq: 9, size: 60 }));
   r.nic.write(Reg.TxPoll, 1, 0x40);
   r.host.advance(1);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.TxOK | Intr.RxOK], "TxOK is not mitigated and takes RxOK along");
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.TxOK | Intr.RxOK],
+    "TxOK is not mitigated and takes RxOK along",
+  );
 });
 
 test("a reset drops what was held and its timer", () => {
@@ -73,7 +83,11 @@ test("a reset drops what was held and its timer", () => {
   rx(r, 0);
   r.nic.write(Reg.ChipCmd, 1, 0x10);
   r.host.advance(100);
-  assert.deepEqual(r.host.interrupts.map((i) => i.isr), [Intr.LinkChg], "only the reset's own LinkChg");
+  assert.deepEqual(
+    r.host.interrupts.map((i) => i.isr),
+    [Intr.LinkChg],
+    "only the reset's own LinkChg",
+  );
 });
 
 test("inspect() shows the setting and what is held", () => {

@@ -11,17 +11,26 @@ test("lost frames are named with where they were last seen, when, and where the 
   const f = s.findings.find((x) => x.kind === "lost-frames");
   assert.ok(f !== undefined, s.problems.join("\n"));
   // The lossy driver takes every 10th frame from xmit and forgets it: never seen in the ring.
-  assert.match(f.message, /^TX: 50 frame\(s\) the OS sent never reached the wire and no injected fault touched them: os#9 handed to the driver at [\d.]+us and never seen in the TX ring/);
+  assert.match(
+    f.message,
+    /^TX: 50 frame\(s\) the OS sent never reached the wire and no injected fault touched them: os#9 handed to the driver at [\d.]+us and never seen in the TX ring/,
+  );
   assert.match(f.message, /; and 47 more; the driver at [\d.]+us: protocol state open; thread main waits at lossy-driver\.ts:\d+:\d+ on /);
   assert.ok(f.location !== undefined && f.location.file.endsWith("lossy-driver.ts"), JSON.stringify(f.location));
-  assert.deepEqual(s.problems, s.findings.map((x) => x.message));
+  assert.deepEqual(
+    s.problems,
+    s.findings.map((x) => x.message),
+  );
 });
 
 test("a watchdog firing with no fault behind it is a finding that says what the ring holds", async () => {
   const s = await runScenario(fig4Driver, "default", { seed: 1 });
   const f = s.findings.find((x) => x.kind === "watchdog");
   assert.ok(f !== undefined, s.problems.join("\n"));
-  assert.match(f.message, /^the OS watchdog fired at [\d.]+us \(16 frame\(s\) outstanding, no TX progress since [\d.]+us\) and no injected fault explains the stall: none of them is in the TX ring; protocol state open/);
+  assert.match(
+    f.message,
+    /^the OS watchdog fired at [\d.]+us \(16 frame\(s\) outstanding, no TX progress since [\d.]+us\) and no injected fault explains the stall: none of them is in the TX ring; protocol state open/,
+  );
   // With the fault that explains it, the same firing is no finding.
   const faulted = await runScenario(ringDriver, "tx-timeout", { seed: 1 });
   assert.equal(faulted.txTimeouts, 1);
@@ -59,7 +68,11 @@ test("an interrupt storm is reported with the unacknowledged IntrStatus bits, an
       d.dev.write16(0x3c, 0x0020);
     }
   });
-  const s = await runScenario(storm, { name: "storm", description: "", workload: { frames: 0, rxRate: 0, replyTimeoutUs: 5000 }, faults: [] }, { seed: 1, trace: false });
+  const s = await runScenario(
+    storm,
+    { name: "storm", description: "", workload: { frames: 0, rxRate: 0, replyTimeoutUs: 5000 }, faults: [] },
+    { seed: 1, trace: false },
+  );
   const f = s.findings.find((x) => x.kind === "interrupt-storm");
   assert.ok(f !== undefined, s.problems.join("\n"));
   assert.match(f.message, new RegExp(`^interrupt storm: ${STORM_LIMIT} interrupts at [\\d.]+us with IntrStatus 0x0020 \\(LinkChg\\) never acknowledged`));

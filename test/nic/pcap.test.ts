@@ -19,8 +19,18 @@ test("the wire's pcap holds what the NIC sent, with virtual timestamps", () => {
   assert.equal(header.snaplen, 65535);
   assert.equal(records.length, 3);
   // setup ran 100us of reset first; each 1000-byte frame takes 8us.
-  assert.deepEqual(records.map((x) => [x.tsSec, x.tsUsec]), [[0, 108], [0, 116], [0, 124]]);
-  assert.deepEqual(records.map((x) => frameTag(x.data)?.seq), [0, 1, 2]);
+  assert.deepEqual(
+    records.map((x) => [x.tsSec, x.tsUsec]),
+    [
+      [0, 108],
+      [0, 116],
+      [0, 124],
+    ],
+  );
+  assert.deepEqual(
+    records.map((x) => frameTag(x.data)?.seq),
+    [0, 1, 2],
+  );
   assert.ok(records.every((x) => x.inclLen === 1000 && x.origLen === 1000));
 });
 

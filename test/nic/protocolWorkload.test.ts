@@ -43,12 +43,16 @@ test("protocol-fuzz: orders no script issues, nothing the protocol forbids, budg
       for (const r of summary.requests) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
       for (const [name, n] of counts) assert.ok(n <= 3, `${label}: ${name} issued ${n} times (budget 3)`);
       // One request at a time: each is answered before the next is sent.
-      for (let i = 1; i < summary.requests.length; i++) assert.ok(summary.requests[i]!.sentUs >= summary.requests[i - 1]!.repliedUs!, `${label}: request ${i} waited for the reply before it`);
+      for (let i = 1; i < summary.requests.length; i++)
+        assert.ok(summary.requests[i]!.sentUs >= summary.requests[i - 1]!.repliedUs!, `${label}: request ${i} waited for the reply before it`);
       for (const s of sends) seen.add(s);
     }
   }
   // The state recorded is the one the message arrived in.
-  assert.ok([...seen].some((s) => s === "txTimeout@closing" || s === "txTimeout@closed"), `txTimeout outside the open state: ${[...seen].join(" ")}`);
+  assert.ok(
+    [...seen].some((s) => s === "txTimeout@closing" || s === "txTimeout@closed"),
+    `txTimeout outside the open state: ${[...seen].join(" ")}`,
+  );
   assert.ok(seen.has("suspend@open"), "suspend issued");
 });
 
@@ -73,7 +77,10 @@ test("a scenario file with workload.mode: a wrong mode is refused, naming the fi
     assert.equal(loadScenarioFile(good).workload.mode, "protocol");
     const bad = path.join(dir, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ workload: { mode: "chaos" } }));
-    assert.throws(() => loadScenarioFile(bad), (e: Error) => e.message.startsWith(`${bad}: workload.mode: "chaos" is not one of script, protocol`));
+    assert.throws(
+      () => loadScenarioFile(bad),
+      (e: Error) => e.message.startsWith(`${bad}: workload.mode: "chaos" is not one of script, protocol`),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -25,7 +25,11 @@ test("TX: frames go on the wire after their wire time, OWN clears, TxOK interrup
   }
   assert.equal(r.nic.counters.txFrames, 6);
   assert.equal((r.nic.inspect().txRing as { next: number }).next, 2, "6 frames through a ring of 4: next is 2");
-  assert.deepEqual(sent.map((f) => frameTag(f)?.seq), [0, 1, 2, 3, 4, 5], "observers keep their own copies while the buffers are reused");
+  assert.deepEqual(
+    sent.map((f) => frameTag(f)?.seq),
+    [0, 1, 2, 3, 4, 5],
+    "observers keep their own copies while the buffers are reused",
+  );
 });
 
 test("TX: the chip reads the buffer as the frame goes out (DMA), not when it is polled", () => {
@@ -50,7 +54,10 @@ test("TX: one poll sends every owned frame back to back; fragments FS..LS make o
   queueTx(r, toPeer(2));
   r.nic.write(Reg.TxPoll, 1, Poll.NPQ);
   r.host.advance(100);
-  assert.deepEqual(sent.map((f) => frameTag(f)?.seq), [1, 7, 2]);
+  assert.deepEqual(
+    sent.map((f) => frameTag(f)?.seq),
+    [1, 7, 2],
+  );
   assert.deepEqual(sent[1], big);
   for (let i = 0; i < 5; i++) assert.equal(bits(opts1(r.txRing, i), Desc.OWN), 0);
   assert.equal(r.host.interrupts.length, 1, "TxOK coalesces while the line stays asserted");
@@ -88,7 +95,7 @@ test("RX: frames land in owned descriptors with FS|LS and their length; EOR stay
     const i = seq % 4;
     const o = opts1(r.rxRing, i);
     assert.equal(bits(o, Desc.OWN), 0);
-    assert.equal(bits(o, (Desc.FS | Desc.LS)), Desc.FS | Desc.LS);
+    assert.equal(bits(o, Desc.FS | Desc.LS), Desc.FS | Desc.LS);
     assert.equal(bits(o, Desc.LengthMask), 64 + seq);
     assert.equal(bits(o, Desc.EOR), i === 3 ? Desc.EOR : 0);
     seen.push(frameTag(r.rxBufs[i].bytes.subarray(0, 64 + seq))?.seq ?? -1);
@@ -113,9 +120,9 @@ test("RX: a frame larger than one buffer spans descriptors (FS on the first, LS 
   for (let i = 0; i < 4; i++) r.rxRing.view.setUint32(i * 16, (Desc.OWN | (i === 3 ? Desc.EOR : 0) | 512) >>> 0, true);
   const f = makeFrame({ dst: r.nic.mac, src: PEER_MAC, stream: Stream.test, seq: 1, size: 1200 });
   assert.equal(r.nic.wire.inject(f), "ok");
-  assert.equal(bits(opts1(r.rxRing, 0), (Desc.FS | Desc.LS | Desc.OWN)), Desc.FS);
-  assert.equal(bits(opts1(r.rxRing, 1), (Desc.FS | Desc.LS | Desc.OWN)), 0);
-  assert.equal(bits(opts1(r.rxRing, 2), (Desc.FS | Desc.LS | Desc.OWN | Desc.LengthMask)), Desc.LS | 1200);
+  assert.equal(bits(opts1(r.rxRing, 0), Desc.FS | Desc.LS | Desc.OWN), Desc.FS);
+  assert.equal(bits(opts1(r.rxRing, 1), Desc.FS | Desc.LS | Desc.OWN), 0);
+  assert.equal(bits(opts1(r.rxRing, 2), Desc.FS | Desc.LS | Desc.OWN | Desc.LengthMask), Desc.LS | 1200);
   assert.equal(bits(opts1(r.rxRing, 3), Desc.OWN), Desc.OWN);
   assert.deepEqual(r.rxBufs[2].bytes.subarray(0, 176), f.subarray(1024));
 });
@@ -151,7 +158,7 @@ test("traffic generator: seeded rate and sizes; the same seed gives the same fra
       offered: (f) => {
         sizes.push(f.length);
         // play a driver that re-arms at once
-        for (let i = 0; i < 8; i++) if ((bits(opts1(r.rxRing, i), Desc.OWN)) === 0) armRx(r, i);
+        for (let i = 0; i < 8; i++) if (bits(opts1(r.rxRing, i), Desc.OWN) === 0) armRx(r, i);
       },
     });
     r.host.advance(1000);

@@ -42,7 +42,10 @@ test("default: open, stream, close; every frame accounted for in both directions
 test("tx-timeout: the lock-up stalls TX, the watchdog sends txTimeout, the reset recovers", async () => {
   const s = await runScenario(ringDriver, "tx-timeout", { seed: 3 });
   assert.equal(s.ok, true, explain(s));
-  assert.deepEqual(s.faults.map((f) => f.kind), ["tx-lockup"]);
+  assert.deepEqual(
+    s.faults.map((f) => f.kind),
+    ["tx-lockup"],
+  );
   assert.equal(s.txTimeouts, 1);
   assert.equal(s.messages.txTimeout.delivered, 1);
   assert.ok(s.nic.resets >= 2, "open and the txTimeout each reset the chip");
@@ -57,7 +60,13 @@ test("tx-timeout: the lock-up stalls TX, the watchdog sends txTimeout, the reset
 test("link-flap: two flaps, frames lost only while the link is down", async () => {
   const s = await runScenario(ringDriver, "link-flap", { seed: 1 });
   assert.equal(s.ok, true, explain(s));
-  assert.deepEqual(s.faults.map((f) => [f.kind, f.timeUs]), [["link-flap", 2000], ["link-flap", 6000]]);
+  assert.deepEqual(
+    s.faults.map((f) => [f.kind, f.timeUs]),
+    [
+      ["link-flap", 2000],
+      ["link-flap", 6000],
+    ],
+  );
   const down = (s.frames.tx.dropped["tx-link-down"] ?? 0) + (s.frames.rx.dropped["rx-link-down"] ?? 0);
   assert.ok(down > 0, explain(s));
   assert.equal(s.frames.tx.delivered + (s.frames.tx.dropped["tx-link-down"] ?? 0), s.frames.tx.offered);
@@ -84,7 +93,10 @@ test("hot-unplug: reads go all ones, the OS sends unplug, the frames in flight c
   const s = await runScenario(ringDriver, "hot-unplug", { seed: 1 });
   assert.equal(s.ok, true, explain(s));
   assert.equal(s.completed, false);
-  assert.deepEqual(s.faults.map((f) => [f.kind, f.timeUs]), [["hot-unplug", 4000]]);
+  assert.deepEqual(
+    s.faults.map((f) => [f.kind, f.timeUs]),
+    [["hot-unplug", 4000]],
+  );
   assert.equal(s.messages.unplug.sent, 1);
   const unplugSent = s.trace.find((e) => e.mailbox === "unplug" && e.kind === "send");
   assert.equal(unplugSent?.time, 4050, "the OS learns of it 50us later");
@@ -140,7 +152,10 @@ test("accounting: a frame whose bytes changed on the way is caught, in each dire
   assert.equal(tx.frames.tx.corrupted, 1, explain(tx));
   assert.equal(tx.frames.tx.delivered, tx.frames.tx.offered - 1);
   assert.equal(tx.ok, false);
-  assert.ok(tx.problems.some((p) => /TX: 1 frame\(s\) arrived with different bytes/.test(p)), tx.problems.join("; "));
+  assert.ok(
+    tx.problems.some((p) => /TX: 1 frame\(s\) arrived with different bytes/.test(p)),
+    tx.problems.join("; "),
+  );
 
   const rx = await runScenario(ringDriver, "default", {
     seed: 1,
@@ -178,18 +193,41 @@ test("pcap: the run's capture holds the frames the driver sent, in order, with v
   const { header, records } = parsePcap(fs.readFileSync(file));
   assert.equal(header.network, 1);
   const sent = records.filter((r) => frameTag(r.data)?.stream === Stream.os).map((r) => frameTag(r.data)?.seq);
-  assert.deepEqual(sent, Array.from({ length: 500 }, (_, i) => i));
+  assert.deepEqual(
+    sent,
+    Array.from({ length: 500 }, (_, i) => i),
+  );
   const received = records.filter((r) => frameTag(r.data)?.stream === Stream.generator).length;
   assert.equal(received, s.frames.rx.offered);
   const times = records.map((r) => r.tsSec * 1e6 + r.tsUsec);
-  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
   assert.ok(times[times.length - 1] <= s.virtualTimeUs);
 });
 
 test("a workload with two open periods, suspends and loopback balances", async () => {
-  const s = await runScenario(ringDriver, { name: "busy", description: "", workload: { frames: 300, cycles: 2, suspends: 2, loopback: true, rxRate: 10000 }, faults: [] }, { seed: 4 });
+  const s = await runScenario(
+    ringDriver,
+    { name: "busy", description: "", workload: { frames: 300, cycles: 2, suspends: 2, loopback: true, rxRate: 10000 }, faults: [] },
+    { seed: 4 },
+  );
   assert.equal(s.ok, true, explain(s));
-  assert.deepEqual(requestsOf(s), ["open=0", "suspend=0", "resume=0", "suspend=0", "resume=0", "close=0", "open=0", "suspend=0", "resume=0", "suspend=0", "resume=0", "close=0"]);
+  assert.deepEqual(requestsOf(s), [
+    "open=0",
+    "suspend=0",
+    "resume=0",
+    "suspend=0",
+    "resume=0",
+    "close=0",
+    "open=0",
+    "suspend=0",
+    "resume=0",
+    "suspend=0",
+    "resume=0",
+    "close=0",
+  ]);
   assert.equal(s.frames.tx.delivered, 300);
   // Loopback: each frame sent comes back, and is received like any other.
   assert.ok(s.frames.rx.offered >= 300, `${s.frames.rx.offered}`);
@@ -199,17 +237,27 @@ test("a workload with two open periods, suspends and loopback balances", async (
 
 test("the stepping gate passes through to launch and sees every delivery", async () => {
   const seen: string[] = [];
-  const s = await runScenario(ringDriver, { name: "small", description: "", workload: { frames: 5, rxRate: 0 }, faults: [] }, {
-    seed: 1,
-    gate: (e) => {
-      seen.push(e.mailbox);
+  const s = await runScenario(
+    ringDriver,
+    { name: "small", description: "", workload: { frames: 5, rxRate: 0 }, faults: [] },
+    {
+      seed: 1,
+      gate: (e) => {
+        seen.push(e.mailbox);
+      },
     },
-  });
+  );
   assert.equal(s.ok, true, explain(s));
   // The gate also sees the thread's start and its sleeps ending; the trace's deliveries are the messages.
   const messages = seen.filter((m) => m !== "start" && m !== "sleep");
-  assert.deepEqual(messages, s.trace.filter((e) => e.kind === "deliver").map((e) => e.mailbox));
-  assert.deepEqual(messages.filter((m) => m !== "irq"), ["open", "xmit", "xmit", "xmit", "xmit", "xmit", "close"]);
+  assert.deepEqual(
+    messages,
+    s.trace.filter((e) => e.kind === "deliver").map((e) => e.mailbox),
+  );
+  assert.deepEqual(
+    messages.filter((m) => m !== "irq"),
+    ["open", "xmit", "xmit", "xmit", "xmit", "xmit", "close"],
+  );
 });
 
 test("onLaunch hands over the live instance and the NIC (the debugger's Device scope)", async () => {

@@ -62,7 +62,9 @@ test("the schema and the loader agree on right and wrong scenarios", () => {
 });
 
 test("the build writes the schema the extension contributes", () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { contributes: { jsonValidation: { fileMatch: string[]; url: string }[] } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as {
+    contributes: { jsonValidation: { fileMatch: string[]; url: string }[] };
+  };
   const [entry] = manifest.contributes.jsonValidation;
   assert.ok(entry!.fileMatch.includes("**/scenarios/*.json"));
   const written = JSON.parse(fs.readFileSync(path.join(repo, entry!.url), "utf8")) as unknown;

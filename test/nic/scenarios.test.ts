@@ -7,7 +7,16 @@ import * as path from "node:path";
 import { SCENARIO_NAMES, getScenario, loadScenarioFile, resolveScenario, scenarios } from "active-driver/nic";
 
 test("the registry holds exactly the contract's scenario names", () => {
-  assert.deepEqual(Object.keys(scenarios), ["default", "tx-timeout", "link-flap", "rx-overflow", "spurious-irq", "hot-unplug", "suspend-unplug", "protocol-fuzz"]);
+  assert.deepEqual(Object.keys(scenarios), [
+    "default",
+    "tx-timeout",
+    "link-flap",
+    "rx-overflow",
+    "spurious-irq",
+    "hot-unplug",
+    "suspend-unplug",
+    "protocol-fuzz",
+  ]);
   assert.deepEqual([...SCENARIO_NAMES], Object.keys(scenarios));
   for (const name of SCENARIO_NAMES) {
     const s = getScenario(name);
@@ -44,7 +53,15 @@ test("loadScenarioFile errors name the file and the field", () => {
     [JSON.stringify({ workload: { frames: -3 } }), /bad\.json: workload\.frames: expected a non-negative number, got -3/],
     [JSON.stringify({ workload: { speed: 1 } }), /bad\.json: workload\.speed: unknown field/],
     [JSON.stringify({ workload: { loopback: 1 } }), /bad\.json: workload\.loopback: expected true or false/],
-    [JSON.stringify({ faults: [{ kind: "link-flap", atUs: 1 }, { kind: "fire", atUs: 2 }] }), /bad\.json: faults\[1\]\.kind: "fire" is not one of/],
+    [
+      JSON.stringify({
+        faults: [
+          { kind: "link-flap", atUs: 1 },
+          { kind: "fire", atUs: 2 },
+        ],
+      }),
+      /bad\.json: faults\[1\]\.kind: "fire" is not one of/,
+    ],
     [JSON.stringify({ faults: {} }), /bad\.json: faults: expected an array/],
     [JSON.stringify({ extends: "weekend" }), /bad\.json: extends: "weekend" is not one of/],
     [JSON.stringify({ seed: 1.5 }), /bad\.json: seed: expected an integer/],
@@ -53,7 +70,11 @@ test("loadScenarioFile errors name the file and the field", () => {
   ];
   for (const [text, pattern] of cases) {
     const file = tmpFile("bad.json", text);
-    assert.throws(() => loadScenarioFile(file), (e: Error) => pattern.test(e.message) && e.message.startsWith(file), `${text} -> ${pattern}`);
+    assert.throws(
+      () => loadScenarioFile(file),
+      (e: Error) => pattern.test(e.message) && e.message.startsWith(file),
+      `${text} -> ${pattern}`,
+    );
   }
   assert.throws(() => loadScenarioFile("/nonexistent/x.json"), /\/nonexistent\/x\.json: cannot read the scenario file \(ENOENT\)/);
 });
@@ -65,5 +86,8 @@ test("a scenario object from code is checked like a file: missing parts default,
   assert.equal(s.workload.frames, 5);
   assert.deepEqual(resolveScenario(scenarios["tx-timeout"]), scenarios["tx-timeout"]);
   assert.throws(() => resolveScenario({ name: "bad", workload: {}, faults: {} } as never), /^Error: scenario "bad": faults: expected an array of fault plans$/);
-  assert.throws(() => resolveScenario({ workload: { frames: "many" } } as never), /^Error: scenario "object": workload\.frames: expected a non-negative number, got "many"$/);
+  assert.throws(
+    () => resolveScenario({ workload: { frames: "many" } } as never),
+    /^Error: scenario "object": workload\.frames: expected a non-negative number, got "many"$/,
+  );
 });

@@ -24,7 +24,11 @@ const posix = process.platform !== "win32";
 
 /** Runs a TypeScript entry from source with a bounded heap and wall time. */
 function runBounded(args: string[], cwd: string): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--max-old-space-size=256", "--conditions=source", "--import", tsxLoader, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, ["--max-old-space-size=256", "--conditions=source", "--import", tsxLoader, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -83,7 +87,10 @@ test("check: imports of a FIFO, a link to /dev/zero and a file over 4 MB get AD0
     assert.ok(limit, `${name}: ${r.stdout}`);
     assert.deepEqual([limit.line, limit.column, limit.severity], [3, 23, "warning"]);
     assert.match(limit.message, reasons[name]!);
-    assert.ok(findings.some((f) => f.code === "AD001"), `the protocol is still followed: ${r.stdout}`);
+    assert.ok(
+      findings.some((f) => f.code === "AD001"),
+      `the protocol is still followed: ${r.stdout}`,
+    );
     assert.equal(r.status, 1, r.stderr);
   }
 });
@@ -173,7 +180,9 @@ test("check: a file too deeply nested exits 2 and SARIF carries a tool-execution
   assert.match(text.stderr, /not analysed: deep\.ts: this file is too deeply nested/);
   const sarif = check(dir, "--format", "sarif", "deep.ts");
   assert.equal(sarif.status, 2);
-  const log = JSON.parse(sarif.stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[] };
+  const log = JSON.parse(sarif.stdout) as {
+    runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[];
+  };
   const invocation = log.runs[0]!.invocations[0]!;
   assert.equal(invocation.executionSuccessful, false);
   assert.equal(invocation.toolExecutionNotifications.length, 1);

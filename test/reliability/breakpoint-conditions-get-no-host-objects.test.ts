@@ -42,8 +42,16 @@ test("the message a condition sees is a copy made in the context, whole", () => 
     "name === 'xmit' && state === 'open' && position === 3 && seq === 7",
     "Object.getPrototypeOf(m.frame).constructor === Uint8Array && m.constructor === Object",
   ];
-  for (const check of checks) assert.deepEqual(sandbox.condition(check, () => facts(payload)), { ok: true, value: true }, check);
+  for (const check of checks)
+    assert.deepEqual(
+      sandbox.condition(check, () => facts(payload)),
+      { ok: true, value: true },
+      check,
+    );
   sandbox.condition("(m.frame[0] = 0, true)", () => facts(payload));
   assert.equal(payload.frame[0], 9, "the driver's frame is untouched");
-  assert.deepEqual(sandbox.logMessage("len {m.frame.length} of {name}", () => facts(payload)), { ok: true, value: "len 3 of xmit" });
+  assert.deepEqual(
+    sandbox.logMessage("len {m.frame.length} of {name}", () => facts(payload)),
+    { ok: true, value: "len 3 of xmit" },
+  );
 });

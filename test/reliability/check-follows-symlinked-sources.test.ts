@@ -22,5 +22,8 @@ test("symlinked .ts files and folders inside a checked folder are followed, once
   fs.symlinkSync(path.join(shared, "missing.ts"), path.join(dir, "dangling.ts"));
 
   const files = collectFiles([dir]).map((f) => path.relative(dir, f));
-  assert.deepEqual(files, ["again.ts", "more/other.ts", "own.ts"].map((f) => f.split("/").join(path.sep)));
+  assert.deepEqual(
+    files,
+    ["again.ts", "more/other.ts", "own.ts"].map((f) => f.split("/").join(path.sep)),
+  );
 });

@@ -31,7 +31,14 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
   const { dc } = client;
   try {
     await dc.initializeRequest({ adapterID: "active-driver", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
-    const launched = dc.launchRequest({ type: "active-driver", request: "launch", driver, scenario: quiet, seed: 1, stopOnEntry: false } as DebugProtocol.LaunchRequestArguments);
+    const launched = dc.launchRequest({
+      type: "active-driver",
+      request: "launch",
+      driver,
+      scenario: quiet,
+      seed: 1,
+      stopOnEntry: false,
+    } as DebugProtocol.LaunchRequestArguments);
     await dc.configurationDoneRequest();
     await launched;
     const threads = await dc.threadsRequest();

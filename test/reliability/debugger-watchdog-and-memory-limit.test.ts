@@ -22,7 +22,14 @@ async function runToEnd(client: Client, driver: string): Promise<{ output: strin
   dc.on("output", (e: DebugProtocol.OutputEvent) => events.push(e));
   const terminated = dc.waitForEvent("terminated");
   await dc.initializeRequest({ adapterID: "active-driver", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
-  const launched = dc.launchRequest({ type: "active-driver", request: "launch", driver, scenario: quiet, seed: 1, stopOnEntry: false } as DebugProtocol.LaunchRequestArguments);
+  const launched = dc.launchRequest({
+    type: "active-driver",
+    request: "launch",
+    driver,
+    scenario: quiet,
+    seed: 1,
+    stopOnEntry: false,
+  } as DebugProtocol.LaunchRequestArguments);
   await dc.configurationDoneRequest();
   await launched;
   await terminated;
@@ -46,7 +53,10 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
     const { output, located } = await runToEnd(client, driver);
     assert.match(output, /was stopped: it ran for \d+ ms without waiting/);
     assert.ok(output.includes(`${driver}:${lineOf(driver, "spins here")}:`), output);
-    assert.ok(located.some((e) => e.body.source?.path === driver && e.body.line === lineOf(driver, "spins here")), "the output event points at the line");
+    assert.ok(
+      located.some((e) => e.body.source?.path === driver && e.body.line === lineOf(driver, "spins here")),
+      "the output event points at the line",
+    );
   } finally {
     await client.close();
   }

@@ -26,7 +26,12 @@ export function writeDriver(dir: string, name: string, body: string): string {
 
 /** The 1-based line of the first line of `file` that contains `marker`. */
 export function lineOf(file: string, marker: string): number {
-  return fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(marker)) + 1;
+  return (
+    fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes(marker)) + 1
+  );
 }
 
 /** A driver that, once opened, keeps 16 typed arrays of 256 MB (never written: address space, not resident memory), then serves on. */
@@ -64,7 +69,12 @@ export interface Ran {
 /** Runs the `active-driver` command line from its sources in `cwd`, ended after `boundMs` if still running. */
 export function cli(args: readonly string[], cwd = repoRoot, boundMs = 120_000): Ran {
   const main = path.join(repoRoot, "cli", "src", "main.ts");
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], { cwd, encoding: "utf8", timeout: boundMs, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: boundMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -82,7 +92,10 @@ export interface RawServer {
 }
 
 export function startRawServer(): RawServer {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "server", "src", "server.ts"), "--stdio"], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", path.join(repoRoot, "server", "src", "server.ts"), "--stdio"], {
+    cwd: repoRoot,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

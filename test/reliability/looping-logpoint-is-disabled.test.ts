@@ -40,8 +40,18 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
   try {
     const terminated = dc.waitForEvent("terminated", 170_000);
     await dc.initializeRequest({ adapterID: "active-driver", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
-    await dc.setBreakpointsRequest({ source: { path: driver }, breakpoints: [{ line: lineOf(driver, "// tick"), logMessage: "tick {(() => { for (;;) {} })()}" }] });
-    const launched = dc.launchRequest({ type: "active-driver", request: "launch", driver, scenario, seed: 1, stopOnEntry: false } as DebugProtocol.LaunchRequestArguments);
+    await dc.setBreakpointsRequest({
+      source: { path: driver },
+      breakpoints: [{ line: lineOf(driver, "// tick"), logMessage: "tick {(() => { for (;;) {} })()}" }],
+    });
+    const launched = dc.launchRequest({
+      type: "active-driver",
+      request: "launch",
+      driver,
+      scenario,
+      seed: 1,
+      stopOnEntry: false,
+    } as DebugProtocol.LaunchRequestArguments);
     await dc.configurationDoneRequest();
     await launched;
     await terminated;

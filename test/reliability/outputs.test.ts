@@ -117,7 +117,10 @@ describe("debugger: the trace file", () => {
     await dc.initializeRequest();
     await dc.configurationDoneRequest();
     const args = { type: "active-driver", request: "launch", driver: w.driver, scenario: FEW_FRAMES, trace: w.imported, stopOnEntry: true };
-    await assert.rejects(dc.launchRequest(args as DebugProtocol.LaunchRequestArguments), /"trace": the trace file .*protocol\.ts is a source file the driver loads/);
+    await assert.rejects(
+      dc.launchRequest(args as DebugProtocol.LaunchRequestArguments),
+      /"trace": the trace file .*protocol\.ts is a source file the driver loads/,
+    );
     assert.deepEqual(w.contents(), before);
   });
 

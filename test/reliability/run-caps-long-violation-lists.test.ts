@@ -31,7 +31,10 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
   const lines = text.stdout.split("\n");
   assert.ok(lines.length < 100, `${lines.length} lines`);
   assert.equal(lines.filter((l) => l.startsWith("violation  ")).length, 20);
-  assert.ok(lines.some((l) => /… 19980 more not shown \(20000 in all; --json lists every one\)/.test(l)), text.stdout);
+  assert.ok(
+    lines.some((l) => /… 19980 more not shown \(20000 in all; --json lists every one\)/.test(l)),
+    text.stdout,
+  );
   const json = cli(["run", driver, "--scenario", quiet, "--json"]);
   assert.equal((JSON.parse(json.stdout) as { summary: { violations: unknown[] } }).summary.violations.length, 20000);
 });

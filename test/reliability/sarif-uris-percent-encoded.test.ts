@@ -15,14 +15,25 @@ const diagnostic = {
 } as unknown as CheckedFile["diagnostics"][number];
 
 interface Sarif {
-  runs: { originalUriBaseIds: Record<string, { uri: string }>; results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[] }[];
+  runs: {
+    originalUriBaseIds: Record<string, { uri: string }>;
+    results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
+  }[];
 }
 
 test("SARIF uris percent-encode #, ?, %, spaces and non-ASCII", () => {
   const cwd = path.resolve("/work space/ré#po");
   const relative = "drivers/a #1?x=%41 é.ts";
   const absolute = path.resolve("/else where/b#2?.ts");
-  const log = JSON.parse(formatSarif([{ file: relative, diagnostics: [diagnostic] }, { file: absolute, diagnostics: [diagnostic] }], cwd)) as Sarif;
+  const log = JSON.parse(
+    formatSarif(
+      [
+        { file: relative, diagnostics: [diagnostic] },
+        { file: absolute, diagnostics: [diagnostic] },
+      ],
+      cwd,
+    ),
+  ) as Sarif;
   const run = log.runs[0]!;
   const [rel, abs] = run.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
   assert.equal(rel!.uri, "drivers/a%20%231%3Fx%3D%2541%20%C3%A9.ts");

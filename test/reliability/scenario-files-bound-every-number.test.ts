@@ -24,17 +24,28 @@ test("scenario files bound every number, with errors naming the file and the fie
     [{ workload: { watchdogUs: 0 } }, /: workload\.watchdogUs: 0 is out of range: expected 1 to/],
     [{ workload: { deadlineUs: 1e18 } }, /: workload\.deadlineUs: .* is out of range/],
     [{ workload: { cycles: 1e12 } }, /: workload\.cycles: .* is out of range/],
-    [{ faults: [{ kind: "link-flap", atUs: 1, repeat: 1e12, periodUs: 0 }] }, /: faults\[0\]\.repeat: 1000000000000 is out of range: expected 1 to 100000 times$/],
+    [
+      { faults: [{ kind: "link-flap", atUs: 1, repeat: 1e12, periodUs: 0 }] },
+      /: faults\[0\]\.repeat: 1000000000000 is out of range: expected 1 to 100000 times$/,
+    ],
     [{ faults: [{ kind: "link-flap", atUs: 1, repeat: 3, periodUs: 0 }] }, /: faults\[0\]\.periodUs: 0 is out of range: expected 1 to 3600000000 us$/],
     [{ faults: [{ kind: "spurious-irq", atUs: 1, isr: 0x10000 }] }, /: faults\[0\]\.isr: 65536 is out of range/],
     [{ seed: -1 }, /: seed: -1 is out of range: expected 0 to/],
   ];
   for (const [data, pattern] of cases) {
     const file = scenarioFile("bad.json", data);
-    assert.throws(() => loadScenarioFile(file), (e: Error) => e.message.startsWith(`${file}: `) && pattern.test(e.message), `${JSON.stringify(data)} -> ${pattern}`);
+    assert.throws(
+      () => loadScenarioFile(file),
+      (e: Error) => e.message.startsWith(`${file}: `) && pattern.test(e.message),
+      `${JSON.stringify(data)} -> ${pattern}`,
+    );
   }
   // The edges are in range.
-  const edges = scenarioFile("edges.json", { seed: 0, workload: { frames: 1_000_000, minSize: 60, maxSize: 1514, watchdogUs: 1 }, faults: [{ kind: "link-flap", atUs: 0, repeat: 100000, periodUs: 1 }] });
+  const edges = scenarioFile("edges.json", {
+    seed: 0,
+    workload: { frames: 1_000_000, minSize: 60, maxSize: 1514, watchdogUs: 1 },
+    faults: [{ kind: "link-flap", atUs: 0, repeat: 100000, periodUs: 1 }],
+  });
   assert.equal(loadScenarioFile(edges).workload.frames, 1_000_000);
 });
 

@@ -17,10 +17,17 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
 });
 `,
   );
-  const result = await runDriverInWorker({ driverPath: driver, scenario: { name: "quiet", workload: { frames: 0, rxRate: 0, deadlineUs: 20_000 }, faults: [] }, seed: 1 });
+  const result = await runDriverInWorker({
+    driverPath: driver,
+    scenario: { name: "quiet", workload: { frames: 0, rxRate: 0, deadlineUs: 20_000 }, faults: [] },
+    seed: 1,
+  });
   const s = result.summary;
   assert.ok(s !== undefined, result.error?.message);
-  assert.ok(s.requests.some((r) => r.name === "open" && r.repliedUs === undefined), "the open request is unanswered");
+  assert.ok(
+    s.requests.some((r) => r.name === "open" && r.repliedUs === undefined),
+    "the open request is unanswered",
+  );
   assert.deepEqual(s.messages["openComplete"], { sent: 0, delivered: 0, queued: 0 });
   assert.equal(s.messages["open"]?.delivered, 1);
 });

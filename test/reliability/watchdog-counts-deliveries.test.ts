@@ -63,7 +63,13 @@ for (const traced of [false, true]) {
   });
 
   test(`a loop that logs but never waits is stopped and named (${label})`, async () => {
-    const result = await runDriverInWorker({ driverPath: spin, scenario: quiet, seed: 1, locateMs: 10000, ...(traced ? { tracePath: path.join(dir, "spin.jsonl") } : {}) });
+    const result = await runDriverInWorker({
+      driverPath: spin,
+      scenario: quiet,
+      seed: 1,
+      locateMs: 10000,
+      ...(traced ? { tracePath: path.join(dir, "spin.jsonl") } : {}),
+    });
     assert.equal(result.ok, false);
     assert.equal(result.error?.kind, "timeout", result.error?.message ?? result.summary?.failure);
     assert.equal(result.error?.loc?.line, lineOf(spin, "never waits"));

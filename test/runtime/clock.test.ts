@@ -85,7 +85,10 @@ describe("virtual clock", () => {
     await inst.runUntil(450);
     assert.deepEqual(got, [1, 2, 3, 4]);
     assert.equal(inst.now(), 450);
-    await assert.rejects(inst.runUntil(() => got.length === 10), /runUntil\(\): the condition is still false at 500 µs and nothing is scheduled/);
+    await assert.rejects(
+      inst.runUntil(() => got.length === 10),
+      /runUntil\(\): the condition is still false at 500 µs and nothing is scheduled/,
+    );
   });
 
   it("unref'd timers do not keep idle() going", async () => {
@@ -151,9 +154,18 @@ describe("device host", () => {
     const a = await readings(7);
     assert.deepEqual(await readings(7), a);
     assert.notDeepEqual(await readings(8), a);
-    assert.ok(a.some((v) => v !== a[0]), "the stream varies");
-    const w1 = launch(defineDriver({ protocol: Free }, () => {}), { seed: 3 });
-    const w2 = launch(defineDriver({ protocol: Free }, () => {}), { seed: 3 });
+    assert.ok(
+      a.some((v) => v !== a[0]),
+      "the stream varies",
+    );
+    const w1 = launch(
+      defineDriver({ protocol: Free }, () => {}),
+      { seed: 3 },
+    );
+    const w2 = launch(
+      defineDriver({ protocol: Free }, () => {}),
+      { seed: 3 },
+    );
     assert.deepEqual([w1.random(), w1.random()], [w2.random(), w2.random()]);
   });
 

@@ -55,7 +55,10 @@ describe("driver failures", () => {
     });
     const inst = launch(spin, { stepBudget: 1000 });
     const pending = inst.os.open();
-    await assert.rejects(pending, new RegExp(`driver thread "main" made 1000 driver calls without waiting.*failures\\.test\\.ts:${lineOf(__filename, "SPIN-READ")}:`));
+    await assert.rejects(
+      pending,
+      new RegExp(`driver thread "main" made 1000 driver calls without waiting.*failures\\.test\\.ts:${lineOf(__filename, "SPIN-READ")}:`),
+    );
     assert.equal(inst.status, "faulted");
   });
 

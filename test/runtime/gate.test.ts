@@ -74,7 +74,10 @@ describe("delivery gate", () => {
     assert.equal(seen[1], sent);
     const sends = heard.filter(([kind]) => kind === "send");
     assert.equal(sends.length, 2, "ping in, pong out");
-    assert.ok(sends.every(([, message]) => message === sent), "both sends hand listeners the object itself");
+    assert.ok(
+      sends.every(([, message]) => message === sent),
+      "both sends hand listeners the object itself",
+    );
     assert.ok(heard.filter(([kind]) => kind !== "send").every(([, message]) => message === undefined || message === sent));
   });
 });
@@ -96,7 +99,9 @@ describe("inspection", () => {
     assert.equal(byName.get("a")?.waiter, "main");
     assert.deepEqual(byName.get("pong")?.queued, ["ping (since 0 µs)"]);
     assert.equal(byName.get("irq")?.direction, "in");
-    assert.deepEqual(inst.threads(), [{ name: "main", status: "waiting", waitingOn: ["a"], loc: { file: __filename, line: lineOf(__filename, "INSPECT-WAIT"), column: 15 } }]);
+    assert.deepEqual(inst.threads(), [
+      { name: "main", status: "waiting", waitingOn: ["a"], loc: { file: __filename, line: lineOf(__filename, "INSPECT-WAIT"), column: 15 } },
+    ]);
     await inst.stop();
     await assert.rejects(owed, /never replied/);
   });
@@ -250,7 +255,10 @@ describe("delivery gate, passive drivers", () => {
       return { trace: JSON.stringify(summary.trace), calls };
     };
     const free = await run(() => false);
-    assert.ok(free.calls.includes("message:txTimeout:txTimeout") && free.calls.includes("work:worker:work") && free.calls.includes("message:interrupt:irq"), free.calls.slice(0, 5).join(", "));
+    assert.ok(
+      free.calls.includes("message:txTimeout:txTimeout") && free.calls.includes("work:worker:work") && free.calls.includes("message:interrupt:irq"),
+      free.calls.slice(0, 5).join(", "),
+    );
     assert.equal((await run(() => false)).trace, free.trace, "same seed, same trace");
     const held = await run((i) => i % 3 === 1 || i === free.calls.indexOf("message:txTimeout:txTimeout"));
     assert.equal(held.trace, free.trace, "holding some calls changes nothing");

@@ -18,7 +18,10 @@ describe("mailbox queues", () => {
       }
     }
     while (mb.size > 0) out.push(mb.take());
-    assert.deepEqual(out, Array.from({ length: seq }, (_, i) => `p${i}`));
+    assert.deepEqual(
+      out,
+      Array.from({ length: seq }, (_, i) => `p${i}`),
+    );
     assert.equal(mb.headSeq(), Infinity);
     assert.equal(mb.delivered, seq);
   });
@@ -28,13 +31,22 @@ describe("mailbox queues", () => {
     const calls = ["a", "b", "c", "d", "e", "f"].map(call);
     for (const c of calls.slice(0, 3)) mb.pushPending(c);
     mb.removePending(calls[1]);
-    assert.deepEqual(mb.pendingList(16).map((c) => c.request), ["a", "c"]);
+    assert.deepEqual(
+      mb.pendingList(16).map((c) => c.request),
+      ["a", "c"],
+    );
     assert.equal(mb.shiftPending()?.request, "a");
     for (const c of calls.slice(3)) mb.pushPending(c);
     assert.equal(mb.lastPending()?.request, "f");
     mb.removePending(calls[4]);
-    assert.deepEqual(mb.pendingList(16).map((c) => c.request), ["c", "d", "f"]);
+    assert.deepEqual(
+      mb.pendingList(16).map((c) => c.request),
+      ["c", "d", "f"],
+    );
     assert.equal(mb.pendingCount(), 3);
-    assert.deepEqual([mb.shiftPending(), mb.shiftPending(), mb.shiftPending(), mb.shiftPending()].map((c) => c?.request), ["c", "d", "f", undefined]);
+    assert.deepEqual(
+      [mb.shiftPending(), mb.shiftPending(), mb.shiftPending(), mb.shiftPending()].map((c) => c?.request),
+      ["c", "d", "f", undefined],
+    );
   });
 });

@@ -50,7 +50,10 @@ describe("protocol monitor", () => {
     assert.equal(v.state, "closed");
     assert.equal(v.thread, "main");
     assert.equal(v.loc?.line, lineOf(__filename, "CLOSED-WAIT"));
-    assert.match(v.detail, /"xmit" arrived in state "closed", which does not enable it \(enabled: open, txTimeout\); the driver waits at .*monitor\.test\.ts:\d+:\d+/);
+    assert.match(
+      v.detail,
+      /"xmit" arrived in state "closed", which does not enable it \(enabled: open, txTimeout\); the driver waits at .*monitor\.test\.ts:\d+:\d+/,
+    );
     const fault = inst.trace.find((e) => e.kind === "fault");
     assert.equal(fault?.fault, "unhandled");
     assert.equal(fault?.mailbox, "xmit");

@@ -72,7 +72,10 @@ test("AD003 owed on a loop's back edge: the send goes before the continue that c
   // Replying moves the protocol to 'open', where this wait misses close and xmit: the send alone
   // is not the whole fix, so it is offered but not preferred.
   assert.equal(actions[0]!.isPreferred, false);
-  assert.deepEqual(analysed(file, fixed, 2).result.diagnostics.map((d) => d.code), ["AD001"]);
+  assert.deepEqual(
+    analysed(file, fixed, 2).result.diagnostics.map((d) => d.code),
+    ["AD001"],
+  );
 });
 
 test("the stub lands where the dispatch is: end of a switch, first clause after a fall-through, before a final else", () => {
@@ -101,7 +104,10 @@ test("AD010/AD011 convert the passive driver into an active skeleton in a new fi
   const file = path.join(conformance, "passive-ripped.ts");
   const input = analysed(file);
   const diagnostics = documentDiagnostics(input);
-  assert.deepEqual(diagnostics.map((d) => d.code), ["AD010", "AD011"]);
+  assert.deepEqual(
+    diagnostics.map((d) => d.code),
+    ["AD010", "AD011"],
+  );
   const actions = codeActions(input, diagnostics, environment(file));
   assert.equal(actions.length, 1, "one conversion for both findings");
   const convert = actions[0]!;
@@ -116,7 +122,10 @@ test("AD010/AD011 convert the passive driver into an active skeleton in a new fi
   assertBaseline("passive-ripped.active.ts.txt", skeleton);
   // Analysed where it would be written (beside the protocol it imports): no findings at all.
   const result = analysed(target, skeleton).result;
-  assert.deepEqual(result.diagnostics.map((d) => d.message), []);
+  assert.deepEqual(
+    result.diagnostics.map((d) => d.message),
+    [],
+  );
   assert.equal(result.drivers[0]?.kind, "active");
   assert.deepEqual(codeActions(input, diagnostics, environment(file, false)), [], "no conversion without CreateFile support");
 });

@@ -10,7 +10,10 @@ function lenses(file: string): string[] {
 }
 
 test("one lens per protocol wait, with its state and coverage", () => {
-  assert.deepEqual(lenses(path.join(conformance, "missing-txtimeout-open.ts")), ["11: state 'closed' · 2/2 requests accepted", "19: state 'open' · 2/3 · missing txTimeout"]);
+  assert.deepEqual(lenses(path.join(conformance, "missing-txtimeout-open.ts")), [
+    "11: state 'closed' · 2/2 requests accepted",
+    "19: state 'open' · 2/3 · missing txTimeout",
+  ]);
   // The inner wait on d.dev.irq has no lens.
   assert.deepEqual(lenses(path.join(conformance, "fig4-ok.ts")), ["12: state 'closed' · 2/2 requests accepted", "22: state 'open' · 3/3 requests accepted"]);
 });
@@ -21,7 +24,10 @@ test("lenses name messages another thread covers and replies still owed", () => 
     "14: state 'closed' · 2/2 requests accepted · txTimeout by thread 'watchdog'",
     "17: state 'open' · 3/3 requests accepted · txTimeout by thread 'watchdog'",
   ]);
-  assert.deepEqual(lenses(path.join(conformance, "reply-owed.ts")), ["8: state 'closed' · 2/2 requests accepted", "12: state 'open' · 3/3 requests accepted · owes openComplete"]);
+  assert.deepEqual(lenses(path.join(conformance, "reply-owed.ts")), [
+    "8: state 'closed' · 2/2 requests accepted",
+    "12: state 'open' · 3/3 requests accepted · owes openComplete",
+  ]);
 });
 
 test("lenses are plain text (no command to run) and passive drivers have none", () => {

@@ -42,7 +42,10 @@ test("inside wait( without destructured mailboxes: d.mb.<name>, replacing what i
 
 test("after d.mb.: every protocol message, with direction", () => {
   const { items } = complete(path.join(conformance, "helper-wait.ts"), "d.send(d.mb.openComplete", "d.send(d.mb.op‸enComplete");
-  assert.deepEqual(items.map((i) => i.label), ["open", "openComplete", "close", "closeComplete", "xmit", "txTimeout"]);
+  assert.deepEqual(
+    items.map((i) => i.label),
+    ["open", "openComplete", "close", "closeComplete", "xmit", "txTimeout"],
+  );
   assert.equal(items.find((i) => i.label === "openComplete")?.detail, "outgoing message");
 });
 

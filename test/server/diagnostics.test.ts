@@ -11,7 +11,9 @@ import { analysed, conformance, fixtures, markers, repo } from "./helpers";
 
 /** The conformance corpus, samples/broken (once written: one file per code) and this suite's fixtures. */
 const broken = path.join(repo, "samples", "broken");
-const cases = [conformance, ...(fs.existsSync(broken) ? [broken] : []), fixtures].flatMap((dir) => fs.readdirSync(dir).map((f) => path.join(dir, f))).filter((f) => f.endsWith(".ts"));
+const cases = [conformance, ...(fs.existsSync(broken) ? [broken] : []), fixtures]
+  .flatMap((dir) => fs.readdirSync(dir).map((f) => path.join(dir, f)))
+  .filter((f) => f.endsWith(".ts"));
 
 test("the corpus is there", () => {
   assert.ok(cases.length >= 15, `only ${cases.length} cases`);

@@ -51,7 +51,9 @@ async function pullFull(uri: string): Promise<FullDocumentDiagnosticReport> {
 }
 
 function open(file: string): Promise<void> {
-  return server.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: pathToFileURL(file).href, languageId: "typescript", version: 1, text: fs.readFileSync(file, "utf8") } });
+  return server.connection.sendNotification("textDocument/didOpen", {
+    textDocument: { uri: pathToFileURL(file).href, languageId: "typescript", version: 1, text: fs.readFileSync(file, "utf8") },
+  });
 }
 
 function assertHelperFinding(items: readonly Diagnostic[]): void {
@@ -83,7 +85,12 @@ before(async () => {
   });
   server.connection.onNotification("activeDriver/analysisStatus", () => undefined);
   server.connection.onNotification("window/logMessage", () => undefined);
-  await server.connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(cases).href, capabilities: clientCapabilities, initializationOptions: { analysis: { timeBudgetMs: 5000 } } });
+  await server.connection.sendRequest("initialize", {
+    processId: process.pid,
+    rootUri: pathToFileURL(cases).href,
+    capabilities: clientCapabilities,
+    initializationOptions: { analysis: { timeBudgetMs: 5000 } },
+  });
   await server.connection.sendNotification("initialized", {});
 });
 

@@ -3,7 +3,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ClientCapabilities, type ProtocolConnection } from "vscode-languageserver-protocol/node";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type ProtocolConnection,
+} from "vscode-languageserver-protocol/node";
 
 const repo = path.resolve(__dirname, "..", "..");
 const bundle = path.join(repo, "dist", "server.js");

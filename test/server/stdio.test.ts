@@ -95,7 +95,9 @@ test("initialize announces pull diagnostics and every feature", async (t) => {
   assert.equal(caps.definitionProvider, true);
   assert.ok(caps.codeLensProvider && caps.documentSymbolProvider && caps.completionProvider);
   await server.connection.sendNotification("initialized", {});
-  await server.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: driverUri, languageId: "typescript", version: 1, text: driverText } });
+  await server.connection.sendNotification("textDocument/didOpen", {
+    textDocument: { uri: driverUri, languageId: "typescript", version: 1, text: driverText },
+  });
 });
 
 test("didOpen of a broken driver: textDocument/diagnostic has AD001 on the exact range of the wait", async () => {
@@ -119,15 +121,27 @@ test("didOpen of a broken driver: textDocument/diagnostic has AD001 on the exact
 test("hover, code lens, document symbols, definition and completion", async () => {
   const textDocument = { uri: driverUri };
   const onTimeout = positionOf(driverText, "txTimeout,");
-  const hover: Hover = await server.connection.sendRequest("textDocument/hover", { textDocument, position: { line: onTimeout.line, character: onTimeout.character + 2 } });
+  const hover: Hover = await server.connection.sendRequest("textDocument/hover", {
+    textDocument,
+    position: { line: onTimeout.line, character: onTimeout.character + 2 },
+  });
   assert.match((hover.contents as MarkupContent).value, /Enabled in states 'closed', 'opening', 'open' and 'closing'/);
 
   const lenses: CodeLens[] = await server.connection.sendRequest("textDocument/codeLens", { textDocument });
-  assert.deepEqual(lenses.map((l) => l.command?.title), ["state 'closed' · 2/2 requests accepted", "state 'open' · 2/3 · missing txTimeout"]);
+  assert.deepEqual(
+    lenses.map((l) => l.command?.title),
+    ["state 'closed' · 2/2 requests accepted", "state 'open' · 2/3 · missing txTimeout"],
+  );
 
   const symbols: DocumentSymbol[] = await server.connection.sendRequest("textDocument/documentSymbol", { textDocument });
-  assert.deepEqual(symbols.map((s) => s.name), ["active driver · ethernet"]);
-  assert.deepEqual(symbols[0]!.children?.[0]?.children?.map((w) => w.name), ["wait(open, txTimeout)", "wait(close, xmit)"]);
+  assert.deepEqual(
+    symbols.map((s) => s.name),
+    ["active driver · ethernet"],
+  );
+  assert.deepEqual(
+    symbols[0]!.children?.[0]?.children?.map((w) => w.name),
+    ["wait(open, txTimeout)", "wait(close, xmit)"],
+  );
 
   const onClose = positionOf(driverText, "close, xmit)");
   const links: LocationLink[] = await server.connection.sendRequest("textDocument/definition", { textDocument, position: onClose });
@@ -165,7 +179,9 @@ test("the AD001 quick fix, applied through didChange, removes the diagnostic", a
 
 test("editing the protocol re-diagnoses the driver that imports it (diagnostic refresh)", async () => {
   const protocolText = fs.readFileSync(protocolFile, "utf8");
-  await server.connection.sendNotification("textDocument/didOpen", { textDocument: { uri: protocolUri, languageId: "typescript", version: 1, text: protocolText } });
+  await server.connection.sendNotification("textDocument/didOpen", {
+    textDocument: { uri: protocolUri, languageId: "typescript", version: 1, text: protocolText },
+  });
   assert.deepEqual((await pullFull(protocolUri)).items, []);
   const refreshed = nextRefresh();
   const row = positionOf(protocolText, ', txTimeout: "open"');
@@ -177,7 +193,10 @@ test("editing the protocol re-diagnoses the driver that imports it (diagnostic r
   assert.ok(refreshes >= 1);
   // txTimeout is no longer enabled in 'open': the driver's new wait argument is dead there.
   const report = await pullFull(driverUri);
-  assert.deepEqual(report.items.map((d) => d.code), ["AD002"]);
+  assert.deepEqual(
+    report.items.map((d) => d.code),
+    ["AD002"],
+  );
   const model: ProtocolModelResult = await server.connection.sendRequest("activeDriver/protocolModel", { textDocument: { uri: driverUri } });
   assert.deepEqual(model.protocols[0]?.states.open, { close: "closing", xmit: "open" });
   assert.equal(model.protocols[0]?.uri, protocolUri);
@@ -197,7 +216,10 @@ test("a protocol changed on disk (didChangeWatchedFiles) re-diagnoses the open d
     fs.writeFileSync(driver, driverText);
     const uri = pathToFileURL(driver).href;
     await server.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version: 1, text: driverText } });
-    assert.deepEqual((await pullFull(uri)).items.map((d) => d.code), ["AD001"]);
+    assert.deepEqual(
+      (await pullFull(uri)).items.map((d) => d.code),
+      ["AD001"],
+    );
     fs.writeFileSync(protocol, fs.readFileSync(protocolFile, "utf8").replace(', txTimeout: "open"', ""));
     const refreshed = nextRefresh();
     await server.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: pathToFileURL(protocol).href, type: 2 }] });
@@ -213,7 +235,10 @@ test("an untitled document is analysed on its own text", async () => {
   const uri = "untitled:Untitled-1";
   const text = fs.readFileSync(path.join(conformance, "bad-protocol.ts"), "utf8");
   await server.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "typescript", version: 1, text } });
-  assert.deepEqual((await pullFull(uri)).items.map((d) => d.code), ["AD020", "AD020"]);
+  assert.deepEqual(
+    (await pullFull(uri)).items.map((d) => d.code),
+    ["AD020", "AD020"],
+  );
   await server.connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
 });
 
@@ -228,7 +253,10 @@ test("serverStats, then shutdown and exit end the process with status 0", async 
 
 test("the same server over node IPC (--node-ipc), as the extension starts it", async () => {
   const source = path.join(repo, "server", "src", "server.ts");
-  const child = server.flavour === "dist" ? fork(path.join(repo, "dist", "server.js"), ["--node-ipc"], { silent: true }) : fork(source, ["--node-ipc"], { execArgv: ["--conditions=source", "--import", "tsx"], silent: true });
+  const child =
+    server.flavour === "dist"
+      ? fork(path.join(repo, "dist", "server.js"), ["--node-ipc"], { silent: true })
+      : fork(source, ["--node-ipc"], { execArgv: ["--conditions=source", "--import", "tsx"], silent: true });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   connection.listen();
@@ -237,7 +265,10 @@ test("the same server over node IPC (--node-ipc), as the extension starts it", a
   await connection.sendNotification("initialized", {});
   await connection.sendNotification("textDocument/didOpen", { textDocument: { uri: driverUri, languageId: "typescript", version: 1, text: driverText } });
   const report: FullDocumentDiagnosticReport = await connection.sendRequest("textDocument/diagnostic", { textDocument: { uri: driverUri } });
-  assert.deepEqual(report.items.map((d) => d.code), ["AD001"]);
+  assert.deepEqual(
+    report.items.map((d) => d.code),
+    ["AD001"],
+  );
   await connection.sendRequest("shutdown");
   await connection.sendNotification("exit");
   assert.equal(await exited, 0);

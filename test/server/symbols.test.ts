@@ -32,7 +32,12 @@ test("a protocol: its messages, and its states with their transitions as childre
 
 test("an active driver: its threads with their waits; a passive one: its entry points", () => {
   const active = outline(documentSymbols(analysed(path.join(conformance, "missing-txtimeout-open.ts"))));
-  assert.deepEqual(active, ["active driver · ethernet (ethernet)", "  main (thread)", "    wait(open, txTimeout) ('closed')", "    wait(close, xmit) ('open')"]);
+  assert.deepEqual(active, [
+    "active driver · ethernet (ethernet)",
+    "  main (thread)",
+    "    wait(open, txTimeout) ('closed')",
+    "    wait(close, xmit) ('open')",
+  ]);
   const passive = outline(documentSymbols(analysed(path.join(conformance, "passive-ripped.ts"))));
   assert.deepEqual(passive.slice(0, 2), ["passive driver · ethernet (ethernet)", "  open() (entry point)"]);
   assert.ok(passive.includes("  irq() (entry point)"));
@@ -40,6 +45,9 @@ test("an active driver: its threads with their waits; a passive one: its entry p
 
 test("a file with a protocol and a driver lists both, in source order", () => {
   const symbols = documentSymbols(analysed(path.join(conformance, "bad-protocol.ts")));
-  assert.deepEqual(symbols.map((s) => s.kind), [SymbolKind.Interface, SymbolKind.Class]);
+  assert.deepEqual(
+    symbols.map((s) => s.kind),
+    [SymbolKind.Interface, SymbolKind.Class],
+  );
   assert.ok(symbols.every(contained));
 });

@@ -51,7 +51,13 @@ describe("Chrome trace", () => {
   it("names one thread per lifeline, in diagram order", () => {
     assert.deepEqual(orderLifelines(TRACE), ["os", "adapter", "thread:main", "thread:rx", "nic"]);
     const names = meta.filter((e) => e.name === "thread_name").map((e) => [e.tid, e.args?.name]);
-    assert.deepEqual(names, [[1, "OS"], [2, "adapter"], [3, "thread main"], [4, "thread rx"], [5, "NIC"]]);
+    assert.deepEqual(names, [
+      [1, "OS"],
+      [2, "adapter"],
+      [3, "thread main"],
+      [4, "thread rx"],
+      [5, "NIC"],
+    ]);
     assert.deepEqual(meta.find((e) => e.name === "process_name")?.args, { name: "active driver domain" });
   });
 
@@ -64,7 +70,10 @@ describe("Chrome trace", () => {
       assert.equal(s.cat, TRACE[i]!.kind);
       assert.equal(s.args?.seq, i);
     });
-    assert.deepEqual(slices.map((s) => s.tid), [1, 1, 3, 3, 5, 3, 1, 3, 5, 4, 3, 3]);
+    assert.deepEqual(
+      slices.map((s) => s.tid),
+      [1, 1, 3, 3, 5, 3, 1, 3, 5, 4, 3, 3],
+    );
     assert.equal(slices[2]!.name, "deliver open");
     assert.equal(slices[2]!.args?.loc, "/w/samples/rtl8169/active.ts:14:9");
     assert.equal(slices[11]!.name, "fault unhandled");
@@ -72,7 +81,15 @@ describe("Chrome trace", () => {
   });
 
   it("links each send to its delivery in FIFO order per mailbox; undelivered sends get no flow", () => {
-    assert.deepEqual([...pairSendsWithDeliveries(TRACE)].sort((a, b) => a[0] - b[0]), [[2, 0], [7, 1], [9, 8], [10, 6]]);
+    assert.deepEqual(
+      [...pairSendsWithDeliveries(TRACE)].sort((a, b) => a[0] - b[0]),
+      [
+        [2, 0],
+        [7, 1],
+        [9, 8],
+        [10, 6],
+      ],
+    );
     const flows = slices.filter((s) => s.bind_id !== undefined).map((s) => [s.args?.seq, s.bind_id, s.flow_out ? "out" : "in"]);
     assert.deepEqual(flows, [
       [0, "m0", "out"],

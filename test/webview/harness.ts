@@ -111,7 +111,15 @@ export class Harness {
     origin = `http://127.0.0.1:${address.port}`;
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     return new Harness(origin, browser, server, outdir, nonces);
   }
@@ -193,12 +201,23 @@ export function syntheticTrace(count: number, start = 0): TraceEvent[] {
     else if (seq % 1000 === 999) e = { seq, time, kind: "state", from: "thread:main", state: seq % 2000 === 999 ? "open" : "closed" };
     else {
       switch (seq % 6) {
-        case 0: e = { seq, time, kind: "send", from: "os", to: "thread:main", mailbox: "xmit", payload: `{len:${seq}}`, loc: loc(10) }; break;
-        case 1: e = { seq, time, kind: "deliver", from: "thread:main", mailbox: "xmit", payload: `{len:${seq - 1}}`, loc: loc(12) }; break;
-        case 2: e = { seq, time, kind: "device", from: "nic", detail: "TxPoll <- 0x40" }; break;
-        case 3: e = { seq, time, kind: "send", from: "nic", to: "thread:rx", mailbox: "irq", payload: "{isr:0x1}" }; break;
-        case 4: e = { seq, time, kind: "deliver", from: "thread:rx", mailbox: "irq", payload: "{isr:0x1}" }; break;
-        default: e = { seq, time, kind: "wait", from: "thread:main", mailbox: "xmit", loc: loc(9) };
+        case 0:
+          e = { seq, time, kind: "send", from: "os", to: "thread:main", mailbox: "xmit", payload: `{len:${seq}}`, loc: loc(10) };
+          break;
+        case 1:
+          e = { seq, time, kind: "deliver", from: "thread:main", mailbox: "xmit", payload: `{len:${seq - 1}}`, loc: loc(12) };
+          break;
+        case 2:
+          e = { seq, time, kind: "device", from: "nic", detail: "TxPoll <- 0x40" };
+          break;
+        case 3:
+          e = { seq, time, kind: "send", from: "nic", to: "thread:rx", mailbox: "irq", payload: "{isr:0x1}" };
+          break;
+        case 4:
+          e = { seq, time, kind: "deliver", from: "thread:rx", mailbox: "irq", payload: "{isr:0x1}" };
+          break;
+        default:
+          e = { seq, time, kind: "wait", from: "thread:main", mailbox: "xmit", loc: loc(9) };
       }
     }
     events.push(e);

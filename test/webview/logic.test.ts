@@ -50,7 +50,10 @@ describe("traffic model", () => {
 
   it("labels events", () => {
     const [send, deliver, device, , , wait] = syntheticTrace(6);
-    assert.deepEqual([send, deliver, device, wait].map((e) => eventLabel(e!)), ["xmit({len:0})", "deliver xmit({len:0})", "TxPoll <- 0x40", "wait xmit"]);
+    assert.deepEqual(
+      [send, deliver, device, wait].map((e) => eventLabel(e!)),
+      ["xmit({len:0})", "deliver xmit({len:0})", "TxPoll <- 0x40", "wait xmit"],
+    );
   });
 });
 
@@ -113,8 +116,21 @@ describe("state machine layout", () => {
   });
 
   it("rounds the corners of a routed edge", () => {
-    assert.equal(roundedPath([[0, 0], [0, 20]]), "M 0 0 L 0 20");
-    assert.equal(roundedPath([[0, 0], [0, 20], [30, 20]]), "M 0 0 L 0 14 Q 0 20 6 20 L 30 20");
+    assert.equal(
+      roundedPath([
+        [0, 0],
+        [0, 20],
+      ]),
+      "M 0 0 L 0 20",
+    );
+    assert.equal(
+      roundedPath([
+        [0, 0],
+        [0, 20],
+        [30, 20],
+      ]),
+      "M 0 0 L 0 14 Q 0 20 6 20 L 30 20",
+    );
     assert.equal(roundedPath([]), "");
   });
 });
@@ -145,7 +161,10 @@ describe("state machine coverage", () => {
   });
 
   it("skips malformed entries of a report from another process", () => {
-    const coverage = coverageOf({ transitions: [null, { state: 1, message: "x", count: 2 }, { state: "s", message: "m", count: "7" }] as never, unreached: [{ state: "s" }, "x"] as never });
+    const coverage = coverageOf({
+      transitions: [null, { state: 1, message: "x", count: 2 }, { state: "s", message: "m", count: "7" }] as never,
+      unreached: [{ state: "s" }, "x"] as never,
+    });
     assert.equal(coverage.pairs, 0);
     assert.deepEqual(coverage.unreached, []);
   });

@@ -51,7 +51,9 @@ describe("state machine view", () => {
   });
 
   it("keeps states apart: no two state boxes overlap", async () => {
-    const boxes = await view.page.evaluate(() => Array.from(document.querySelectorAll("#machine g.state-node")).map((g) => g.getBoundingClientRect().toJSON() as DOMRect));
+    const boxes = await view.page.evaluate(() =>
+      Array.from(document.querySelectorAll("#machine g.state-node")).map((g) => g.getBoundingClientRect().toJSON() as DOMRect),
+    );
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i]!;
@@ -64,7 +66,9 @@ describe("state machine view", () => {
   it("lights the current state and its outgoing transitions", async () => {
     await view.post({ ...ETHERNET, current: "open" });
     assert.deepEqual(await current(), ["open"]);
-    const enabled = await view.page.evaluate(() => Array.from(document.querySelectorAll<SVGGElement>("#machine g.transition.enabled")).map((g) => `${g.dataset.from}->${g.dataset.to}`));
+    const enabled = await view.page.evaluate(() =>
+      Array.from(document.querySelectorAll<SVGGElement>("#machine g.transition.enabled")).map((g) => `${g.dataset.from}->${g.dataset.to}`),
+    );
     assert.deepEqual(enabled, ["open->closing", "open->open"]);
     await view.post({ type: "current", seq: 12, state: "closing" });
     assert.deepEqual(await current(), ["closing"]);
@@ -74,7 +78,9 @@ describe("state machine view", () => {
 
   it("marks unreachable and undeclared states", async () => {
     await view.post({ type: "protocol", initial: "a", states: { a: { go: "b" }, b: { back: "a", jump: "nowhere" }, island: { stay: "island" } } });
-    const classes = await view.page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<SVGGElement>("#machine g.state-node")).map((g) => [g.dataset.state, g.getAttribute("class")])));
+    const classes = await view.page.evaluate(() =>
+      Object.fromEntries(Array.from(document.querySelectorAll<SVGGElement>("#machine g.state-node")).map((g) => [g.dataset.state, g.getAttribute("class")])),
+    );
     assert.deepEqual(Object.keys(classes), ["a", "b", "nowhere", "island"]);
     assert.match(classes.island!, /unreachable/);
     assert.match(classes.nowhere!, /undeclared/);
@@ -101,16 +107,25 @@ describe("state machine view", () => {
         { state: "open", message: "txTimeout" },
       ],
     });
-    const covered = await view.page.evaluate(() => Array.from(document.querySelectorAll<SVGGElement>("#machine g.transition.covered")).map((g) => `${g.dataset.from}->${g.dataset.to}`));
+    const covered = await view.page.evaluate(() =>
+      Array.from(document.querySelectorAll<SVGGElement>("#machine g.transition.covered")).map((g) => `${g.dataset.from}->${g.dataset.to}`),
+    );
     assert.deepEqual(covered, ["closed->opening", "opening->open", "open->closing", "open->open", "closing->closed"]);
     const loop = await view.page.evaluate(() =>
-      Array.from(document.querySelectorAll<SVGTSpanElement>('#machine g.transition[data-from="open"][data-to="open"] tspan')).map((t) => ({ text: t.textContent, cls: t.getAttribute("class"), count: t.dataset.count })),
+      Array.from(document.querySelectorAll<SVGTSpanElement>('#machine g.transition[data-from="open"][data-to="open"] tspan')).map((t) => ({
+        text: t.textContent,
+        cls: t.getAttribute("class"),
+        count: t.dataset.count,
+      })),
     );
     assert.deepEqual(loop, [
       { text: "?xmit", cls: "in covered", count: "5000" },
       { text: "?txTimeout", cls: "in unreached", count: "0" },
     ]);
-    assert.equal(await view.page.textContent("#machine-coverage .coverage-title"), "Last exploration of active.ts (200 runs): 5 (state, message) pairs covered, 2 never reached");
+    assert.equal(
+      await view.page.textContent("#machine-coverage .coverage-title"),
+      "Last exploration of active.ts (200 runs): 5 (state, message) pairs covered, 2 never reached",
+    );
     assert.deepEqual(await view.page.locator("#machine-coverage li").allTextContents(), ["closing: txTimeout", "open: txTimeout"]);
     await view.post({ type: "coverage", transitions: [], unreached: [] });
     assert.equal(await view.page.locator("#machine g.transition.covered").count(), 0, "cleared");
@@ -139,7 +154,10 @@ describe("state machine view", () => {
       for (const [k, label] of geometry.labels.entries()) assert.ok(!overlap(geometry.states[i]!, label), `label ${k} covers state ${i}`);
     }
     const [initial] = geometry.states;
-    assert.ok(geometry.states.every((s) => s.top >= initial!.top), "the initial state is in the top layer");
+    assert.ok(
+      geometry.states.every((s) => s.top >= initial!.top),
+      "the initial state is in the top layer",
+    );
     assert.deepEqual(view.errors, []);
   });
 });

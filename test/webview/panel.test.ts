@@ -79,7 +79,8 @@ describe("webview panel serializers", () => {
   it("each view registers a serializer for its viewType, and the manifest activates the extension to restore it", () => {
     assert.deepEqual([...serializers.keys()].sort(), [trafficViewType, machineViewType].sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { activationEvents: string[] };
-    for (const viewType of serializers.keys()) assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), `activation event onWebviewPanel:${viewType}`);
+    for (const viewType of serializers.keys())
+      assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), `activation event onWebviewPanel:${viewType}`);
   });
 
   it("a restored traffic panel gets scripts, the resource roots and a CSP page, then the trace on ready", async () => {
@@ -132,11 +133,19 @@ describe("webview panel serializers", () => {
   it("a machine panel gets the last exploration's coverage on ready, and its clearing live", async () => {
     panels[1]!.show(false);
     const restored = lastCreated!;
-    const coverage = { driver: "active.ts", runs: 3, transitions: [{ state: "open", message: "xmit", count: 9 }], unreached: [{ state: "closing", message: "txTimeout" }] };
+    const coverage = {
+      driver: "active.ts",
+      runs: 3,
+      transitions: [{ state: "open", message: "xmit", count: 9 }],
+      unreached: [{ state: "closing", message: "txTimeout" }],
+    };
     session.setCoverage(coverage);
     restored.send({ type: "ready", view: "machine" });
     await settle();
-    assert.deepEqual(restored.record.posted.find((m) => (m as { type: string }).type === "coverage"), { type: "coverage", ...coverage });
+    assert.deepEqual(
+      restored.record.posted.find((m) => (m as { type: string }).type === "coverage"),
+      { type: "coverage", ...coverage },
+    );
     session.setCoverage(undefined);
     assert.deepEqual(restored.record.posted.at(-1), { type: "coverage", transitions: [], unreached: [] });
     assert.equal(session.coverage, undefined);

@@ -23,7 +23,9 @@ async function replay(view: WebviewPage, current: number | null = null): Promise
   await view.post({ type: "current", seq: current });
 }
 
-async function shown(view: WebviewPage): Promise<{ mailbox: string; lane: string; search: string; status: string; count: string; selected: string[]; top: number | undefined }> {
+async function shown(
+  view: WebviewPage,
+): Promise<{ mailbox: string; lane: string; search: string; status: string; count: string; selected: string[]; top: number | undefined }> {
   const seqs = await view.page.evaluate(visibleSeqs);
   return {
     mailbox: await view.page.inputValue("#filter-mailbox"),
@@ -128,10 +130,26 @@ describe("traffic view: state across pages", () => {
     await view.post({ type: "events", events: [], reset: true });
     await view.post({ type: "current", seq: null });
     const empty = await shown(view);
-    assert.deepEqual([empty.mailbox, empty.lane, empty.search, empty.status], ["irq", "thread:tx", "{isr:0x1}", "0 events"], "a lifeline not seen yet stays chosen");
-    await view.post({ type: "events", events: [...TRACE.slice(0, 10), { seq: 10, time: 40, kind: "send", from: "nic", to: "thread:tx", mailbox: "irq" }], reset: true });
+    assert.deepEqual(
+      [empty.mailbox, empty.lane, empty.search, empty.status],
+      ["irq", "thread:tx", "{isr:0x1}", "0 events"],
+      "a lifeline not seen yet stays chosen",
+    );
+    await view.post({
+      type: "events",
+      events: [...TRACE.slice(0, 10), { seq: 10, time: 40, kind: "send", from: "nic", to: "thread:tx", mailbox: "irq" }],
+      reset: true,
+    });
     assert.equal((await shown(view)).status, "1 of 11 events");
-    assert.deepEqual(await view.page.locator("#filter-lane option").evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value)), ["", "os", "adapter", "thread:main", "thread:rx", "thread:tx", "nic"]);
+    assert.deepEqual(await view.page.locator("#filter-lane option").evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value)), [
+      "",
+      "os",
+      "adapter",
+      "thread:main",
+      "thread:rx",
+      "thread:tx",
+      "nic",
+    ]);
     assert.deepEqual(view.errors, []);
     await view.page.close();
   });
@@ -172,7 +190,9 @@ describe("state machine view: state across pages", () => {
   });
 
   it("draws nothing from a damaged saved protocol", async () => {
-    const view = await harness.open("machine", { state: { v: 1, view: "machine", protocol: { type: "protocol", states: "x", initial: "closed" }, scrollTop: 0, scrollLeft: 0 } });
+    const view = await harness.open("machine", {
+      state: { v: 1, view: "machine", protocol: { type: "protocol", states: "x", initial: "closed" }, scrollTop: 0, scrollLeft: 0 },
+    });
     assert.equal(await view.page.locator("#machine svg").count(), 0);
     assert.equal(await view.page.textContent("#machine .empty"), "Waiting for the protocol\u2026");
     assert.deepEqual(view.errors, []);

@@ -37,7 +37,9 @@ async function assertNothingRan(view: WebviewPage): Promise<void> {
   assert.equal(await view.page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined, "an XSS payload ran");
   assert.deepEqual(await view.violations(), [], "no script or resource load was even attempted (CSP saw nothing)");
   assert.deepEqual(view.errors, []);
-  const foreign = await view.page.evaluate(() => document.querySelectorAll("img, iframe, style, a, object, embed, body script:not([src]), #root svg:not(#machine svg), svg [onload]").length);
+  const foreign = await view.page.evaluate(
+    () => document.querySelectorAll("img, iframe, style, a, object, embed, body script:not([src]), #root svg:not(#machine svg), svg [onload]").length,
+  );
   assert.equal(foreign, 0, "no element was created from data");
 }
 
@@ -94,7 +96,11 @@ describe("XSS corpus", () => {
     const names = await view.page.locator("#machine g.state-node > text").allTextContents();
     assert.deepEqual([...names].sort(), [...XSS].sort());
     const labels = await view.page.locator("#machine tspan").allTextContents();
-    for (const text of XSS) assert.ok(labels.some((l) => l.endsWith(`${text}!`)), `message ${text}! shown literally`);
+    for (const text of XSS)
+      assert.ok(
+        labels.some((l) => l.endsWith(`${text}!`)),
+        `message ${text}! shown literally`,
+      );
     assert.ok(labels.includes(`!${XSS[0]}!`), "direction prefix on a hostile name");
     assert.deepEqual(await view.page.locator("#machine g.state-node.current > text").allTextContents(), [XSS[2]]);
     assert.equal(await view.page.textContent("#machine-title"), `${XSS[1]}: in state ${XSS[2]}`);
@@ -118,7 +124,10 @@ describe("content security policy", () => {
   it("blocks an inline script without the nonce in the page, while the bundle runs", async () => {
     const view = await harness.open("traffic", { injectBody: "<script>window.__xss = 1</script>" });
     assert.equal(await view.page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
-    assert.ok((await view.violations()).some((v) => v.startsWith("script-src")), `violations: ${await view.violations()}`);
+    assert.ok(
+      (await view.violations()).some((v) => v.startsWith("script-src")),
+      `violations: ${await view.violations()}`,
+    );
     assert.equal(await view.page.locator("#diagram").count(), 1, "the nonce'd bundle ran");
     await view.page.close();
   });

@@ -127,7 +127,10 @@ describe("traffic view: interaction", () => {
     await scrollTo(view, 0);
     let shown = await seqs(view);
     assert.ok(shown.length > 5);
-    assert.ok(shown.every((s) => s % 6 === 3 || s % 6 === 4), `mailbox filter let through ${JSON.stringify(shown)}`);
+    assert.ok(
+      shown.every((s) => s % 6 === 3 || s % 6 === 4),
+      `mailbox filter let through ${JSON.stringify(shown)}`,
+    );
     assert.match((await view.page.textContent("#status")) ?? "", /^\d+ of 800 events$/);
     await view.page.fill("#filter-mailbox", "");
     await view.page.selectOption("#filter-lane", "nic");
@@ -135,7 +138,10 @@ describe("traffic view: interaction", () => {
     await scrollTo(view, 0);
     shown = await seqs(view);
     assert.ok(shown.length > 5);
-    assert.ok(shown.every((s) => s % 6 === 2 || s % 6 === 3), `lifeline filter let through ${JSON.stringify(shown)}`);
+    assert.ok(
+      shown.every((s) => s % 6 === 2 || s % 6 === 3),
+      `lifeline filter let through ${JSON.stringify(shown)}`,
+    );
     await view.page.selectOption("#filter-lane", "");
     await view.frame();
     assert.equal(await view.page.textContent("#status"), "800 events");

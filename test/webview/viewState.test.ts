@@ -8,7 +8,18 @@ import { TrafficModel } from "../../client/views/traffic/page/model";
 import { syntheticTrace } from "./harness";
 import { ETHERNET } from "./protocols";
 
-const saved: TrafficViewState = { v: 1, view: "traffic", mailbox: "irq", lane: "thread:rx", query: "isr", selected: 40, onMatch: true, top: 30, follow: false, current: null };
+const saved: TrafficViewState = {
+  v: 1,
+  view: "traffic",
+  mailbox: "irq",
+  lane: "thread:rx",
+  query: "isr",
+  selected: 40,
+  onMatch: true,
+  top: 30,
+  follow: false,
+  current: null,
+};
 
 describe("traffic view state", () => {
   it("reads back what was saved, through JSON as VS Code keeps it", () => {
@@ -47,7 +58,13 @@ describe("machine view state", () => {
   it("reads back a drawn protocol with its current state, or none", () => {
     const state = { v: 1, view: "machine", protocol: { ...ETHERNET, current: "open" }, scrollTop: 120, scrollLeft: 0 };
     assert.deepEqual(readMachineState(JSON.parse(JSON.stringify(state))), state);
-    assert.deepEqual(readMachineState({ v: 1, view: "machine", protocol: null, scrollTop: 0, scrollLeft: 0 }), { v: 1, view: "machine", protocol: null, scrollTop: 0, scrollLeft: 0 });
+    assert.deepEqual(readMachineState({ v: 1, view: "machine", protocol: null, scrollTop: 0, scrollLeft: 0 }), {
+      v: 1,
+      view: "machine",
+      protocol: null,
+      scrollTop: 0,
+      scrollLeft: 0,
+    });
   });
 
   it("checks a saved protocol as a message from the extension; odd offsets become 0", () => {

@@ -42,7 +42,10 @@ for (const [driver, scenario] of [
         events.map((_, i) => i),
         "seq is dense from 0",
       );
-      assert.ok(events.some((e) => e.kind === "send" && e.loc?.file === path.join(samples, driver)), "sends carry the driver's source location");
+      assert.ok(
+        events.some((e) => e.kind === "send" && e.loc?.file === path.join(samples, driver)),
+        "sends carry the driver's source location",
+      );
       // The worker's heartbeat timer changes nothing: the same run in this thread traces the same bytes.
       const here = await runScenario(loadDriver(path.join(samples, driver)).exports as never, scenario, { seed: 7 });
       assert.equal(here.trace.map((e) => JSON.stringify(e) + "\n").join(""), a.toString("utf8"));

@@ -12,7 +12,12 @@ const fixtures = path.join(__dirname, "fixtures");
 const active = path.resolve(__dirname, "..", "..", "samples", "rtl8169", "active.ts");
 
 function lineOf(file: string, marker: string): number {
-  return fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(marker)) + 1;
+  return (
+    fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes(marker)) + 1
+  );
 }
 
 test("runs the active sample in a worker and returns its summary", async () => {
@@ -21,7 +26,10 @@ test("runs the active sample in a worker and returns its summary", async () => {
   assert.equal(result.ok, true);
   assert.equal(result.summary?.model, "active");
   assert.equal(result.summary?.frames.tx.delivered, result.summary?.frames.tx.offered);
-  assert.deepEqual(result.files.map((f) => path.basename(f)), ["active.ts", "hw.ts", "protocol.ts"]);
+  assert.deepEqual(
+    result.files.map((f) => path.basename(f)),
+    ["active.ts", "hw.ts", "protocol.ts"],
+  );
   assert.ok(result.events > 0);
 });
 
@@ -117,10 +125,13 @@ test("the worker entry: dist/worker.js beside a bundle, the TypeScript source th
 
 test("a worker entry that is nowhere: the error names the worker and every place looked at", () => {
   const missing = [path.join(os.tmpdir(), "ad-no-such-dir", "debugWorker.js"), path.join(os.tmpdir(), "ad-no-such-dir", "debugWorker.ts")];
-  assert.throws(() => findWorkerEntry("the debug worker", missing), (error: Error) => {
-    assert.match(error.message, /^cannot find the debug worker/);
-    for (const file of missing) assert.ok(error.message.includes(file), error.message);
-    assert.match(error.message, /node esbuild\.js/);
-    return true;
-  });
+  assert.throws(
+    () => findWorkerEntry("the debug worker", missing),
+    (error: Error) => {
+      assert.match(error.message, /^cannot find the debug worker/);
+      for (const file of missing) assert.ok(error.message.includes(file), error.message);
+      assert.match(error.message, /node esbuild\.js/);
+      return true;
+    },
+  );
 });

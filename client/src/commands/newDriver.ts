@@ -9,7 +9,12 @@ async function targetFolder(): Promise<vscode.Uri | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 1) return folders[0]!.uri;
   if (folders.length > 1) return (await vscode.window.showWorkspaceFolderPick({ placeHolder: "Folder for the new driver" }))?.uri;
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: "Create the driver here" });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: "Create the driver here",
+  });
   return picked?.[0];
 }
 

@@ -26,10 +26,19 @@ async function pickScenario(driver: vscode.Uri): Promise<string | undefined> {
   if (!isBuiltinScenario(defaultScenario)) items.unshift({ label: path.basename(defaultScenario), detail: defaultScenario, scenario: defaultScenario });
   if (items[0]!.scenario === defaultScenario) items[0]!.description ??= "$(star-full) activeDriver.run.defaultScenario";
   items.push({ label: customScenario, detail: "A JSON scenario: a workload, faults and a seed (may extend a built-in one)" });
-  const picked = await vscode.window.showQuickPick(items, { title: "Run Driver on Simulated NIC", placeHolder: `Scenario for ${path.basename(driver.fsPath)}`, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: "Run Driver on Simulated NIC",
+    placeHolder: `Scenario for ${path.basename(driver.fsPath)}`,
+    matchOnDetail: true,
+  });
   if (picked === undefined) return undefined;
   if (picked.scenario !== undefined) return resolveScenarioPath(picked.scenario, driver);
-  const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { "Scenario (JSON)": ["json"] }, defaultUri: vscode.workspace.getWorkspaceFolder(driver)?.uri, openLabel: "Run on this scenario" });
+  const files = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { "Scenario (JSON)": ["json"] },
+    defaultUri: vscode.workspace.getWorkspaceFolder(driver)?.uri,
+    openLabel: "Run on this scenario",
+  });
   return files?.[0]?.fsPath;
 }
 
@@ -53,7 +62,9 @@ async function driverDocument(resource: unknown): Promise<vscode.TextDocument | 
   }
   const kind = driverFileKind(document.getText());
   if (kind !== "active" && kind !== "passive") {
-    void vscode.window.showErrorMessage(`Active Drivers: ${vscode.workspace.asRelativePath(document.uri)} is not a driver: it has no defineDriver(...) or definePassiveDriver(...) call to run.`);
+    void vscode.window.showErrorMessage(
+      `Active Drivers: ${vscode.workspace.asRelativePath(document.uri)} is not a driver: it has no defineDriver(...) or definePassiveDriver(...) call to run.`,
+    );
     return undefined;
   }
   if (document.isDirty && !(await document.save())) return undefined;
@@ -95,11 +106,13 @@ export function runDriver(ctx: Ctx) {
     const summary = result.summary as RunSummary | undefined;
     if (summary !== undefined) {
       const text = formatSummary(summary);
-      for (const line of text.split("\n")) terminal.line(line, line.startsWith("  ") ? (/violation|failed|problem/.test(line) ? "warn" : "plain") : summary.ok ? "ok" : "error");
+      for (const line of text.split("\n"))
+        terminal.line(line, line.startsWith("  ") ? (/violation|failed|problem/.test(line) ? "warn" : "plain") : summary.ok ? "ok" : "error");
       ctx.output.info(`run: ${summary.ok ? "ok" : "FAILED"}: ${text}`);
     }
     if (result.error !== undefined) {
-      const where = result.error.loc !== undefined && result.error.loc.line > 0 ? `${result.error.loc.file}:${result.error.loc.line}:${result.error.loc.column}: ` : "";
+      const where =
+        result.error.loc !== undefined && result.error.loc.line > 0 ? `${result.error.loc.file}:${result.error.loc.line}:${result.error.loc.column}: ` : "";
       terminal.line(`${where}${result.error.message}`, "error");
       ctx.output.error(`run: ${where}${result.error.message}`);
       if (result.error.stack !== undefined) ctx.output.debug(result.error.stack);
@@ -116,9 +129,11 @@ function reportOutcome(ok: boolean, title: string, reason: string | undefined, l
   }
   const openSource = "Go to Error";
   const actions = loc !== undefined && loc.line > 0 ? [openSource] : [];
-  void vscode.window.showErrorMessage(`Active Drivers: ${title} failed${reason !== undefined ? `: ${reason}` : " (see the run terminal)"}`, ...actions).then((choice) => {
-    if (choice !== openSource || loc === undefined) return;
-    const position = new vscode.Position(loc.line - 1, Math.max(0, loc.column - 1));
-    void vscode.window.showTextDocument(vscode.Uri.file(loc.file), { selection: new vscode.Range(position, position) });
-  });
+  void vscode.window
+    .showErrorMessage(`Active Drivers: ${title} failed${reason !== undefined ? `: ${reason}` : " (see the run terminal)"}`, ...actions)
+    .then((choice) => {
+      if (choice !== openSource || loc === undefined) return;
+      const position = new vscode.Position(loc.line - 1, Math.max(0, loc.column - 1));
+      void vscode.window.showTextDocument(vscode.Uri.file(loc.file), { selection: new vscode.Range(position, position) });
+    });
 }

@@ -8,7 +8,8 @@ export const driverNamePattern = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /** Why `name` is not a good driver name, or undefined when it is. */
 export function validateDriverName(name: string): string | undefined {
   if (name.trim() === "") return "Give the driver a name, e.g. my-nic.";
-  if (!driverNamePattern.test(name)) return "Use lower-case letters, digits and dashes, starting with a letter (e.g. my-nic): it names the files and the protocol.";
+  if (!driverNamePattern.test(name))
+    return "Use lower-case letters, digits and dashes, starting with a letter (e.g. my-nic): it names the files and the protocol.";
   return undefined;
 }
 

@@ -39,7 +39,9 @@ export function showStateMachine(ctx: Ctx) {
         const kind = driverFileKind(document.getText());
         if (covered !== undefined && covered !== document.uri.fsPath && (kind === "active" || kind === "passive")) ctx.trace.setCoverage(undefined);
       } else if (ctx.trace.protocol === undefined) {
-        void vscode.window.showInformationMessage(`Active Drivers: ${vscode.workspace.asRelativePath(document.uri)} has no protocol (defineProtocol) and no driver whose protocol the analysis can read.`);
+        void vscode.window.showInformationMessage(
+          `Active Drivers: ${vscode.workspace.asRelativePath(document.uri)} has no protocol (defineProtocol) and no driver whose protocol the analysis can read.`,
+        );
         return;
       }
     } else if (ctx.trace.protocol === undefined) {

@@ -58,7 +58,29 @@ const entryPatterns = [
   /^(\s*(?:async\s+)?)([A-Za-z_$][\w$]*)\s*(?:<[^>]*>\s*)?\([^;]*$/,
   /^(\s*)([A-Za-z_$][\w$]*)\s*:\s*(?:async\s+)?(?:function\b|\([^()]*\)\s*(?::[^=]*)?=>|[A-Za-z_$][\w$]*\s*=>)/,
 ];
-const notNames = new Set(["if", "for", "while", "switch", "catch", "function", "return", "await", "typeof", "new", "do", "else", "try", "with", "yield", "void", "delete", "throw", "super", "import", "constructor"]);
+const notNames = new Set([
+  "if",
+  "for",
+  "while",
+  "switch",
+  "catch",
+  "function",
+  "return",
+  "await",
+  "typeof",
+  "new",
+  "do",
+  "else",
+  "try",
+  "with",
+  "yield",
+  "void",
+  "delete",
+  "throw",
+  "super",
+  "import",
+  "constructor",
+]);
 
 /**
  * Where a passive driver's entry points are defined: for each name, the first method or function-valued

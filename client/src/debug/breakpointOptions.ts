@@ -80,7 +80,8 @@ const hitPattern = /^(>=|<=|={1,3}|>|<|%)?\s*(\d+)$/;
 export function parseHitCondition(text: string): { test: (count: number) => boolean } | { error: string } {
   const m = hitPattern.exec(text.trim());
   const n = m === null ? NaN : Number(m[2]);
-  if (m === null || !Number.isSafeInteger(n)) return { error: `hit count "${text}" is not one: write N (the Nth hit), = N, > N, >= N, < N, <= N or % N (every Nth)` };
+  if (m === null || !Number.isSafeInteger(n))
+    return { error: `hit count "${text}" is not one: write N (the Nth hit), = N, > N, >= N, < N, <= N or % N (every Nth)` };
   switch (m[1]) {
     case ">=":
       return { test: (c) => c >= n };

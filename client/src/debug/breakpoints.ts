@@ -57,7 +57,10 @@ export class BreakpointTable {
   setLines(file: string, requests: readonly SourceBreakpointRequest[]): BreakpointVerdict[] {
     const key = fileKey(file);
     for (const id of this.lineIds.get(key) ?? []) this.forget(id);
-    const places = verifyLines(file, requests.map((r) => r.line));
+    const places = verifyLines(
+      file,
+      requests.map((r) => r.line),
+    );
     const usable: LineBreakpoint[] = [];
     const verdicts = places.map((place, i) => {
       const id = this.nextId++;
@@ -70,7 +73,10 @@ export class BreakpointTable {
       this.verdicts.set(id, verdict);
       return verdict;
     });
-    this.lineIds.set(key, verdicts.map((v) => v.id));
+    this.lineIds.set(
+      key,
+      verdicts.map((v) => v.id),
+    );
     if (usable.length > 0) this.lines.set(key, usable);
     else this.lines.delete(key);
     return verdicts.map((v) => ({ ...v }));
@@ -82,7 +88,8 @@ export class BreakpointTable {
     this.functions = requests.map((r) => {
       const bp: MailboxBreakpoint = { id: this.nextId++, name: r.name.trim(), ...cleanOptions(r) };
       const problem = optionsProblem(bp);
-      const verdict = problem !== undefined ? { id: bp.id, verified: false, message: `function breakpoint "${bp.name}": ${problem}` } : mailboxVerdict(bp, protocol, model);
+      const verdict =
+        problem !== undefined ? { id: bp.id, verified: false, message: `function breakpoint "${bp.name}": ${problem}` } : mailboxVerdict(bp, protocol, model);
       this.verdicts.set(bp.id, verdict);
       return { bp, verdict, usable: problem === undefined };
     });

@@ -34,7 +34,13 @@ export function nicFrames(snapshot: Snapshot): PlainFrame[] {
  * Frames of driver thread `name`. `stopped`: the stop is reported on this thread (its event goes on
  * top). `entry`: where the driver's main thread begins, for a thread that has not run yet.
  */
-export function driverThreadFrames(name: string, stop: StopHit & { delivery?: Delivery }, stopped: boolean, snapshot: Snapshot, entry: () => SourceLocation | undefined): PlainFrame[] {
+export function driverThreadFrames(
+  name: string,
+  stop: StopHit & { delivery?: Delivery },
+  stopped: boolean,
+  snapshot: Snapshot,
+  entry: () => SourceLocation | undefined,
+): PlainFrame[] {
   const frames: PlainFrame[] = [];
   const e = stop.event;
   if (stopped && e?.loc !== undefined) {
@@ -78,14 +84,22 @@ export function passiveThreadFrames(
   }
   const delivery = stop.delivery?.thread === name ? stop.delivery : undefined;
   if (delivery !== undefined) {
-    const label = delivery.kind === "work" ? `scheduled work${delivery.from !== undefined ? ` (from ${delivery.from})` : ""}: runs now` : `${entryCall(delivery)}: called now`;
+    const label =
+      delivery.kind === "work"
+        ? `scheduled work${delivery.from !== undefined ? ` (from ${delivery.from})` : ""}: runs now`
+        : `${entryCall(delivery)}: called now`;
     const loc = delivery.loc ?? entry();
     frames.push({ name: label, ...defined({ loc }) });
   }
   const of = entryOfThread(name);
   for (const t of snapshot.threads) {
     if (t.name !== name || t.status === "runnable") continue;
-    const label = t.status === "waiting" ? `k.lock("${t.waitingOn[0] ?? "?"}")` : t.status === "sleeping" ? `k.sleep(${t.waitingOn[0] ?? ""})${t.wakeAt !== undefined ? `, wakes at ${formatTime(t.wakeAt)}` : ""}` : `${name} ${t.status}`;
+    const label =
+      t.status === "waiting"
+        ? `k.lock("${t.waitingOn[0] ?? "?"}")`
+        : t.status === "sleeping"
+          ? `k.sleep(${t.waitingOn[0] ?? ""})${t.wakeAt !== undefined ? `, wakes at ${formatTime(t.wakeAt)}` : ""}`
+          : `${name} ${t.status}`;
     const loc = t.loc ?? (of !== undefined ? locate(of) : undefined);
     frames.push({ name: label, ...defined({ loc }) });
   }

@@ -13,7 +13,9 @@ import { Sandbox } from "./worker/sandbox";
 import type { BreakpointSpec, Delivery, HitRecord, StopHit } from "./worker/messages";
 
 function sameEvent(a: TraceEvent, b: TraceEvent): boolean {
-  return a.kind === b.kind && a.time === b.time && a.from === b.from && a.to === b.to && a.mailbox === b.mailbox && a.payload === b.payload && a.detail === b.detail;
+  return (
+    a.kind === b.kind && a.time === b.time && a.from === b.from && a.to === b.to && a.mailbox === b.mailbox && a.payload === b.payload && a.detail === b.detail
+  );
 }
 
 function sameDelivery(a: Delivery, b: Delivery): boolean {
@@ -150,7 +152,13 @@ export class TraceFile {
       this.written = 0;
     }
     if (this.written >= events.length) return;
-    fs.appendFileSync(this.output.temporary, `${events.slice(this.written).map((e) => JSON.stringify(e)).join("\n")}\n`);
+    fs.appendFileSync(
+      this.output.temporary,
+      `${events
+        .slice(this.written)
+        .map((e) => JSON.stringify(e))
+        .join("\n")}\n`,
+    );
     this.written = events.length;
   }
 

@@ -11,7 +11,19 @@ import { specKeys } from "./breakpointOptions";
 import { BreakpointTable, type BreakpointVerdict, type FunctionBreakpointRequest, type SourceBreakpointRequest } from "./breakpoints";
 import { RunHistory, TraceFile } from "./history";
 import { describeDelivery, exceptionFilterOf } from "./stops";
-import type { BreakpointSpec, Delivery, ExceptionFilter, LoadedMessage, LogRecord, ProtocolInfo, RunUntil, Snapshot, StopHit, StopReason, WorkerToParent } from "./worker/messages";
+import type {
+  BreakpointSpec,
+  Delivery,
+  ExceptionFilter,
+  LoadedMessage,
+  LogRecord,
+  ProtocolInfo,
+  RunUntil,
+  Snapshot,
+  StopHit,
+  StopReason,
+  WorkerToParent,
+} from "./worker/messages";
 import { SpareWorker } from "./spareWorker";
 import { LaunchError, DebugWorkerHandle } from "./workerHandle";
 import type { ReplayInfo } from "./replay";
@@ -142,7 +154,12 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     if (failure === undefined) return undefined;
     this.failureStop = undefined;
     const event = this.history.events.find((e) => e.seq === failure.seq);
-    return { reason: "exception", text: failure.text, ...(event !== undefined ? { event } : {}), ...(event?.from.startsWith("thread:") === true ? { thread: event.from.slice("thread:".length) } : {}) };
+    return {
+      reason: "exception",
+      text: failure.text,
+      ...(event !== undefined ? { event } : {}),
+      ...(event?.from.startsWith("thread:") === true ? { thread: event.from.slice("thread:".length) } : {}),
+    };
   }
 
   /** Runs again from the start (the driver is reloaded: edits since the launch apply). */
@@ -211,7 +228,11 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       }
       const target = at.position - 1;
       const delivery = this.history.deliveries[target];
-      await this.replayTo(target, { reason: "step", text: delivery !== undefined ? `Stepped back to ${describeDelivery(delivery)}` : "Stepped back", thread: delivery?.thread });
+      await this.replayTo(target, {
+        reason: "step",
+        text: delivery !== undefined ? `Stepped back to ${describeDelivery(delivery)}` : "Stepped back",
+        thread: delivery?.thread,
+      });
     });
   }
 
@@ -235,7 +256,10 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
       const hit: StopHit = { reason: "goto", text: `After trace event ${seq}` };
       if (target >= 0 && target < at.position) await this.replayTo(target, { ...hit, thread: this.history.deliveries[target]!.thread });
       else if (target === at.position) this.setStop({ ...placeOf(at), ...hit });
-      else if (!at.ended) this.resume(target >= 0 ? { position: target, reason: "goto", breakpoints: false, log: true } : { event: seq, reason: "goto", breakpoints: false, log: true });
+      else if (!at.ended)
+        this.resume(
+          target >= 0 ? { position: target, reason: "goto", breakpoints: false, log: true } : { event: seq, reason: "goto", breakpoints: false, log: true },
+        );
       else this.setStop({ ...placeOf(at), ...hit, text: `Trace event ${seq} is past the end of the run` });
     });
   }
@@ -295,7 +319,9 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
   private async counted(reverse: boolean): Promise<StopInfo | undefined> {
     const at = this.current;
     if (at === undefined) return undefined;
-    const stale = specKeys(this.breakpointSpec()).some(({ key, bp }) => (bp.hitCondition !== undefined || (reverse && bp.condition !== undefined)) && !this.workerKeys.has(key));
+    const stale = specKeys(this.breakpointSpec()).some(
+      ({ key, bp }) => (bp.hitCondition !== undefined || (reverse && bp.condition !== undefined)) && !this.workerKeys.has(key),
+    );
     if (!stale) return at;
     await this.disposeWorker();
     if (this.ended) return undefined;
@@ -524,7 +550,8 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
         const failureHit = this.takeFailureHit();
         if (failureHit !== undefined) this.setStop({ ...failureHit, ...end });
         else if (message.hit !== undefined) this.setStop({ ...message.hit, ...end });
-        else if (this.until.position !== undefined || this.until.event !== undefined) this.setStop({ reason: this.until.reason ?? "step", text: `End of the run: ${summaryLine(message.summary)}`, ...end });
+        else if (this.until.position !== undefined || this.until.event !== undefined)
+          this.setStop({ reason: this.until.reason ?? "step", text: `End of the run: ${summaryLine(message.summary)}`, ...end });
         else void this.enqueue(() => this.finishRun());
         break;
       }
@@ -555,7 +582,12 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     for (const d of deliveries) this.threadId(d.thread);
     const { fresh, divergedAt } = this.history.absorb(events, deliveries);
     if (divergedAt !== undefined) {
-      this.emit("output", `Replay diverged from the recorded run at trace event ${divergedAt}: the driver or scenario changed since the launch; showing the new run.\n`, "important", undefined);
+      this.emit(
+        "output",
+        `Replay diverged from the recorded run at trace event ${divergedAt}: the driver or scenario changed since the launch; showing the new run.\n`,
+        "important",
+        undefined,
+      );
     }
     // Logpoint lines go among the d.log lines, in the order the run made them.
     let next = 0;

@@ -73,7 +73,13 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     });
     rt.on("current", (seq, state) => this.sendCustom<CurrentEventBody>(debugEventNames.current, state === undefined ? { seq } : { seq, state }));
     rt.on("protocol", (p) =>
-      this.sendCustom<ProtocolEventBody>(debugEventNames.protocol, { name: p.name, states: p.states, initial: p.initial, current: p.initial, directions: p.directions }),
+      this.sendCustom<ProtocolEventBody>(debugEventNames.protocol, {
+        name: p.name,
+        states: p.states,
+        initial: p.initial,
+        current: p.initial,
+        directions: p.directions,
+      }),
     );
     rt.on("output", (text, category, loc) => this.sendEvent(this.output(text, category, loc)));
     rt.on("breakpoint", (verdict) => this.sendEvent(new BreakpointEvent("changed", this.breakpoint(verdict))));
@@ -288,7 +294,9 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     const from = this.convertClientLineToDebugger(args.line);
     const to = this.convertClientLineToDebugger(args.endLine ?? args.line);
     const places = text === undefined ? [] : breakpointPlaces(text, from, to);
-    response.body = { breakpoints: places.map((p) => ({ line: this.convertDebuggerLineToClient(p.line), column: this.convertDebuggerColumnToClient(p.column) })) };
+    response.body = {
+      breakpoints: places.map((p) => ({ line: this.convertDebuggerLineToClient(p.line), column: this.convertDebuggerColumnToClient(p.column) })),
+    };
     this.sendResponse(response);
   }
 
@@ -303,13 +311,19 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     return bp;
   }
 
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+  protected override setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
     const verdicts = this.runtime.setFunctionBreakpoints(args.breakpoints);
     response.body = { breakpoints: verdicts.map((v) => this.breakpoint(v)) };
     this.sendResponse(response);
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
     // One verdict per filter, in the order given: plain filters first, then those with options.
     const plain = args.filters.map((filterId): DebugProtocol.ExceptionFilterOptions => ({ filterId }));
     const verdicts: DebugProtocol.Breakpoint[] = [];
@@ -324,7 +338,8 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
       }
       verdicts.push({ verified: true });
       filters.push(option.filterId);
-      if (condition !== undefined && condition !== "" && (option.filterId === "protocol" || option.filterId === "error")) conditions[option.filterId] = condition;
+      if (condition !== undefined && condition !== "" && (option.filterId === "protocol" || option.filterId === "error"))
+        conditions[option.filterId] = condition;
     }
     this.runtime.setExceptionFilters(filters, conditions);
     response.body = { breakpoints: verdicts };
@@ -427,7 +442,8 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   private async currentInspection(): Promise<StopInspection> {
     const stop = this.runtime.stop;
     if (stop === undefined) throw new Error("the driver is running: pause it to inspect it");
-    if (this.inspection === undefined || this.inspection.stop !== stop) this.inspection = { stop, inspection: this.runtime.snapshot().then((s) => new StopInspection(s)) };
+    if (this.inspection === undefined || this.inspection.stop !== stop)
+      this.inspection = { stop, inspection: this.runtime.snapshot().then((s) => new StopInspection(s)) };
     return this.inspection.inspection;
   }
 
@@ -457,7 +473,10 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
 
   private frame(id: number, frame: PlainFrame): StackFrame {
     const loc = frame.loc;
-    const out = loc === undefined ? new StackFrame(id, frame.name) : new StackFrame(id, frame.name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column));
+    const out =
+      loc === undefined
+        ? new StackFrame(id, frame.name)
+        : new StackFrame(id, frame.name, this.source(loc.file), this.convertDebuggerLineToClient(loc.line), this.convertDebuggerColumnToClient(loc.column));
     if (frame.hint !== undefined) (out as DebugProtocol.StackFrame).presentationHint = frame.hint;
     return out;
   }
@@ -548,7 +567,12 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
     }
     const found = inspection.evaluate(args.expression);
     if (found === undefined) {
-      this.fail(response, ErrorCode.notAvailable, `"${args.expression}" is not available: try state, delivery, mailboxes.NAME, protocol.enabled, device.REGISTER, a register name, threads.NAME or trace`, false);
+      this.fail(
+        response,
+        ErrorCode.notAvailable,
+        `"${args.expression}" is not available: try state, delivery, mailboxes.NAME, protocol.enabled, device.REGISTER, a register name, threads.NAME or trace`,
+        false,
+      );
       return;
     }
     const v = this.variable(found.path, found.value, found.path, inspection);
@@ -608,7 +632,6 @@ function startArgs(args: LaunchArguments): StartArgs {
     ...defined({ trace: args.trace === undefined ? undefined : path.resolve(args.trace) }),
   };
 }
-
 
 function describeLaunchError(error: LaunchError): string {
   const info = error.info;

@@ -122,14 +122,29 @@ export function sendCandidates(event: TraceEvent, bps: BreakpointSpec): Candidat
   if (event.loc !== undefined) {
     const file = fileKey(event.loc.file);
     for (const bp of bps.lines[file] ?? []) {
-      if (bp.line === event.loc.line) out.push({ bp, key: lineKey(file, bp), hit: { reason: "breakpoint", text: `send ${event.mailbox ?? "?"}${where(event.loc)}`, thread, event, breakpointId: bp.id } });
+      if (bp.line === event.loc.line)
+        out.push({
+          bp,
+          key: lineKey(file, bp),
+          hit: { reason: "breakpoint", text: `send ${event.mailbox ?? "?"}${where(event.loc)}`, thread, event, breakpointId: bp.id },
+        });
     }
   }
   // A send to another thread is caught when it is delivered there.
   if (event.mailbox !== undefined && !event.to?.startsWith("thread:")) {
     for (const bp of bps.mailboxes) {
       if (bp.name !== event.mailbox) continue;
-      out.push({ bp, key: mailboxKey(bp), hit: { reason: "function breakpoint", text: `${thread} sent ${event.mailbox}${event.payload ? ` ${event.payload}` : ""}`, thread, event, breakpointId: bp.id } });
+      out.push({
+        bp,
+        key: mailboxKey(bp),
+        hit: {
+          reason: "function breakpoint",
+          text: `${thread} sent ${event.mailbox}${event.payload ? ` ${event.payload}` : ""}`,
+          thread,
+          event,
+          breakpointId: bp.id,
+        },
+      });
     }
   }
   return out;
@@ -141,13 +156,22 @@ export function deliveryCandidates(d: Delivery, bps: BreakpointSpec): Candidate[
   if (d.loc !== undefined) {
     const file = fileKey(d.loc.file);
     for (const bp of bps.lines[file] ?? []) {
-      if (bp.line === d.loc.line) out.push({ bp, key: lineKey(file, bp), hit: { reason: "breakpoint", text: `${describeDelivery(d)}${where(d.loc)}`, thread: d.thread, breakpointId: bp.id } });
+      if (bp.line === d.loc.line)
+        out.push({
+          bp,
+          key: lineKey(file, bp),
+          hit: { reason: "breakpoint", text: `${describeDelivery(d)}${where(d.loc)}`, thread: d.thread, breakpointId: bp.id },
+        });
     }
   }
   for (const bp of bps.mailboxes) {
     if (bp.name !== d.mailbox) continue;
     const what = d.passive === true ? `Entry point ${d.mailbox}` : `Message on mailbox ${d.mailbox}`;
-    out.push({ bp, key: mailboxKey(bp), hit: { reason: "function breakpoint", text: `${what}: ${describeDelivery(d)}`, thread: d.thread, breakpointId: bp.id } });
+    out.push({
+      bp,
+      key: mailboxKey(bp),
+      hit: { reason: "function breakpoint", text: `${what}: ${describeDelivery(d)}`, thread: d.thread, breakpointId: bp.id },
+    });
   }
   return out;
 }

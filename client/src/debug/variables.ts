@@ -32,7 +32,12 @@ export class StopInspection {
       enabled: this.list(p.enabled),
       allowedSends: this.list(p.allowedSends),
       owedReplies: this.list(p.owedReplies.map((o) => this.preview({ ...o }, `${o.reply} owed for ${o.request}${o.count > 1 ? ` (x${o.count})` : ""}`))),
-      transitions: this.preview({ ...p.transitions }, Object.entries(p.transitions).map(([m, s]) => `${m} -> ${s}`).join(", ") || "none"),
+      transitions: this.preview(
+        { ...p.transitions },
+        Object.entries(p.transitions)
+          .map(([m, s]) => `${m} -> ${s}`)
+          .join(", ") || "none",
+      ),
       violations: this.list(p.violations.map((v) => this.preview({ ...v }, v.detail))),
       protocol: p.name,
     };
@@ -45,7 +50,19 @@ export class StopInspection {
 
     if (snapshot.delivery !== undefined) {
       const d = snapshot.delivery;
-      const delivery = this.preview({ mailbox: d.mailbox, payload: d.payload, thread: d.thread, seq: d.seq, position: d.position, time: formatTime(d.time), state: d.state, ...defined({ at: d.loc && `${path.basename(d.loc.file)}:${d.loc.line}` }) }, describeDelivery(d));
+      const delivery = this.preview(
+        {
+          mailbox: d.mailbox,
+          payload: d.payload,
+          thread: d.thread,
+          seq: d.seq,
+          position: d.position,
+          time: formatTime(d.time),
+          state: d.state,
+          ...defined({ at: d.loc && `${path.basename(d.loc.file)}:${d.loc.line}` }),
+        },
+        describeDelivery(d),
+      );
       this.scopes.push({ name: "Delivery", value: delivery, expensive: false, prefix: "delivery" });
     }
     this.scopes.push({ name: "Mailboxes", value: mailboxes, expensive: false, prefix: "mailboxes" });
@@ -73,12 +90,22 @@ export class StopInspection {
   }
 
   private list<T>(items: T[]): T[] {
-    return this.preview(items, items.length === 0 ? "none" : items.map((i) => (typeof i === "object" && i !== null ? (this.previews.get(i) ?? "{...}") : String(i))).join(", "));
+    return this.preview(
+      items,
+      items.length === 0 ? "none" : items.map((i) => (typeof i === "object" && i !== null ? (this.previews.get(i) ?? "{...}") : String(i))).join(", "),
+    );
   }
 
   private mailboxView(mb: MailboxSnapshot): Record<string, unknown> {
     const queued = this.list([...mb.queued]);
-    const view: Record<string, unknown> = { length: mb.length, queued, direction: mb.direction, waiter: mb.waiter ?? "none", sent: mb.sent, delivered: mb.delivered };
+    const view: Record<string, unknown> = {
+      length: mb.length,
+      queued,
+      direction: mb.direction,
+      waiter: mb.waiter ?? "none",
+      sent: mb.sent,
+      delivered: mb.delivered,
+    };
     const parts = [mb.direction === "out" ? (mb.length > 0 ? `${mb.length} repl${mb.length === 1 ? "y" : "ies"} owed` : "out") : `${mb.length} queued`];
     if (mb.waiter !== undefined) parts.push(`${mb.waiter} waits`);
     if (mb.length > 0 && mb.direction !== "out" && mb.queued.length > 0) parts.push(`next ${mb.queued[0]}`);
@@ -98,7 +125,9 @@ export class StopInspection {
       return `[${inner.join(", ")}${value.length > 8 ? `, ... ${value.length} items` : ""}]`;
     }
     const entries = Object.entries(value as Record<string, unknown>);
-    const inner = entries.slice(0, 6).map(([k, v]) => `${k}: ${typeof v === "object" && v !== null ? (Array.isArray(v) ? `[${v.length}]` : "{...}") : String(v)}`);
+    const inner = entries
+      .slice(0, 6)
+      .map(([k, v]) => `${k}: ${typeof v === "object" && v !== null ? (Array.isArray(v) ? `[${v.length}]` : "{...}") : String(v)}`);
     return `{${inner.join(", ")}${entries.length > 6 ? ", ..." : ""}}`;
   }
 

@@ -6,8 +6,26 @@
 import { EventEmitter } from "node:events";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { findWorkerEntry, HEARTBEAT_CELLS, outOfMemoryError, watchWorker, workerResourceLimits, type LimitOptions, type SerializedError, type WorkerEntry } from "active-driver/host";
-import { FLAG_CELLS, Flag, type DebugWorkerData, type ErrorInfo, type LoadedMessage, type ParentToWorker, type Snapshot, type WorkerToParent } from "./worker/messages";
+import {
+  findWorkerEntry,
+  HEARTBEAT_CELLS,
+  outOfMemoryError,
+  watchWorker,
+  workerResourceLimits,
+  type LimitOptions,
+  type SerializedError,
+  type WorkerEntry,
+} from "active-driver/host";
+import {
+  FLAG_CELLS,
+  Flag,
+  type DebugWorkerData,
+  type ErrorInfo,
+  type LoadedMessage,
+  type ParentToWorker,
+  type Snapshot,
+  type WorkerToParent,
+} from "./worker/messages";
 
 /** The driver could not be loaded (or the scenario is unknown): the launch fails with this. */
 export class LaunchError extends Error {
@@ -68,16 +86,35 @@ export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
     this.flags = new Int32Array(shared);
     const heartbeat = new SharedArrayBuffer(HEARTBEAT_CELLS * Int32Array.BYTES_PER_ELEMENT);
     const resourceLimits = workerResourceLimits(limits);
-    const data: DebugWorkerData = { driverPath, scenario, seed, flags: shared, heartbeat, memoryLimitMb: resourceLimits.maxOldGenerationSizeMb, ...(choices !== undefined ? { choices: [...choices] } : {}) };
+    const data: DebugWorkerData = {
+      driverPath,
+      scenario,
+      seed,
+      flags: shared,
+      heartbeat,
+      memoryLimitMb: resourceLimits.maxOldGenerationSizeMb,
+      ...(choices !== undefined ? { choices: [...choices] } : {}),
+    };
     const entry = workerEntry();
     // stdout/stderr piped here: in the stdio adapter the process's stdout carries DAP.
     this.worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv, stdout: true, stderr: true, resourceLimits });
     live.add(this.worker);
     let ready = false;
     let files: readonly string[] = [];
-    void this.loaded.then((m) => (files = m.files), () => undefined);
+    void this.loaded.then(
+      (m) => (files = m.files),
+      () => undefined,
+    );
     this.stopWatchdog = watchWorker(
-      { worker: this.worker, cells: new Int32Array(heartbeat), driverPath, files: () => files, ready: () => ready, entryFile: entry.file, onLimit: (error) => this.limited(error) },
+      {
+        worker: this.worker,
+        cells: new Int32Array(heartbeat),
+        driverPath,
+        files: () => files,
+        ready: () => ready,
+        entryFile: entry.file,
+        onLimit: (error) => this.limited(error),
+      },
       limits,
     );
     this.worker.stdout.setEncoding("utf8").on("data", (text: string) => this.emit("output", text, "stdout"));

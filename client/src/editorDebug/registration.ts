@@ -39,7 +39,9 @@ class LaunchConfigurations implements vscode.DebugConfigurationProvider {
     if (!config.type && !config.request && !config.name) {
       // F5 with no launch.json: debug the driver in the active editor.
       if (!isTypeScriptEditor(vscode.window.activeTextEditor)) {
-        void vscode.window.showErrorMessage("Active Drivers: open a driver file (a TypeScript file that calls defineDriver) to debug it, or add an \"active-driver\" launch configuration.");
+        void vscode.window.showErrorMessage(
+          'Active Drivers: open a driver file (a TypeScript file that calls defineDriver) to debug it, or add an "active-driver" launch configuration.',
+        );
         return undefined;
       }
       Object.assign(config, { type: debugType, request: "launch", name: "Debug active driver" });
@@ -57,7 +59,10 @@ class LaunchConfigurations implements vscode.DebugConfigurationProvider {
     return config;
   }
 
-  resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: LaunchConfiguration): vscode.DebugConfiguration | undefined {
+  resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: LaunchConfiguration,
+  ): vscode.DebugConfiguration | undefined {
     if (!requireTrust(debugAction)) return undefined;
     const problem = launchProblem(config);
     if (problem !== undefined) {
@@ -88,7 +93,15 @@ class DynamicConfigurations implements vscode.DebugConfigurationProvider {
     if (!isTypeScriptEditor(editor)) return [];
     const file = path.basename(editor.document.uri.fsPath);
     const { seed } = runSettings(editor.document.uri);
-    return builtinScenarios.map((scenario) => ({ type: debugType, request: "launch", name: `Debug ${file} (${scenario})`, driver: editor.document.uri.fsPath, scenario, seed, stopOnEntry: true }));
+    return builtinScenarios.map((scenario) => ({
+      type: debugType,
+      request: "launch",
+      name: `Debug ${file} (${scenario})`,
+      driver: editor.document.uri.fsPath,
+      scenario,
+      seed,
+      stopOnEntry: true,
+    }));
   }
 }
 

@@ -13,7 +13,16 @@ import { debugType } from "../debug/launchConfig";
 import { refusalMessage, requireTrust } from "../trust";
 import { driverDefinition, driverScenarios, EXCLUDED_GLOB, SCENARIO_GLOB, scenarioItemId, scenarioLabel } from "./discovery";
 import { runExplore } from "./exploreProcess";
-import { budgetArgument, distinctFailures, exploreArguments, failureText, mergeCoverage, strategyArgument, type ExploreReport, type ReportFailure } from "./report";
+import {
+  budgetArgument,
+  distinctFailures,
+  exploreArguments,
+  failureText,
+  mergeCoverage,
+  strategyArgument,
+  type ExploreReport,
+  type ReportFailure,
+} from "./report";
 
 export const testControllerId = "activeDriver.explore";
 const exploreAction = "explore a driver";
@@ -236,7 +245,12 @@ export class ExploreTests implements vscode.Disposable {
       run.passed(item, duration);
     } else {
       this.lastFailure.set(item.id, first);
-      this.outcomes.set(item.id, { state: "failed", message: failureText(first), ...(first.location !== undefined ? { location: first.location } : {}), ...(first.schedule !== undefined ? { schedule: first.schedule } : {}) });
+      this.outcomes.set(item.id, {
+        state: "failed",
+        message: failureText(first),
+        ...(first.location !== undefined ? { location: first.location } : {}),
+        ...(first.schedule !== undefined ? { schedule: first.schedule } : {}),
+      });
       this.fail(run, item, first, duration, failures.slice(1));
     }
     return report;
@@ -245,7 +259,10 @@ export class ExploreTests implements vscode.Disposable {
   private fail(run: vscode.TestRun, item: vscode.TestItem, failure: ReportFailure, duration: number, more: readonly ReportFailure[] = []): void {
     const messages = [failure, ...more].map((f) => {
       const message = new vscode.TestMessage(failureText(f));
-      message.location = f.location !== undefined ? new vscode.Location(vscode.Uri.file(f.location.file), new vscode.Position(f.location.line - 1, f.location.column - 1)) : new vscode.Location(item.uri!, item.range ?? new vscode.Position(0, 0));
+      message.location =
+        f.location !== undefined
+          ? new vscode.Location(vscode.Uri.file(f.location.file), new vscode.Position(f.location.line - 1, f.location.column - 1))
+          : new vscode.Location(item.uri!, item.range ?? new vscode.Position(0, 0));
       return message;
     });
     run.failed(item, messages, duration);
@@ -309,7 +326,12 @@ export class ExploreTests implements vscode.Disposable {
     this.ctx.protocolOf(driver).then(
       (graph) => {
         if (graph === undefined) return;
-        this.ctx.trace.setProtocol({ states: graph.states, initial: graph.initial, directions: graph.directions, ...(graph.name !== undefined ? { name: graph.name } : {}) });
+        this.ctx.trace.setProtocol({
+          states: graph.states,
+          initial: graph.initial,
+          directions: graph.directions,
+          ...(graph.name !== undefined ? { name: graph.name } : {}),
+        });
       },
       (error: unknown) => this.ctx.output.warn(`protocol of ${driver.fsPath}: ${error instanceof Error ? error.message : String(error)}`),
     );

@@ -28,7 +28,11 @@ export function runExplore(options: ExploreProcessOptions): Promise<ExploreOutco
       resolve({ kind: "cancelled" });
       return;
     }
-    const child = spawn(options.node, [options.cli, ...options.args], { cwd: options.cwd, env: { ...process.env, ...CHILD_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(options.node, [options.cli, ...options.args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...CHILD_ENV },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const stdout: string[] = [];
     const stderr: string[] = [];
     let partial = "";

@@ -104,7 +104,10 @@ export function parseExploreReport(text: string, cwd: string, source: string): E
     data = JSON.parse(text);
   } catch (error) {
     const first = text.trim().split("\n")[0] ?? "";
-    throw new ReportError(source, `the output is not JSON (${error instanceof Error ? error.message : String(error)})${first !== "" ? `; it begins: ${first.slice(0, 200)}` : "; it is empty"}`);
+    throw new ReportError(
+      source,
+      `the output is not JSON (${error instanceof Error ? error.message : String(error)})${first !== "" ? `; it begins: ${first.slice(0, 200)}` : "; it is empty"}`,
+    );
   }
   if (!isRecord(data)) throw new ReportError(source, "the output is not a JSON object");
   if (!Array.isArray(data.failures)) throw new ReportError(source, '"failures" must be an array');

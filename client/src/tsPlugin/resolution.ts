@@ -35,7 +35,11 @@ export function bundledModuleFile(bundled: BundledTypes, specifier: string): ts.
  */
 export function installResolutionFallback(host: ts.LanguageServiceHost, bundled: BundledTypes): void {
   const ts = bundled.typescript;
-  const moduleResolutionCache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => (host.useCaseSensitiveFileNames?.() ? f : f.toLowerCase()), host.getCompilationSettings());
+  const moduleResolutionCache = ts.createModuleResolutionCache(
+    host.getCurrentDirectory(),
+    (f) => (host.useCaseSensitiveFileNames?.() ? f : f.toLowerCase()),
+    host.getCompilationSettings(),
+  );
 
   if (host.resolveModuleNameLiterals || !host.resolveModuleNames) {
     // TypeScript 5+ (tsserver's Project has this); or a host with no custom resolution at all.
@@ -44,7 +48,15 @@ export function installResolutionFallback(host: ts.LanguageServiceHost, bundled:
       const results = original
         ? original(literals, containingFile, redirectedReference, options, containingSourceFile, reusedNames)
         : literals.map((literal) =>
-            ts.resolveModuleName(literal.text, containingFile, options, moduleResolutionHost(host), moduleResolutionCache, redirectedReference, ts.getModeForUsageLocation(containingSourceFile, literal, options)),
+            ts.resolveModuleName(
+              literal.text,
+              containingFile,
+              options,
+              moduleResolutionHost(host),
+              moduleResolutionCache,
+              redirectedReference,
+              ts.getModeForUsageLocation(containingSourceFile, literal, options),
+            ),
           );
       return results.map((result, i) => {
         if (result.resolvedModule !== undefined) return result;
@@ -58,7 +70,9 @@ export function installResolutionFallback(host: ts.LanguageServiceHost, bundled:
     // TypeScript 4.x hosts.
     const original = host.resolveModuleNames.bind(host);
     host.resolveModuleNames = (moduleNames, containingFile, reusedNames, redirectedReference, options, containingSourceFile) =>
-      original(moduleNames, containingFile, reusedNames, redirectedReference, options, containingSourceFile).map((resolved, i) => resolved ?? bundledModuleFile(bundled, moduleNames[i]!));
+      original(moduleNames, containingFile, reusedNames, redirectedReference, options, containingSourceFile).map(
+        (resolved, i) => resolved ?? bundledModuleFile(bundled, moduleNames[i]!),
+      );
   }
 }
 
@@ -72,4 +86,3 @@ function moduleResolutionHost(host: ts.LanguageServiceHost): ts.ModuleResolution
     useCaseSensitiveFileNames: host.useCaseSensitiveFileNames?.(),
   };
 }
-

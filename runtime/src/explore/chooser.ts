@@ -22,7 +22,19 @@ export type ChoiceKind =
   /** Any other draw of a device model (DeviceHost.random). */
   | "device";
 
-export const CHOICE_KINDS: readonly ChoiceKind[] = ["os-activity", "gap", "fault-offset", "thread", "request", "fault", "frame-size", "rx-gap", "rx-size", "rx-broadcast", "device"];
+export const CHOICE_KINDS: readonly ChoiceKind[] = [
+  "os-activity",
+  "gap",
+  "fault-offset",
+  "thread",
+  "request",
+  "fault",
+  "frame-size",
+  "rx-gap",
+  "rx-size",
+  "rx-broadcast",
+  "device",
+];
 
 /** Kinds that order activities (which one goes next), rather than pick a value. */
 export const ORDERING_KINDS: ReadonlySet<ChoiceKind> = new Set<ChoiceKind>(["os-activity", "thread", "request", "fault"]);
@@ -141,7 +153,7 @@ export function pctChooser(options: PctOptions): Chooser {
   const depth = Math.max(1, Math.floor(options.depth));
   const steps = Math.max(1, Math.floor(options.steps));
   const changeAt = new Map<number, number>();
-  for (let i = 1; i < depth && changeAt.size < Math.min(depth - 1, steps); ) {
+  for (let i = 1; i < depth && changeAt.size < Math.min(depth - 1, steps);) {
     const step = 1 + Math.floor(random() * steps);
     if (!changeAt.has(step)) changeAt.set(step, i++);
   }

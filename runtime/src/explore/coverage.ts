@@ -133,7 +133,9 @@ function sorted(r: CoverageReport): CoverageReport {
 /** A few lines for a terminal: pairs covered x/y, the unreached ones, faults by state. */
 export function formatCoverage(r: CoverageReport): string {
   const total = r.transitions.length + r.unreached.length;
-  const lines = [`coverage   ${r.transitions.length}/${total} (state, message) pairs the protocol enables were reached; ${r.waitSites.length} wait sites received messages`];
+  const lines = [
+    `coverage   ${r.transitions.length}/${total} (state, message) pairs the protocol enables were reached; ${r.waitSites.length} wait sites received messages`,
+  ];
   if (r.unreached.length > 0) lines.push(`unreached  ${r.unreached.map((u) => `${u.message} in ${u.state}`).join(", ")}`);
   if (r.faults.length > 0) lines.push(`faults     ${r.faults.map((f) => `${f.kind} in ${f.state} x${f.count}`).join(", ")}`);
   return lines.join("\n");

@@ -22,10 +22,14 @@ export interface FailingRun {
 export function failureOf(run: FailingRun, trace: readonly TraceEvent[]): ScheduleFailure | undefined {
   if (run.ok) return undefined;
   const last = trace.length > 0 ? trace[trace.length - 1]! : undefined;
-  const at = (fault: string | undefined): TraceEvent | undefined => (fault === undefined ? undefined : trace.find((e) => e.kind === "fault" && e.fault === fault));
+  const at = (fault: string | undefined): TraceEvent | undefined =>
+    fault === undefined ? undefined : trace.find((e) => e.kind === "fault" && e.fault === fault);
   if (run.failure !== undefined) {
     const e = at("driver-error");
-    return withLocation({ kind: "driver-error", message: oneLine(run.failure), timeUs: e?.time ?? run.virtualTimeUs, seq: e?.seq ?? last?.seq ?? 0 }, run.failureLoc ?? e?.loc);
+    return withLocation(
+      { kind: "driver-error", message: oneLine(run.failure), timeUs: e?.time ?? run.virtualTimeUs, seq: e?.seq ?? last?.seq ?? 0 },
+      run.failureLoc ?? e?.loc,
+    );
   }
   const v = run.violations[0];
   if (v !== undefined) {

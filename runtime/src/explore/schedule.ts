@@ -75,17 +75,20 @@ export function parseSchedule(data: unknown, where: string): ScheduleFile {
   const bad = (field: string, expected: string): never => {
     throw new Error(`${where}: ${field}: expected ${expected}`);
   };
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error(`${where}: a schedule file is a JSON object with "format": "${SCHEDULE_FORMAT}"`);
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new Error(`${where}: a schedule file is a JSON object with "format": "${SCHEDULE_FORMAT}"`);
   const o = data as Record<string, unknown>;
   if (o.format !== SCHEDULE_FORMAT) bad("format", `"${SCHEDULE_FORMAT}" (not a schedule file?)`);
-  if (o.version !== SCHEDULE_VERSION) throw new Error(`${where}: version: ${JSON.stringify(o.version)} is not supported (this version reads version ${SCHEDULE_VERSION})`);
+  if (o.version !== SCHEDULE_VERSION)
+    throw new Error(`${where}: version: ${JSON.stringify(o.version)} is not supported (this version reads version ${SCHEDULE_VERSION})`);
   const driver = o.driver as Record<string, unknown> | undefined;
   if (typeof driver !== "object" || driver === null || Array.isArray(driver)) bad("driver", `an object { "path": ..., "sha256": ... }`);
   if (typeof driver!.path !== "string" || driver!.path === "") bad("driver.path", "a non-empty string");
   if (typeof driver!.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(driver!.sha256)) bad("driver.sha256", "64 hex digits");
   if (typeof o.scenario !== "string" || o.scenario === "") bad("scenario", "a scenario name or file path");
   if (typeof o.strategy !== "string") bad("strategy", "a string");
-  for (const key of ["seed", "depth"] as const) if (o[key] !== undefined && (typeof o[key] !== "number" || !Number.isSafeInteger(o[key]) || (o[key] as number) < 0)) bad(key, "a non-negative integer");
+  for (const key of ["seed", "depth"] as const)
+    if (o[key] !== undefined && (typeof o[key] !== "number" || !Number.isSafeInteger(o[key]) || (o[key] as number) < 0)) bad(key, "a non-negative integer");
   if (!Array.isArray(o.choices)) bad("choices", "an array of option indices");
   (o.choices as unknown[]).forEach((c, i) => {
     if (typeof c !== "number" || !Number.isSafeInteger(c) || c < 0) bad(`choices[${i}]`, `a non-negative integer, got ${JSON.stringify(c)}`);

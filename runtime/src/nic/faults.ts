@@ -48,7 +48,8 @@ export const NUMBER_FIELDS = ["atUs", "afterCount", "durationUs", "repeat", "per
 
 /** Checks a plan read from JSON; the error names `where` (e.g. "file.json: faults[1]") and the field. */
 export function validateFaultPlan(value: unknown, where: string): FaultPlan {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${where}: a fault must be an object like { "kind": "link-flap", "atUs": 5000 }`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error(`${where}: a fault must be an object like { "kind": "link-flap", "atUs": 5000 }`);
   const plan = value as Record<string, unknown>;
   if (typeof plan.kind !== "string" || !(FAULT_KINDS as readonly string[]).includes(plan.kind)) {
     throw new Error(`${where}.kind: ${JSON.stringify(plan.kind)} is not one of ${FAULT_KINDS.join(", ")}`);
@@ -60,12 +61,15 @@ export function validateFaultPlan(value: unknown, where: string): FaultPlan {
   }
   for (const key of NUMBER_FIELDS) {
     const v = plan[key];
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0)) throw new Error(`${where}.${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0))
+      throw new Error(`${where}.${key}: expected a non-negative number, got ${JSON.stringify(v)}`);
     const why = typeof v === "number" ? outOfBound(v, FAULT_BOUNDS[key]) : undefined;
     if (why !== undefined) throw new Error(`${where}.${key}: ${why}`);
   }
-  if (plan.on !== undefined && !(FAULT_EVENTS as readonly unknown[]).includes(plan.on)) throw new Error(`${where}.on: ${JSON.stringify(plan.on)} is not one of ${FAULT_EVENTS.join(", ")}`);
+  if (plan.on !== undefined && !(FAULT_EVENTS as readonly unknown[]).includes(plan.on))
+    throw new Error(`${where}.on: ${JSON.stringify(plan.on)} is not one of ${FAULT_EVENTS.join(", ")}`);
   if (plan.finalIrq !== undefined && typeof plan.finalIrq !== "boolean") throw new Error(`${where}.finalIrq: expected true or false`);
-  if (plan.atUs === undefined && plan.afterCount === undefined) throw new Error(`${where}: give "atUs" (virtual time) or "afterCount" (events) to say when the fault fires`);
+  if (plan.atUs === undefined && plan.afterCount === undefined)
+    throw new Error(`${where}: give "atUs" (virtual time) or "afterCount" (events) to say when the fault fires`);
   return plan as unknown as FaultPlan;
 }

@@ -106,7 +106,8 @@ export function isFrameOf(f: Uint8Array, spec: FrameSpec): boolean {
   const { dst, src } = spec;
   for (let i = 0; i < 6; i++) if (f[i] !== dst[i] || f[6 + i] !== src[i]) return false;
   if (f[12] !== ETHERTYPE_SIM >> 8 || f[13] !== (ETHERTYPE_SIM & 0xff)) return false;
-  if (getU32(f, TAG_AT) !== MAGIC || ((f[TAG_AT + 4] << 8) | f[TAG_AT + 5]) !== (spec.stream & 0xffff) || getU32(f, TAG_AT + 6) !== spec.seq >>> 0) return false;
+  if (getU32(f, TAG_AT) !== MAGIC || ((f[TAG_AT + 4] << 8) | f[TAG_AT + 5]) !== (spec.stream & 0xffff) || getU32(f, TAG_AT + 6) !== spec.seq >>> 0)
+    return false;
   const start = TAG_AT + TAG_LEN;
   const from = (((spec.seq * 31) & 0xff) + start) & 0xff;
   const n = size - start;
@@ -167,7 +168,8 @@ export function isMulticast(mac: Uint8Array): boolean {
 /** "02:00:5e:00:00:01" -> bytes; throws on anything else. */
 export function parseMac(text: string): Uint8Array {
   const parts = text.split(/[:-]/);
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) throw new Error(`bad MAC address "${text}": expected six hex bytes like 02:00:5e:00:00:01`);
+  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p)))
+    throw new Error(`bad MAC address "${text}": expected six hex bytes like 02:00:5e:00:00:01`);
   return new Uint8Array(parts.map((p) => parseInt(p, 16)));
 }
 

@@ -30,7 +30,8 @@ export const MITIGATION_UNIT_US: readonly number[] = [0.32, 2.56, 5.12, 10.24];
 export function intrMitigate(fields: { txTimer?: number; txFrames?: number; rxTimer?: number; rxFrames?: number }): number {
   const field = (name: string, v: number | undefined, scale: number): number => {
     const n = Math.ceil((v ?? 0) / scale);
-    if (!Number.isInteger(n) || n < 0 || n > Mitigate.FieldMask) throw new RangeError(`intrMitigate: ${name} ${String(v)} is out of range (0..${Mitigate.FieldMask * scale})`);
+    if (!Number.isInteger(n) || n < 0 || n > Mitigate.FieldMask)
+      throw new RangeError(`intrMitigate: ${name} ${String(v)} is out of range (0..${Mitigate.FieldMask * scale})`);
     return n;
   };
   return (

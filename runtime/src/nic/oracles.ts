@@ -157,11 +157,20 @@ export class RunOracles {
    * Where TX frame `seq` (never on the wire, no fault touched it) was last seen: the OS queue, the
    * driver, a TX ring slot, the transmitter; when; and what the driver was doing then.
    */
-  whereTx(seq: number, sentUs: number, deliveredToDriver: boolean, ringNow: ReadonlyMap<number, { slot: number; owned: boolean }>): { text: string; timeUs: number; driver: DriverSnapshot | undefined } {
+  whereTx(
+    seq: number,
+    sentUs: number,
+    deliveredToDriver: boolean,
+    ringNow: ReadonlyMap<number, { slot: number; owned: boolean }>,
+  ): { text: string; timeUs: number; driver: DriverSnapshot | undefined } {
     const now = ringNow.get(seq);
     if (now !== undefined) {
       const driver = snapshotDriver(this.inst);
-      return { text: `still in TX ring slot ${now.slot} at the end (${now.owned ? "owned by the NIC, never sent" : "handed back by the NIC, never reclaimed"})`, timeUs: driver.timeUs, driver };
+      return {
+        text: `still in TX ring slot ${now.slot} at the end (${now.owned ? "owned by the NIC, never sent" : "handed back by the NIC, never reclaimed"})`,
+        timeUs: driver.timeUs,
+        driver,
+      };
     }
     const seen = this.ringSeen.get(seq);
     if (seen !== undefined) {
@@ -169,9 +178,14 @@ export class RunOracles {
       const next = this.checkpoints[seen.checkpoint + 1];
       const gone = next !== undefined ? `, gone from the ring by ${next.label} at ${next.driver.timeUs}us` : "";
       const during = next ?? cp;
-      return { text: `last seen in TX ring slot ${seen.slot} at ${cp.driver.timeUs}us (${cp.label})${gone}`, timeUs: during.driver.timeUs, driver: during.driver };
+      return {
+        text: `last seen in TX ring slot ${seen.slot} at ${cp.driver.timeUs}us (${cp.label})${gone}`,
+        timeUs: during.driver.timeUs,
+        driver: during.driver,
+      };
     }
-    if (!deliveredToDriver) return { text: `still in the OS queue (xmit mailbox) since ${sentUs}us: the driver never took it`, timeUs: sentUs, driver: this.lastCheckpoint };
+    if (!deliveredToDriver)
+      return { text: `still in the OS queue (xmit mailbox) since ${sentUs}us: the driver never took it`, timeUs: sentUs, driver: this.lastCheckpoint };
     // Taken by the driver and never seen in the ring at a checkpoint: the first checkpoint after
     // it was sent shows what the driver did next.
     const after = this.checkpoints.find((c) => c.driver.timeUs >= sentUs);

@@ -268,7 +268,9 @@ export class SimulatedOs {
     this.schedule = afterSync !== undefined ? afterSync.bind(inst) : inst.after.bind(inst);
     this.suspendUnplug = faults.filter((f) => f.kind === "suspend-unplug");
     this.oracles = new RunOracles(inst, nic);
-    for (const name of ["open", "xmit"]) if (!incoming.has(name)) throw new Error(`the driver's protocol "${inst.protocol.name}" has no "${name}" message: the simulated OS needs at least open and xmit`);
+    for (const name of ["open", "xmit"])
+      if (!incoming.has(name))
+        throw new Error(`the driver's protocol "${inst.protocol.name}" has no "${name}" message: the simulated OS needs at least open and xmit`);
   }
 
   /** Hooks the wire and the device, and starts the OS threads. */
@@ -334,7 +336,16 @@ export class SimulatedOs {
     const behindLockup = (seq: number): boolean => lockedSince !== undefined && (ringNow.has(seq) || seq >= delivered || sentUs[seq]! >= lockedSince);
     for (let seq = 0; seq < fate.length; seq++) {
       if (fate[seq] !== "outstanding") continue;
-      const cause = marks[seq] & TxMark.unplug ? "unplug" : marks[seq] & TxMark.close ? "close" : endsSuspended ? "held-suspended" : behindLockup(seq) ? "tx-lockup" : undefined;
+      const cause =
+        marks[seq] & TxMark.unplug
+          ? "unplug"
+          : marks[seq] & TxMark.close
+            ? "close"
+            : endsSuspended
+              ? "held-suspended"
+              : behindLockup(seq)
+                ? "tx-lockup"
+                : undefined;
       if (cause !== undefined) tx.dropped[cause] = (tx.dropped[cause] ?? 0) + 1;
       else {
         tx.lost++;
@@ -346,7 +357,12 @@ export class SimulatedOs {
       const named = lost.map(({ seq, where }) => `os#${seq} ${where.text}`).join("; ");
       const more = tx.lost > lost.length ? `; and ${tx.lost - lost.length} more` : "";
       const then = first.driver !== undefined ? `; the driver at ${first.driver.timeUs}us: ${describeSnapshot(first.driver)}` : "";
-      findings.push({ kind: "lost-frames", message: `TX: ${tx.lost} frame(s) the OS sent never reached the wire and no injected fault touched them: ${named}${more}${then}`, timeUs: first.timeUs, ...locationOf(first.driver) });
+      findings.push({
+        kind: "lost-frames",
+        message: `TX: ${tx.lost} frame(s) the OS sent never reached the wire and no injected fault touched them: ${named}${more}${then}`,
+        timeUs: first.timeUs,
+        ...locationOf(first.driver),
+      });
     }
     let rxLost = 0;
     let rxFirst: { text: string; timeUs: number } | undefined;
@@ -363,13 +379,22 @@ export class SimulatedOs {
     }
     if (rxLost > 0 && rxFirst !== undefined) {
       const driver = snapshotDriver(this.inst);
-      findings.push({ kind: "lost-frames", message: `RX: ${rxLost} frame(s) the NIC received were never reported to the OS (recv): the first, a ${rxFirst.text}, is still in the ring at the end (${describeSnapshot(driver)})`, timeUs: rxFirst.timeUs, ...locationOf(driver) });
+      findings.push({
+        kind: "lost-frames",
+        message: `RX: ${rxLost} frame(s) the NIC received were never reported to the OS (recv): the first, a ${rxFirst.text}, is still in the ring at the end (${describeSnapshot(driver)})`,
+        timeUs: rxFirst.timeUs,
+        ...locationOf(driver),
+      });
     }
     oracles.dropFindings();
     findings.push(...oracles.findings);
     const notes = [...this.notes];
-    for (const [which, a] of [["TX", tx], ["RX", rx]] as const) {
-      if (a.corrupted > 0) findings.push({ kind: "bad-frames", message: `${which}: ${a.corrupted} frame(s) arrived with different bytes`, timeUs: this.inst.now() });
+    for (const [which, a] of [
+      ["TX", tx],
+      ["RX", rx],
+    ] as const) {
+      if (a.corrupted > 0)
+        findings.push({ kind: "bad-frames", message: `${which}: ${a.corrupted} frame(s) arrived with different bytes`, timeUs: this.inst.now() });
       if (a.duplicates > 0) findings.push({ kind: "bad-frames", message: `${which}: ${a.duplicates} frame(s) arrived twice`, timeUs: this.inst.now() });
       if (a.bogus > 0) findings.push({ kind: "bad-frames", message: `${which}: ${a.bogus} frame(s) nobody sent`, timeUs: this.inst.now() });
     }
@@ -379,14 +404,34 @@ export class SimulatedOs {
     const end = snapshotDriver(this.inst);
     for (const r of this.requests) {
       if (r.repliedUs !== undefined || r.error !== undefined || this.timedOut.has(r)) continue;
-      findings.push({ kind: "unanswered", message: `${r.name} (sent at ${r.sentUs}us) was never answered: at the end (${end.timeUs}us), ${describeSnapshot(end)}`, timeUs: r.sentUs, ...locationOf(end) });
+      findings.push({
+        kind: "unanswered",
+        message: `${r.name} (sent at ${r.sentUs}us) was never answered: at the end (${end.timeUs}us), ${describeSnapshot(end)}`,
+        timeUs: r.sentUs,
+        ...locationOf(end),
+      });
     }
     // A request or notification still queued at the end: the driver never took it.
     for (const mb of this.inst.mailboxes()) {
       if (mb.direction !== "in" || mb.length === 0 || mb.name === "irq" || !this.has(mb.name)) continue;
-      findings.push({ kind: "unanswered", message: `${mb.length} ${mb.name} message(s) still queued at the end, never taken by the driver: ${describeSnapshot(end)}`, timeUs: end.timeUs, ...locationOf(end) });
+      findings.push({
+        kind: "unanswered",
+        message: `${mb.length} ${mb.name} message(s) still queued at the end, never taken by the driver: ${describeSnapshot(end)}`,
+        timeUs: end.timeUs,
+        ...locationOf(end),
+      });
     }
-    return { requests: this.requests, txTimeouts: this.txTimeouts, tx, rx, problems: findings.map((f) => f.message), findings, notes, completed: this.completed, osState: this.state };
+    return {
+      requests: this.requests,
+      txTimeouts: this.txTimeouts,
+      tx,
+      rx,
+      problems: findings.map((f) => f.message),
+      findings,
+      notes,
+      completed: this.completed,
+      osState: this.state,
+    };
   }
 
   /** While the interface is closed or suspended the chip must be stopped: a deferred job that restarted it is a bug. */
@@ -409,7 +454,9 @@ export class SimulatedOs {
     if (!a.rx && !a.tx && a.mask === 0) return;
     this.quietChecked = true;
     const driver = snapshotDriver(this.inst);
-    const what = [a.rx ? "the receiver" : "", a.tx ? "the transmitter" : "", a.mask !== 0 ? `interrupts (${decodeIntr(a.mask)})` : ""].filter((x) => x !== "").join(", ");
+    const what = [a.rx ? "the receiver" : "", a.tx ? "the transmitter" : "", a.mask !== 0 ? `interrupts (${decodeIntr(a.mask)})` : ""]
+      .filter((x) => x !== "")
+      .join(", ");
     this.early.push({
       kind: "device-active",
       message: `the NIC runs (${what} enabled) at ${when} (${driver.timeUs}us) although the interface is ${this.state} since ${last.name} was answered at ${last.repliedUs}us: the driver did not stop the chip, or restarted it since; ${describeSnapshot(driver)}`,
@@ -441,7 +488,11 @@ export class SimulatedOs {
       const perCycle = this.cycleFramesLeft;
       for (const point of points) {
         const at = point.atUs;
-        yield* this.until(() => (at !== undefined ? this.inst.now() >= at : this.cycleFramesLeft <= perCycle * (1 - point.fraction)) || this.cycleFramesLeft === 0 || !this.alive(), at);
+        yield* this.until(
+          () =>
+            (at !== undefined ? this.inst.now() >= at : this.cycleFramesLeft <= perCycle * (1 - point.fraction)) || this.cycleFramesLeft === 0 || !this.alive(),
+          at,
+        );
         if (!this.alive()) break;
         yield* this.suspendResume(point.race);
       }
@@ -807,8 +858,13 @@ export class SimulatedOs {
     }
     if (this.early.some((f) => f.kind === "watchdog")) return;
     const ring = scanTxRing(this.nic);
-    const held = [...ring].filter(([seq]) => this.tx.fate[seq] === "outstanding").map(([seq, at]) => `os#${seq} in slot ${at.slot}${at.owned ? " (owned by the NIC)" : " (handed back)"}`);
-    const where = held.length > 0 ? `the TX ring holds ${held.slice(0, NAMED_FRAMES).join(", ")}${held.length > NAMED_FRAMES ? ` and ${held.length - NAMED_FRAMES} more` : ""}` : "none of them is in the TX ring";
+    const held = [...ring]
+      .filter(([seq]) => this.tx.fate[seq] === "outstanding")
+      .map(([seq, at]) => `os#${seq} in slot ${at.slot}${at.owned ? " (owned by the NIC)" : " (handed back)"}`);
+    const where =
+      held.length > 0
+        ? `the TX ring holds ${held.slice(0, NAMED_FRAMES).join(", ")}${held.length > NAMED_FRAMES ? ` and ${held.length - NAMED_FRAMES} more` : ""}`
+        : "none of them is in the TX ring";
     this.early.push({
       kind: "watchdog",
       message: `the OS watchdog fired at ${this.inst.now()}us (${this.outstanding} frame(s) outstanding, no TX progress since ${this.progressAt}us) and no injected fault explains the stall: ${where}; ${describeSnapshot(driver)}`,

@@ -148,6 +148,10 @@ export function registerName(offset: number): string {
 }
 
 // Register names by offset, for trace details.
-const REGISTER_NAMES = new Map<number, string>(Object.entries(Reg).reverse().map(([name, at]) => [at, name]));
+const REGISTER_NAMES = new Map<number, string>(
+  Object.entries(Reg)
+    .reverse()
+    .map(([name, at]) => [at, name]),
+);
 
 export { hex };

@@ -32,7 +32,25 @@ import { PendingTimers, Wire, type DropCause, type RxResult, type WireOptions, t
 // Values from sibling modules are copied into constants here: under a CommonJS transform (tsx, the
 // tests and benchmarks) every use of an import is a getter call, and these run per frame.
 const { DEFAULT_MAC, describeFrame, formatMac, isBroadcast, isMulticast, parseMac } = frames;
-const { Cfg9346, Cmd, Desc, Intr, Phy, Poll, REG_WINDOW, Reg, RxAccept, TXCONFIG_CHIP_VERSION, decodeCmd, decodeIntr, decodeOpts1, decodePhy, decodeRxConfig, hex, registerName } = regs;
+const {
+  Cfg9346,
+  Cmd,
+  Desc,
+  Intr,
+  Phy,
+  Poll,
+  REG_WINDOW,
+  Reg,
+  RxAccept,
+  TXCONFIG_CHIP_VERSION,
+  decodeCmd,
+  decodeIntr,
+  decodeOpts1,
+  decodePhy,
+  decodeRxConfig,
+  hex,
+  registerName,
+} = regs;
 const { onNanosecondGrid, wireTimeUs } = wire;
 
 /** Virtual time a software reset takes. */
@@ -184,7 +202,8 @@ export class Rtl8169 implements DeviceModel, WirePort {
 
   write(reg: number, width: 1 | 2 | 4, value: number): void {
     if (this.unplugged || this.detached) {
-      if (this.traceOn) this.trace(`write${width * 8}(${registerName(reg)}, ${hex(value, width * 2)}) ignored: ${this.unplugged ? "card unplugged" : "device detached"}`);
+      if (this.traceOn)
+        this.trace(`write${width * 8}(${registerName(reg)}, ${hex(value, width * 2)}) ignored: ${this.unplugged ? "card unplugged" : "device detached"}`);
       return;
     }
     if (reg < 0 || reg + width > REG_WINDOW) {
@@ -203,7 +222,7 @@ export class Rtl8169 implements DeviceModel, WirePort {
       if (off === Reg.IntrStatus || off === Reg.IntrStatus + 1) {
         ack |= byte << (8 * (off - Reg.IntrStatus));
         ackTouched = true;
-      }      else if (off === Reg.IntrMask || off === Reg.IntrMask + 1) {
+      } else if (off === Reg.IntrMask || off === Reg.IntrMask + 1) {
         const shift = 8 * (off - Reg.IntrMask);
         this.mask = (this.mask & ~(0xff << shift)) | (byte << shift);
         maskTouched = true;
@@ -244,7 +263,13 @@ export class Rtl8169 implements DeviceModel, WirePort {
       RxMaxSize: this.reg16(Reg.RxMaxSize),
       CPlusCmd: hex(this.reg16(Reg.CPlusCmd), 4),
       IntrMitigate: `${hex(this.reg16(Reg.IntrMitigate), 4)} (${decodeMitigation(this.reg16(Reg.IntrMitigate), this.readByte(Reg.CPlusCmd))}${this.mitigation.held !== 0 ? `; holding ${decodeIntr(this.mitigation.held)}` : ""})`,
-      txRing: { base: hex(ringBase(Reg.TxDescStartAddrLow), 8), next: this.txIndex, inFlight: this.tx?.indices ?? [], lockedUp: this.txLocked, descriptors: this.ringDump(ringBase(Reg.TxDescStartAddrLow)) },
+      txRing: {
+        base: hex(ringBase(Reg.TxDescStartAddrLow), 8),
+        next: this.txIndex,
+        inFlight: this.tx?.indices ?? [],
+        lockedUp: this.txLocked,
+        descriptors: this.ringDump(ringBase(Reg.TxDescStartAddrLow)),
+      },
       rxRing: { base: hex(ringBase(Reg.RxDescAddrLow), 8), next: this.rxIndex, descriptors: this.ringDump(ringBase(Reg.RxDescAddrLow)) },
       counters: { ...this.counters, dropped: { ...this.counters.dropped } },
       dma: { regions: this.memory.regionCount, bytes: this.memory.allocated },
@@ -674,7 +699,8 @@ export class Rtl8169 implements DeviceModel, WirePort {
     }
     if (++this.irqsThisInstant < STORM_LIMIT) return false;
     this.storm = { timeUs: now, interrupts: this.irqsThisInstant, status: this.status, mask: this.mask };
-    if (this.traceOn) this.trace(`interrupt storm: ${STORM_LIMIT} interrupts at ${now}us, IntrStatus ${decodeIntr(this.status)} never acknowledged: the line is disabled`);
+    if (this.traceOn)
+      this.trace(`interrupt storm: ${STORM_LIMIT} interrupts at ${now}us, IntrStatus ${decodeIntr(this.status)} never acknowledged: the line is disabled`);
     return true;
   }
 
@@ -765,7 +791,10 @@ export class Rtl8169 implements DeviceModel, WirePort {
           stuck.timer.cancel();
           stuck.timer = undefined;
         }
-        this.noteFault("tx-lockup", `transmitter locked up${stuck ? ` holding ${describeFrame(stuck.frame)}` : ""}; ${plan.durationUs !== undefined ? `recovers after ${plan.durationUs}us` : "only a reset recovers it"}`);
+        this.noteFault(
+          "tx-lockup",
+          `transmitter locked up${stuck ? ` holding ${describeFrame(stuck.frame)}` : ""}; ${plan.durationUs !== undefined ? `recovers after ${plan.durationUs}us` : "only a reset recovers it"}`,
+        );
         if (plan.durationUs !== undefined) {
           this.after(plan.durationUs, () => {
             if (!this.txLocked) return;

@@ -89,7 +89,9 @@ export async function runScenario(driver: DriverModule, scenarioRef: string | Sc
     loopback: w.loopback,
     trafficPaused: true,
     pcap,
-    ...(w.rxRate > 0 ? { traffic: { rate: w.rxRate, minSize: Math.max(ETH_MIN, w.rxMinSize), maxSize: Math.min(ETH_MAX, Math.max(w.rxMinSize, w.rxMaxSize)) } } : {}),
+    ...(w.rxRate > 0
+      ? { traffic: { rate: w.rxRate, minSize: Math.max(ETH_MIN, w.rxMinSize), maxSize: Math.min(ETH_MAX, Math.max(w.rxMinSize, w.rxMaxSize)) } }
+      : {}),
   });
   const nic = new Rtl8169({ wire, faults: scenario.faults, ...defined({ mac: scenario.mac }) });
   const inst = launch(driver as AnyDriverDefinition, {
@@ -183,11 +185,21 @@ export function formatSummary(s: RunSummary): string {
     const parts = Object.entries(a.dropped).map(([c, n]) => `${c} ${n}`);
     return parts.length > 0 ? ` dropped ${parts.join(", ")}` : "";
   };
-  lines.push(`scenario ${s.scenario}, seed ${s.seed}, ${s.model} driver: ${s.ok ? "ok" : "FAILED"} after ${(s.virtualTimeUs / 1000).toFixed(3)} ms of virtual time${s.completed ? "" : " (workload not completed)"}`);
-  lines.push(`  TX: ${s.frames.tx.offered} sent by the OS, ${s.frames.tx.delivered} on the wire,${drops(s.frames.tx)}${s.frames.tx.lost > 0 ? `, ${s.frames.tx.lost} lost` : ""}`);
-  lines.push(`  RX: ${s.frames.rx.offered} from the wire, ${s.frames.rx.delivered} to the OS,${drops(s.frames.rx)}${s.frames.rx.lost > 0 ? `, ${s.frames.rx.lost} lost` : ""}`);
-  lines.push(`  requests: ${s.requests.map((r) => `${r.name}${r.repliedUs !== undefined ? `=${String(r.status)}` : r.error !== undefined ? "!" : "?"}`).join(" ") || "none"}; txTimeouts ${s.txTimeouts}; interrupts ${s.nic.interrupts}; resets ${s.nic.resets}`);
-  const mbs = Object.entries(s.messages).filter(([, m]) => m.sent > 0).map(([n, m]) => `${n} ${m.sent}`);
+  lines.push(
+    `scenario ${s.scenario}, seed ${s.seed}, ${s.model} driver: ${s.ok ? "ok" : "FAILED"} after ${(s.virtualTimeUs / 1000).toFixed(3)} ms of virtual time${s.completed ? "" : " (workload not completed)"}`,
+  );
+  lines.push(
+    `  TX: ${s.frames.tx.offered} sent by the OS, ${s.frames.tx.delivered} on the wire,${drops(s.frames.tx)}${s.frames.tx.lost > 0 ? `, ${s.frames.tx.lost} lost` : ""}`,
+  );
+  lines.push(
+    `  RX: ${s.frames.rx.offered} from the wire, ${s.frames.rx.delivered} to the OS,${drops(s.frames.rx)}${s.frames.rx.lost > 0 ? `, ${s.frames.rx.lost} lost` : ""}`,
+  );
+  lines.push(
+    `  requests: ${s.requests.map((r) => `${r.name}${r.repliedUs !== undefined ? `=${String(r.status)}` : r.error !== undefined ? "!" : "?"}`).join(" ") || "none"}; txTimeouts ${s.txTimeouts}; interrupts ${s.nic.interrupts}; resets ${s.nic.resets}`,
+  );
+  const mbs = Object.entries(s.messages)
+    .filter(([, m]) => m.sent > 0)
+    .map(([n, m]) => `${n} ${m.sent}`);
   lines.push(`  messages: ${mbs.join(", ") || "none"}`);
   for (const f of s.faults) lines.push(`  fault at ${f.timeUs}us: ${f.kind}: ${f.detail}`);
   for (const v of s.violations) lines.push(`  violation: ${v.detail}`);

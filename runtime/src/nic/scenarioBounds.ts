@@ -65,6 +65,7 @@ export const SEED_BOUND: Bound = { min: 0, max: Number.MAX_SAFE_INTEGER, integer
 /** Why `value` (already a finite number) is out of `bound`, or undefined when it is within. */
 export function outOfBound(value: number, bound: Bound): string | undefined {
   if (bound.integer === true && !Number.isInteger(value)) return `expected a whole number, got ${value}`;
-  if (value < bound.min || value > bound.max) return `${value} is out of range: expected ${bound.min} to ${bound.max}${bound.unit !== "" ? ` ${bound.unit}` : ""}`;
+  if (value < bound.min || value > bound.max)
+    return `${value} is out of range: expected ${bound.min} to ${bound.max}${bound.unit !== "" ? ` ${bound.unit}` : ""}`;
   return undefined;
 }

@@ -81,13 +81,22 @@ export function scenarioJsonSchema(): Schema {
     properties: {
       name: { type: "string", minLength: 1, description: "Shown in run summaries." },
       description: { type: "string" },
-      extends: { enum: [...SCENARIO_NAMES], description: "A built-in scenario whose workload and faults this file extends (workload fields override; faults replace when given)." },
+      extends: {
+        enum: [...SCENARIO_NAMES],
+        description: "A built-in scenario whose workload and faults this file extends (workload fields override; faults replace when given).",
+      },
       seed: { ...range(SEED_BOUND), description: "Default seed (a run's --seed overrides it)." },
       mac: { type: "string", pattern: "^([0-9a-fA-F]{1,2}[:-]){5}[0-9a-fA-F]{1,2}$", description: "The NIC's MAC address (default 02:00:5e:00:00:01)." },
       workload: { type: "object", additionalProperties: false, properties: workload },
       faults: {
         type: "array",
-        items: { type: "object", additionalProperties: false, required: ["kind"], properties: fault, anyOf: [{ required: ["atUs"] }, { required: ["afterCount"] }] },
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["kind"],
+          properties: fault,
+          anyOf: [{ required: ["atUs"] }, { required: ["afterCount"] }],
+        },
       },
     },
   };

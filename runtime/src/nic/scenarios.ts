@@ -64,7 +64,8 @@ export const scenarios: Readonly<Record<ScenarioName, Scenario>> = Object.freeze
   },
   "suspend-unplug": {
     name: "suspend-unplug",
-    description: "The OS suspends the interface halfway through the stream and the card is removed within 20 us of that request (before or after, by seed): the suspend must still be answered.",
+    description:
+      "The OS suspends the interface halfway through the stream and the card is removed within 20 us of that request (before or after, by seed): the suspend must still be answered.",
     workload: {},
     faults: [{ kind: "suspend-unplug", afterCount: 250, windowUs: 20, noticeUs: 30 }],
   },
@@ -118,7 +119,8 @@ function fileLabel(file: string): string {
  * is called `label` (a file's name), else "custom": never by the name of the built-in it extends.
  */
 export function parseScenario(data: unknown, where: string, label = "custom"): Scenario {
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error(`${where}: a scenario is an object like { "name": "mine", "workload": {...}, "faults": [...] }`);
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new Error(`${where}: a scenario is an object like { "name": "mine", "workload": {...}, "faults": [...] }`);
   const obj = data as Record<string, unknown>;
   for (const key of Object.keys(obj)) if (!SCENARIO_KEYS.includes(key)) throw new Error(`${where}: ${key}: unknown field (known: ${SCENARIO_KEYS.join(", ")})`);
   let base: Scenario | undefined;
@@ -130,9 +132,11 @@ export function parseScenario(data: unknown, where: string, label = "custom"): S
   }
   if (obj.name !== undefined && (typeof obj.name !== "string" || obj.name === "")) throw new Error(`${where}: name: expected a non-empty string`);
   if (obj.description !== undefined && typeof obj.description !== "string") throw new Error(`${where}: description: expected a string`);
-  if (obj.seed !== undefined && (typeof obj.seed !== "number" || !Number.isInteger(obj.seed))) throw new Error(`${where}: seed: expected an integer, got ${JSON.stringify(obj.seed)}`);
+  if (obj.seed !== undefined && (typeof obj.seed !== "number" || !Number.isInteger(obj.seed)))
+    throw new Error(`${where}: seed: expected an integer, got ${JSON.stringify(obj.seed)}`);
   if (obj.seed !== undefined) bounded(where, "seed", obj.seed as number, SEED_BOUND);
-  if (obj.mac !== undefined && (typeof obj.mac !== "string" || !/^([0-9a-fA-F]{1,2}[:-]){5}[0-9a-fA-F]{1,2}$/.test(obj.mac))) throw new Error(`${where}: mac: expected six hex bytes like "02:00:5e:00:00:01"`);
+  if (obj.mac !== undefined && (typeof obj.mac !== "string" || !/^([0-9a-fA-F]{1,2}[:-]){5}[0-9a-fA-F]{1,2}$/.test(obj.mac)))
+    throw new Error(`${where}: mac: expected six hex bytes like "02:00:5e:00:00:01"`);
   const workload: Workload = { ...(base?.workload ?? {}) };
   if (obj.workload !== undefined) {
     if (typeof obj.workload !== "object" || obj.workload === null || Array.isArray(obj.workload)) throw new Error(`${where}: workload: expected an object`);
@@ -140,9 +144,12 @@ export function parseScenario(data: unknown, where: string, label = "custom"): S
       if (!(WORKLOAD_KEYS as string[]).includes(key)) throw new Error(`${where}: workload.${key}: unknown field (known: ${WORKLOAD_KEYS.join(", ")})`);
       const expected = typeof WORKLOAD_DEFAULTS[key as keyof Workload];
       if (key === "mode") {
-        if (!(WORKLOAD_MODES as readonly unknown[]).includes(value)) throw new Error(`${where}: workload.mode: ${JSON.stringify(value)} is not one of ${WORKLOAD_MODES.join(", ")}`);
+        if (!(WORKLOAD_MODES as readonly unknown[]).includes(value))
+          throw new Error(`${where}: workload.mode: ${JSON.stringify(value)} is not one of ${WORKLOAD_MODES.join(", ")}`);
       } else if (expected === "boolean" ? typeof value !== "boolean" : typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-        throw new Error(`${where}: workload.${key}: expected ${expected === "boolean" ? "true or false" : "a non-negative number"}, got ${JSON.stringify(value)}`);
+        throw new Error(
+          `${where}: workload.${key}: expected ${expected === "boolean" ? "true or false" : "a non-negative number"}, got ${JSON.stringify(value)}`,
+        );
       }
       if (typeof value === "number") bounded(where, `workload.${key}`, value, WORKLOAD_BOUNDS[key as keyof typeof WORKLOAD_BOUNDS]);
       (workload as Record<string, unknown>)[key] = value;
@@ -156,7 +163,9 @@ export function parseScenario(data: unknown, where: string, label = "custom"): S
   const name = (obj.name as string | undefined) ?? label;
   return {
     name,
-    description: (obj.description as string | undefined) ?? (base !== undefined ? `${where}: the built-in "${base.name}" scenario with this one's changes` : `scenario from ${where}`),
+    description:
+      (obj.description as string | undefined) ??
+      (base !== undefined ? `${where}: the built-in "${base.name}" scenario with this one's changes` : `scenario from ${where}`),
     workload,
     faults,
     ...defined({ seed: (obj.seed as number | undefined) ?? base?.seed, mac: obj.mac as string | undefined }),

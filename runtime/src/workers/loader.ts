@@ -191,7 +191,9 @@ function describe(value: unknown): string {
 
 /** An error for `specifier` imported by `importer`, placed at the import's string literal. */
 function importError(importer: string, source: string, specifier: string, reason: string): DriverLoadError {
-  const imported = typescript().preProcessFile(source, true, true).importedFiles.find((f) => f.fileName === specifier);
+  const imported = typescript()
+    .preProcessFile(source, true, true)
+    .importedFiles.find((f) => f.fileName === specifier);
   const where = imported === undefined ? { file: importer } : { file: importer, ...positionOf(source, imported.pos) };
   return new DriverLoadError(`${reason} '${specifier}'`, where);
 }

@@ -76,7 +76,10 @@ export function resolveWorkerEntry(here: string = __filename): WorkerEntry {
   const candidates: string[] = [];
   if (!here.endsWith(".ts")) candidates.push(path.join(dir, "worker.js"), path.resolve(dir, "../../dist/worker.js"));
   candidates.push(path.join(dir, "worker.ts"), path.resolve(dir, "../src/workers/worker.ts"), path.resolve(dir, "../runtime/src/workers/worker.ts"));
-  return findWorkerEntry("the driver worker", candidates.filter((file) => file !== here));
+  return findWorkerEntry(
+    "the driver worker",
+    candidates.filter((file) => file !== here),
+  );
 }
 
 /**
@@ -151,7 +154,11 @@ export async function runDriverInWorker(request: RunRequest): Promise<RunResult>
   } catch (error) {
     for (const output of staged) output.discard();
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { ...result, ok: false, error: { name: "OutputError", kind: "output", message: `cannot write ${staged.map((o) => o.target).join(" and ")}: ${why}` } };
+    return {
+      ...result,
+      ok: false,
+      error: { name: "OutputError", kind: "output", message: `cannot write ${staged.map((o) => o.target).join(" and ")}: ${why}` },
+    };
   }
   // The summary names the file the user asked for, not the temporary one the worker wrote.
   if (result.summary.pcapFile !== undefined && request.pcapPath !== undefined) result.summary.pcapFile = request.pcapPath;

@@ -100,7 +100,8 @@ function mapLocation(file: string, sourceMapURL: string, line: number, column: n
     try {
       const payload = JSON.parse(Buffer.from(sourceMapURL.slice(prefix.length), "base64").toString("utf8")) as ConstructorParameters<typeof SourceMap>[0];
       const entry = new SourceMap(payload).findEntry(line, column) as { originalLine?: number; originalColumn?: number };
-      if (entry.originalLine !== undefined && entry.originalColumn !== undefined) return { file, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+      if (entry.originalLine !== undefined && entry.originalColumn !== undefined)
+        return { file, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
     } catch {
       // fall through to the generated position
     }

@@ -164,7 +164,9 @@ export function watchWorker(watched: WatchedWorker, options: LimitOptions): () =
     }
     const stalledMs = now - lastBeatAt;
     const files = watched.files();
-    void locateSpin(watched.worker, files.length > 0 ? files : [driverPath], options.locateMs ?? DEFAULT_LOCATE_MS).then((loc) => watched.onLimit(spinError(driverPath, stalledMs, loc)));
+    void locateSpin(watched.worker, files.length > 0 ? files : [driverPath], options.locateMs ?? DEFAULT_LOCATE_MS).then((loc) =>
+      watched.onLimit(spinError(driverPath, stalledMs, loc)),
+    );
   }, PERIOD_MS);
   return stop;
 }
@@ -186,7 +188,11 @@ export function outOfMemoryError(driverPath: string, limitMb: number, sampled?: 
     sampled === undefined
       ? `the worker's heap limit of ${limitMb} MB was reached`
       : `the worker's memory limit of ${limitMb} MB was passed (${sampled.memoryMb} MB in use, ${sampled.externalMb} MB of it array buffers and other external memory)`;
-  return { name: "DriverOutOfMemoryError", kind: "out-of-memory", message: `driver ${driverPath} ran out of memory: ${what} (a driver or mailbox that grows without bound?)` };
+  return {
+    name: "DriverOutOfMemoryError",
+    kind: "out-of-memory",
+    message: `driver ${driverPath} ran out of memory: ${what} (a driver or mailbox that grows without bound?)`,
+  };
 }
 
 /** `file:line:col` of a location, or the file alone when the line is unknown (0). */

@@ -45,7 +45,11 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
   try {
     if (spec.tracePath !== undefined) traceFd = fs.openSync(spec.tracePath, "w");
   } catch (error) {
-    post({ type: "error", index, error: serializeError(new Error(`cannot write the trace file ${spec.tracePath}: ${(error as Error).message}`), "trace-file") });
+    post({
+      type: "error",
+      index,
+      error: serializeError(new Error(`cannot write the trace file ${spec.tracePath}: ${(error as Error).message}`), "trace-file"),
+    });
     return;
   }
   // Listening costs a call per trace event: only when someone reads the events.
@@ -62,7 +66,9 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
         fs.writeSync(traceFd, lines.join(""));
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        traceError = new Error(`cannot write the trace file ${spec.tracePath}: ${code !== undefined ? `${code} (${(error as Error).message})` : String(error)}`);
+        traceError = new Error(
+          `cannot write the trace file ${spec.tracePath}: ${code !== undefined ? `${code} (${(error as Error).message})` : String(error)}`,
+        );
         fs.closeSync(traceFd);
         traceFd = undefined;
       }

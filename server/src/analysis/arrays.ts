@@ -39,7 +39,8 @@ export function spreadElements(expr: ts.Expression, depth = 0): ts.Expression[] 
   if (ts.isArrayLiteralExpression(e)) literal = e;
   else if (ts.isIdentifier(e)) {
     const decl = resolveLocal(e);
-    if (decl === undefined || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || (decl.parent.flags & ts.NodeFlags.Const) === 0) return undefined;
+    if (decl === undefined || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || (decl.parent.flags & ts.NodeFlags.Const) === 0)
+      return undefined;
     const init = decl.initializer === undefined ? undefined : unwrap(decl.initializer);
     if (init === undefined || !ts.isArrayLiteralExpression(init) || !neverChanged(decl)) return undefined;
     literal = init;

@@ -51,10 +51,12 @@ export class Callees {
    */
   private boundTarget(id: ts.Identifier): CallTarget | undefined {
     const decl = this.modules.resolve(id);
-    if (decl === undefined || !ts.isVariableDeclaration(decl) || decl.initializer === undefined || (decl.parent.flags & ts.NodeFlags.Const) === 0) return undefined;
+    if (decl === undefined || !ts.isVariableDeclaration(decl) || decl.initializer === undefined || (decl.parent.flags & ts.NodeFlags.Const) === 0)
+      return undefined;
     const init = unwrap(decl.initializer);
     const access = ts.isCallExpression(init) ? memberAccess(unwrap(init.expression)) : undefined;
-    if (!ts.isCallExpression(init) || access === undefined || access.name !== "bind" || init.arguments.some(ts.isSpreadElement) || this.making.has(init)) return undefined;
+    if (!ts.isCallExpression(init) || access === undefined || access.name !== "bind" || init.arguments.some(ts.isSpreadElement) || this.making.has(init))
+      return undefined;
     this.making.add(init); // `const f = f.bind(...)` and friends name nothing
     try {
       const target = this.callTarget(access.object);
@@ -194,11 +196,13 @@ function computeFixed(obj: ts.ObjectLiteralExpression): boolean {
     let use: ts.Node = ref;
     while (ts.isParenthesizedExpression(use.parent) || ts.isAsExpression(use.parent) || ts.isNonNullExpression(use.parent)) use = use.parent;
     const up = use.parent;
-    if (ts.isCallExpression(up) && up.arguments[0] === use && /^Object\.(assign|defineProperty|defineProperties|setPrototypeOf)$/.test(up.expression.getText())) return false;
+    if (ts.isCallExpression(up) && up.arguments[0] === use && /^Object\.(assign|defineProperty|defineProperties|setPrototypeOf)$/.test(up.expression.getText()))
+      return false;
     if (!(ts.isPropertyAccessExpression(up) || ts.isElementAccessExpression(up)) || up.expression !== use) continue;
     const outer = up.parent;
     if (ts.isDeleteExpression(outer)) return false;
-    if (ts.isBinaryExpression(outer) && outer.left === up && outer.operatorToken.kind >= SK.FirstAssignment && outer.operatorToken.kind <= SK.LastAssignment) return false;
+    if (ts.isBinaryExpression(outer) && outer.left === up && outer.operatorToken.kind >= SK.FirstAssignment && outer.operatorToken.kind <= SK.LastAssignment)
+      return false;
   }
   return true;
 }

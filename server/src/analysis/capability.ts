@@ -65,7 +65,8 @@ export function usesDriver(m: Machine, target: CallTarget): boolean {
       }
       case SK.BinaryExpression: {
         const b = n as ts.BinaryExpression;
-        if (b.operatorToken.kind >= SK.FirstAssignment && b.operatorToken.kind <= SK.LastAssignment && m.den.instances.count > 0 && writesField(b.left)) found = true;
+        if (b.operatorToken.kind >= SK.FirstAssignment && b.operatorToken.kind <= SK.LastAssignment && m.den.instances.count > 0 && writesField(b.left))
+          found = true;
         break;
       }
       case SK.PrefixUnaryExpression:

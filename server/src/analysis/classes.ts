@@ -158,10 +158,25 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 function collectFacts(cls: ClassNode): FieldFacts {
-  const facts: FieldFacts = { values: new Map(), writes: new Map(), initializers: new Map(), parameterProperties: new Map(), declared: new Set(), counters: new Set(), tested: new Set(), accessors: new Set() };
+  const facts: FieldFacts = {
+    values: new Map(),
+    writes: new Map(),
+    initializers: new Map(),
+    parameterProperties: new Map(),
+    declared: new Set(),
+    counters: new Set(),
+    tested: new Set(),
+    accessors: new Set(),
+  };
   const visit = (n: ts.Node): void => {
     // Nested non-arrow functions and classes have a `this` of their own.
-    if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n) || ((ts.isMethodDeclaration(n) || ts.isAccessor(n)) && ts.isObjectLiteralExpression(n.parent))) return;
+    if (
+      ts.isFunctionDeclaration(n) ||
+      ts.isFunctionExpression(n) ||
+      ts.isClassLike(n) ||
+      ((ts.isMethodDeclaration(n) || ts.isAccessor(n)) && ts.isObjectLiteralExpression(n.parent))
+    )
+      return;
     if (ts.isPropertyAccessExpression(n) && unwrap(n.expression).kind === SK.ThisKeyword) noteAccess(n, n.name.text, facts);
     ts.forEachChild(n, visit);
   };
@@ -193,7 +208,12 @@ function noteAccess(access: ts.PropertyAccessExpression, name: string, facts: Fi
   let node: ts.Node = access;
   while (ts.isParenthesizedExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
   const parent = node.parent;
-  if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= SK.FirstAssignment && parent.operatorToken.kind <= SK.LastAssignment) {
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.left === node &&
+    parent.operatorToken.kind >= SK.FirstAssignment &&
+    parent.operatorToken.kind <= SK.LastAssignment
+  ) {
     if (parent.operatorToken.kind !== SK.EqualsToken || mentionsField(parent.right, name)) facts.counters.add(name);
     else {
       push(facts.writes, name, parent);
@@ -201,7 +221,10 @@ function noteAccess(access: ts.PropertyAccessExpression, name: string, facts: Fi
     }
     return;
   }
-  if ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && (parent.operator === SK.PlusPlusToken || parent.operator === SK.MinusMinusToken)) {
+  if (
+    (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) &&
+    (parent.operator === SK.PlusPlusToken || parent.operator === SK.MinusMinusToken)
+  ) {
     facts.counters.add(name);
     return;
   }
@@ -211,7 +234,13 @@ function noteAccess(access: ts.PropertyAccessExpression, name: string, facts: Fi
 /** `this.x + 1` on the right of `this.x = ...`: arithmetic on the field itself. */
 function mentionsField(value: ts.Expression, name: string): boolean {
   const e = unwrap(value);
-  if (!ts.isBinaryExpression(e) || e.operatorToken.kind === SK.AmpersandAmpersandToken || e.operatorToken.kind === SK.BarBarToken || e.operatorToken.kind === SK.QuestionQuestionToken) return false;
+  if (
+    !ts.isBinaryExpression(e) ||
+    e.operatorToken.kind === SK.AmpersandAmpersandToken ||
+    e.operatorToken.kind === SK.BarBarToken ||
+    e.operatorToken.kind === SK.QuestionQuestionToken
+  )
+    return false;
   const mentions = (x: ts.Expression): boolean => {
     const u = unwrap(x);
     if (ts.isPropertyAccessExpression(u)) return u.name.text === name && unwrap(u.expression).kind === SK.ThisKeyword;

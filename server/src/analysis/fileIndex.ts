@@ -532,7 +532,14 @@ function isSelfArithmetic(name: string, value: ts.Expression): boolean {
   const e = unwrap(value);
   if (!ts.isBinaryExpression(e)) return false;
   const op = e.operatorToken.kind;
-  if (op < SK.FirstBinaryOperator || op > SK.LastBinaryOperator || op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) return false;
+  if (
+    op < SK.FirstBinaryOperator ||
+    op > SK.LastBinaryOperator ||
+    op === SK.AmpersandAmpersandToken ||
+    op === SK.BarBarToken ||
+    op === SK.QuestionQuestionToken
+  )
+    return false;
   const mentions = (x: ts.Expression): boolean => {
     const u = unwrap(x);
     return (ts.isIdentifier(u) && u.text === name) || (ts.isBinaryExpression(u) && (mentions(u.left) || mentions(u.right)));

@@ -95,7 +95,11 @@ export class Instances {
     if (ctor) {
       const sup = superCallOf(ctor);
       site = sup ?? ctor;
-      args = sup ? this.den.within(parameterBindings(ctor, inst.args), [[ctor, self]], () => sup.arguments.map((a) => (ts.isSpreadElement(a) ? undefined : this.den.of(a)))) : [];
+      args = sup
+        ? this.den.within(parameterBindings(ctor, inst.args), [[ctor, self]], () =>
+            sup.arguments.map((a) => (ts.isSpreadElement(a) ? undefined : this.den.of(a))),
+          )
+        : [];
     }
     inst.base = this.create(site, cls, args, inst.self);
     return inst.base;
@@ -168,7 +172,8 @@ export class Instances {
     if (inst === undefined) return undefined;
     for (const part of this.chain(inst)) {
       for (const member of part.cls.members) {
-        if (ts.isGetAccessorDeclaration(member) && member.body && !hasModifier(member, ts.SyntaxKind.StaticKeyword) && propertyNameText(member.name) === name) return { fn: member, self: `inst:${inst.self}` };
+        if (ts.isGetAccessorDeclaration(member) && member.body && !hasModifier(member, ts.SyntaxKind.StaticKeyword) && propertyNameText(member.name) === name)
+          return { fn: member, self: `inst:${inst.self}` };
       }
     }
     return undefined;

@@ -71,7 +71,14 @@ const noHooks: InterpreterHooks = { onAwait: () => undefined, onLoop: () => unde
 export class Machine {
   readonly records = new Records();
   hooks: InterpreterHooks = noHooks;
-  thread: ThreadRun = { name: "main", others: { ins: new Set(), outs: new Set(), writes: [] }, waitsOn: new Set(), ins: new Set(), outs: new Set(), writes: new Set() };
+  thread: ThreadRun = {
+    name: "main",
+    others: { ins: new Set(), outs: new Set(), writes: [] },
+    waitsOn: new Set(),
+    ins: new Set(),
+    outs: new Set(),
+    writes: new Set(),
+  };
   readonly stack: Frame[] = [];
   /** Functions run (thread roots and inlined helpers). */
   readonly executed = new Set<ts.Node>();
@@ -221,7 +228,11 @@ export class Machine {
       return id === undefined ? undefined : s.get(id);
     }
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-      const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(unwrap(e.argumentExpression)) ? (unwrap(e.argumentExpression) as ts.StringLiteral).text : undefined;
+      const name = ts.isPropertyAccessExpression(e)
+        ? e.name.text
+        : ts.isStringLiteralLike(unwrap(e.argumentExpression))
+          ? (unwrap(e.argumentExpression) as ts.StringLiteral).text
+          : undefined;
       const object = this.valueOf(e.expression, s);
       if (object !== undefined && object.startsWith("r:")) {
         const key = object.slice(2);

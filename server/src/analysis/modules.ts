@@ -125,7 +125,13 @@ export class SourceFileCache implements AnalysisCache {
  * parse time and memory on every driver (an incremental reparse keeps the tree's mode).
  */
 function parse(fileName: string, text: string): ts.SourceFile {
-  const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindOf(fileName));
+  const sf = ts.createSourceFile(
+    fileName,
+    text,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    false,
+    scriptKindOf(fileName),
+  );
   setParents(sf);
   return sf;
 }
@@ -307,7 +313,7 @@ export class Modules {
   importChain(root: ts.SourceFile, file: ts.SourceFile): { from: ts.SourceFile; specifier: string }[] | undefined {
     const chain: { from: ts.SourceFile; specifier: string }[] = [];
     const seen = new Set<string>();
-    for (let at = file; at !== root; ) {
+    for (let at = file; at !== root;) {
       if (seen.has(at.fileName)) return undefined;
       seen.add(at.fileName);
       const step = this.importedBy.get(at.fileName);

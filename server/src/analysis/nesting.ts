@@ -56,4 +56,3 @@ export function tooDeep(sf: ts.SourceFile, limit = MAX_NESTING): ts.Node | undef
 export function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message);
 }
-

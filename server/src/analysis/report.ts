@@ -36,10 +36,16 @@ export function related(node: ts.Node, message: string): RelatedLocation {
  * its related information starts with the calls in the analysed file that lead to it (with the
  * protocol states on those paths, when known), one finding however many callers reach it.
  */
-export function place(root: ts.SourceFile, node: ts.Node, anchors: Iterable<CallSite> | Anchors, make: (at: ts.Node) => AnalysisDiagnostic): AnalysisDiagnostic[] {
+export function place(
+  root: ts.SourceFile,
+  node: ts.Node,
+  anchors: Iterable<CallSite> | Anchors,
+  make: (at: ts.Node) => AnalysisDiagnostic,
+): AnalysisDiagnostic[] {
   if (node.getSourceFile() === root) return [make(node)];
   const calls: RelatedLocation[] = [];
-  const entries: Iterable<[CallSite, Set<string> | undefined]> = anchors instanceof Map ? anchors : [...anchors].map((a): [CallSite, undefined] => [a, undefined]);
+  const entries: Iterable<[CallSite, Set<string> | undefined]> =
+    anchors instanceof Map ? anchors : [...anchors].map((a): [CallSite, undefined] => [a, undefined]);
   const sorted = [...entries].sort(([a], [b]) => a.getStart() - b.getStart());
   for (const [anchor, states] of sorted) {
     const via = `reached from ${shortText(anchor.expression, 30)}()`;

@@ -83,10 +83,11 @@ export class Tracking {
     if (ids) return ids;
     ids = [];
     const names = declarationsOf(scope);
-    if (names) for (const d of names.values()) {
-      const id = this.idOf(d);
-      if (id !== undefined) ids.push(id);
-    }
+    if (names)
+      for (const d of names.values()) {
+        const id = this.idOf(d);
+        if (id !== undefined) ids.push(id);
+      }
     this.blockCache.set(scope, ids);
     return ids;
   }

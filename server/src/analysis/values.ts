@@ -136,7 +136,8 @@ export class StaticValues {
 
   private ofTarget(target: Target | undefined): Value | undefined {
     if (target === undefined || ts.isSourceFile(target) || ts.isExportAssignment(target)) return undefined;
-    if (ts.isVariableDeclaration(target) && ts.isIdentifier(target.name) && target.initializer && isConstDeclaration(target)) return this.of(target.initializer);
+    if (ts.isVariableDeclaration(target) && ts.isIdentifier(target.name) && target.initializer && isConstDeclaration(target))
+      return this.of(target.initializer);
     return undefined;
   }
 

@@ -30,7 +30,14 @@ function findingFor(input: FeatureInput, diagnostic: Diagnostic): AnalysisDiagno
   if (same !== undefined) return same;
   const data = diagnostic.data as DiagnosticData | undefined;
   if (data === undefined || typeof data !== "object" || typeof data.kind !== "string") return undefined;
-  return { code: diagnostic.code as AnalysisDiagnostic["code"], severity: "error", message: typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value, range: diagnostic.range, related: [], data };
+  return {
+    code: diagnostic.code as AnalysisDiagnostic["code"],
+    severity: "error",
+    message: typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value,
+    range: diagnostic.range,
+    related: [],
+    data,
+  };
 }
 
 function edit(uri: string, edits: TextEdit[]): WorkspaceEdit {
@@ -59,12 +66,21 @@ function addMissingMailboxes(input: FeatureInput, diagnostic: Diagnostic, data: 
   const sf = sourceFileOf(document);
   const callStart = document.offsetAt(diagnostic.range.start);
   const callEnd = document.offsetAt(diagnostic.range.end);
-  const action = (title: string, edits: TextEdit[]): CodeAction => ({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: edit(document.uri, edits) });
+  const action = (title: string, edits: TextEdit[]): CodeAction => ({
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    edit: edit(document.uri, edits),
+  });
 
   const end = document.offsetAt(data.argumentsEnd);
   const before = document.getText().slice(0, end).trimEnd();
   const separator = before.endsWith("(") || before.endsWith(",") ? "" : ", ";
-  const argument: TextEdit = { range: { start: data.argumentsEnd, end: data.argumentsEnd }, newText: separator + messages.map((m) => data.mailboxText[m]).join(", ") };
+  const argument: TextEdit = {
+    range: { start: data.argumentsEnd, end: data.argumentsEnd },
+    newText: separator + messages.map((m) => data.mailboxText[m]).join(", "),
+  };
   const stub = handlerStub(sf, callStart, callEnd, messages, data.mailboxText);
   if (stub !== undefined && stub.offset >= callEnd) {
     const at = document.positionAt(stub.offset);
@@ -96,7 +112,13 @@ function findingKeys(diagnostics: readonly AnalysisDiagnostic[]): string[] {
   return diagnostics.map((d) => `${d.code} ${d.message}`);
 }
 
-function sendOwedReply(input: FeatureInput, diagnostic: Diagnostic, finding: AnalysisDiagnostic, data: OwedReplyData, env: CodeActionEnvironment): CodeAction | undefined {
+function sendOwedReply(
+  input: FeatureInput,
+  diagnostic: Diagnostic,
+  finding: AnalysisDiagnostic,
+  data: OwedReplyData,
+  env: CodeActionEnvironment,
+): CodeAction | undefined {
   const candidates = replyCandidates(input, diagnostic.range, data);
   let chosen: ReplyCandidate | undefined = candidates.find((c) => c.needsCheck !== true);
   let preferred = true;

@@ -79,7 +79,14 @@ function memberCompletion(input: FeatureInput, driver: DriverModel, offset: numb
   return (driver.protocol?.messages ?? []).map((m, i) => ({
     label: m.name,
     kind: CompletionItemKind.Field,
-    detail: m.direction === "in" ? (m.reply !== undefined ? `incoming request · reply ${m.reply}` : "incoming message") : m.direction === "out" ? "outgoing message" : "message",
+    detail:
+      m.direction === "in"
+        ? m.reply !== undefined
+          ? `incoming request · reply ${m.reply}`
+          : "incoming message"
+        : m.direction === "out"
+          ? "outgoing message"
+          : "message",
     documentation: { kind: MarkupKind.Markdown, value: messageDocumentation(driver, m) },
     sortText: String(i).padStart(3, "0"),
     textEdit: { range, newText: m.name },
@@ -104,7 +111,12 @@ function waitCompletion(input: FeatureInput, driver: DriverModel, offset: number
   incoming.forEach((m, i) => {
     const isEnabled = enabled.has(m.name);
     const rank = wait === undefined || states.length === 0 ? 1 : isEnabled ? 0 : 2;
-    const detail = wait === undefined || states.length === 0 ? "incoming message" : isEnabled ? `enabled in ${statesText(states)}` : `not enabled in ${statesText(states)}: never delivered here`;
+    const detail =
+      wait === undefined || states.length === 0
+        ? "incoming message"
+        : isEnabled
+          ? `enabled in ${statesText(states)}`
+          : `not enabled in ${statesText(states)}: never delivered here`;
     const newText = textOf(m.name);
     items.push({
       label: m.name,
@@ -120,11 +132,24 @@ function waitCompletion(input: FeatureInput, driver: DriverModel, offset: number
   if (firstEnabled !== undefined) firstEnabled.preselect = true;
   if (!listed.has("irq")) {
     const newText = declared.find((b) => b.kind === "device")?.text ?? `${prefix}dev.irq`;
-    items.push({ label: "irq", kind: CompletionItemKind.Field, detail: "device interrupts: { isr: number }", sortText: "3000", filterText: newText, textEdit: { range, newText } });
+    items.push({
+      label: "irq",
+      kind: CompletionItemKind.Field,
+      detail: "device interrupts: { isr: number }",
+      sortText: "3000",
+      filterText: newText,
+      textEdit: { range, newText },
+    });
   }
   for (const b of declared) {
     if (b.kind !== "internal" || listed.has(b.text) || items.some((i) => i.label === b.text)) continue;
-    items.push({ label: b.text, kind: CompletionItemKind.Variable, detail: `internal mailbox ${b.mailbox}`, sortText: "4000", textEdit: { range, newText: b.text } });
+    items.push({
+      label: b.text,
+      kind: CompletionItemKind.Variable,
+      detail: `internal mailbox ${b.mailbox}`,
+      sortText: "4000",
+      textEdit: { range, newText: b.text },
+    });
   }
   return items;
 }

@@ -10,7 +10,14 @@ export function definition(input: FeatureInput, position: Position): LocationLin
     const protocol = driver.protocol;
     const message = protocol?.messages.find((m) => m.name === binding.mailbox);
     if (protocol === undefined || message === undefined) return null;
-    return [{ originSelectionRange: toRange(binding.range), targetUri: input.uriOf(protocol.file), targetRange: toRange(message.range), targetSelectionRange: toRange(message.nameRange) }];
+    return [
+      {
+        originSelectionRange: toRange(binding.range),
+        targetUri: input.uriOf(protocol.file),
+        targetRange: toRange(message.range),
+        targetSelectionRange: toRange(message.nameRange),
+      },
+    ];
   }
   return null;
 }

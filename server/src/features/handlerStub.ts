@@ -39,7 +39,10 @@ function findDispatch(declaration: ts.VariableDeclaration, variable: string): Di
   const statement = declaration.parent.parent;
   if (!ts.isVariableStatement(statement)) return undefined;
   const container = statement.parent;
-  const statements: readonly ts.Statement[] | undefined = ts.isBlock(container) || ts.isSourceFile(container) || ts.isCaseClause(container) || ts.isDefaultClause(container) || ts.isModuleBlock(container) ? container.statements : undefined;
+  const statements: readonly ts.Statement[] | undefined =
+    ts.isBlock(container) || ts.isSourceFile(container) || ts.isCaseClause(container) || ts.isDefaultClause(container) || ts.isModuleBlock(container)
+      ? container.statements
+      : undefined;
   if (statements === undefined) return undefined;
   for (const next of statements.slice(statements.indexOf(statement) + 1)) {
     if (ts.isSwitchStatement(next)) {
@@ -64,11 +67,16 @@ function testText(on: "name" | "mb", variable: string, message: string, mailboxT
   return on === "name" ? `${variable}.name === ${JSON.stringify(message)}` : `${variable}.mb === ${mailboxText}`;
 }
 
-function switchStub(sf: ts.SourceFile, dispatch: Extract<Dispatch, { kind: "switch" }>, messages: readonly string[], mailboxText: Record<string, string>): StubEdit {
+function switchStub(
+  sf: ts.SourceFile,
+  dispatch: Extract<Dispatch, { kind: "switch" }>,
+  messages: readonly string[],
+  mailboxText: Record<string, string>,
+): StubEdit {
   const text = sf.text;
   const nl = lineBreak(text);
   const clauses = dispatch.statement.caseBlock.clauses;
-  const labels = messages.map((m) => `case ${dispatch.on === "name" ? JSON.stringify(m) : mailboxText[m] ?? m}: /* TODO */ break;`);
+  const labels = messages.map((m) => `case ${dispatch.on === "name" ? JSON.stringify(m) : (mailboxText[m] ?? m)}: /* TODO */ break;`);
   const last = clauses[clauses.length - 1];
   if (last === undefined) {
     const indent = indentAt(text, dispatch.statement.getStart(sf));
@@ -87,7 +95,13 @@ function switchStub(sf: ts.SourceFile, dispatch: Extract<Dispatch, { kind: "swit
   return { offset: first.getStart(sf), text: labels.map((l) => `${l}${nl}${indent}`).join("") };
 }
 
-function ifStub(sf: ts.SourceFile, dispatch: Extract<Dispatch, { kind: "if" }>, variable: string, messages: readonly string[], mailboxText: Record<string, string>): StubEdit {
+function ifStub(
+  sf: ts.SourceFile,
+  dispatch: Extract<Dispatch, { kind: "if" }>,
+  variable: string,
+  messages: readonly string[],
+  mailboxText: Record<string, string>,
+): StubEdit {
   const text = sf.text;
   const nl = lineBreak(text);
   const indent = indentAt(text, dispatch.statement.getStart(sf));
@@ -112,7 +126,13 @@ function ifStub(sf: ts.SourceFile, dispatch: Extract<Dispatch, { kind: "if" }>, 
  * The stub handling `messages` after the wait call spanning [callStart, callEnd), or undefined when
  * the result is not stored or not dispatched on in the statements that follow.
  */
-export function handlerStub(sf: ts.SourceFile, callStart: number, callEnd: number, messages: readonly string[], mailboxText: Record<string, string>): StubEdit | undefined {
+export function handlerStub(
+  sf: ts.SourceFile,
+  callStart: number,
+  callEnd: number,
+  messages: readonly string[],
+  mailboxText: Record<string, string>,
+): StubEdit | undefined {
   const call = nodeSpanning(sf, callStart, callEnd, ts.isCallExpression);
   if (call === undefined) return undefined;
   const declaration = resultVariableOf(call);
@@ -147,7 +167,13 @@ function freshName(text: string): string {
  *     // TODO: handle txTimeout
  *   }
  */
-export function waitLoop(sf: ts.SourceFile, callStart: number, callEnd: number, messages: readonly string[], mailboxText: Record<string, string>): Replacement | undefined {
+export function waitLoop(
+  sf: ts.SourceFile,
+  callStart: number,
+  callEnd: number,
+  messages: readonly string[],
+  mailboxText: Record<string, string>,
+): Replacement | undefined {
   const call = nodeSpanning(sf, callStart, callEnd, ts.isCallExpression);
   if (call === undefined || !ts.isAwaitExpression(call.parent) || !ts.isExpressionStatement(call.parent.parent)) return undefined;
   const statement = call.parent.parent;

@@ -69,7 +69,10 @@ function waitHover(input: FeatureInput, driver: DriverModel, wait: WaitSiteModel
     if (wait.owed.length > 0) lines.push(`Owes: ${listText(wait.owed.map(code))}`);
     return { contents: { kind: MarkupKind.Markdown, value: lines.join("\n\n") }, range: toRange(wait.range) };
   }
-  const where = site.states.length > 0 ? statesText(site.states) + (site.stateUnknown ? " (and a state the analysis cannot tell)" : "") : "a state the analysis cannot tell";
+  const where =
+    site.states.length > 0
+      ? statesText(site.states) + (site.stateUnknown ? " (and a state the analysis cannot tell)" : "")
+      : "a state the analysis cannot tell";
   lines.push(`**Protocol wait** in ${where} · thread ${listText(site.threads.map(code))}`);
   const accepted = site.enabled.length - site.missing.length;
   lines.push(`Accepts ${accepted}/${site.enabled.length} enabled messages${site.accepted.length > 0 ? `: ${listText(site.accepted.map(code))}` : ""}`);

@@ -68,7 +68,10 @@ export function replyCandidates(input: FeatureInput, waitRange: Range, data: Owe
   }
   if (outermost !== statement) {
     const at = document.positionAt(outermost.getStart(sf));
-    candidates.push({ where: "before the loop", edits: [{ range: { start: at, end: at }, newText: `${data.sendText}${nl}${indentAt(text, outermost.getStart(sf))}` }] });
+    candidates.push({
+      where: "before the loop",
+      edits: [{ range: { start: at, end: at }, newText: `${data.sendText}${nl}${indentAt(text, outermost.getStart(sf))}` }],
+    });
   }
 
   // The wait receives the request itself: the reply is owed when a `continue` comes back to it.

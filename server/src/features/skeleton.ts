@@ -72,7 +72,11 @@ function valueOf(type: ts.TypeNode, sf: ts.SourceFile): string {
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return "[]";
   if (ts.isUnionTypeNode(type)) return valueOf(type.types[0]!, sf);
   if (ts.isParenthesizedTypeNode(type)) return valueOf(type.type, sf);
-  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^(Uint8|Int8|Uint16|Int16|Uint32|Int32|Float32|Float64)Array$/.test(type.typeName.text)) {
+  if (
+    ts.isTypeReferenceNode(type) &&
+    ts.isIdentifier(type.typeName) &&
+    /^(Uint8|Int8|Uint16|Int16|Uint32|Int32|Float32|Float64)Array$/.test(type.typeName.text)
+  ) {
     return `new ${type.typeName.text}(0)`;
   }
   if (ts.isTypeLiteralNode(type)) {

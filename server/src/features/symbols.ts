@@ -15,7 +15,13 @@ function symbol(name: string, kind: SymbolKind, range: Range, selection: Range, 
 
 function protocolSymbol(protocol: ProtocolModel): DocumentSymbol {
   const messages = protocol.messages.map((m) =>
-    symbol(m.name, SymbolKind.Field, m.range, m.nameRange, m.direction === "in" ? (m.reply !== undefined ? `in · reply ${m.reply}` : "in") : m.direction === "out" ? "out" : undefined),
+    symbol(
+      m.name,
+      SymbolKind.Field,
+      m.range,
+      m.nameRange,
+      m.direction === "in" ? (m.reply !== undefined ? `in · reply ${m.reply}` : "in") : m.direction === "out" ? "out" : undefined,
+    ),
   );
   const states = protocol.states.map((s) => {
     const transitions = s.transitions.map((t) => symbol(`${t.message} → ${t.target}`, SymbolKind.Event, t.range, t.range));
@@ -62,6 +68,9 @@ function driverSymbol(fileName: string, driver: DriverModel): DocumentSymbol {
 
 export function documentSymbols(input: FeatureInput): DocumentSymbol[] {
   const { result } = input;
-  const symbols = [...result.protocols.filter((p) => p.file === result.fileName).map(protocolSymbol), ...result.drivers.map((d) => driverSymbol(result.fileName, d))];
+  const symbols = [
+    ...result.protocols.filter((p) => p.file === result.fileName).map(protocolSymbol),
+    ...result.drivers.map((d) => driverSymbol(result.fileName, d)),
+  ];
   return symbols.sort((a, b) => comparePositions(a.range.start, b.range.start));
 }

@@ -6,7 +6,17 @@
 //   notifications dropped; after `shutdown`, requests are answered with InvalidRequest and
 //   notifications dropped; `exit` always passes (the specification's rules).
 import { Transform, type TransformCallback } from "node:stream";
-import { AbstractMessageReader, ErrorCodes, StreamMessageReader, StreamMessageWriter, type DataCallback, type Disposable, type Message, type MessageReader, type MessageWriter } from "vscode-languageserver/node";
+import {
+  AbstractMessageReader,
+  ErrorCodes,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageReader,
+  type MessageWriter,
+} from "vscode-languageserver/node";
 
 /** Longest header block accepted, and longest body (a whole document's text fits with room). */
 const MAX_HEADER_BYTES = 8 * 1024;

@@ -182,7 +182,15 @@ export class AnalysisService {
     const result = this.options.analyze(fileName, document.getText(), host, options);
     const durationMs = performance.now() - started;
     for (const message of result.internalErrors) this.options.onInternalError?.(message);
-    const analysis: DocumentAnalysis = { uri: document.uri, version: document.version, fileName, result, resultId: String(this.nextResultId++), durationMs, stamps };
+    const analysis: DocumentAnalysis = {
+      uri: document.uri,
+      version: document.version,
+      fileName,
+      result,
+      resultId: String(this.nextResultId++),
+      durationMs,
+      stamps,
+    };
     // A cancelled analysis is partial for no reason of its own: never reuse it.
     if (!(result.incomplete && cancellation?.isCancellationRequested === true)) {
       this.analyses.set(document.uri, analysis);

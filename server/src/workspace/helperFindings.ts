@@ -36,13 +36,21 @@ export function helperFindingsOf(fileName: string, analyses: Iterable<HelperAnal
         continue;
       }
       for (const rel of d.related) {
-        const known = same.related.some((x) => x.file === rel.file && x.message === rel.message && x.range.start.line === rel.range.start.line && x.range.start.character === rel.range.start.character);
+        const known = same.related.some(
+          (x) =>
+            x.file === rel.file &&
+            x.message === rel.message &&
+            x.range.start.line === rel.range.start.line &&
+            x.range.start.character === rel.range.start.character,
+        );
         if (!known) same.related.push(rel);
       }
     }
     if (contributed) contributors.push(`${analysis.uri}@${analysis.resultId}`);
   }
-  const diagnostics = [...merged.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  const diagnostics = [...merged.values()].sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code),
+  );
   return { diagnostics, key: contributors.sort().join(",") };
 }
 

@@ -81,7 +81,8 @@ export default definePassiveDriver({ protocol: Ethernet, device: Rtl8169 }, (k) 
 
     xmit({ frame }) {
       if (gone || !running) return; // a removed card: the frame goes nowhere
-      if (resetting) hw.hold(frame); // the rings are being rebuilt: start() sends it
+      if (resetting)
+        hw.hold(frame); // the rings are being rebuilt: start() sends it
       else hw.transmit(frame);
     },
 

@@ -140,7 +140,8 @@ export default defineDriver({ protocol: Ethernet, device: Rtl8169 }, async (d) =
             d.log("transmit timed out: resetting the chip");
             await pauseRings(d, lanes, "hold");
             const up = await bringUp(d, hw);
-            if (up) d.send(lanes.txOrders, "go"); // BUG: runRings(d, lanes): the RX thread is left paused
+            if (up)
+              d.send(lanes.txOrders, "go"); // BUG: runRings(d, lanes): the RX thread is left paused
             else state = "gone";
             break;
           }

@@ -114,7 +114,11 @@ port.on("message", (command: ParentToWorker) => {
     case "snapshot":
       if (instance !== undefined && protocol !== undefined) {
         const position = stepper.held?.position ?? stepper.currentPosition;
-        post({ type: "snapshot", id: command.id, snapshot: takeSnapshot(instance, protocol, position, stepper.held, stepper.recent().slice(-RECENT_EVENTS), stepper.lastWaits) });
+        post({
+          type: "snapshot",
+          id: command.id,
+          snapshot: takeSnapshot(instance, protocol, position, stepper.held, stepper.recent().slice(-RECENT_EVENTS), stepper.lastWaits),
+        });
       } else {
         post({ type: "snapshot", id: command.id, error: "the run has not started yet" });
       }

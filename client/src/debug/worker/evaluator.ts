@@ -54,7 +54,11 @@ export class BreakpointEvaluator {
       const outcome = this.sandbox.condition(bp.condition, facts);
       if (!outcome.ok) {
         if (outcome.timedOut) this.timedOut.add(c.key);
-        this.report(bp.id, `condition "${bp.condition}" ${outcome.error} on ${onWhat(facts)}; ${outcome.timedOut ? "it is no longer evaluated" : "taken as false"}`, outcome.timedOut);
+        this.report(
+          bp.id,
+          `condition "${bp.condition}" ${outcome.error} on ${onWhat(facts)}; ${outcome.timedOut ? "it is no longer evaluated" : "taken as false"}`,
+          outcome.timedOut,
+        );
         return;
       }
       if (outcome.value !== true) return;
@@ -77,7 +81,14 @@ export class BreakpointEvaluator {
         this.report(bp.id, `log message "${bp.logMessage}" ${outcome.error} on ${onWhat(facts)}; it is no longer evaluated`, true);
         return;
       }
-      this.logs.push({ id: bp.id, key: `${c.key}${bp.logMessage}`, position, at, traceLength, text: outcome.ok ? String(outcome.value) : `<log message ${outcome.error}>` });
+      this.logs.push({
+        id: bp.id,
+        key: `${c.key}${bp.logMessage}`,
+        position,
+        at,
+        traceLength,
+        text: outcome.ok ? String(outcome.value) : `<log message ${outcome.error}>`,
+      });
       return;
     }
     this.verdicts.set(candidateId(c), decorate(c, count));

@@ -247,7 +247,8 @@ export interface ErrorMessage {
   error: ErrorInfo;
 }
 
-export type WorkerToParent = ReadyMessage | LoadedMessage | EventsMessage | StoppedMessage | FinishedMessage | SnapshotMessage | ErrorMessage | BreakpointProblemMessage;
+export type WorkerToParent =
+  ReadyMessage | LoadedMessage | EventsMessage | StoppedMessage | FinishedMessage | SnapshotMessage | ErrorMessage | BreakpointProblemMessage;
 
 /** The worker has loaded its own code: the watchdog's startup allowance ends. */
 export interface ReadyMessage {

@@ -134,7 +134,11 @@ export function encodeForSandbox(value: unknown, depth = 0): unknown {
   }
   if (types.isAnyArrayBuffer(value)) return { $: "buf", h: Buffer.from(new Uint8Array(value)).toString("hex") };
   if (Array.isArray(value)) return { $: "arr", v: value.slice(0, MAX_ITEMS).map((x) => encodeForSandbox(x, depth + 1)) };
-  if (types.isMap(value)) return { $: "map", v: [...(value as Map<unknown, unknown>)].slice(0, MAX_ITEMS).map(([k, x]) => [encodeForSandbox(k, depth + 1), encodeForSandbox(x, depth + 1)]) };
+  if (types.isMap(value))
+    return {
+      $: "map",
+      v: [...(value as Map<unknown, unknown>)].slice(0, MAX_ITEMS).map(([k, x]) => [encodeForSandbox(k, depth + 1), encodeForSandbox(x, depth + 1)]),
+    };
   if (types.isSet(value)) return { $: "set", v: [...(value as Set<unknown>)].slice(0, MAX_ITEMS).map((x) => encodeForSandbox(x, depth + 1)) };
   if (types.isDate(value)) return { $: "date", v: Date.prototype.getTime.call(value) };
   if (types.isNativeError(value)) return { $: "obj", v: { name: String((value as Error).name), message: String((value as Error).message) } };
@@ -151,14 +155,19 @@ const HELPERS = "__activeDriver";
 const INPUT = "__activeDriverInput";
 
 export class Sandbox {
-  private readonly context = vm.createContext({}, { name: "Active Driver breakpoint conditions", codeGeneration: { strings: false, wasm: false }, microtaskMode: "afterEvaluate" });
+  private readonly context = vm.createContext(
+    {},
+    { name: "Active Driver breakpoint conditions", codeGeneration: { strings: false, wasm: false }, microtaskMode: "afterEvaluate" },
+  );
   /** Compiled functions by source: their index in the context's list, or the compile error. */
   private readonly compiled = new Map<string, { id: number } | { error: string }>();
   private readonly call = new vm.Script(`${HELPERS}.invoke(globalThis.${INPUT})`);
 
   constructor() {
     // The helpers are made inside the context; this side keeps no reference to them.
-    new vm.Script(`Object.defineProperty(globalThis, "${HELPERS}", { value: ${prelude}, writable: false, configurable: false, enumerable: false }); undefined`).runInContext(this.context);
+    new vm.Script(
+      `Object.defineProperty(globalThis, "${HELPERS}", { value: ${prelude}, writable: false, configurable: false, enumerable: false }); undefined`,
+    ).runInContext(this.context);
   }
 
   /** Evaluates a condition to true or false. */
@@ -206,7 +215,9 @@ export class Sandbox {
     if (fn === undefined) {
       try {
         // Only makes the function, unless the text closes the wrapper and runs code of its own: watched too.
-        const id: unknown = new vm.Script(`${HELPERS}.fns.push(${source}) - 1`, { filename: "breakpoint condition" }).runInContext(this.context, { timeout: CONFIRM_BUDGET_MS });
+        const id: unknown = new vm.Script(`${HELPERS}.fns.push(${source}) - 1`, { filename: "breakpoint condition" }).runInContext(this.context, {
+          timeout: CONFIRM_BUDGET_MS,
+        });
         fn = typeof id === "number" ? { id } : { error: "does not compile: it is not an expression" };
       } catch (error) {
         const own = errorFacts(error);
@@ -230,6 +241,11 @@ function errorFacts(error: unknown): { name: string; message: string; code: stri
     return d !== undefined && "value" in d && typeof d.value === "string" ? d.value : undefined;
   };
   let name: string | undefined;
-  for (let proto: unknown = error; name === undefined && proto !== null && typeof proto === "object" && !types.isProxy(proto); proto = Object.getPrototypeOf(proto)) name = own(proto, "name");
+  for (
+    let proto: unknown = error;
+    name === undefined && proto !== null && typeof proto === "object" && !types.isProxy(proto);
+    proto = Object.getPrototypeOf(proto)
+  )
+    name = own(proto, "name");
   return { name: name ?? "Error", message: own(error, "message") ?? "", code: own(error, "code") };
 }

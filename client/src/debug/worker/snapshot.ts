@@ -56,7 +56,12 @@ export function errorInfo(error: unknown, kind: string): ErrorInfo {
  * At a gate the runtime has already woken the receiving thread; the debugger shows the moment just
  * before the delivery, so the receiver is shown waiting where it waited, on what it waited on.
  */
-function beforeDelivery(threads: ThreadSnapshot[], mailboxes: MailboxSnapshot[], delivery: Delivery | undefined, lastWaits: ReadonlyMap<string, string[]>): void {
+function beforeDelivery(
+  threads: ThreadSnapshot[],
+  mailboxes: MailboxSnapshot[],
+  delivery: Delivery | undefined,
+  lastWaits: ReadonlyMap<string, string[]>,
+): void {
   // A passive driver's call has not started: its thread shows as runnable, with no wait to show.
   if (delivery === undefined || delivery.passive === true) return;
   const i = threads.findIndex((t) => t.name === delivery.thread);

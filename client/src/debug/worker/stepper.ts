@@ -113,7 +113,8 @@ export class Stepper {
       for (const c of candidates) this.evaluator.evaluate(c, position, facts, this.until.log === true, -1, this.traceLength);
     }
     let hit: StopHit | undefined;
-    if (Atomics.exchange(this.flags, Flag.pause, 0) !== 0) hit = { reason: "pause", text: `Paused before ${describeDelivery(delivery)}`, thread: delivery.thread };
+    if (Atomics.exchange(this.flags, Flag.pause, 0) !== 0)
+      hit = { reason: "pause", text: `Paused before ${describeDelivery(delivery)}`, thread: delivery.thread };
     else hit = stopAt(position, delivery, window, this.evaluator.breakpoints, this.until, this.evaluator.judge, this.evaluator.exceptionTest);
     this.evaluator.nextPosition();
     if (hit === undefined) return undefined;
@@ -160,7 +161,15 @@ export class Stepper {
     this.finished = true;
     const window = this.window;
     this.window = [];
-    const hit = stopAt(this.position, undefined, window, this.evaluator.breakpoints, { breakpoints: this.until.breakpoints }, this.evaluator.judge, this.evaluator.exceptionTest);
+    const hit = stopAt(
+      this.position,
+      undefined,
+      window,
+      this.evaluator.breakpoints,
+      { breakpoints: this.until.breakpoints },
+      this.evaluator.judge,
+      this.evaluator.exceptionTest,
+    );
     this.evaluator.nextPosition();
     this.flush();
     const message: WorkerToParent = { type: "finished", position: this.position, traceLength: this.traceLength, summary };
@@ -200,7 +209,17 @@ function once<T>(make: () => T): () => T {
 }
 
 function deliveryFacts(d: Delivery, payload: { available: boolean; value: unknown }): MessageFacts {
-  const facts: MessageFacts = { name: d.mailbox, payload: payload.value, state: d.state, thread: d.thread, seq: d.seq, time: d.time, kind: d.kind, position: d.position, summary: d.payload };
+  const facts: MessageFacts = {
+    name: d.mailbox,
+    payload: payload.value,
+    state: d.state,
+    thread: d.thread,
+    seq: d.seq,
+    time: d.time,
+    kind: d.kind,
+    position: d.position,
+    summary: d.payload,
+  };
   if (d.from !== undefined) facts.from = d.from;
   if (!payload.available) facts.payloadMissing = true;
   return facts;
@@ -209,7 +228,18 @@ function deliveryFacts(d: Delivery, payload: { available: boolean; value: unknow
 /** `seq` of a send is its trace event's number (it has no arrival number yet). */
 function sendFacts(e: TraceEvent, payload: { available: boolean; value: unknown }, position: number, state: string): MessageFacts {
   const strip = (who: string | undefined): string | undefined => (who?.startsWith("thread:") ? who.slice("thread:".length) : who);
-  const facts: MessageFacts = { name: e.mailbox ?? "?", payload: payload.value, state, thread: strip(e.from) ?? "?", from: strip(e.from), seq: e.seq, time: e.time, kind: "send", position, summary: e.payload ?? "" };
+  const facts: MessageFacts = {
+    name: e.mailbox ?? "?",
+    payload: payload.value,
+    state,
+    thread: strip(e.from) ?? "?",
+    from: strip(e.from),
+    seq: e.seq,
+    time: e.time,
+    kind: "send",
+    position,
+    summary: e.payload ?? "",
+  };
   const to = strip(e.to);
   if (to !== undefined) facts.to = to;
   if (!payload.available) facts.payloadMissing = true;

@@ -141,14 +141,12 @@ export async function layoutMachine(protocol: Pick<ProtocolMessage, "states" | "
     id: "root",
     layoutOptions: LAYOUT_OPTIONS,
     children: order.map((id) => ({ id: nodeId.get(id)!, width: nodeWidth(id), height: NODE_HEIGHT })),
-    edges: edges.map(
-      (edge, i): ElkExtendedEdge => ({
-        id: `e${i}`,
-        sources: [nodeId.get(edge.from)!],
-        targets: [nodeId.get(edge.to)!],
-        labels: [{ id: `l${i}`, text: edge.labels.map((l) => l.message).join("\n"), width: labelWidth(edge.labels), height: edge.labels.length * LINE }],
-      }),
-    ),
+    edges: edges.map((edge, i): ElkExtendedEdge => ({
+      id: `e${i}`,
+      sources: [nodeId.get(edge.from)!],
+      targets: [nodeId.get(edge.to)!],
+      labels: [{ id: `l${i}`, text: edge.labels.map((l) => l.message).join("\n"), width: labelWidth(edge.labels), height: edge.labels.length * LINE }],
+    })),
   };
   elk ??= new ELK();
   const laid = await elk.layout(graph);

@@ -38,7 +38,11 @@ function draw(): void {
   const picture = svg("svg", { viewBox: `${x} ${y} ${width} ${height}`, width, height, role: "img" });
   picture.append(svg("title", {}, `State machine of ${str(protocol.name) || "the protocol"}`));
   const defs = svg("defs");
-  for (const [id, cls] of [["arrow", ""], ["arrow-enabled", "enabled"], ["arrow-covered", "covered"]] as const) {
+  for (const [id, cls] of [
+    ["arrow", ""],
+    ["arrow-enabled", "enabled"],
+    ["arrow-covered", "covered"],
+  ] as const) {
     const marker = svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
     if (cls) marker.setAttribute("class", cls);
     marker.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z" }));
@@ -62,7 +66,11 @@ function draw(): void {
     edge.labels.forEach((label, i) => {
       const prefix = label.direction === "in" ? "?" : label.direction === "out" ? "!" : "";
       const span = svg("tspan", { x: edge.labelX, dy: i === 0 ? 0 : "1.2em" }, prefix + label.message);
-      const classes = [label.direction ?? "", counts[i]! > 0 ? "covered" : "", covered?.isUnreached(edge.from, label.message) === true ? "unreached" : ""].filter(Boolean);
+      const classes = [
+        label.direction ?? "",
+        counts[i]! > 0 ? "covered" : "",
+        covered?.isUnreached(edge.from, label.message) === true ? "unreached" : "",
+      ].filter(Boolean);
       if (classes.length > 0) span.setAttribute("class", classes.join(" "));
       if (covered !== undefined) span.dataset.count = String(counts[i]);
       text.append(span);
@@ -100,7 +108,11 @@ function drawCoverage(covered: MachineCoverage | undefined): void {
   }
   const runs = typeof coverage.runs === "number" ? ` (${coverage.runs} runs)` : "";
   const of = str(coverage.driver) ? ` of ${str(coverage.driver)}` : "";
-  const heading = el("div", "coverage-title", `Last exploration${of}${runs}: ${covered.pairs} (state, message) pairs covered, ${covered.unreached.length} never reached`);
+  const heading = el(
+    "div",
+    "coverage-title",
+    `Last exploration${of}${runs}: ${covered.pairs} (state, message) pairs covered, ${covered.unreached.length} never reached`,
+  );
   const children: HTMLElement[] = [heading];
   if (covered.unreached.length > 0) {
     const list = el("ul", "unreached");
@@ -165,7 +177,8 @@ onHostMessage((message) => {
     return;
   }
   if (message.type === "current" && typeof message.state === "string") current = message.state;
-  else if (message.type === "coverage") coverage = message.driver === undefined && message.transitions.length === 0 && message.unreached.length === 0 ? undefined : message;
+  else if (message.type === "coverage")
+    coverage = message.driver === undefined && message.transitions.length === 0 && message.unreached.length === 0 ? undefined : message;
   else return;
   if (canvas.getAttribute("aria-busy") === "true") return; // drawn when the layout is done
   showTitle();

@@ -23,7 +23,14 @@ export function parseJsonLines(text: string, source = "trace"): TraceEvent[] {
       throw new Error(`${source}:${i + 1}: not JSON: ${(error as Error).message}`, { cause: error });
     }
     const e = value as Partial<TraceEvent> | null;
-    if (e === null || typeof e !== "object" || typeof e.seq !== "number" || typeof e.time !== "number" || typeof e.kind !== "string" || typeof e.from !== "string") {
+    if (
+      e === null ||
+      typeof e !== "object" ||
+      typeof e.seq !== "number" ||
+      typeof e.time !== "number" ||
+      typeof e.kind !== "string" ||
+      typeof e.from !== "string"
+    ) {
       throw new Error(`${source}:${i + 1}: not a trace event (needs numeric seq and time, string kind and from)`);
     }
     events.push(e as TraceEvent);

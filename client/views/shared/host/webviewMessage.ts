@@ -13,7 +13,13 @@ export function asWebviewMessage(data: unknown): WebviewToHost | undefined {
       return m.format === "jsonl" || m.format === "chrome" ? (m as unknown as WebviewToHost) : undefined;
     case "reveal": {
       const loc = m.loc as Record<string, unknown> | null | undefined;
-      const ok = typeof m.seq === "number" && typeof loc === "object" && loc !== null && typeof loc.file === "string" && typeof loc.line === "number" && typeof loc.column === "number";
+      const ok =
+        typeof m.seq === "number" &&
+        typeof loc === "object" &&
+        loc !== null &&
+        typeof loc.file === "string" &&
+        typeof loc.line === "number" &&
+        typeof loc.column === "number";
       return ok ? (m as unknown as WebviewToHost) : undefined;
     }
     default:

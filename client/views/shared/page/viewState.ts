@@ -68,7 +68,8 @@ export function readTrafficState(raw: unknown): TrafficViewState | undefined {
   const selected = seqOrNull(raw.selected);
   const top = seqOrNull(raw.top);
   const current = seqOrNull(raw.current);
-  if (mailbox === undefined || lane === undefined || query === undefined || selected === undefined || top === undefined || current === undefined) return undefined;
+  if (mailbox === undefined || lane === undefined || query === undefined || selected === undefined || top === undefined || current === undefined)
+    return undefined;
   if (typeof raw.onMatch !== "boolean" || typeof raw.follow !== "boolean") return undefined;
   return { v: VIEW_STATE_VERSION, view: "traffic", mailbox, lane, query, selected, onMatch: raw.onMatch, top, follow: raw.follow, current };
 }

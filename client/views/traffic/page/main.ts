@@ -33,7 +33,20 @@ const followButton = button("follow", "Follow", "Scroll to the newest event and 
 const exportJsonl = button("export-jsonl", "Export JSONL", "Save the trace as JSON lines");
 const exportChrome = button("export-chrome", "Export Chrome trace", "Save the trace for Perfetto / chrome://tracing");
 const toolbar = el("div", "toolbar");
-toolbar.append(mailboxInput, mailboxList, laneSelect, searchInput, prevButton, nextButton, searchCount, el("span", "grow"), status, followButton, exportJsonl, exportChrome);
+toolbar.append(
+  mailboxInput,
+  mailboxList,
+  laneSelect,
+  searchInput,
+  prevButton,
+  nextButton,
+  searchCount,
+  el("span", "grow"),
+  status,
+  followButton,
+  exportJsonl,
+  exportChrome,
+);
 
 const scroller = el("div", "scroller");
 scroller.id = "diagram";

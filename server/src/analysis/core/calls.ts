@@ -38,7 +38,8 @@ export function evCall(m: Machine, call: ts.CallExpression, states: readonly Sta
   if (viaCallOrApply) return viaCallOrApply;
   // `f.bind(...)` of a function the analysis knows runs nothing: the call of what it makes does.
   const bindOf = memberAccess(callee);
-  if (bindOf?.name === "bind" && m.den.callTarget(bindOf.object) !== undefined) return withValue(evSequence(m, [bindOf.object, ...call.arguments], states), undefined);
+  if (bindOf?.name === "bind" && m.den.callTarget(bindOf.object) !== undefined)
+    return withValue(evSequence(m, [bindOf.object, ...call.arguments], states), undefined);
   const target = m.den.callTarget(callee);
   if (target) {
     // The receiver first (`new Driver(d).run()` makes the object, and sets its fields, here).

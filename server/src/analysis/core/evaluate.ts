@@ -84,7 +84,15 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
     return withValue(evSequence(m, parts, states), undefined);
   }
   if (ts.isArrayLiteralExpression(e)) return withValue(evSequence(m, e.elements, states), undefined);
-  if (ts.isTemplateExpression(e)) return withValue(evSequence(m, e.templateSpans.map((s) => s.expression), states), undefined);
+  if (ts.isTemplateExpression(e))
+    return withValue(
+      evSequence(
+        m,
+        e.templateSpans.map((s) => s.expression),
+        states,
+      ),
+      undefined,
+    );
   if (ts.isTaggedTemplateExpression(e)) {
     const spans = ts.isTemplateExpression(e.template) ? e.template.templateSpans.map((s) => s.expression) : [];
     return withValue(evSequence(m, [e.tag, ...spans], states), undefined);

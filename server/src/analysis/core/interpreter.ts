@@ -44,7 +44,8 @@ export function execList(m: Machine, statements: readonly ts.Statement[], states
       current = distinct(execDeclarations(m, statement.declarationList, current));
       continue;
     }
-    if (ts.isFunctionDeclaration(statement) || ts.isEmptyStatement(statement) || ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) continue;
+    if (ts.isFunctionDeclaration(statement) || ts.isEmptyStatement(statement) || ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement))
+      continue;
     const c = exec(m, statement, current, []);
     out.mergeJumps(c);
     current = c.normal.toArray();

@@ -23,7 +23,10 @@ export function missingMessages(m: Machine, rec: WaitRecord, protocol: Protocol,
   const messageOrder = protocol.messageNames();
   const byState = new Map<string, string[]>();
   for (const state of ordered(protocol, rec.missing.keys())) {
-    byState.set(state, [...rec.missing.get(state)!].sort((a, b) => messageOrder.indexOf(a) - messageOrder.indexOf(b)));
+    byState.set(
+      state,
+      [...rec.missing.get(state)!].sort((a, b) => messageOrder.indexOf(a) - messageOrder.indexOf(b)),
+    );
   }
   const messages = messageOrder.filter((msg) => [...byState.values()].some((list) => list.includes(msg)));
   return place(m.root, rec.call, rec.missingAnchors, (at) => {

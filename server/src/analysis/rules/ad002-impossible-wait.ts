@@ -40,7 +40,12 @@ export function deadMailboxes(m: Machine, rec: WaitRecord, protocol: Protocol): 
     const sf = rec.call.getSourceFile();
     const args = rec.call.arguments;
     const at = args.indexOf(arg.node as ts.Expression);
-    const removal = at + 1 < args.length ? spanRange(sf, arg.node.getStart(sf), args[at + 1]!.getStart(sf)) : at > 0 ? spanRange(sf, args[at - 1]!.getEnd(), arg.node.getEnd()) : spanRange(sf, arg.node.getStart(sf), arg.node.getEnd());
+    const removal =
+      at + 1 < args.length
+        ? spanRange(sf, arg.node.getStart(sf), args[at + 1]!.getStart(sf))
+        : at > 0
+          ? spanRange(sf, args[at - 1]!.getEnd(), arg.node.getEnd())
+          : spanRange(sf, arg.node.getStart(sf), arg.node.getEnd());
     out.push(
       ...place(m.root, arg.node, rec.anchors, (at) =>
         diagnostic(rule, at, deadMailboxText(name, states, outgoing), { data: { kind: "deadMailbox", message: name, states, removalRange: removal } }),

@@ -16,14 +16,29 @@ import { ordered } from "./common";
 /** The statement holding a node (the place to insert a statement before it). */
 function statementOf(node: ts.Node): ts.Node {
   let n = node;
-  while (n.parent && !(ts.isBlock(n.parent) || ts.isSourceFile(n.parent) || ts.isCaseClause(n.parent) || ts.isDefaultClause(n.parent) || ts.isModuleBlock(n.parent))) n = n.parent;
+  while (
+    n.parent &&
+    !(ts.isBlock(n.parent) || ts.isSourceFile(n.parent) || ts.isCaseClause(n.parent) || ts.isDefaultClause(n.parent) || ts.isModuleBlock(n.parent))
+  )
+    n = n.parent;
   return n;
 }
 
-function owedDiagnostic(m: Machine, den: Denotations, protocol: Protocol, node: ts.Node, anchors: Iterable<CallSite> | Anchors, owed: Map<string, Set<string>>, at: "wait" | "threadEnd"): AnalysisDiagnostic[] {
+function owedDiagnostic(
+  m: Machine,
+  den: Denotations,
+  protocol: Protocol,
+  node: ts.Node,
+  anchors: Iterable<CallSite> | Anchors,
+  owed: Map<string, Set<string>>,
+  at: "wait" | "threadEnd",
+): AnalysisDiagnostic[] {
   const replies = [...owed.keys()].sort();
   const reply = replies[0]!;
-  const states = ordered(protocol, [...owed.values()].flatMap((s) => [...s]).filter((s) => s !== UNKNOWN));
+  const states = ordered(
+    protocol,
+    [...owed.values()].flatMap((s) => [...s]).filter((s) => s !== UNKNOWN),
+  );
   const requests = [...new Set(replies.flatMap((r) => protocol.requestsOf(r)))];
   const sf = node.getSourceFile();
   const send = sendText(node, reply, protocol, den);

@@ -16,7 +16,11 @@ export function sendDiagnostics(m: Machine): AnalysisDiagnostic[] {
     if (rec.illegal.size === 0 || message === undefined) continue;
     const states = ordered(protocol, rec.illegal);
     const allowedIn = protocol.statesAllowing(message);
-    out.push(...place(m.root, rec.call, rec.illegalAnchors, (at) => diagnostic(rule, at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } })));
+    out.push(
+      ...place(m.root, rec.call, rec.illegalAnchors, (at) =>
+        diagnostic(rule, at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } }),
+      ),
+    );
   }
   return out;
 }

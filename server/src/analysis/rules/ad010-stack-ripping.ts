@@ -19,7 +19,15 @@ export function rippedStateText(variable: string, writtenIn: readonly string[], 
   return `'${variable}' is written in ${listText(writtenIn)} and tested in ${listText(testedIn)}: state carried across entry points (stack ripping)`;
 }
 
-export function rippedStateDiagnostic(decl: ts.Node, variable: string, writtenIn: string[], testedInText: string[], testedIn: string[], written: RelatedLocation, tested: RelatedLocation): AnalysisDiagnostic {
+export function rippedStateDiagnostic(
+  decl: ts.Node,
+  variable: string,
+  writtenIn: string[],
+  testedInText: string[],
+  testedIn: string[],
+  written: RelatedLocation,
+  tested: RelatedLocation,
+): AnalysisDiagnostic {
   return diagnostic(rule, decl, rippedStateText(variable, writtenIn, testedInText), {
     related: [written, tested],
     data: { kind: "rippedState", variable, writtenIn, testedIn },

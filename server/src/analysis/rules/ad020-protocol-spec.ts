@@ -9,16 +9,32 @@ export function checkProtocolSpec(protocol: Protocol): AnalysisDiagnostic[] {
   for (const m of protocol.messages.values()) {
     if (m.reply === undefined || !m.replyNode) continue;
     const reply = protocol.messages.get(m.reply);
-    if (!reply) out.push(diagnostic(rule, m.replyNode, protocolText.unknownReply(m.name, m.reply), { data: { kind: "protocolSpec", problem: "unknownReply", name: m.reply } }));
-    else if (reply.direction === "in") out.push(diagnostic(rule, m.replyNode, protocolText.replyNotOutgoing(m.name, m.reply), { data: { kind: "protocolSpec", problem: "replyNotOutgoing", name: m.reply } }));
+    if (!reply)
+      out.push(
+        diagnostic(rule, m.replyNode, protocolText.unknownReply(m.name, m.reply), { data: { kind: "protocolSpec", problem: "unknownReply", name: m.reply } }),
+      );
+    else if (reply.direction === "in")
+      out.push(
+        diagnostic(rule, m.replyNode, protocolText.replyNotOutgoing(m.name, m.reply), {
+          data: { kind: "protocolSpec", problem: "replyNotOutgoing", name: m.reply },
+        }),
+      );
   }
   const messagesKnown = protocol.messages.size > 0;
   for (const state of protocol.states.values()) {
     for (const t of state.transitions.values()) {
       if (messagesKnown && !protocol.messages.has(t.message)) {
-        out.push(diagnostic(rule, t.node, protocolText.unknownMessage(state.name, t.message), { data: { kind: "protocolSpec", problem: "unknownMessage", name: t.message } }));
+        out.push(
+          diagnostic(rule, t.node, protocolText.unknownMessage(state.name, t.message), {
+            data: { kind: "protocolSpec", problem: "unknownMessage", name: t.message },
+          }),
+        );
       } else if (t.target !== undefined && !protocol.states.has(t.target)) {
-        out.push(diagnostic(rule, t.node, protocolText.unknownState(state.name, t.message, t.target), { data: { kind: "protocolSpec", problem: "unknownState", name: t.target } }));
+        out.push(
+          diagnostic(rule, t.node, protocolText.unknownState(state.name, t.message, t.target), {
+            data: { kind: "protocolSpec", problem: "unknownState", name: t.target },
+          }),
+        );
       }
     }
   }
@@ -29,7 +45,11 @@ export function checkProtocolSpec(protocol: Protocol): AnalysisDiagnostic[] {
     }
   } else if (!protocol.states.has(protocol.initial)) {
     if (protocol.states.size > 0 && protocol.initialNode) {
-      out.push(diagnostic(rule, protocol.initialNode, protocolText.unknownInitial(protocol.initial), { data: { kind: "protocolSpec", problem: "unknownInitial", name: protocol.initial } }));
+      out.push(
+        diagnostic(rule, protocol.initialNode, protocolText.unknownInitial(protocol.initial), {
+          data: { kind: "protocolSpec", problem: "unknownInitial", name: protocol.initial },
+        }),
+      );
     }
   } else if (protocol.complete) {
     const reachable = protocol.reachable();

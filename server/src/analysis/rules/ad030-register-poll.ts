@@ -89,7 +89,14 @@ interface Scope {
 
 /** Names that stay put: imports, enums, classes and functions (`Cmd.Reset`, `Reg.IntrStatus`). */
 function isFixedName(decl: ts.Node): boolean {
-  return ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isEnumDeclaration(decl) || ts.isClassDeclaration(decl) || ts.isFunctionDeclaration(decl);
+  return (
+    ts.isImportSpecifier(decl) ||
+    ts.isImportClause(decl) ||
+    ts.isNamespaceImport(decl) ||
+    ts.isEnumDeclaration(decl) ||
+    ts.isClassDeclaration(decl) ||
+    ts.isFunctionDeclaration(decl)
+  );
 }
 
 /** What a helper returns (undefined when some path returns nothing: not a read). */
@@ -248,7 +255,15 @@ export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
     ) {
       return true;
     }
-    if (ts.isBinaryExpression(expr) || ts.isPrefixUnaryExpression(expr) || ts.isParenthesizedExpression(expr) || ts.isConditionalExpression(expr) || ts.isElementAccessExpression(expr) || ts.isAsExpression(expr) || ts.isNonNullExpression(expr)) {
+    if (
+      ts.isBinaryExpression(expr) ||
+      ts.isPrefixUnaryExpression(expr) ||
+      ts.isParenthesizedExpression(expr) ||
+      ts.isConditionalExpression(expr) ||
+      ts.isElementAccessExpression(expr) ||
+      ts.isAsExpression(expr) ||
+      ts.isNonNullExpression(expr)
+    ) {
       let ok = true;
       ts.forEachChild(expr, (c) => {
         if (ok && !isPunctuation(c) && !ts.isTypeNode(c)) ok = only(c, scope);
@@ -282,7 +297,10 @@ export function pollDiagnostics(m: Machine): AnalysisDiagnostic[] {
     const [start, end] = loopKeywordSpan(loop);
     out.push(
       ...place(m.root, loop, anchors, (at) =>
-        diagnostic(rule, at, registerPollText(), { ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}), data: { kind: "registerPoll" } }),
+        diagnostic(rule, at, registerPollText(), {
+          ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}),
+          data: { kind: "registerPoll" },
+        }),
       ),
     );
   }

@@ -12,7 +12,8 @@ import type { AnalysisDiagnostic, RuleInfo } from "../types";
 /** The finding for a file too deeply nested to analyse, at `node` (or the file's start). */
 export function nestingDiagnostic(sf: ts.SourceFile | undefined, node?: ts.Node): AnalysisDiagnostic {
   const start = sf === undefined || node === undefined ? 0 : node.getStart(sf);
-  const range = sf === undefined ? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } : spanRange(sf, start, Math.min(sf.text.length, start + 1));
+  const range =
+    sf === undefined ? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } : spanRange(sf, start, Math.min(sf.text.length, start + 1));
   return {
     code: "AD090",
     severity: "error",
@@ -26,7 +27,13 @@ export function nestingDiagnostic(sf: ts.SourceFile | undefined, node?: ts.Node)
 /** The import declaration of `root` with this specifier (static imports and re-exports). */
 function importOf(root: ts.SourceFile, specifier: string): ts.Node | undefined {
   for (const s of root.statements) {
-    if ((ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === specifier) return s.moduleSpecifier;
+    if (
+      (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) &&
+      s.moduleSpecifier &&
+      ts.isStringLiteral(s.moduleSpecifier) &&
+      s.moduleSpecifier.text === specifier
+    )
+      return s.moduleSpecifier;
   }
   return undefined;
 }
@@ -41,7 +48,9 @@ export function unreadImportDiagnostics(root: ts.SourceFile, modules: Modules): 
     const at = importOf(root, first);
     const what = `(the file ${unread.error.reason}): what it defines is not followed`;
     const message =
-      chain.length === 0 ? `'${first}' is not analysed ${what}` : `'${first}' imports '${unread.specifier}' (in ${path.basename(unread.from.fileName)}), which is not analysed ${what}`;
+      chain.length === 0
+        ? `'${first}' is not analysed ${what}`
+        : `'${first}' imports '${unread.specifier}' (in ${path.basename(unread.from.fileName)}), which is not analysed ${what}`;
     const range = at !== undefined ? spanRange(root, at.getStart(root), at.getEnd()) : spanRange(root, 0, 0);
     out.push(diagnostic(rule, root, message, { range, data: { kind: "analysisLimit", limit: "import", file } }));
   }
@@ -55,4 +64,3 @@ export const rule: RuleInfo = {
   title: "Part of the input is over a limit of the analysis: findings that depend on it are missing.",
   help: "The analysis reads only regular files of at most 4 MB (an import of a FIFO, a device or a larger file is not followed: a warning on the import) and takes on at most 500 levels of syntax nesting (a deeper file is not analysed: an error on the file, and `check` exits with status 2). Import a regular source file; split deeply nested code into functions.",
 };
-

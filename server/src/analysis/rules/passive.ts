@@ -30,7 +30,6 @@ interface Shared {
   tests: Map<EntryPoint, { node: ts.Node; via?: string }>;
 }
 
-
 function returnedObject(factory: FunctionNode): ts.ObjectLiteralExpression | undefined {
   const fromExpr = (e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined => {
     if (!e) return undefined;
@@ -169,7 +168,10 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
         if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
           const s = sharedOf(n.left);
           if (s && !s.writes.has(entry)) s.writes.set(entry, n);
-        } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+        } else if (
+          (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+          (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+        ) {
           const s = sharedOf(n.operand);
           if (s && !s.writes.has(entry)) s.writes.set(entry, n);
         } else if ((ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) && isConditionPosition(n)) {
@@ -203,8 +205,17 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
       const v = s.tests.get(t)!.via;
       return v !== undefined ? `${t.name} (via ${v})` : t.name;
     });
-    diagnostics.push(rippedStateDiagnostic(s.declNode, s.name, writers.map((w) => w.name), testedIn, testers.map((t) => t.name), related(s.writes.get(writer)!, `written in ${writer.name}`), related(test.node, `tested in ${testedIn[0]}`)));
+    diagnostics.push(
+      rippedStateDiagnostic(
+        s.declNode,
+        s.name,
+        writers.map((w) => w.name),
+        testedIn,
+        testers.map((t) => t.name),
+        related(s.writes.get(writer)!, `written in ${writer.name}`),
+        related(test.node, `tested in ${testedIn[0]}`),
+      ),
+    );
   }
   return { diagnostics, entryPoints: entries.map((e) => ({ name: e.name, range: rangeOf(e.nameNode) })) };
 }
-

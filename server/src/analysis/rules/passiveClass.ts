@@ -69,7 +69,11 @@ export function passiveClassOf(factory: FunctionNode, den: Denotations): Passive
 }
 
 function isPrivate(member: ts.ClassElement): boolean {
-  return hasModifier(member, ts.SyntaxKind.PrivateKeyword) || hasModifier(member, ts.SyntaxKind.ProtectedKeyword) || (member.name !== undefined && ts.isPrivateIdentifier(member.name));
+  return (
+    hasModifier(member, ts.SyntaxKind.PrivateKeyword) ||
+    hasModifier(member, ts.SyntaxKind.ProtectedKeyword) ||
+    (member.name !== undefined && ts.isPrivateIdentifier(member.name))
+  );
 }
 
 /**
@@ -80,7 +84,8 @@ export function classEntryPoints(pc: PassiveClass, den: Denotations): { name: st
   const out: { name: string; nameNode: ts.Node; fn: FunctionNode }[] = [];
   const protocol = den.protocol;
   for (const member of pc.cls.members) {
-    if (!(ts.isMethodDeclaration(member) || ts.isPropertyDeclaration(member)) || hasModifier(member, ts.SyntaxKind.StaticKeyword) || isPrivate(member)) continue;
+    if (!(ts.isMethodDeclaration(member) || ts.isPropertyDeclaration(member)) || hasModifier(member, ts.SyntaxKind.StaticKeyword) || isPrivate(member))
+      continue;
     const name = propertyNameText(member.name);
     if (name === undefined) continue;
     if (protocol !== undefined && protocol.messages.size > 0 && name !== "irq" && !protocol.isIncoming(name)) continue;
