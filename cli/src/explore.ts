@@ -28,6 +28,7 @@ import { exploreMerge } from "./exploreMerge";
 import { ExploreProgress } from "./exploreProgress";
 import { inShard, parseShard, shardPlan } from "./exploreShard";
 import { parseArgs, UsageError } from "./usage";
+import { defined } from "../../runtime/src/defined";
 
 export { explorePlan, parseBudget, dfsChildren } from "./explorePlan";
 export type { ExploreRun, Budget, Strategy } from "./explorePlan";
@@ -228,8 +229,8 @@ export async function explore(args: string[]): Promise<number> {
       runs: done,
       passed: done - failed.length,
       failed: failed.length,
-      ...(exhaustive !== undefined ? { exhaustive } : {}),
-      ...(shard !== undefined ? { shard } : {}),
+      ...defined({ exhaustive }),
+      ...defined({ shard }),
       failures,
       coverage,
     };
@@ -407,7 +408,7 @@ async function writeFailures(
       ...(strategy === "pct" ? { depth } : {}),
       choices,
       failure,
-      ...(shrink !== undefined ? { shrink } : {}),
+      ...defined({ shrink }),
     };
     writeScheduleFile(file, schedule);
     const shown = path.isAbsolute(outDir) ? path.resolve(file) : file;
@@ -418,9 +419,9 @@ async function writeFailures(
       schedule: shown,
       kind: failure.kind,
       ...(strategy !== "dfs" ? { seed: run.seed } : {}),
-      ...(location !== undefined ? { location } : {}),
+      ...defined({ location }),
       replay: replayCommand(shown),
-      ...(shrink !== undefined ? { shrink } : {}),
+      ...defined({ shrink }),
     });
   }
   return out;

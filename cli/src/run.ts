@@ -252,8 +252,8 @@ async function replay(file: string, positional: string[], options: Record<string
     seed,
     schedule: { strategy: "replay", choices: schedule.choices },
     explore: true,
-    ...(tracePath !== undefined ? { tracePath } : {}),
-    ...(pcapPath !== undefined ? { pcapPath } : {}),
+    ...defined({ tracePath }),
+    ...defined({ pcapPath }),
   });
   const context = { driver, scenario, seed, tracePath };
   process.stdout.write(options["json"] === true ? formatRunJson(result, context) : formatRun(result, context) + replayVerdict(file, schedule, result));

@@ -17,6 +17,7 @@ import type { AnyDriverDefinition } from "active-driver";
 import type * as ExploreApi from "active-driver/explore";
 import type * as HostApi from "active-driver/host";
 import type * as NicApi from "active-driver/nic";
+import { defined } from "../../runtime/src/defined";
 
 interface Row {
   name: string;
@@ -82,7 +83,7 @@ async function chooserFor(
 
 async function run(driver: AnyDriverDefinition, key: string, scenario: string, strategy: Strategy, seed: number): Promise<boolean> {
   const chooser = await chooserFor(strategy, seed, driver, key, scenario);
-  const s = await runScenario(driver, scenario, { seed, trace: false, ...(chooser !== undefined ? { chooser } : {}) });
+  const s = await runScenario(driver, scenario, { seed, trace: false, ...defined({ chooser }) });
   return s.ok;
 }
 

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { runScenario, SCENARIO_NAMES, type RunSummary } from "active-driver/nic";
 import { ORDERING_KINDS, pctChooser, randomChooser, RecordingChooser, seededChooser, type Chooser } from "active-driver/explore";
 import type { AnyDriverDefinition } from "active-driver";
+import { defined } from "../../runtime/src/defined";
 
 const root = path.resolve(__dirname, "..", "..");
 const bugsDir = path.join(__dirname, "bugs");
@@ -89,7 +90,7 @@ describe("bug set: each driver is found by its scenario and oracle", () => {
         const seen: string[] = [];
         for (let seed = 1; seed <= BUDGET; seed++) {
           const c = await chooser(bug.strategy, seed, driver, scenario!);
-          const s = await runScenario(driver, scenario!, { seed, trace: false, ...(c !== undefined ? { chooser: c } : {}) });
+          const s = await runScenario(driver, scenario!, { seed, trace: false, ...defined({ chooser: c }) });
           if (s.ok) continue;
           const kinds = kindsOf(s);
           seen.push(`seed ${seed}: ${kinds.join(",")}`);

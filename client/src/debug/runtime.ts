@@ -27,6 +27,7 @@ import type {
 import { SpareWorker } from "./spareWorker";
 import { LaunchError, DebugWorkerHandle } from "./workerHandle";
 import type { ReplayInfo } from "./replay";
+import { defined } from "../../../runtime/src/defined";
 
 export { LaunchError };
 
@@ -157,7 +158,7 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     return {
       reason: "exception",
       text: failure.text,
-      ...(event !== undefined ? { event } : {}),
+      ...defined({ event }),
       ...(event?.from.startsWith("thread:") === true ? { thread: event.from.slice("thread:".length) } : {}),
     };
   }

@@ -606,9 +606,9 @@ export class ActiveDriverDebugSession extends LoggingDebugSession {
   private startArgs(args: LaunchArguments): StartArgs {
     if (args.replay === undefined) return startArgs(args);
     const launch = replayLaunch(path.resolve(args.replay), {
-      ...(args.driver !== undefined ? { driver: args.driver } : {}),
-      ...(args.scenario !== undefined ? { scenario: args.scenario } : {}),
-      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      ...defined({ driver: args.driver }),
+      ...defined({ scenario: args.scenario }),
+      ...defined({ seed: args.seed }),
     });
     for (const warning of launch.warnings) this.sendEvent(this.output(`${warning}\n`, "important", undefined));
     return {

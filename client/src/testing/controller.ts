@@ -23,6 +23,7 @@ import {
   type ExploreReport,
   type ReportFailure,
 } from "./report";
+import { defined } from "../../../runtime/src/defined";
 
 export const testControllerId = "activeDriver.explore";
 const exploreAction = "explore a driver";
@@ -248,8 +249,8 @@ export class ExploreTests implements vscode.Disposable {
       this.outcomes.set(item.id, {
         state: "failed",
         message: failureText(first),
-        ...(first.location !== undefined ? { location: first.location } : {}),
-        ...(first.schedule !== undefined ? { schedule: first.schedule } : {}),
+        ...defined({ location: first.location }),
+        ...defined({ schedule: first.schedule }),
       });
       this.fail(run, item, first, duration, failures.slice(1));
     }
@@ -330,7 +331,7 @@ export class ExploreTests implements vscode.Disposable {
           states: graph.states,
           initial: graph.initial,
           directions: graph.directions,
-          ...(graph.name !== undefined ? { name: graph.name } : {}),
+          ...defined({ name: graph.name }),
         });
       },
       (error: unknown) => this.ctx.output.warn(`protocol of ${driver.fsPath}: ${error instanceof Error ? error.message : String(error)}`),

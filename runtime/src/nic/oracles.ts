@@ -9,6 +9,7 @@ import type { FaultRecord } from "./faults";
 import * as frames from "./frames";
 import * as regs from "./regs";
 import type { Rtl8169 } from "./rtl8169";
+import { defined } from "../defined";
 
 const { Desc, Reg } = regs;
 
@@ -32,7 +33,7 @@ export interface DriverSnapshot {
 export function snapshotDriver(inst: DriverInstance<AnyProtocol>): DriverSnapshot {
   let threads: DriverSnapshot["threads"] = [];
   try {
-    threads = inst.threads().map((t) => ({ name: t.name, status: t.status, waitingOn: t.waitingOn, ...(t.loc !== undefined ? { loc: t.loc } : {}) }));
+    threads = inst.threads().map((t) => ({ name: t.name, status: t.status, waitingOn: t.waitingOn, ...defined({ loc: t.loc }) }));
   } catch {
     // A stopped instance has no threads to show.
   }
@@ -148,7 +149,7 @@ export class RunOracles {
         kind: "dropped-frames",
         message: `${direction}: ${e.count} frame(s) dropped at the NIC (${cause})${span} and no injected fault explains it: ${named}`,
         timeUs: first.timeUs,
-        ...(loc !== undefined ? { location: loc } : {}),
+        ...defined({ location: loc }),
       });
     }
   }

@@ -14,6 +14,7 @@ import type { SourceLocation } from "../trace";
 import type { AnyProtocol, DriverInstance } from "../types";
 import type { SerializedError } from "./errors";
 import { locateSpin } from "./spin";
+import { defined } from "../defined";
 
 /** Indices into the heartbeat cells shared by a worker and its parent. */
 export const Beat = {
@@ -178,7 +179,7 @@ export function spinError(driverPath: string, stalledMs: number, loc: SourceLoca
     name: "DriverTimeoutError",
     kind: "timeout",
     message: `driver ${driverPath} was stopped: it ran for ${stalledMs} ms without waiting, sleeping or taking a message, at ${where}: a loop that never reaches wait or sleep?`,
-    ...(loc !== undefined ? { loc } : {}),
+    ...defined({ loc }),
   };
 }
 

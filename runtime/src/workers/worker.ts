@@ -93,7 +93,7 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
   try {
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
-      ...(chooser !== undefined ? { chooser } : {}),
+      ...defined({ chooser }),
       trace: true,
       launch: { onProgress: tick },
       onRunEnd: () => hostWork(true),
@@ -124,7 +124,7 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
         options: recording.options,
         kinds: recording.kinds,
         coverage: coverageOfRun(instance.protocol, trace),
-        ...(found !== undefined ? { failure: found } : {}),
+        ...defined({ failure: found }),
         size: scheduleSize(recording.choices, result, trace),
       };
     }

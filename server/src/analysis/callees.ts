@@ -10,6 +10,7 @@ import { fileIndex, resolveLocal } from "./fileIndex";
 import type { CallTarget } from "./instances";
 import type { Modules, Target } from "./modules";
 import { isAsync, isFunctionNode, memberAccess, propertyNameText, unwrap, type FunctionNode } from "./syntax";
+import { defined } from "../../../runtime/src/defined";
 
 const SK = ts.SyntaxKind;
 
@@ -63,7 +64,7 @@ export class Callees {
       if (target === undefined || target.bound !== undefined) return undefined;
       const [selfArg, ...bound] = init.arguments;
       const self = target.owner !== undefined && selfArg !== undefined ? this.den.of(selfArg) : undefined;
-      return { fn: target.fn, ...(target.owner !== undefined ? { owner: target.owner } : {}), ...(self !== undefined ? { self } : {}), bound };
+      return { fn: target.fn, ...defined({ owner: target.owner }), ...defined({ self }), bound };
     } finally {
       this.making.delete(init);
     }
@@ -138,7 +139,7 @@ export class Callees {
     let base = cls ? baseClassOf(cls, this.modules) : undefined;
     for (let i = 0; base !== undefined && i < 8; i++, base = baseClassOf(base, this.modules)) {
       const fn = name === undefined ? constructorOf(base) : ownMethod(base, name, false);
-      if (fn) return { fn, ...(self !== undefined ? { self } : {}), owner: ts.isArrowFunction(fn) ? base : fn };
+      if (fn) return { fn, ...defined({ self }), owner: ts.isArrowFunction(fn) ? base : fn };
     }
     return undefined;
   }

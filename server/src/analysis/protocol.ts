@@ -4,6 +4,7 @@ import ts from "typescript";
 import { calleeName, propertyNameText, unwrap } from "./syntax";
 import { rangeOf } from "./text";
 import type { ProtocolModel } from "./types";
+import { defined } from "../../../runtime/src/defined";
 
 export interface MessageSpec {
   name: string;
@@ -137,14 +138,14 @@ export class Protocol {
     const sf = this.call.getSourceFile();
     const reachable = this.reachable();
     return {
-      ...(this.name !== undefined ? { name: this.name } : {}),
+      ...defined({ name: this.name }),
       file: this.file,
       range: rangeOf(this.call, sf),
       messages: [...this.messages.values()].map((m) => ({
         name: m.name,
         direction: m.direction,
-        ...(m.reply !== undefined ? { reply: m.reply } : {}),
-        ...(m.payloadType !== undefined ? { payloadType: m.payloadType } : {}),
+        ...defined({ reply: m.reply }),
+        ...defined({ payloadType: m.payloadType }),
         nameRange: rangeOf(m.nameNode, sf),
         range: rangeOf(m.node, sf),
       })),
@@ -155,7 +156,7 @@ export class Protocol {
         reachable: reachable.has(s.name),
         transitions: [...s.transitions.values()].map((t) => ({ message: t.message, target: t.target ?? "", range: rangeOf(t.node, sf) })),
       })),
-      ...(this.initial !== undefined ? { initial: this.initial } : {}),
+      ...defined({ initial: this.initial }),
       ...(this.initialNode ? { initialRange: rangeOf(this.initialNode, sf) } : {}),
       complete: this.complete,
     };
@@ -273,7 +274,7 @@ function readState(name: string, prop: ts.ObjectLiteralElementLike, value: ts.Ex
   for (const t of properties(row, protocol)) {
     const target = stringValue(t.value);
     if (target === undefined) protocol.complete = false;
-    state.transitions.set(t.name, { message: t.name, ...(target !== undefined ? { target } : {}), node: t.prop });
+    state.transitions.set(t.name, { message: t.name, ...defined({ target }), node: t.prop });
   }
   return state;
 }

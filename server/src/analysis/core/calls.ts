@@ -14,6 +14,7 @@ import type { Machine, Pair } from "../machine";
 import { UNKNOWN, type State } from "../state";
 import { isAsync, isFunctionNode, memberAccess, unwrap, type CallSite } from "../syntax";
 import { stringValue, type Value } from "../values";
+import { defined } from "../../../../runtime/src/defined";
 
 const MAX_INLINE_DEPTH = 12;
 
@@ -72,7 +73,7 @@ function callOrApply(m: Machine, call: ts.CallExpression, callee: ts.Expression,
   // `this` is the first argument for a method, unless `.bind` fixed it already.
   const rebinds = target.owner !== undefined && target.bound === undefined;
   const self = rebinds && selfArg !== undefined ? m.den.of(selfArg) : undefined;
-  const called: CallTarget = rebinds ? { fn: target.fn, owner: target.owner, ...(self !== undefined ? { self } : {}) } : target;
+  const called: CallTarget = rebinds ? { fn: target.fn, owner: target.owner, ...defined({ self }) } : target;
   // The function's own expression (`obj.method` in `obj.method.call(x)`), then `self`, then the call.
   const before = evSequence(m, selfArg === undefined ? [access.object] : [access.object, selfArg], states);
   return follow(m, called, call, before, args);

@@ -15,6 +15,7 @@ import { rippedStateDiagnostic } from "./ad010-stack-ripping";
 import { callbackDiagnostic, continuationCallee } from "./ad011-callback";
 import { isRegisterPoll, pollContext, pollLoopDiagnostic } from "./ad030-register-poll";
 import { rangeOf } from "../text";
+import { defined } from "../../../../runtime/src/defined";
 
 interface EntryPoint {
   name: string;
@@ -176,7 +177,7 @@ export function analyzePassive(factory: FunctionNode, den: Denotations, values: 
           if (s && !s.writes.has(entry)) s.writes.set(entry, n);
         } else if ((ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) && isConditionPosition(n)) {
           const s = ts.isIdentifier(n) && ts.isPropertyAccessExpression(n.parent) ? undefined : sharedOf(n);
-          if (s && !s.tests.has(entry)) s.tests.set(entry, { node: n, ...(via !== undefined ? { via } : {}) });
+          if (s && !s.tests.has(entry)) s.tests.set(entry, { node: n, ...defined({ via }) });
         }
         if (ts.isCallExpression(n) && !reported.has(n)) {
           const callee = continuationCallee(n, den, pc);
