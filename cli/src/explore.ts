@@ -396,6 +396,15 @@ async function writeFailures(
       if (after !== undefined)
         shrink = { before: exploration.size, after: { ...after, choices: choices.length, nonDefault: choices.filter((c) => c !== 0).length } };
     }
+    if (exploration !== undefined) {
+      // Exploring runs trace locations at waits only: the reported run is replayed with all of them.
+      const [located] = await runSpread(
+        driver,
+        [{ scenario: run.scenario, seed: run.seed, schedule: { strategy: "replay", choices }, explore: true, allLocations: true }],
+        1,
+      );
+      if (located !== undefined && failureKind(located) === kind) final = located;
+    }
     const file = path.join(outDir, scheduleFileName(driver, run.scenario, n));
     const failure = final.summary?.exploration?.failure ?? { kind, message: failureReason(final), timeUs: 0, seq: 0 };
     const schedule: ScheduleFile = {

@@ -81,7 +81,7 @@ export function createBus(core: Core, side: BusSide): Bus {
           NONE,
           -1,
           NONE,
-          core.locations ? callerOf(api) : undefined,
+          core.callLocations ? callerOf(api) : undefined,
           undefined,
           `${name}(${hex(reg)}) = ${hex(value)}`,
         );
@@ -93,7 +93,17 @@ export function createBus(core: Core, side: BusSide): Bus {
     const api = (reg: number, value: number): void => {
       side.step(api);
       if (tracer !== null)
-        tracer.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.locations ? callerOf(api) : undefined, undefined, `${name}(${hex(reg)}, ${hex(value)})`);
+        tracer.emit(
+          DEVICE,
+          side.lifeline(),
+          nic,
+          NONE,
+          -1,
+          NONE,
+          core.callLocations ? callerOf(api) : undefined,
+          undefined,
+          `${name}(${hex(reg)}, ${hex(value)})`,
+        );
       core.device.write(reg, width, value);
     };
     return api;
@@ -102,7 +112,17 @@ export function createBus(core: Core, side: BusSide): Bus {
     side.step(dma);
     const region = core.device.dma(bytes);
     if (tracer !== null)
-      tracer.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.locations ? callerOf(dma) : undefined, undefined, `dma(${bytes}) at ${hex(region.addr)}`);
+      tracer.emit(
+        DEVICE,
+        side.lifeline(),
+        nic,
+        NONE,
+        -1,
+        NONE,
+        core.callLocations ? callerOf(dma) : undefined,
+        undefined,
+        `dma(${bytes}) at ${hex(region.addr)}`,
+      );
     return region;
   };
   return new Bus(read(1, "read8"), read(2, "read16"), read(4, "read32"), write(1, "write8"), write(2, "write16"), write(4, "write32"), dma);

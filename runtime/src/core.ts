@@ -57,6 +57,8 @@ export class Core {
   readonly gate: DeliveryGate | undefined;
   /** Capture source locations of waits and sends (tracing with locations, or a gate). */
   readonly locations: boolean;
+  /** Capture source locations of sends, register accesses and logs too (not with `locations: "waits"`). */
+  readonly callLocations: boolean;
   readonly stepBudget: number;
   readonly maxQueued: number;
   readonly maxTimerEvents: number;
@@ -96,9 +98,12 @@ export class Core {
     this.tracer =
       trace === false
         ? null
-        : new Tracer(this.clock, traceOptions.payloadChars ?? 80, traceOptions.locations ?? true, traceOptions.registers ?? true, (e) => this.osErrors.push(e));
+        : new Tracer(this.clock, traceOptions.payloadChars ?? 80, (traceOptions.locations ?? true) !== false, traceOptions.registers ?? true, (e) =>
+            this.osErrors.push(e),
+          );
     this.gate = options.gate;
     this.locations = (this.tracer?.locations ?? false) || this.gate !== undefined;
+    this.callLocations = (this.tracer !== null && traceOptions.locations !== false && traceOptions.locations !== "waits") || this.gate !== undefined;
     this.stepBudget = options.stepBudget ?? 1_000_000;
     this.maxQueued = options.maxQueued ?? 1 << 24;
     this.maxTimerEvents = options.maxTimerEvents ?? 1_000_000;
@@ -187,7 +192,7 @@ export class Core {
     mb.sent++;
     const tracer = this.tracer;
     if (tracer !== null) {
-      tracer.emit(SEND, from, this.osId, mb.traceId, tracer.summary(payload), NONE, this.locations ? callerOf(api) : undefined);
+      tracer.emit(SEND, from, this.osId, mb.traceId, tracer.summary(payload), NONE, this.callLocations ? callerOf(api) : undefined);
     }
     const monitor = this.monitor;
     const next = monitor.next(mb.message);

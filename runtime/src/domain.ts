@@ -60,6 +60,7 @@ export class Domain implements Engine, BusSide {
   /** Copies of core settings read on every message. */
   private readonly gated: boolean;
   private readonly locations: boolean;
+  private readonly callLocations: boolean;
   private readonly maxQueued: number;
   private readonly monitor: Monitor;
 
@@ -70,6 +71,7 @@ export class Domain implements Engine, BusSide {
     this.tracer = core.tracer;
     this.gated = core.gate !== undefined;
     this.locations = core.locations;
+    this.callLocations = core.callLocations;
     this.maxQueued = core.maxQueued;
     this.monitor = core.monitor;
     this.threadChoices = core.threadChoices;
@@ -219,7 +221,7 @@ export class Domain implements Engine, BusSide {
       throw this.usage(api, `thread "${t.name}" sends on incoming mailbox "${box.name}": incoming mailboxes carry messages to the driver; wait on them`);
     }
     if (box.direction === "out") this.core.outgoing(box, payload, t.lifeline, t.name, api);
-    else this.arrive(box, payload, t.lifeline, this.tracer !== null && this.locations ? callerOf(api) : undefined);
+    else this.arrive(box, payload, t.lifeline, this.tracer !== null && this.callLocations ? callerOf(api) : undefined);
   }
 
   private mailbox(name: string, api: Api): Mailbox {
@@ -257,7 +259,7 @@ export class Domain implements Engine, BusSide {
       NONE,
       -1,
       NONE,
-      this.locations ? callerOf(api) : undefined,
+      this.callLocations ? callerOf(api) : undefined,
       undefined,
       text.length > 500 ? text.slice(0, 499) + "…" : text,
     );

@@ -171,7 +171,7 @@ export class PassiveRunner implements Engine, BusSide {
     const log = (...args: unknown[]): void => {
       this.step(log);
       const text = formatWithOptions({ depth: 2, breakLength: Infinity }, ...args);
-      this.core.tracer?.emit(LOG, this.lifeline(), NONE, NONE, -1, NONE, this.core.locations ? callerOf(log) : undefined, undefined, text.slice(0, 500));
+      this.core.tracer?.emit(LOG, this.lifeline(), NONE, NONE, -1, NONE, this.core.callLocations ? callerOf(log) : undefined, undefined, text.slice(0, 500));
     };
     return Object.freeze({ dev: Object.freeze(createBus(this.core, this)), schedule, lock, unlock, sleep, send, log }) as unknown as PassiveKernel;
   }

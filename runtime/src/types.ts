@@ -228,8 +228,12 @@ export type OsInterface<P> = {
 };
 
 export interface TraceOptions {
-  /** Record the driver's source location of wait/send/register calls (exact, costs a stack capture per call). Default true. */
-  readonly locations?: boolean;
+  /**
+   * Record the driver's source location of wait/send/register calls (exact, costs a stack capture per
+   * call). Default true. `"waits"`: only where threads wait, sleep or block (what wait-site coverage
+   * and findings need), at a fraction of the cost; sends, register accesses and logs go without.
+   */
+  readonly locations?: boolean | "waits";
   /** Record register reads and writes as `device` events. Default true. */
   readonly registers?: boolean;
   /** Longest payload summary, in characters. Default 80. */

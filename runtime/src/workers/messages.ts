@@ -28,6 +28,12 @@ export interface RunSpec {
   schedule?: ChoiceSpec;
   /** Record the run's choices, its coverage and its failure in the summary's `exploration`. */
   explore?: boolean;
+  /**
+   * An exploring run traces source locations only where threads wait (coverage of wait sites and the
+   * findings need no more, and a stack capture per send and register access is most of a run's
+   * cost); this one traces them everywhere, as a failure's report wants (a protocol violation's send).
+   */
+  allLocations?: boolean;
 }
 
 /** What an exploring run reports besides its summary. */

@@ -94,7 +94,7 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
       seed: spec.seed,
       ...defined({ chooser }),
-      trace: true,
+      trace: spec.explore === true && spec.allLocations !== true && !listen ? { locations: "waits" } : true,
       launch: { onProgress: tick },
       onRunEnd: () => hostWork(true),
       ...defined({ pcap: spec.pcapPath }),
