@@ -12,6 +12,8 @@ import { runScenario, SCENARIO_NAMES, type RunSummary } from "active-driver/nic"
 import { ORDERING_KINDS, pctChooser, randomChooser, RecordingChooser, seededChooser, type Chooser } from "active-driver/explore";
 import type { AnyDriverDefinition } from "active-driver";
 import { defined } from "../../runtime/src/defined";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { startInline } from "../debug/helpers";
 
 const root = path.resolve(__dirname, "..", "..");
 const bugsDir = path.join(__dirname, "bugs");
@@ -131,13 +133,37 @@ describe("bug set: end to end through the command line", () => {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /** Opens a schedule file in the debugger (the inline adapter) and resolves with the first stop. */
+  async function debugReplay(schedule: string): Promise<DebugProtocol.StoppedEvent> {
+    const client = await startInline();
+    try {
+      const { dc } = client;
+      const initialized = dc.waitForEvent("initialized");
+      const stopped = dc.waitForEvent("stopped") as Promise<DebugProtocol.StoppedEvent>;
+      await dc.initializeRequest({ adapterID: "active-driver", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
+      await initialized;
+      const launched = dc.launchRequest({
+        type: "active-driver",
+        request: "launch",
+        replay: schedule,
+        stopOnEntry: false,
+      } as DebugProtocol.LaunchRequestArguments);
+      await dc.configurationDoneRequest();
+      await launched;
+      return await stopped;
+    } finally {
+      await client.close();
+    }
+  }
+
   // The two drivers of the paper's argument: the Figure 2 race (found by pct on protocol-fuzz) and a
-  // receiver left off after an overflow (found on rx-overflow): found, shrunk, written, replayed.
+  // receiver left off after an overflow (found on rx-overflow): found, shrunk, written, replayed, and
+  // opened in the debugger at the failure.
   for (const [driver, scenario, budget, kind] of [
     ["passive-fig2-reset-after-close.ts", "protocol-fuzz", "8", "device-active"],
     ["active-rx-off-after-overflow.ts", "rx-overflow", "1", "dropped-frames"],
   ] as const) {
-    it(`${driver}: explore --strategy pct --scenario ${scenario} finds it, writes the schedule, and run --replay reproduces it`, async () => {
+    it(`${driver}: explore --strategy pct --scenario ${scenario} finds it, writes the schedule, run --replay reproduces it, and the debugger stops at it`, async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "bugset-"));
       const r = cli(
         "explore",
@@ -161,6 +187,9 @@ describe("bug set: end to end through the command line", () => {
       const replay = cli("run", "--replay", failure.schedule);
       assert.equal(replay.status, 1, replay.stdout + replay.stderr);
       assert.match(replay.stdout, new RegExp(`the failure recurs \\(${kind}`));
+      const stop = await debugReplay(path.resolve(failure.schedule));
+      assert.equal(stop.body.reason, "exception");
+      assert.match(stop.body.text ?? "", new RegExp(`^Replayed failure \\(.*\\.schedule\\.json\\): ${kind}: `));
     });
   }
 });
