@@ -395,9 +395,9 @@ async function writeFailures(
       const after = final.summary?.exploration?.size;
       if (after !== undefined)
         shrink = { before: exploration.size, after: { ...after, choices: choices.length, nonDefault: choices.filter((c) => c !== 0).length } };
-    }
-    if (exploration !== undefined) {
-      // Exploring runs trace locations at waits only: the reported run is replayed with all of them.
+      // Exploring runs trace locations at waits only: the first failure of each scenario and kind is
+      // replayed once with all of them (a protocol violation is located at its send); the rest of the
+      // same kind keep what they have rather than start a worker each.
       const [located] = await runSpread(
         driver,
         [{ scenario: run.scenario, seed: run.seed, schedule: { strategy: "replay", choices }, explore: true, allLocations: true }],

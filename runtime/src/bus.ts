@@ -69,22 +69,14 @@ class DeviceBus extends Bus {
 export function createBus(core: Core, side: BusSide): Bus {
   const tracer = core.tracer !== null && core.tracer.registers ? core.tracer : null;
   const nic = core.nicId;
+  /** A register access or DMA allocation as a `device` event, located at the driver's call when locations are on. */
+  const traceAccess = (api: (...args: never[]) => unknown, text: string): void =>
+    tracer!.emit(DEVICE, side.lifeline(), nic, NONE, -1, NONE, core.callLocations ? callerOf(api) : undefined, undefined, text);
   const read = (width: 1 | 2 | 4, name: string): Reader => {
     const api = (reg: number): number => {
       side.step(api);
       const value = core.device.read(reg, width);
-      if (tracer !== null)
-        tracer.emit(
-          DEVICE,
-          side.lifeline(),
-          nic,
-          NONE,
-          -1,
-          NONE,
-          core.callLocations ? callerOf(api) : undefined,
-          undefined,
-          `${name}(${hex(reg)}) = ${hex(value)}`,
-        );
+      if (tracer !== null) traceAccess(api, `${name}(${hex(reg)}) = ${hex(value)}`);
       return value;
     };
     return api;
@@ -92,18 +84,7 @@ export function createBus(core: Core, side: BusSide): Bus {
   const write = (width: 1 | 2 | 4, name: string): Writer => {
     const api = (reg: number, value: number): void => {
       side.step(api);
-      if (tracer !== null)
-        tracer.emit(
-          DEVICE,
-          side.lifeline(),
-          nic,
-          NONE,
-          -1,
-          NONE,
-          core.callLocations ? callerOf(api) : undefined,
-          undefined,
-          `${name}(${hex(reg)}, ${hex(value)})`,
-        );
+      if (tracer !== null) traceAccess(api, `${name}(${hex(reg)}, ${hex(value)})`);
       core.device.write(reg, width, value);
     };
     return api;
@@ -111,18 +92,7 @@ export function createBus(core: Core, side: BusSide): Bus {
   const dma = (bytes: number): DmaRegion => {
     side.step(dma);
     const region = core.device.dma(bytes);
-    if (tracer !== null)
-      tracer.emit(
-        DEVICE,
-        side.lifeline(),
-        nic,
-        NONE,
-        -1,
-        NONE,
-        core.callLocations ? callerOf(dma) : undefined,
-        undefined,
-        `dma(${bytes}) at ${hex(region.addr)}`,
-      );
+    if (tracer !== null) traceAccess(dma, `dma(${bytes}) at ${hex(region.addr)}`);
     return region;
   };
   return new Bus(read(1, "read8"), read(2, "read16"), read(4, "read32"), write(1, "write8"), write(2, "write16"), write(4, "write32"), dma);
