@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import {
   analyzeFile,
   createAnalysisCache,
+  mergeFindings,
   readSourceFile,
   rules,
   SourceLimitError,
@@ -154,13 +155,12 @@ export function checkFiles(files: readonly string[], cwd = process.cwd()): { che
 
 /**
  * Findings in helpers go under the helper's file (listed after the checked files when it was not
- * checked itself). A finding reached from several drivers is one finding: the calls that reach it
- * are merged into its related information.
+ * checked itself). A finding reached from several drivers is one finding (see `mergeFindings`): the
+ * states of every driver in its message, every call that reaches it in its related information.
  */
 function addHelperFindings(checked: CheckedFile[], helpers: readonly HelperDiagnostic[], cwd: string): void {
   const byFile = new Map(checked.map((c) => [c.file, c]));
-  const seen = new Map<string, AnalysisDiagnostic>();
-  for (const { file: absolute, ...d } of helpers) {
+  for (const { file: absolute, ...d } of mergeFindings(helpers)) {
     const file = displayPath(absolute, cwd);
     let entry = byFile.get(file);
     if (entry === undefined) {
@@ -168,27 +168,7 @@ function addHelperFindings(checked: CheckedFile[], helpers: readonly HelperDiagn
       byFile.set(file, entry);
       checked.push(entry);
     }
-    const r = d.range;
-    const key = `${file}|${d.code}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${d.message}`;
-    const same = seen.get(key);
-    if (same === undefined) {
-      const copy = { ...d, related: [...d.related] };
-      seen.set(key, copy);
-      entry.diagnostics.push(copy);
-      continue;
-    }
-    for (const rel of d.related) {
-      if (
-        !same.related.some(
-          (x) =>
-            x.file === rel.file &&
-            x.message === rel.message &&
-            x.range.start.line === rel.range.start.line &&
-            x.range.start.character === rel.range.start.character,
-        )
-      )
-        same.related.push(rel);
-    }
+    entry.diagnostics.push(d);
   }
   for (const entry of checked)
     entry.diagnostics.sort(

@@ -203,3 +203,59 @@ test("unreadable input and bad usage exit 2 with a clear message", () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown option '--colour'/);
 });
+
+test("a helper two drivers reach in different states: one finding under the helper naming both states, with both calls", () => {
+  const dir = mkdtempSync(path.join(scratch, "helper-two-drivers-"));
+  copyFileSync(path.join(brokenDir, "protocol.ts"), path.join(dir, "protocol.ts"));
+  writeFileSync(path.join(dir, "helper.ts"), `export async function settle(d: any) {\n  await d.wait(d.mb.txTimeout);\n}\n`);
+  // a.ts calls `settle` in state 'closed' (line 6), b.ts in state 'open' (line 11).
+  const driver = (beforeOpen: string, whileOpen: string) => `import { defineDriver } from "active-driver";
+import { Ethernet } from "./protocol";
+import { settle } from "./helper";
+export default defineDriver({ protocol: Ethernet }, async (d) => {
+  for (;;) {
+    ${beforeOpen}
+    const a = await d.wait(d.mb.open, d.mb.txTimeout);
+    if (a.mb !== d.mb.open) continue;
+    d.send(d.mb.openComplete, { status: 0 });
+    for (;;) {
+      ${whileOpen}
+      const b = await d.wait(d.mb.close, d.mb.xmit, d.mb.txTimeout);
+      if (b.mb === d.mb.close) break;
+    }
+    d.send(d.mb.closeComplete, { status: 0 });
+  }
+});
+`;
+  writeFileSync(path.join(dir, "a.ts"), driver("await settle(d);", ""));
+  writeFileSync(path.join(dir, "b.ts"), driver("", "await settle(d);"));
+  const message = "open can arrive in state 'closed'; close and xmit in state 'open': this wait does not accept them";
+  let r = check("--format", "json", path.join(dir, "a.ts"), path.join(dir, "b.ts"));
+  assert.equal(r.status, 1, r.stderr);
+  const findings = JSON.parse(r.stdout) as Array<{ file: string; line: number; code: string; message: string }>;
+  assert.deepEqual(
+    findings.map((f) => [path.basename(f.file), f.line, f.code, f.message]),
+    [["helper.ts", 2, "AD001", message]],
+  );
+  r = check("--format", "sarif", path.join(dir, "a.ts"), path.join(dir, "b.ts"));
+  const log = JSON.parse(r.stdout) as {
+    runs: Array<{
+      results: Array<{
+        message: { text: string };
+        relatedLocations: Array<{ message: { text: string }; physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+      }>;
+    }>;
+  };
+  const [result, ...others] = log.runs[0]!.results;
+  assert.deepEqual(others, []);
+  assert.equal(result!.message.text, message);
+  assert.deepEqual(
+    result!.relatedLocations
+      .filter((l) => l.message.text.startsWith("reached from"))
+      .map((l) => `${path.basename(l.physicalLocation.artifactLocation.uri)}:${l.physicalLocation.region.startLine} ${l.message.text}`),
+    ["a.ts:6 reached from settle() in state 'closed'", "b.ts:11 reached from settle() in state 'open'"],
+  );
+  r = check(path.join(dir, "a.ts"), path.join(dir, "b.ts"));
+  assert.match(r.stdout, /helper\.ts:2:9 error AD001 open can arrive in state 'closed'; close and xmit in state 'open'/);
+  assert.match(r.stdout, /^1 error, 0 warnings, 0 information in 2 files$/m);
+});

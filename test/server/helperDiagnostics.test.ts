@@ -1,6 +1,7 @@
 // Over the stdio protocol: a finding that an open driver's analysis locates in a helper's file is
 // shown in that file (pushed while the helper is closed, pulled once it is open), at the helper's
-// line, with the driver's calls as related information; it goes when the driver closes.
+// line, with the driver's calls as related information; one finding for several open drivers that
+// reach it; it goes when the drivers close.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,6 +14,9 @@ const cases = path.resolve(__dirname, "..", "analysis", "cases");
 const driverFile = path.join(cases, "ad001-helper-two-callers.ts");
 const helperFile = path.join(cases, "lib", "serve-open.ts");
 const driverUri = pathToFileURL(driverFile).href;
+/** A second driver that reaches the same helper, in the open state only. */
+const secondDriverFile = path.join(cases, "ad001-helper-open-only.ts");
+const secondDriverUri = pathToFileURL(secondDriverFile).href;
 const helperUri = pathToFileURL(helperFile).href;
 
 let server: ServerProcess;
@@ -111,6 +115,31 @@ test("the helper opened: its pulled diagnostics carry the finding, and the pushe
   const cleared = nextPublished(helperUri);
   await open(helperFile);
   assert.deepEqual((await cleared).diagnostics, []);
+  assertHelperFinding((await pullFull(helperUri)).items);
+});
+
+test("a second driver open that reaches the helper: still one finding, with the calls of both drivers", async () => {
+  let refreshed = nextRefresh();
+  await open(secondDriverFile);
+  assert.deepEqual((await pullFull(secondDriverUri)).items, []);
+  await refreshed;
+  const items = (await pullFull(helperUri)).items;
+  assert.deepEqual(
+    items.map((d) => [d.code, d.range.start.line, d.message]),
+    [["AD001", 30, "open can arrive in state 'closed'; close and xmit in state 'open': this wait does not accept them"]],
+  );
+  const calls = (items[0]!.relatedInformation ?? []).filter((r) => r.message.startsWith("reached from"));
+  assert.deepEqual(
+    calls.map((r) => [r.location.uri, r.location.range.start.line, r.message]),
+    [
+      [secondDriverUri, 13, "reached from awaitWatchdog() in state 'open'"],
+      [driverUri, 8, "reached from awaitWatchdog() in state 'closed'"],
+      [driverUri, 12, "reached from awaitWatchdog() in state 'open'"],
+    ],
+  );
+  refreshed = nextRefresh();
+  await server.connection.sendNotification("textDocument/didClose", { textDocument: { uri: secondDriverUri } });
+  await refreshed;
   assertHelperFinding((await pullFull(helperUri)).items);
 });
 

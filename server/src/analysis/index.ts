@@ -6,6 +6,7 @@ import { analyzeActive, baseModel, driverProtocol, type DriverEnvironment } from
 import { Denotations } from "./denotation";
 import { driverFunction, findDrivers, findProtocolCalls } from "./discovery";
 import { Aborted } from "./machine";
+import { mergeFindings } from "./merge";
 import { Modules, SourceFileCache } from "./modules";
 import { isHelperDiagnostic } from "./report";
 import { readProtocol } from "./protocol";
@@ -18,6 +19,7 @@ import type { AnalysisCache, AnalysisDiagnostic, AnalysisHost, AnalysisOptions, 
 
 export type * from "./types";
 export { rules, ruleInfo, type RuleInfo } from "./rules";
+export { mergeFindings } from "./merge";
 export { MAX_SOURCE_BYTES, readSourceFile, SourceLimitError } from "./sourceReader";
 
 /** A cache of parsed files to share across analyses (a workspace, a CLI run). */
@@ -105,15 +107,16 @@ export function analyzeFile(fileName: string, text: string, host: AnalysisHost, 
     else result.internalErrors.push(`${fileName}: ${describe(error)}`);
   }
   const located = result.diagnostics.filter((d) => d.range !== undefined);
-  result.helperDiagnostics = dedupe(located.filter(isHelperDiagnostic).sort((a, b) => a.file.localeCompare(b.file) || compare(a, b)));
+  // Two drivers of this file may reach one helper in different states: one finding there.
+  result.helperDiagnostics = mergeFindings(located.filter(isHelperDiagnostic));
   result.diagnostics = dedupe(located.filter((d) => !isHelperDiagnostic(d)).sort(compare));
   return result;
 }
 
-function dedupe<D extends AnalysisDiagnostic>(diagnostics: D[]): D[] {
+function dedupe(diagnostics: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${isHelperDiagnostic(d) ? d.file : ""}|${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
+    const key = `${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

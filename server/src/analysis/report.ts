@@ -30,6 +30,9 @@ export function related(node: ts.Node, message: string): RelatedLocation {
   return { ...locationOf(node), message };
 }
 
+/** How the related information of a helper's finding names a call that reaches it. */
+const REACHED_FROM = "reached from ";
+
 /**
  * A finding at `node`. In the analysed file it is reported where it is. In another file (a helper
  * imported from there) it is reported there too, at the helper's own line, as a HelperDiagnostic:
@@ -48,7 +51,7 @@ export function place(
     anchors instanceof Map ? anchors : [...anchors].map((a): [CallSite, undefined] => [a, undefined]);
   const sorted = [...entries].sort(([a], [b]) => a.getStart() - b.getStart());
   for (const [anchor, states] of sorted) {
-    const via = `reached from ${shortText(anchor.expression, 30)}()`;
+    const via = `${REACHED_FROM}${shortText(anchor.expression, 30)}()`;
     calls.push(related(anchor, states !== undefined && states.size > 0 ? `${via} in ${statesText([...states])}` : via));
   }
   // Reached from no call in the analysed file (a thread whose function lives elsewhere): silent, as before.
@@ -61,4 +64,9 @@ export function place(
 /** A finding located in another file than the analysed one (see `place`). */
 export function isHelperDiagnostic(d: AnalysisDiagnostic): d is HelperDiagnostic {
   return (d as Partial<HelperDiagnostic>).file !== undefined;
+}
+
+/** True for the related information `place` gives a helper's finding for a call that reaches it. */
+export function isReachingCall(rel: RelatedLocation): boolean {
+  return rel.message.startsWith(REACHED_FROM);
 }

@@ -30,6 +30,12 @@ export interface RuleInfo {
   title: string;
   /** What the rule checks and how to fix a finding. */
   help: string;
+  /**
+   * Two findings of this rule at the same place whose messages differ (a helper that several drivers
+   * reach in different states) as one: its message and data cover both. Undefined when they cannot be
+   * one finding. Related information is merged by the caller (see merge.ts).
+   */
+  merge?(a: AnalysisDiagnostic, b: AnalysisDiagnostic): AnalysisDiagnostic | undefined;
 }
 
 export type DiagnosticCode = "AD001" | "AD002" | "AD003" | "AD004" | "AD010" | "AD011" | "AD012" | "AD013" | "AD020" | "AD030" | "AD090";

@@ -1,6 +1,8 @@
 // Findings that the analyses of open drivers locate in other files (helpers they call): what each
 // helper file shows while a driver that calls it is open. One finding reached from several open
-// drivers is shown once, with every call that reaches it as related information.
+// drivers is shown once, naming the states of each, with every call that reaches it as related
+// information (see analysis/merge.ts).
+import { mergeFindings } from "../analysis/merge";
 import type { AnalysisDiagnostic, HelperDiagnostic } from "../analysis/types";
 
 export interface HelperAnalysis {
@@ -15,42 +17,17 @@ export interface HelperFindingsOfFile {
   key: string;
 }
 
-function keyOf(file: string, d: AnalysisDiagnostic): string {
-  const r = d.range;
-  return `${file}|${d.code}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${d.message}`;
-}
-
 /** The findings `analyses` locate in `fileName`, merged across analyses (see the file's comment). */
 export function helperFindingsOf(fileName: string, analyses: Iterable<HelperAnalysis>): HelperFindingsOfFile {
-  const merged = new Map<string, AnalysisDiagnostic>();
+  const found: HelperDiagnostic[] = [];
   const contributors: string[] = [];
   for (const analysis of analyses) {
-    let contributed = false;
-    for (const { file, ...d } of analysis.helperDiagnostics) {
-      if (file !== fileName) continue;
-      contributed = true;
-      const key = keyOf(file, d);
-      const same = merged.get(key);
-      if (same === undefined) {
-        merged.set(key, { ...d, related: [...d.related] });
-        continue;
-      }
-      for (const rel of d.related) {
-        const known = same.related.some(
-          (x) =>
-            x.file === rel.file &&
-            x.message === rel.message &&
-            x.range.start.line === rel.range.start.line &&
-            x.range.start.character === rel.range.start.character,
-        );
-        if (!known) same.related.push(rel);
-      }
-    }
-    if (contributed) contributors.push(`${analysis.uri}@${analysis.resultId}`);
+    const here = analysis.helperDiagnostics.filter((d) => d.file === fileName);
+    if (here.length === 0) continue;
+    found.push(...here);
+    contributors.push(`${analysis.uri}@${analysis.resultId}`);
   }
-  const diagnostics = [...merged.values()].sort(
-    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code),
-  );
+  const diagnostics = mergeFindings(found).map(({ file: _file, ...d }): AnalysisDiagnostic => d);
   return { diagnostics, key: contributors.sort().join(",") };
 }
 

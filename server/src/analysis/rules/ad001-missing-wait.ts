@@ -10,7 +10,7 @@ import { diagnostic, place, related } from "../report";
 import type { WaitRecord } from "../sites";
 import { listText, statesText } from "../text";
 import type { AnalysisDiagnostic, RuleInfo } from "../types";
-import { argumentsEnd, ordered } from "./common";
+import { argumentsEnd, ordered, unionInOrder } from "./common";
 
 function resultVariable(call: ts.CallExpression): string | undefined {
   let n: ts.Node = call.parent;
@@ -58,6 +58,7 @@ export const rule: RuleInfo = {
   name: "MissingWaitMailbox",
   title: "A protocol wait does not accept a message that can arrive in the current protocol state.",
   help: "In each protocol state a driver must wait on every incoming message that the state's row enables (or leave it to another thread that waits on it). Add the missing mailbox to the wait and handle it, even if only to ignore it.",
+  merge: mergeMissingMessages,
 };
 
 /** AD001. `byState`: state -> missing messages. */
@@ -79,4 +80,24 @@ export function missingMessagesText(byState: ReadonlyMap<string, readonly string
   if (parts.length === 1) return `${listText(first.messages)} can arrive in ${statesText(first.states)} but this wait does not accept ${pronoun}`;
   const clauses = parts.map((p, i) => `${listText(p.messages)} ${i === 0 ? "can arrive " : ""}in ${statesText(p.states)}`);
   return `${clauses.join("; ")}: this wait does not accept ${pronoun}`;
+}
+
+/**
+ * AD001 findings at one wait (a helper reached in different states by several drivers) as one: the
+ * missing messages of each state from both, and the quick fix adds all of them.
+ */
+export function mergeMissingMessages(a: AnalysisDiagnostic, b: AnalysisDiagnostic): AnalysisDiagnostic | undefined {
+  if (a.data?.kind !== "missingMessages" || b.data?.kind !== "missingMessages") return undefined;
+  const x = a.data;
+  const y = b.data;
+  const messages = unionInOrder(x.messages, y.messages);
+  const states = unionInOrder(x.states, y.states);
+  const byState = new Map(
+    states.map((state) => [state, messages.filter((msg) => (x.byState[state] ?? []).includes(msg) || (y.byState[state] ?? []).includes(msg))]),
+  );
+  return {
+    ...a,
+    message: missingMessagesText(byState),
+    data: { ...x, messages, states, byState: Object.fromEntries(byState), mailboxText: { ...y.mailboxText, ...x.mailboxText } },
+  };
 }

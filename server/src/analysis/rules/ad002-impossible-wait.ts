@@ -9,7 +9,7 @@ import { diagnostic, place } from "../report";
 import type { WaitRecord } from "../sites";
 import { spanRange, statesText } from "../text";
 import type { AnalysisDiagnostic, RuleInfo } from "../types";
-import { ordered } from "./common";
+import { ordered, unionInOrder } from "./common";
 
 export const rule: RuleInfo = {
   code: "AD002",
@@ -17,6 +17,7 @@ export const rule: RuleInfo = {
   name: "ImpossibleWaitMailbox",
   title: "A wait includes a protocol mailbox whose message cannot arrive in any state that holds there.",
   help: "The protocol enables this message in none of the states the driver can be in at this wait, so the mailbox never delivers here. Remove it, or check that the driver is in the state you expect.",
+  merge: mergeDeadMailboxes,
 };
 
 /** AD002. */
@@ -53,4 +54,13 @@ export function deadMailboxes(m: Machine, rec: WaitRecord, protocol: Protocol): 
     );
   });
   return out;
+}
+
+/** AD002 findings at one wait argument reached in different states (a helper several drivers call) as one. */
+export function mergeDeadMailboxes(a: AnalysisDiagnostic, b: AnalysisDiagnostic): AnalysisDiagnostic | undefined {
+  if (a.data?.kind !== "deadMailbox" || b.data?.kind !== "deadMailbox" || a.data.message !== b.data.message) return undefined;
+  const states = unionInOrder(a.data.states, b.data.states);
+  // An outgoing message is named without states: such findings differ in nothing else.
+  const outgoing = a.message === deadMailboxText(a.data.message, a.data.states, true);
+  return { ...a, message: deadMailboxText(a.data.message, states, outgoing), data: { ...a.data, states } };
 }

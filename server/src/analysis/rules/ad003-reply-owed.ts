@@ -10,8 +10,8 @@ import type { Protocol } from "../protocol";
 import { diagnostic, place } from "../report";
 import { UNKNOWN } from "../state";
 import { indentAt, listText, positionAt, spanRange, statesText } from "../text";
-import type { AnalysisDiagnostic, Range, RuleInfo } from "../types";
-import { ordered } from "./common";
+import type { AnalysisDiagnostic, OwedReplyData, Range, RuleInfo } from "../types";
+import { ordered, unionInOrder } from "./common";
 
 /** The statement holding a node (the place to insert a statement before it). */
 function statementOf(node: ts.Node): ts.Node {
@@ -82,6 +82,7 @@ export const rule: RuleInfo = {
   name: "ReplyOwed",
   title: "A request's reply is still owed when the driver waits for new requests or its thread ends.",
   help: "A request declared with `reply:` blocks its caller until the driver sends that reply. Send the reply before the next protocol wait (inner waits on the device are fine) and before the thread ends.",
+  merge: mergeOwedReplies,
 };
 
 /** AD003. */
@@ -90,4 +91,25 @@ export function owedReplyText(reply: string, requests: readonly string[], states
   const what = at === "wait" ? "the driver waits for new requests" : "the thread ends";
   const where = states.length > 0 ? ` in ${statesText(states)}` : "";
   return `${reply}${request} is still owed${where}, but ${what}`;
+}
+
+/**
+ * AD003 findings at one wait or thread end (a helper reached in different states by several drivers)
+ * as one: the requests and states of both. The replies named are the message's part before what
+ * `owedReplyText` adds to them (several when several replies are owed); findings naming different
+ * replies stay apart.
+ */
+export function mergeOwedReplies(a: AnalysisDiagnostic, b: AnalysisDiagnostic): AnalysisDiagnostic | undefined {
+  if (a.data?.kind !== "owedReply" || b.data?.kind !== "owedReply" || a.data.at !== b.data.at) return undefined;
+  const x = a.data;
+  const y = b.data;
+  const repliesOf = (message: string, data: OwedReplyData): string | undefined => {
+    const rest = owedReplyText("", data.requests, data.states, data.at);
+    return message.endsWith(rest) ? message.slice(0, message.length - rest.length) : undefined;
+  };
+  const replies = repliesOf(a.message, x);
+  if (replies === undefined || replies !== repliesOf(b.message, y)) return undefined;
+  const requests = unionInOrder(x.requests, y.requests);
+  const states = unionInOrder(x.states, y.states);
+  return { ...a, message: owedReplyText(replies, requests, states, x.at), data: { ...x, requests, states } };
 }

@@ -5,7 +5,7 @@ import type { Machine } from "../machine";
 import { diagnostic, place } from "../report";
 import { statesText } from "../text";
 import type { AnalysisDiagnostic, RuleInfo } from "../types";
-import { ordered } from "./common";
+import { ordered, unionInOrder } from "./common";
 
 export function sendDiagnostics(m: Machine): AnalysisDiagnostic[] {
   const protocol = m.protocol;
@@ -31,10 +31,20 @@ export const rule: RuleInfo = {
   name: "IllegalSend",
   title: "The driver sends an outgoing message the protocol does not allow in the current state.",
   help: "Each state's row lists the outgoing messages the driver may send in it. Send the message only in a state that allows it, or fix the protocol.",
+  merge: mergeIllegalSends,
 };
 
 /** AD004. */
 export function illegalSendText(message: string, states: readonly string[], allowedIn: readonly string[]): string {
   const allowed = allowedIn.length === 0 ? "no state allows it" : `the protocol allows it only in ${statesText(allowedIn)}`;
   return `${message} cannot be sent in ${statesText(states)}: ${allowed}`;
+}
+
+/** AD004 findings at one send reached in different states (a helper several drivers call) as one. */
+export function mergeIllegalSends(a: AnalysisDiagnostic, b: AnalysisDiagnostic): AnalysisDiagnostic | undefined {
+  if (a.data?.kind !== "illegalSend" || b.data?.kind !== "illegalSend" || a.data.message !== b.data.message) return undefined;
+  // Drivers of different protocols may call one helper: the allowed states are each protocol's.
+  if (a.data.allowedIn.join("\0") !== b.data.allowedIn.join("\0")) return undefined;
+  const states = unionInOrder(a.data.states, b.data.states);
+  return { ...a, message: illegalSendText(a.data.message, states, a.data.allowedIn), data: { ...a.data, states } };
 }
