@@ -56,6 +56,10 @@ export function isDriverCapability(den: Denotation | undefined): boolean {
   return den === "ctx" || den === "mb" || den === "fn:wait" || den === "fn:send" || den === "fn:spawn" || den === "kctx";
 }
 
+function isForOfVariable(decl: Declaration): boolean {
+  return ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && ts.isForOfStatement(decl.parent.parent);
+}
+
 export class Denotations {
   private readonly params = new Map<ts.Node, Denotation>();
   /** Parameters bound to a function by the call being inlined (a callback a helper calls). */
@@ -313,7 +317,8 @@ export class Denotations {
   }
 
   ofDeclaration(decl: Declaration): Denotation | undefined {
-    if (ts.isParameter(decl)) {
+    // A `for...of` variable is bound per element by the interpreter, like a parameter.
+    if (ts.isParameter(decl) || isForOfVariable(decl)) {
       this.usedParam = true;
       return this.params.get(decl);
     }

@@ -43,6 +43,8 @@ export class WaitRecord {
 
 export class SendRecord {
   key: string | undefined;
+  /** Every mailbox key the call sent: more than one for a `for...of` variable or a helper's parameter bound to several. */
+  readonly sentKeys = new Set<string>();
   readonly states = new Set<string>();
   /** Non-vague states where the protocol does not allow the message. */
   readonly illegal = new Set<string>();

@@ -164,6 +164,7 @@ export function handleSend(m: Machine, call: ts.CallExpression, states: readonly
   const arg = call.arguments[0];
   const key = arg && !ts.isSpreadElement(arg) ? mailboxKey(m.den.of(arg)) : undefined;
   rec.key = key;
+  if (key !== undefined) rec.sentKeys.add(key);
   const protocol = m.protocol;
   // A mailbox the analysis cannot tell may be a protocol one: the protocol state becomes unknown.
   if ((key === undefined || key === "u") && protocol) return states.map((s) => s.withPs(UNKNOWN).withOwed(UNKNOWN));

@@ -2,6 +2,7 @@
 // loops to a fixpoint (with labels, break and continue), try, return. Runs a thread's function.
 import ts from "typescript";
 import { bindName, ev, evStates, statesOf, test, withValue } from "./evaluate";
+import { spreadElements } from "../arrays";
 import type { Machine, Pair } from "../machine";
 import { Records } from "../sites";
 import { Completion, StateSet, UNKNOWN, type State } from "../state";
@@ -202,6 +203,10 @@ function execSwitch(m: Machine, statement: ts.SwitchStatement, states: State[], 
 }
 
 function execLoop(m: Machine, loop: LoopStatement, states: State[], labels: readonly string[]): Completion {
+  if (ts.isForOfStatement(loop)) {
+    const unrolled = execForOfElements(m, loop, states, labels);
+    if (unrolled !== undefined) return unrolled;
+  }
   const out = new Completion();
   let entry = states;
   let headerScope: ts.Node | undefined;
@@ -260,6 +265,53 @@ function execLoop(m: Machine, loop: LoopStatement, states: State[], labels: read
       pending = r.t;
     } else pending = next;
   }
+  out.normal.addAll(headerIds.length === 0 ? exits : exits.mapStates((s) => s.drop(headerIds)));
+  return out;
+}
+
+/** Elements of an array a `for...of` runs its body over one at a time, at most. */
+const MAX_UNROLLED = 16;
+
+/**
+ * `for (const mb of [close, xmit])`, or of a `const` array written once and only spread or iterated
+ * (see arrays.ts), when some element denotes something (a mailbox): the body runs once per element,
+ * in order, with the loop variable denoting that element. Undefined for any other `for...of`, which
+ * runs as a loop with the variable unknown.
+ */
+function execForOfElements(m: Machine, loop: ts.ForOfStatement, states: State[], labels: readonly string[]): Completion | undefined {
+  const list = loop.initializer;
+  // A `const` variable: nothing in the body can make it denote something else.
+  if (loop.awaitModifier !== undefined || !ts.isVariableDeclarationList(list) || (list.flags & ts.NodeFlags.Const) === 0) return undefined;
+  if (list.declarations.length !== 1) return undefined;
+  const variable = list.declarations[0]!;
+  if (!ts.isIdentifier(variable.name)) return undefined;
+  const elements = spreadElements(loop.expression);
+  if (elements === undefined || elements.length === 0 || elements.length > MAX_UNROLLED) return undefined;
+  const denotations = elements.map((e) => m.den.of(e));
+  if (denotations.every((den) => den === undefined)) return undefined;
+  m.hooks.onLoop(m, loop);
+  const headerIds = m.tracking.blockLocals(loop);
+  const out = new Completion();
+  const exits = new StateSet();
+  let current = evStates(m, loop.expression, states);
+  for (const den of denotations) {
+    if (current.length === 0) break;
+    const entry = current.map((s) => s.drop(headerIds));
+    const c = m.den.within([[variable, den]], [], () => exec(m, loop.statement, entry, []));
+    current = c.normal.toArray();
+    for (const [label, set] of [...(c.continues ?? [])]) {
+      if (label !== "" && !labels.includes(label)) continue;
+      current = current.concat(set.toArray());
+      c.continues!.delete(label);
+    }
+    for (const [label, set] of [...(c.breaks ?? [])]) {
+      if (label !== "" && !labels.includes(label)) continue;
+      exits.addAll(set);
+      c.breaks!.delete(label);
+    }
+    out.mergeJumps(c);
+  }
+  exits.addAll(current);
   out.normal.addAll(headerIds.length === 0 ? exits : exits.mapStates((s) => s.drop(headerIds)));
   return out;
 }

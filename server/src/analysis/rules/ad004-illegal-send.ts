@@ -13,7 +13,8 @@ export function sendDiagnostics(m: Machine): AnalysisDiagnostic[] {
   const out: AnalysisDiagnostic[] = [];
   for (const rec of m.records.sends.values()) {
     const message = protocolMessage(rec.key);
-    if (rec.illegal.size === 0 || message === undefined) continue;
+    // A call that sent several messages (one per element of a for...of): which was illegal cannot be told.
+    if (rec.illegal.size === 0 || message === undefined || rec.sentKeys.size > 1) continue;
     const states = ordered(protocol, rec.illegal);
     const allowedIn = protocol.statesAllowing(message);
     out.push(
