@@ -1,6 +1,6 @@
 // The interpreter's shared context: what it knows about the program (modules, denotations, static
 // values, tracked variables, the protocol), the thread being run, the inline call stack, the
-// analysis budget, and the findings that do not belong to a wait or send site.
+// analysis budget, the sites reached (sites.ts) and the rules' hooks (listeners.ts).
 import ts from "typescript";
 import { mailboxKey, mailboxName, type Denotation, type Denotations } from "./denotation";
 import { fieldFacts } from "./classes";
@@ -10,7 +10,8 @@ import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
 import { Records } from "./sites";
 import { UNKNOWN, type State } from "./state";
-import { unwrap, type CallSite, type FunctionNode, type LoopStatement } from "./syntax";
+import { silentHooks, type InterpreterHooks } from "./listeners";
+import { unwrap, type CallSite, type FunctionNode } from "./syntax";
 import { conditionIdentifiers, conditionPropertyAccesses, hasEffects, isNumericLiteral } from "./subtrees";
 import type { Tracking } from "./tracking";
 import type { CancellationLike } from "./types";
@@ -54,23 +55,10 @@ export interface Frame {
 /** Functions of `d` whose calls change no abstract state (with plain arguments). */
 const inertFunctions = new Set(["fn:read", "fn:write", "fn:dma", "fn:log", "fn:mailbox"]);
 
-/**
- * Where rules listen to the interpreter, which imports no rule: the driver's analysis (active.ts)
- * wires the rule modules in. Waits, sends and thread ends are recorded in `records` instead, and the
- * rules read those once the fixpoint is reached.
- */
-export interface InterpreterHooks {
-  /** An `await` is evaluated (AD013 decides whether it awaits something foreign). */
-  onAwait(m: Machine, node: ts.AwaitExpression): void;
-  /** A loop is run (AD030 decides whether it polls a register). */
-  onLoop(m: Machine, loop: LoopStatement): void;
-}
-
-const noHooks: InterpreterHooks = { onAwait: () => undefined, onLoop: () => undefined };
-
 export class Machine {
   readonly records = new Records();
-  hooks: InterpreterHooks = noHooks;
+  /** The rules' listeners (listeners.ts), wired in by active.ts. */
+  hooks: InterpreterHooks = silentHooks;
   thread: ThreadRun = {
     name: "main",
     others: { ins: new Set(), outs: new Set(), writes: [] },
@@ -82,19 +70,14 @@ export class Machine {
   readonly stack: Frame[] = [];
   /** Functions run (thread roots and inlined helpers). */
   readonly executed = new Set<ts.Node>();
-  /** Awaits of something foreign (AD013), with the analysed-file calls that reach them. */
-  readonly foreignAwaits = new Map<ts.AwaitExpression, Set<CallSite>>();
-  private readonly awaitVerdicts = new Map<ts.AwaitExpression, boolean>();
-  /** Register-polling loops (AD030). */
-  readonly pollLoops = new Map<ts.Node, Set<CallSite>>();
-  readonly loopVerdicts = new Map<ts.Node, boolean>();
   /** A spawn whose function cannot be analysed: coverage checks stay silent. */
   unknownThread = false;
-  /** AD012: candidate flag variable -> its "written since the last protocol wait" bit. */
-  readonly flagBits = new Map<Declaration, number>();
-  flagBitIds: number[] = [];
-  /** Candidates tested while written since the last wait: state variables, not flags. */
-  readonly stateVariables = new Set<Declaration>();
+  /**
+   * Ghost variables a rule adds to the state (AD012): variable -> the id of its "written since the
+   * last protocol wait" bit, set when the variable is assigned and dropped at each protocol wait.
+   */
+  readonly ghosts = new Map<Declaration, number>();
+  ghostIds: number[] = [];
   onSpawn: (request: SpawnRequest) => void = () => undefined;
 
   private ticks = 0;
@@ -191,7 +174,7 @@ export class Machine {
     if (ts.isVariableStatement(statement)) {
       return statement.declarationList.declarations.every((d) => {
         if (!ts.isIdentifier(d.name) || (d.initializer !== undefined && this.hasEffects(d.initializer))) return false;
-        return this.tracking.idOf(d) === undefined && !this.flagBits.has(d);
+        return this.tracking.idOf(d) === undefined && !this.ghosts.has(d);
       });
     }
     return false;
@@ -364,24 +347,13 @@ export class Machine {
     return start;
   }
 
-  /** AD012: a condition that reads a candidate flag written since the last wait makes it a state variable. */
-  noteTests(expr: ts.Expression, states: readonly State[]): void {
-    if (this.flagBits.size === 0) return;
-    for (const id of this.conditionIdentifiers(expr)) {
-      const decl = this.variableOf(id);
-      const bit = decl === undefined ? undefined : this.flagBits.get(decl);
-      if (bit === undefined) continue;
-      if (states.some((s) => s.get(bit) !== undefined)) this.stateVariables.add(decl!);
+  /** Adds a ghost bit for a variable (see `ghosts`); returns its id. */
+  addGhost(decl: Declaration): number {
+    let id = this.ghosts.get(decl);
+    if (id === undefined) {
+      this.ghosts.set(decl, (id = this.tracking.freshId()));
+      this.ghostIds.push(id);
     }
-  }
-
-  /** AD013 verdict for an await, computed once. */
-  checkAwait(node: ts.AwaitExpression, isForeign: () => boolean): void {
-    let foreign = this.awaitVerdicts.get(node);
-    if (foreign === undefined) this.awaitVerdicts.set(node, (foreign = isForeign()));
-    if (!foreign) return;
-    let anchors = this.foreignAwaits.get(node);
-    if (!anchors) this.foreignAwaits.set(node, (anchors = new Set()));
-    for (const a of this.anchorsFor(node)) anchors.add(a);
+    return id;
   }
 }

@@ -1,5 +1,6 @@
-// What the interpreter learns at each wait, send and thread end, accumulated over every path and
-// loop iteration. The rules turn these records into diagnostics once the fixpoint is reached.
+// The sites the interpreter reaches (waits, sends, thread ends), with what it learns there over
+// every path and loop iteration: the driver's model is built from them, and the rules' hooks
+// (listeners.ts) receive them as the identity of a site. What a rule concludes is its own.
 import type ts from "typescript";
 import type { CallSite } from "./syntax";
 
@@ -20,19 +21,12 @@ export class WaitRecord {
   /** Protocol states (after recovery) on every path, vague ones included. */
   readonly states = new Set<string>();
   stateUnknown = false;
-  /** Non-vague state -> incoming messages enabled there that no argument (or other thread) covers. */
-  readonly missing = new Map<string, Set<string>>();
-  /** Indices of protocol arguments enabled in some state. */
-  readonly liveArgs = new Set<number>();
-  /** Reply -> non-vague states (before recovery) where it is owed at this protocol wait. */
-  readonly owed = new Map<string, Set<string>>();
+  /** Replies owed (in any state) when a path reaches this protocol wait. */
   readonly owedAny = new Set<string>();
+  /** Incoming messages enabled in the states that hold here. */
   readonly enabled = new Set<string>();
   /** Calls in the analysed file through which a wait in another file was reached. */
   readonly anchors = new Set<CallSite>();
-  /** Those through which it was reached missing a message (AD001) or owing a reply (AD003), with the states there. */
-  readonly missingAnchors: Anchors = new Map();
-  readonly owedAnchors: Anchors = new Map();
 
   constructor(
     readonly call: ts.CallExpression,
@@ -44,11 +38,7 @@ export class WaitRecord {
 export class SendRecord {
   key: string | undefined;
   readonly states = new Set<string>();
-  /** Non-vague states where the protocol does not allow the message. */
-  readonly illegal = new Set<string>();
   readonly anchors = new Set<CallSite>();
-  /** The calls through which the send was reached in such a state, with the states there. */
-  readonly illegalAnchors: Anchors = new Map();
 
   constructor(
     readonly call: ts.CallExpression,
@@ -58,7 +48,6 @@ export class SendRecord {
 
 /** A `return` of a thread's function, or the end of its body. */
 export class EndRecord {
-  readonly owed = new Map<string, Set<string>>();
   readonly anchors = new Set<CallSite>();
 
   constructor(
@@ -69,10 +58,16 @@ export class EndRecord {
   ) {}
 }
 
-function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+/** Adds `value` to the set `map` holds for `key`. */
+export function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   set.add(value);
+}
+
+/** Notes the calls that reached a site from the analysed file (`Machine.anchorsFor`), with the protocol state on this path. */
+export function noteAnchorState(anchors: Anchors, calls: readonly CallSite[], state: string): void {
+  for (const call of calls) addTo(anchors, call, state);
 }
 
 export class Records {
@@ -96,9 +91,5 @@ export class Records {
     let r = this.ends.get(node);
     if (!r) this.ends.set(node, (r = new EndRecord(node, thread, isReturn)));
     return r;
-  }
-
-  static note(map: Map<string, Set<string>>, key: string, value: string): void {
-    addTo(map, key, value);
   }
 }

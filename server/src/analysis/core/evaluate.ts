@@ -197,7 +197,7 @@ export function split(m: Machine, expr: ts.Expression, states: readonly State[])
 
 /** A statement-level test (if, loop, switch): notes flag reads, then splits. */
 export function test(m: Machine, expr: ts.Expression, states: readonly State[]): { t: State[]; f: State[] } {
-  m.noteTests(expr, states);
+  m.hooks.onTest(m, expr, states);
   return split(m, expr, states);
 }
 
@@ -208,13 +208,13 @@ export function assignTo(m: Machine, target: ts.Expression, pairs: Pair[]): Pair
     const decl = m.variableOf(t);
     if (decl === undefined) return pairs;
     const id = m.tracking.idOf(decl);
-    const bit = m.flagBits.get(decl);
-    if (id === undefined && bit === undefined) return pairs;
+    const ghost = m.ghosts.get(decl);
+    if (id === undefined && ghost === undefined) return pairs;
     if (id !== undefined) m.thread.writes.add(id);
     return pairs.map((p) => {
       let s = p.s;
       if (id !== undefined) s = s.set(id, p.v);
-      if (bit !== undefined) s = s.set(bit, "b:1");
+      if (ghost !== undefined) s = s.set(ghost, "b:1");
       return { s, v: p.v };
     });
   }

@@ -3,8 +3,7 @@
 import ts from "typescript";
 import { bindName, ev, evStates, statesOf, test, withValue } from "./evaluate";
 import type { Machine, Pair } from "../machine";
-import { Records } from "../sites";
-import { Completion, StateSet, UNKNOWN, type State } from "../state";
+import { Completion, StateSet, type State } from "../state";
 import { isLoop, type FunctionNode, type LoopStatement } from "../syntax";
 import { valuesEqual } from "../values";
 
@@ -150,7 +149,7 @@ function execIf(m: Machine, statement: ts.IfStatement, states: State[]): Complet
 }
 
 function execSwitch(m: Machine, statement: ts.SwitchStatement, states: State[], labels: readonly string[]): Completion {
-  m.noteTests(statement.expression, states);
+  m.hooks.onTest(m, statement.expression, states);
   const pairs = ev(m, statement.expression, states);
   const clauses = statement.caseBlock.clauses;
   const entries: State[][] = clauses.map(() => []);
@@ -336,14 +335,11 @@ function execReturn(m: Machine, statement: ts.ReturnStatement, states: State[]):
   return c;
 }
 
-/** AD003 at a thread's end: replies still owed. */
+/** A thread ends here (a `return` of its function, or the end of its body) in these states. */
 function noteEnd(m: Machine, node: ts.Node, states: readonly State[], isReturn: boolean): void {
   const rec = m.records.end(node, m.thread.name, isReturn);
   for (const a of m.anchorsFor(node)) rec.anchors.add(a);
-  for (const s of states) {
-    if (s.vague || s.owed === "" || s.owed === UNKNOWN) continue;
-    for (const reply of s.owedList()) Records.note(rec.owed, reply, s.ps);
-  }
+  m.hooks.onThreadEnd(m, rec, states);
 }
 
 /** Runs a function body: the normal end states and the (state, returned value) pairs. */
