@@ -1,8 +1,8 @@
 // The architecture invariants (ARCHITECTURE.md, "Code map"): only client/ talks to the VS Code API;
 // runtime/ imports neither `vscode` nor server/; server/ imports no `vscode` and no client/; nothing
-// imports cli/. Code that runs outside the extension host (the TS server plugin in tsserver, the
-// debug adapter on stdio, webview pages in the browser) must not reach `vscode`, and a view's page
-// side and host side import only what runs where they run.
+// imports cli/; the analyser's interpreter imports no rule. Code that runs outside the extension host
+// (the TS server plugin in tsserver, the debug adapter on stdio, webview pages in the browser) must
+// not reach `vscode`, and a view's page side and host side import only what runs where they run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -156,5 +156,26 @@ test("a view's page side imports only page code, the message types and defined()
   assert.deepEqual(
     importers(hosts, (s, f) => resolveSource(s, f)?.split(path.sep).includes("page") === true),
     [],
+  );
+});
+
+test("the analyser's interpreter and passive walker import no rule: rules hear them through hooks (listeners.ts)", () => {
+  const analysis = path.join(repo, "server", "src", "analysis");
+  const rulesDir = path.join(analysis, "rules") + path.sep;
+  for (const entry of [path.join(analysis, "core", "index.ts"), path.join(analysis, "passive", "walker.ts")]) {
+    const graph = moduleGraph(entry);
+    assert.ok(
+      graph.some((f) => f.endsWith(path.join("analysis", "listeners.ts"))),
+      `the walk from ${path.relative(repo, entry)} reaches listeners.ts`,
+    );
+    assert.deepEqual(
+      graph.filter((f) => f.startsWith(rulesDir)).map((f) => path.relative(repo, f)),
+      [],
+    );
+  }
+  const registry = moduleGraph(path.join(analysis, "rules.ts"));
+  assert.ok(
+    registry.some((f) => f.startsWith(rulesDir)),
+    "the registry does reach the rules (the scan works)",
   );
 });

@@ -12,7 +12,7 @@ import { readProtocol } from "./protocol";
 import { isStackOverflow, tooDeep } from "./nesting";
 import { nestingDiagnostic, unreadImportDiagnostics } from "./rules/ad090-analysis-limit";
 import { checkProtocolSpec } from "./rules/ad020-protocol-spec";
-import { analyzePassive } from "./rules/passive";
+import { analyzePassive } from "./passive/walker";
 import { rules } from "./rules";
 import { StaticValues } from "./values";
 import type { AnalysisCache, AnalysisDiagnostic, AnalysisHost, AnalysisOptions, AnalysisResult } from "./types";

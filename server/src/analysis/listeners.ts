@@ -15,7 +15,7 @@
 // Passive drivers: the walker calls onEntryPoint once per entry point, with the functions it reaches.
 import type ts from "typescript";
 import type { Machine } from "./machine";
-import type { PassiveClass } from "./rules/passiveClass";
+import type { PassiveClass } from "./passive/passiveClass";
 import type { EndRecord, SendRecord, WaitArgument, WaitRecord } from "./sites";
 import type { State } from "./state";
 import type { FunctionNode, LoopStatement } from "./syntax";

@@ -10,8 +10,8 @@ import type { Declaration } from "../scope";
 import { isConditionPosition, propertyNameText, unwrap } from "../syntax";
 import { listText } from "../text";
 import type { AnalysisDiagnostic } from "../types";
-import { forEachReachedNode } from "./passive";
-import { fieldDeclaration, ownField } from "./passiveClass";
+import { forEachReachedNode } from "../passive/walker";
+import { fieldDeclaration, ownField } from "../passive/passiveClass";
 
 export const rule: Rule = {
   code: "AD010",
@@ -117,10 +117,19 @@ function listen({ factory, pc }: PassiveContext): PassiveListener {
           return v !== undefined ? `${t.name} (via ${v})` : t.name;
         });
         out.push(
-          diagnostic(rule, s.declNode, rippedStateText(s.name, writers.map((w) => w.name), testedIn), {
-            related: [related(s.writes.get(writer)!, `written in ${writer.name}`), related(test.node, `tested in ${testedIn[0]}`)],
-            data: { kind: "rippedState", variable: s.name, writtenIn: writers.map((w) => w.name), testedIn: testers.map((t) => t.name) },
-          }),
+          diagnostic(
+            rule,
+            s.declNode,
+            rippedStateText(
+              s.name,
+              writers.map((w) => w.name),
+              testedIn,
+            ),
+            {
+              related: [related(s.writes.get(writer)!, `written in ${writer.name}`), related(test.node, `tested in ${testedIn[0]}`)],
+              data: { kind: "rippedState", variable: s.name, writtenIn: writers.map((w) => w.name), testedIn: testers.map((t) => t.name) },
+            },
+          ),
         );
       }
       return out;

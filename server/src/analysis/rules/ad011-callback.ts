@@ -8,8 +8,8 @@ import { diagnostic } from "../report";
 import { isFunctionNode, unwrap } from "../syntax";
 import type { PassiveContext, PassiveListener, Rule } from "../listeners";
 import type { AnalysisDiagnostic } from "../types";
-import { forEachReachedNode } from "./passive";
-import { ownField, type PassiveClass } from "./passiveClass";
+import { forEachReachedNode } from "../passive/walker";
+import { ownField, type PassiveClass } from "../passive/passiveClass";
 
 export const rule: Rule = {
   code: "AD011",

@@ -8,7 +8,6 @@ import { diagnostic, place } from "../report";
 import { calleeName, isAsync, propertyNameText, unwrap, type CallSite, type FunctionNode } from "../syntax";
 import { shortText } from "../text";
 
-
 function listen({ machine: m }: ActiveContext): ActiveListener {
   const verdicts = new Map<ts.AwaitExpression, boolean>();
   /** Foreign awaits, with the analysed-file calls that reach them. */

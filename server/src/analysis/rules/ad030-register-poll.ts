@@ -12,7 +12,7 @@ import type { AnalysisDiagnostic } from "../types";
 import { fileIndex, resolveLocal } from "../fileIndex";
 import { isConstDeclaration } from "../scope";
 import { isLoop, unwrap, type CallSite, type FunctionNode, type LoopStatement } from "../syntax";
-import { forEachReachedNode } from "./passive";
+import { forEachReachedNode } from "../passive/walker";
 import type { StaticValues } from "../values";
 
 const SK = ts.SyntaxKind;
