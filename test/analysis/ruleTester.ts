@@ -270,7 +270,9 @@ function checkInvalid(rule: RuleInfo, source: InvalidCase): void {
     }
     if (expected.output !== undefined) {
       assert.ok(actual.data, `${where}: has no data to apply`);
-      assert.equal(applyFix(text, actual.data), extractMarks(expected.output).text, `${where}: the text after the fix`);
+      const fixed = applyFix(text, actual.data);
+      assert.notEqual(fixed, text, `${where}: the fix changes nothing`);
+      assert.equal(fixed, extractMarks(expected.output).text, `${where}: the text after the fix`);
     }
   });
   for (const [file, ranges] of marks) {
@@ -283,6 +285,21 @@ export function ruleTester(code: DiagnosticCode, cases: { valid: readonly ValidC
   const rule = ruleInfo(code);
   assert.ok(rule, `${code} is not in the rule registry`);
   describe(`${rule.code} ${rule.name}`, () => {
+    test("no case is written twice", () => {
+      const seen = new Map<string, string>();
+      for (const [kind, list] of [
+        ["valid", cases.valid],
+        ["invalid", cases.invalid],
+      ] as const) {
+        list.forEach((source, i) => {
+          const { code, files, unreadable } = typeof source === "string" ? { code: source } : source;
+          const key = JSON.stringify([code, files ?? {}, unreadable ?? {}]);
+          const earlier = seen.get(key);
+          assert.equal(earlier, undefined, `${kind} case ${i + 1} repeats ${earlier}`);
+          seen.set(key, `${kind} case ${i + 1}`);
+        });
+      }
+    });
     for (const source of cases.valid) test(`valid: ${title(source)}`, () => checkValid(rule, source));
     for (const source of cases.invalid) test(`invalid: ${title(source)}`, () => checkInvalid(rule, source));
   });
