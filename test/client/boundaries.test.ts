@@ -179,3 +179,29 @@ test("the analyser's interpreter and passive walker import no rule: rules hear t
     "the registry does reach the rules (the scan works)",
   );
 });
+
+test("tests beside modules (server/src/**/*.test.ts) never ship: no entry point of esbuild.js reaches one, or test/", async () => {
+  const loaded = (await import(path.join(repo, "esbuild.js"))) as { nodeEntries: [string, string][]; browserEntries: [string, string][] };
+  const entries = [...loaded.nodeEntries, ...loaded.browserEntries].map(([source]) => path.join(repo, source));
+  assert.ok(entries.length > 0);
+  const reached = new Set(entries.flatMap(moduleGraph));
+  assert.ok(reached.has(path.join(repo, "server", "src", "analysis", "rules.ts")), "the walk reaches the rule registry");
+  const testCode = [...reached].filter((f) => f.endsWith(".test.ts") || f.startsWith(path.join(repo, "test") + path.sep));
+  assert.deepEqual(
+    testCode.map((f) => path.relative(repo, f)),
+    [],
+  );
+});
+
+test("under server/, only tests import from test/ (the rule tester)", () => {
+  const server = sources(path.join(repo, "server"));
+  const tests = server.filter((f) => f.endsWith(".test.ts"));
+  assert.ok(importers(tests, into("test")).length > 0, "the rules' tests do use the tester (the scan works)");
+  assert.deepEqual(
+    importers(
+      server.filter((f) => !f.endsWith(".test.ts")),
+      into("test"),
+    ),
+    [],
+  );
+});
