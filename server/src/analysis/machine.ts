@@ -2,9 +2,10 @@
 // values, tracked variables, the protocol), the thread being run, the inline call stack, the
 // analysis budget, and the findings that do not belong to a wait or send site.
 import ts from "typescript";
-import { mailboxKey, mailboxName, type Denotation, type Denotations } from "./denotation";
+import { mailboxKey, type Denotation, type Denotations } from "./denotation";
 import { fieldFacts } from "./classes";
 import { fileIndex } from "./fileIndex";
+import type { MailboxKey } from "./mailboxKeys";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
@@ -14,7 +15,7 @@ import { unwrap, type CallSite, type FunctionNode, type LoopStatement } from "./
 import { conditionIdentifiers, conditionPropertyAccesses, hasEffects, isNumericLiteral } from "./subtrees";
 import type { Tracking } from "./tracking";
 import type { CancellationLike } from "./types";
-import { truthiness, valuesEqual, type StaticValues, type Value } from "./values";
+import { isWaitResult, truthiness, valuesEqual, waitResultMember, type StaticValues, type Value } from "./values";
 
 const SK = ts.SyntaxKind;
 
@@ -32,7 +33,7 @@ export interface ThreadRun {
   /** Protocol messages other threads wait on (ins) or send (outs); tracked variables and fields they assign. */
   others: { ins: ReadonlySet<string>; outs: ReadonlySet<string>; writes: readonly number[] };
   /** Mailbox keys this thread waits on. */
-  waitsOn: Set<string>;
+  waitsOn: Set<MailboxKey>;
   ins: Set<string>;
   outs: Set<string>;
   /** Tracked ids this thread assigns (shared variables and fields change under the others while they wait). */
@@ -234,12 +235,7 @@ export class Machine {
           ? (unwrap(e.argumentExpression) as ts.StringLiteral).text
           : undefined;
       const object = this.valueOf(e.expression, s);
-      if (object !== undefined && object.startsWith("r:")) {
-        const key = object.slice(2);
-        if (name === "mb") return `m:${key}`;
-        if (name === "name") return key === "u" ? undefined : `s:${mailboxName(key)}`;
-        return undefined;
-      }
+      if (isWaitResult(object)) return waitResultMember(object, name);
       if (name === undefined) return undefined;
       const base = this.den.of(e.expression);
       if (base !== undefined && base.startsWith("inst:")) {

@@ -1,6 +1,7 @@
 // What the interpreter learns at each wait, send and thread end, accumulated over every path and
 // loop iteration. The rules turn these records into diagnostics once the fixpoint is reached.
 import type ts from "typescript";
+import type { MailboxKey } from "./mailboxKeys";
 import type { CallSite } from "./syntax";
 
 /** Calls in the analysed file through which code in another file was reached, with the protocol states there. */
@@ -8,8 +9,8 @@ export type Anchors = Map<CallSite, Set<string>>;
 
 export interface WaitArgument {
   node: ts.Expression;
-  /** Mailbox key (`p:open`, `d:irq`, `i:work`, `u`), undefined for a spread or an unknown value. */
-  key: string | undefined;
+  /** Mailbox key (see mailboxKeys.ts), undefined for a spread or an unknown value. */
+  key: MailboxKey | undefined;
 }
 
 export class WaitRecord {
@@ -42,7 +43,7 @@ export class WaitRecord {
 }
 
 export class SendRecord {
-  key: string | undefined;
+  key: MailboxKey | undefined;
   readonly states = new Set<string>();
   /** Non-vague states where the protocol does not allow the message. */
   readonly illegal = new Set<string>();

@@ -1,6 +1,6 @@
 // AD004: a send of an outgoing message that the protocol does not allow in the states that can hold
 // there. The interpreter recovers as if the send had not happened.
-import { protocolMessage } from "../denotation";
+import { protocolMessage } from "../mailboxKeys";
 import type { Machine } from "../machine";
 import { diagnostic, place } from "../report";
 import { statesText } from "../text";

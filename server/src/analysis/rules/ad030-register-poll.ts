@@ -4,7 +4,7 @@
 // made through a helper function or method (`hw.resetPending()`, `this.isGone()`): a call counts
 // as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import type { Denotation, Denotations } from "../denotation";
 import { diagnostic, place } from "../report";
 import { spanRange } from "../text";
 import type { AnalysisDiagnostic, RuleInfo } from "../types";
@@ -47,11 +47,11 @@ export function pollContext(den: Denotations, values: StaticValues): PollContext
     helper: (call) => {
       const target = den.callTarget(call.expression);
       if (!target) return undefined;
-      const params = target.fn.parameters.map((p, i): [ts.Node, string | undefined] => {
+      const params = target.fn.parameters.map((p, i): [ts.Node, Denotation | undefined] => {
         const arg = call.arguments[i];
         return [p, arg && !ts.isSpreadElement(arg) ? den.of(arg) : undefined];
       });
-      const selves: Array<[ts.Node, string | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
+      const selves: Array<[ts.Node, Denotation | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
       return { fn: target.fn, within: (check) => den.within(params, selves, check) };
     },
     getter: (access) => {
