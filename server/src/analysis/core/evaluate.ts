@@ -9,7 +9,7 @@ import type { Declaration } from "../scope";
 import type { State } from "../state";
 import { memberAccess, propertyNameText, unwrap } from "../syntax";
 import { identifiersIn } from "../tracking";
-import { truthiness, valuesEqual, waitResultMember, type Value } from "../values";
+import { boolValue, truthiness, valuesEqual, waitResultMember, type Value } from "../values";
 
 const SK = ts.SyntaxKind;
 
@@ -54,7 +54,7 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
     if (e.operator !== SK.ExclamationToken) return withValue(statesOf(pairs), undefined);
     return pairs.map((p) => {
       const t = truthiness(p.v);
-      return { s: p.s, v: t === undefined ? undefined : t ? "b:0" : "b:1" };
+      return { s: p.s, v: t === undefined ? undefined : boolValue(!t) };
     });
   }
   if (ts.isConditionalExpression(e)) {
@@ -128,7 +128,7 @@ function evBinary(m: Machine, e: ts.BinaryExpression, states: readonly State[]):
         const loose = op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsToken;
         const eq = valuesEqual(p.v, q.v, loose);
         const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
-        v = eq === undefined ? undefined : eq !== negated ? "b:1" : "b:0";
+        v = eq === undefined ? undefined : boolValue(eq !== negated);
       }
       out.push({ s: q.s, v });
     }
@@ -205,7 +205,7 @@ export function assignTo(m: Machine, target: ts.Expression, pairs: Pair[]): Pair
     return pairs.map((p) => {
       let s = p.s;
       if (id !== undefined) s = s.set(id, p.v);
-      if (bit !== undefined) s = s.set(bit, "b:1");
+      if (bit !== undefined) s = s.set(bit, boolValue(true));
       return { s, v: p.v };
     });
   }
