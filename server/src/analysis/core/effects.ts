@@ -8,7 +8,7 @@ import type { Machine, Pair } from "../machine";
 import { Records, type Anchors, type WaitArgument, type WaitRecord } from "../sites";
 import { UNKNOWN, owedWith, owedWithout, type State } from "../state";
 import { unwrapAwait, type CallSite } from "../syntax";
-import { stringValue, waitResult } from "../values";
+import { stringValue, UNDEFINED, waitResult } from "../values";
 
 function noteAnchors(m: Machine, node: ts.Node, anchors: Set<CallSite>): void {
   for (const a of m.anchorsFor(node)) anchors.add(a);
@@ -153,7 +153,7 @@ export function handleSleep(m: Machine, call: ts.CallExpression, states: readonl
   for (const s0 of states) {
     for (const s of m.closure(changed.length === 0 ? s0 : s0.drop(changed))) {
       noteState(m, rec, s, [], false);
-      out.push({ s, v: "u" });
+      out.push({ s, v: UNDEFINED });
     }
   }
   return out;
