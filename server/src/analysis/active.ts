@@ -2,7 +2,7 @@
 // the protocol, while the threads' messages change), then turns what was learned into diagnostics
 // and a model of the driver.
 import ts from "typescript";
-import { Denotations, mailboxKey } from "./denotation";
+import { Denotations, DRIVER_CONTEXT, mailboxKey } from "./denotation";
 import { fileIndex } from "./fileIndex";
 import { isUnknownMailbox, mailboxName, type MailboxKey } from "./mailboxKeys";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
@@ -101,7 +101,7 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
   const model = baseModel(driver, protocol, fn);
   if (!fn) return { diagnostics: [], model };
   const first = fn.parameters[0];
-  if (first) den.bindParameter(first, "ctx");
+  if (first) den.bindParameter(first, DRIVER_CONTEXT);
   const tracking = new Tracking();
   const candidates = findFlagCandidates(fn, den);
   const bits = new Map<Declaration, number>([...candidates.keys()].map((d) => [d, tracking.freshId()]));
