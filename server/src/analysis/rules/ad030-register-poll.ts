@@ -4,7 +4,7 @@
 // made through a helper function or method (`hw.resetPending()`, `this.isGone()`): a call counts
 // as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
-import type { Denotation, Denotations } from "../denotation";
+import { driverApi, type Denotation, type Denotations } from "../denotation";
 import { diagnostic, place } from "../report";
 import { spanRange } from "../text";
 import type { AnalysisDiagnostic, RuleInfo } from "../types";
@@ -41,8 +41,8 @@ const MAX_HELPER_DEPTH = 4;
 /** What the active and the passive analysis know: register reads, constants, and helpers through the denotations. */
 export function pollContext(den: Denotations, values: StaticValues): PollContext {
   return {
-    isRead: (call) => den.of(call.expression) === "fn:read",
-    isWait: (call) => den.of(call.expression) === "fn:wait",
+    isRead: (call) => den.of(call.expression) === driverApi.read,
+    isWait: (call) => den.of(call.expression) === driverApi.wait,
     isConstant: (expr) => values.of(expr) !== undefined,
     helper: (call) => {
       const target = den.callTarget(call.expression);

@@ -3,7 +3,7 @@
 // points, rules/ad010-stack-ripping.ts), AD011 (work continued in a callback,
 // rules/ad011-callback.ts) and AD030 (register polls, rules/ad030-register-poll.ts).
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import { KERNEL_CONTEXT, type Denotations } from "../denotation";
 import { related } from "../report";
 import { resolveLocal } from "../fileIndex";
 import type { Declaration } from "../scope";
@@ -112,7 +112,7 @@ export interface PassiveResult {
 
 export function analyzePassive(factory: FunctionNode, den: Denotations, values: StaticValues): PassiveResult {
   const k = factory.parameters[0];
-  if (k) den.bindParameter(k, "kctx");
+  if (k) den.bindParameter(k, KERNEL_CONTEXT);
   const objectEntries = entryPointsOf(factory, den);
   const pc = objectEntries.length === 0 ? passiveClassOf(factory, den) : undefined;
   const entries = pc !== undefined ? classEntryPoints(pc, den) : objectEntries;
