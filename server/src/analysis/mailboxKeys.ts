@@ -43,7 +43,7 @@ export function mailboxName(key: MailboxKey): string {
 }
 
 /** What a mailbox is for the editor: a protocol message in or out, the device's, an internal one. */
-export function mailboxKind(key: MailboxKey, protocol: Protocol | undefined): MailboxKind {
+export function mailboxKind(key: MailboxKey, protocol: Pick<Protocol, "isIncoming" | "isOutgoing"> | undefined): MailboxKind {
   const message = protocolMessage(key);
   if (message !== undefined) {
     if (protocol === undefined) return "unknown";
