@@ -22,12 +22,13 @@ export type MailboxValue = `m:${MailboxKey}`;
 export type WaitResult = `r:${MailboxKey}`;
 export type Value = StringValue | NumberValue | BooleanValue | typeof UNDEFINED | typeof NULL | EnumValue | MailboxValue | WaitResult;
 
+/** JS `undefined` (an unknown mailbox is another thing: UNKNOWN_MAILBOX, a key). */
 export const UNDEFINED = "u";
 export const NULL = "l";
 const TRUE: BooleanValue = "b:1";
 const FALSE: BooleanValue = "b:0";
 const ZERO: NumberValue = "n:0";
-const NOT_A_NUMBER = `n:${NaN}` as NumberValue;
+const NOT_A_NUMBER = `n:${NaN}` as NumberValue; // "NaN" is no `${number}` for the type checker
 const UNKNOWN_MAILBOX_VALUE: MailboxValue = `m:${UNKNOWN_MAILBOX}`;
 const UNKNOWN_WAIT_RESULT: WaitResult = `r:${UNKNOWN_MAILBOX}`;
 
