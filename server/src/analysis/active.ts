@@ -2,8 +2,9 @@
 // the protocol, while the threads' messages change), then turns what was learned into diagnostics
 // and a model of the driver.
 import ts from "typescript";
-import { Denotations, mailboxKey, mailboxName } from "./denotation";
+import { Denotations, DRIVER_CONTEXT, mailboxKey } from "./denotation";
 import { fileIndex } from "./fileIndex";
+import { isUnknownMailbox, mailboxName, type MailboxKey } from "./mailboxKeys";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
 import { runThread } from "./core";
 import { fanOut, type ActiveListener, type Rule } from "./listeners";
@@ -92,7 +93,7 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
   const model = baseModel(driver, protocol, fn);
   if (!fn) return { diagnostics: [], model };
   const first = fn.parameters[0];
-  if (first) den.bindParameter(first, "ctx");
+  if (first) den.bindParameter(first, DRIVER_CONTEXT);
   const tracking = new Tracking();
   const initial = new State(protocol?.usable ? protocol.initial! : UNKNOWN, "", new Map(), false);
 
@@ -162,7 +163,7 @@ function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: re
     model.sends.push({
       file: rec.call.getSourceFile().fileName,
       range: rangeOf(rec.call),
-      ...(rec.key !== undefined && rec.key !== "u" ? { message: mailboxName(rec.key) } : {}),
+      ...(rec.key !== undefined && !isUnknownMailbox(rec.key) ? { message: mailboxName(rec.key) } : {}),
       kind: rec.key ? den.mailboxKind(rec.key) : "unknown",
       states: order(rec.states),
       thread: rec.thread,
@@ -175,8 +176,8 @@ function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: re
 function mailboxBindings(sf: ts.SourceFile, den: Denotations): MailboxBinding[] {
   const index = fileIndex(sf);
   const out: MailboxBinding[] = [];
-  const add = (node: ts.Node, key: string | undefined, declaration: boolean): void => {
-    if (key === undefined || key === "u") return;
+  const add = (node: ts.Node, key: MailboxKey | undefined, declaration: boolean): void => {
+    if (key === undefined || isUnknownMailbox(key)) return;
     out.push({ range: rangeOf(node, sf), text: node.getText(sf), mailbox: mailboxName(key), kind: den.mailboxKind(key), declaration });
   };
   const memberNames = new Set(["irq", ...(den.protocol ? den.protocol.messageNames() : [])]);

@@ -2,9 +2,11 @@
 // values, tracked variables, the protocol), the thread being run, the inline call stack, the
 // analysis budget, the sites reached (sites.ts) and the rules' hooks (listeners.ts).
 import ts from "typescript";
-import { mailboxKey, mailboxName, type Denotation, type Denotations } from "./denotation";
+import { driverApi, mailboxKey, type Denotation, type Denotations } from "./denotation";
 import { fieldFacts } from "./classes";
 import { fileIndex } from "./fileIndex";
+import { isInstance } from "./instances";
+import type { MailboxKey } from "./mailboxKeys";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
@@ -15,7 +17,7 @@ import { unwrap, type CallSite, type FunctionNode } from "./syntax";
 import { conditionIdentifiers, conditionPropertyAccesses, hasEffects, isNumericLiteral } from "./subtrees";
 import type { Tracking } from "./tracking";
 import type { CancellationLike } from "./types";
-import { truthiness, valuesEqual, type StaticValues, type Value } from "./values";
+import { boolValue, isWaitResult, mailboxValue, truthiness, UNDEFINED, valuesEqual, waitResultMember, type StaticValues, type Value } from "./values";
 
 const SK = ts.SyntaxKind;
 
@@ -33,7 +35,7 @@ export interface ThreadRun {
   /** Protocol messages other threads wait on (ins) or send (outs); tracked variables and fields they assign. */
   others: { ins: ReadonlySet<string>; outs: ReadonlySet<string>; writes: readonly number[] };
   /** Mailbox keys this thread waits on. */
-  waitsOn: Set<string>;
+  waitsOn: Set<MailboxKey>;
   ins: Set<string>;
   outs: Set<string>;
   /** Tracked ids this thread assigns (shared variables and fields change under the others while they wait). */
@@ -53,7 +55,7 @@ export interface Frame {
 }
 
 /** Functions of `d` whose calls change no abstract state (with plain arguments). */
-const inertFunctions = new Set(["fn:read", "fn:write", "fn:dma", "fn:log", "fn:mailbox"]);
+const inertFunctions = new Set<string>([driverApi.read, driverApi.write, driverApi.dma, driverApi.log, driverApi.mailbox]);
 
 export class Machine {
   readonly records = new Records();
@@ -206,7 +208,7 @@ export class Machine {
       const decl = this.variableOf(e);
       if (decl === undefined) return undefined;
       const key = mailboxKey(this.den.ofDeclaration(decl));
-      if (key !== undefined) return `m:${key}`;
+      if (key !== undefined) return mailboxValue(key);
       const id = this.tracking.idOf(decl);
       return id === undefined ? undefined : s.get(id);
     }
@@ -217,20 +219,15 @@ export class Machine {
           ? (unwrap(e.argumentExpression) as ts.StringLiteral).text
           : undefined;
       const object = this.valueOf(e.expression, s);
-      if (object !== undefined && object.startsWith("r:")) {
-        const key = object.slice(2);
-        if (name === "mb") return `m:${key}`;
-        if (name === "name") return key === "u" ? undefined : `s:${mailboxName(key)}`;
-        return undefined;
-      }
+      if (isWaitResult(object)) return waitResultMember(object, name);
       if (name === undefined) return undefined;
       const base = this.den.of(e.expression);
-      if (base !== undefined && base.startsWith("inst:")) {
+      if (isInstance(base)) {
         const id = this.fieldId(base, name);
         if (id !== undefined) return s.get(id);
       }
       const key = mailboxKey(this.den.member(base, name));
-      return key === undefined ? undefined : `m:${key}`;
+      return key === undefined ? undefined : mailboxValue(key);
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
@@ -238,7 +235,7 @@ export class Machine {
         const eq = valuesEqual(this.valueOf(e.left, s), this.valueOf(e.right, s), op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsToken);
         if (eq === undefined) return undefined;
         const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
-        return eq !== negated ? "b:1" : "b:0";
+        return boolValue(eq !== negated);
       }
       if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken) {
         const left = this.valueOf(e.left, s);
@@ -251,7 +248,7 @@ export class Machine {
     }
     if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
       const t = truthiness(this.valueOf(e.operand, s));
-      return t === undefined ? undefined : t ? "b:0" : "b:1";
+      return t === undefined ? undefined : boolValue(!t);
     }
     if (ts.isConditionalExpression(e)) {
       const t = truthiness(this.valueOf(e.condition, s));
@@ -307,7 +304,7 @@ export class Machine {
 
   /** The id of a tracked field of an object made with `new` (`this.state`), or undefined. */
   fieldId(object: Denotation | undefined, name: string): number | undefined {
-    if (object === undefined || !object.startsWith("inst:")) return undefined;
+    if (!isInstance(object)) return undefined;
     return this.tracking.fieldId(object, name, () => this.den.instances.isTrackedField(object, name, () => this.isStateLikeField(object, name)));
   }
 
@@ -340,7 +337,7 @@ export class Machine {
         const id = this.fieldId(object, name);
         if (id === undefined) continue;
         const init = facts.initializers.get(name);
-        start.push([id, facts.parameterProperties.has(name) ? undefined : init !== undefined ? this.values.of(init) : "u"]);
+        start.push([id, facts.parameterProperties.has(name) ? undefined : init !== undefined ? this.values.of(init) : UNDEFINED]);
       }
     }
     this.startFields.set(object, start);

@@ -2,6 +2,7 @@
 // every path and loop iteration: the driver's model is built from them, and the rules' hooks
 // (listeners.ts) receive them as the identity of a site. What a rule concludes is its own.
 import type ts from "typescript";
+import type { MailboxKey } from "./mailboxKeys";
 import type { CallSite } from "./syntax";
 
 /** Calls in the analysed file through which code in another file was reached, with the protocol states there. */
@@ -9,8 +10,8 @@ export type Anchors = Map<CallSite, Set<string>>;
 
 export interface WaitArgument {
   node: ts.Expression;
-  /** Mailbox key (`p:open`, `d:irq`, `i:work`, `u`), undefined for a spread or an unknown value. */
-  key: string | undefined;
+  /** Mailbox key (see mailboxKeys.ts), undefined for a spread or an unknown value. */
+  key: MailboxKey | undefined;
 }
 
 export class WaitRecord {
@@ -36,7 +37,7 @@ export class WaitRecord {
 }
 
 export class SendRecord {
-  key: string | undefined;
+  key: MailboxKey | undefined;
   readonly states = new Set<string>();
   readonly anchors = new Set<CallSite>();
 

@@ -2,13 +2,14 @@
 // (Calls of helpers, methods and handler tables are in calls.ts.)
 import ts from "typescript";
 import { spreadElements } from "../arrays";
-import { mailboxKey, protocolMessage } from "../denotation";
+import { mailboxKey } from "../denotation";
+import { isUnknownMailbox, protocolMessage } from "../mailboxKeys";
 import type { Machine, Pair } from "../machine";
 import type { SendEvent, WaitEvent } from "../listeners";
 import type { WaitArgument, WaitRecord } from "../sites";
 import { UNKNOWN, owedWith, owedWithout, type State } from "../state";
 import { unwrapAwait, type CallSite } from "../syntax";
-import { stringValue } from "../values";
+import { stringValue, UNDEFINED, waitResult } from "../values";
 
 function noteAnchors(m: Machine, node: ts.Node, anchors: Set<CallSite>): void {
   for (const a of m.anchorsFor(node)) anchors.add(a);
@@ -48,7 +49,7 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
     return elements === undefined ? [{ node: a, key: undefined }] : elements.map((e) => ({ node: e, key: mailboxKey(m.den.of(e)) }));
   });
   rec.args = args;
-  if (args.length === 0 || args.some((a) => a.key === undefined || a.key === "u")) rec.dynamic = true;
+  if (args.length === 0 || args.some((a) => a.key === undefined || isUnknownMailbox(a.key))) rec.dynamic = true;
   const isProtocolWait = args.some((a) => protocolMessage(a.key) !== undefined);
   rec.protocol ||= isProtocolWait;
   for (const a of args) {
@@ -76,13 +77,13 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
       m.hooks.onWait(m, event, s, r);
       for (const a of args) {
         const key = a.key;
-        if (key === undefined || key === "u") {
+        if (key === undefined || isUnknownMailbox(key)) {
           out.push({ s: protocol ? r.withPs(UNKNOWN).withOwed(UNKNOWN) : r, v: undefined });
           continue;
         }
         const name = protocolMessage(key);
         if (name === undefined || !protocol) {
-          out.push({ s: r, v: `r:${key}` });
+          out.push({ s: r, v: waitResult(key) });
           continue;
         }
         if (!protocol.isIncoming(name)) continue; // an outgoing mailbox never delivers
@@ -95,7 +96,7 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
         }
         const reply = protocol.messages.get(name)?.reply;
         if (reply !== undefined && protocol.isOutgoing(reply) && !m.thread.others.outs.has(reply)) next = next.withOwed(owedWith(next.owed, reply));
-        out.push({ s: next, v: `r:${key}` });
+        out.push({ s: next, v: waitResult(key) });
       }
     }
   }
@@ -112,7 +113,7 @@ export function handleSleep(m: Machine, call: ts.CallExpression, states: readonl
     for (const s of m.closure(changed.length === 0 ? s0 : s0.drop(changed))) {
       noteState(m, rec, s, false);
       m.hooks.onWait(m, event, s, s);
-      out.push({ s, v: "u" });
+      out.push({ s, v: UNDEFINED });
     }
   }
   return out;
@@ -126,7 +127,7 @@ export function handleSend(m: Machine, call: ts.CallExpression, states: readonly
   rec.key = key;
   const protocol = m.protocol;
   // A mailbox the analysis cannot tell may be a protocol one: the protocol state becomes unknown.
-  if ((key === undefined || key === "u") && protocol) return states.map((s) => s.withPs(UNKNOWN).withOwed(UNKNOWN));
+  if ((key === undefined || isUnknownMailbox(key)) && protocol) return states.map((s) => s.withPs(UNKNOWN).withOwed(UNKNOWN));
   const name = protocolMessage(key);
   if (name === undefined || !protocol) return states as State[];
   if (!protocol.isOutgoing(name)) return states as State[];

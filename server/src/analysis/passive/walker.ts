@@ -3,7 +3,7 @@
 // listeners (listeners.ts): AD010 (state carried across entry points), AD011 (work continued in a
 // callback), AD030 (register polls). It imports no rule.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import { KERNEL_CONTEXT, type Denotations } from "../denotation";
 import { resolveLocal } from "../fileIndex";
 import type { EntryPoint, PassiveContext, Rule } from "../listeners";
 import { propertyNameText, unwrap, type FunctionNode } from "../syntax";
@@ -107,7 +107,7 @@ export interface PassiveResult {
 
 export function analyzePassive(factory: FunctionNode, den: Denotations, values: StaticValues, rules: readonly Rule[]): PassiveResult {
   const k = factory.parameters[0];
-  if (k) den.bindParameter(k, "kctx");
+  if (k) den.bindParameter(k, KERNEL_CONTEXT);
   const objectEntries = entryPointsOf(factory, den);
   const pc = objectEntries.length === 0 ? passiveClassOf(factory, den) : undefined;
   const entries = pc !== undefined ? classEntryPoints(pc, den) : objectEntries;

@@ -2,7 +2,7 @@
 // that another thread of the domain waits on). Reported at the wait, with the protocol rows that
 // enable each missing message; the quick fix adds the mailboxes with a handler stub.
 import ts from "typescript";
-import { protocolMessage } from "../denotation";
+import { protocolMessage } from "../mailboxKeys";
 import { mailboxText } from "../fixes";
 import type { ActiveContext, ActiveListener, Rule } from "../listeners";
 import type { Machine } from "../machine";

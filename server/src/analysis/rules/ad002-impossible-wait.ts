@@ -2,7 +2,7 @@
 // there (or an outgoing one): it never delivers at this wait. Reported at that argument; the quick
 // fix removes it.
 import type ts from "typescript";
-import { protocolMessage } from "../denotation";
+import { protocolMessage } from "../mailboxKeys";
 import type { ActiveContext, ActiveListener, Rule } from "../listeners";
 import type { Machine } from "../machine";
 import type { Protocol } from "../protocol";

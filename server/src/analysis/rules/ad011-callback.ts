@@ -2,7 +2,7 @@
 // timers, `queueMicrotask`, `.then`...): the rest runs later, on another thread. Reported at the
 // call, once however many entry points reach it.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import { kernelApi, type Denotations } from "../denotation";
 import { resolveLocal } from "../fileIndex";
 import { diagnostic } from "../report";
 import { isFunctionNode, unwrap } from "../syntax";
@@ -53,7 +53,7 @@ export function continuationCallee(call: ts.CallExpression, den: Denotations, pc
   });
   if (!hasCallback) return undefined;
   const callee = unwrap(call.expression);
-  if (den.of(callee) === "kfn:schedule") return callee.getText();
+  if (den.of(callee) === kernelApi.schedule) return callee.getText();
   if (pc !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === "schedule") {
     const holder = ownField(pc, callee.expression);
     if (holder !== undefined && pc.kernelFields.has(holder)) return callee.getText();

@@ -3,7 +3,8 @@
 // `if (r.mb !== open) continue;`); whether a test comes before the next wait (a state variable, not
 // a flag) is learned by the interpreter through a "written since the last wait" bit.
 import ts from "typescript";
-import { mailboxKey, mailboxName, type Denotations } from "../denotation";
+import { mailboxKey, type Denotations } from "../denotation";
+import { isUnknownMailbox, mailboxName } from "../mailboxKeys";
 import { fileIndex, resolveLocal } from "../fileIndex";
 import type { Declaration } from "../scope";
 import type { ActiveContext, ActiveListener, Rule } from "../listeners";
@@ -51,7 +52,7 @@ function waitNames(call: ts.CallExpression, den: Denotations): string[] | undefi
   const names: string[] = [];
   for (const a of call.arguments) {
     const key = ts.isSpreadElement(a) ? undefined : mailboxKey(den.of(a));
-    if (key === undefined || key === "u") return undefined;
+    if (key === undefined || isUnknownMailbox(key)) return undefined;
     names.push(mailboxName(key));
   }
   return names;
@@ -61,7 +62,7 @@ function labelName(label: ts.Expression, access: WaitAccess, den: Denotations): 
   const e = unwrap(label);
   if (access.prop === "name") return ts.isStringLiteralLike(e) ? e.text : undefined;
   const key = mailboxKey(den.of(e));
-  return key === undefined || key === "u" ? undefined : mailboxName(key);
+  return key === undefined || isUnknownMailbox(key) ? undefined : mailboxName(key);
 }
 
 /** Messages whose handler a branch is, when `cond` evaluates to `truth`. */

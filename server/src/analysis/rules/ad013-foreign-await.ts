@@ -2,6 +2,7 @@
 // driver helper (an async function, or one that returns such a promise).
 import ts from "typescript";
 import { passesCapability } from "../capability";
+import { driverApi } from "../denotation";
 import type { ActiveContext, ActiveListener, Rule } from "../listeners";
 import type { Machine } from "../machine";
 import { diagnostic, place } from "../report";
@@ -39,7 +40,7 @@ function isDriverAwaitable(m: Machine, expr: ts.Expression, depth: number): bool
   const e = unwrap(expr);
   if (ts.isCallExpression(e)) {
     const den = m.den.of(e.expression);
-    if (den === "fn:wait" || den === "fn:sleep") return true;
+    if (den === driverApi.wait || den === driverApi.sleep) return true;
     if (den !== undefined) return false;
     const fn = m.den.callTarget(e.expression)?.fn;
     if (fn) return isAsync(fn) || returnsDriverPromises(m, fn, depth);

@@ -4,7 +4,7 @@
 // made through a helper function or method (`hw.resetPending()`, `this.isGone()`): a call counts
 // as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import { driverApi, type Denotation, type Denotations } from "../denotation";
 import { diagnostic, place } from "../report";
 import { spanRange } from "../text";
 import type { ActiveContext, ActiveListener, PassiveContext, PassiveListener, Rule } from "../listeners";
@@ -42,17 +42,17 @@ const MAX_HELPER_DEPTH = 4;
 /** What the active and the passive analysis know: register reads, constants, and helpers through the denotations. */
 export function pollContext(den: Denotations, values: StaticValues): PollContext {
   return {
-    isRead: (call) => den.of(call.expression) === "fn:read",
-    isWait: (call) => den.of(call.expression) === "fn:wait",
+    isRead: (call) => den.of(call.expression) === driverApi.read,
+    isWait: (call) => den.of(call.expression) === driverApi.wait,
     isConstant: (expr) => values.of(expr) !== undefined,
     helper: (call) => {
       const target = den.callTarget(call.expression);
       if (!target) return undefined;
-      const params = target.fn.parameters.map((p, i): [ts.Node, string | undefined] => {
+      const params = target.fn.parameters.map((p, i): [ts.Node, Denotation | undefined] => {
         const arg = call.arguments[i];
         return [p, arg && !ts.isSpreadElement(arg) ? den.of(arg) : undefined];
       });
-      const selves: Array<[ts.Node, string | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
+      const selves: Array<[ts.Node, Denotation | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
       return { fn: target.fn, within: (check) => den.within(params, selves, check) };
     },
     getter: (access) => {
