@@ -160,7 +160,11 @@ export function applyFix(text: string, data: DiagnosticData): string {
     }
     case "owedReply": {
       const at = offsetAt(text, data.insertPosition);
-      return text.slice(0, at) + data.insertText + text.slice(at);
+      const sent = text.slice(0, at) + data.insertText + text.slice(at);
+      if (data.bindSend === undefined) return sent;
+      // The binding comes before the send in the text: the send's offset is unaffected by it.
+      const bind = offsetAt(sent, data.bindSend.position);
+      return sent.slice(0, bind) + data.bindSend.text + sent.slice(bind);
     }
     case "missingMessages": {
       const at = offsetAt(text, data.argumentsEnd);

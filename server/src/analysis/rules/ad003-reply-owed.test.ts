@@ -89,6 +89,32 @@ export default defineDriver({ protocol: Ethernet }, async ({ wait, send, mb, dev
       ],
     },
     {
+      name: "a context destructured without send: the fix adds send to the pattern, then calls it",
+      code: `import { defineDriver } from "active-driver";
+import { Ethernet } from "./protocol";
+
+export default defineDriver({ protocol: Ethernet }, async ({ wait, mb, dev }) => {
+  await wait(mb.open);
+  await wait(dev.irq);
+[|}|]);
+`,
+      errors: [
+        {
+          message: "openComplete (the reply to open) is still owed in state 'opening', but the thread ends",
+          data: { at: "threadEnd", sendText: "send(mb.openComplete, { status: 0 });" },
+          output: `import { defineDriver } from "active-driver";
+import { Ethernet } from "./protocol";
+
+export default defineDriver({ protocol: Ethernet }, async ({ wait, mb, dev, send }) => {
+  await wait(mb.open);
+  await wait(dev.irq);
+  send(mb.openComplete, { status: 0 });
+});
+`,
+        },
+      ],
+    },
+    {
       name: "a return owing the reply",
       code: activeDriver(`  const r = await d.wait(d.mb.open, d.mb.txTimeout);
   if (r.mb !== d.mb.open) return;

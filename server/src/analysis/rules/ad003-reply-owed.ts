@@ -40,7 +40,7 @@ function owedDiagnostic(
   );
   const requests = [...new Set(replies.flatMap((r) => protocol.requestsOf(r)))];
   const sf = node.getSourceFile();
-  const send = sendText(node, reply, protocol, m.den);
+  const { text: send, binding } = sendText(node, reply, protocol, m.den);
   let insertOffset: number;
   let insertText: string;
   let range: Range | undefined;
@@ -57,7 +57,18 @@ function owedDiagnostic(
   return place(m.root, node, anchors, (target) =>
     diagnostic(rule, target, owedReplyText(replies.join(" and "), requests, states, at), {
       ...(range && target === node ? { range } : {}),
-      data: { kind: "owedReply", reply, requests, states, at, insertPosition: positionAt(sf, insertOffset), indent, insertText, sendText: send },
+      data: {
+        kind: "owedReply",
+        reply,
+        requests,
+        states,
+        at,
+        insertPosition: positionAt(sf, insertOffset),
+        indent,
+        insertText,
+        sendText: send,
+        ...(binding ? { bindSend: { position: positionAt(sf, binding.offset), text: binding.text } } : {}),
+      },
     }),
   );
 }
