@@ -10,6 +10,7 @@ export default tseslint.config(
       "out/**",
       "samples/**",
       "test/explore/bugs/**",
+      "test/explore/lost/**",
       "test/**/fixtures/**",
       "test/**/cases/**",
       "test-results/**",

@@ -1,5 +1,7 @@
 // Runs the whole suite with node's test runner: builds first (the CLI and the stdio adapter are
-// tested as shipped), then every test/**/*.test.ts through tsx. Arguments filter files by substring.
+// tested as shipped), then every test/**/*.test.ts and the tests beside the server's modules
+// (server/src/**/*.test.ts, e.g. each diagnostic code's beside its rule) through tsx. Arguments
+// filter files by substring of their path.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +25,7 @@ function collect(dir, out = []) {
 }
 
 if (!process.env.SKIP_BUILD) run(process.execPath, ["esbuild.js"]);
-const files = collect("test").filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+const files = [...collect("test"), ...collect(join("server", "src"))].filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(", ")}`);
   process.exit(1);

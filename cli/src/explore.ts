@@ -376,7 +376,7 @@ async function writeFailures(
     n++;
     const exploration = result.summary?.exploration;
     const kind = failureKind(result) ?? "failed";
-    let choices = exploration?.choices ?? run.schedule.choices ?? [];
+    let choices = exploration?.choices ?? result.choicesUntilLost ?? run.schedule.choices ?? [];
     let final = result;
     let shrink: ExploreFailure["shrink"];
     const key = `${run.scenario}\u0000${kind}`;

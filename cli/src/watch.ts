@@ -1,7 +1,7 @@
 // `active-driver check --watch PATH...`: checks, then checks again whenever a TypeScript file under
 // the paths changes (a protocol file edited elsewhere changes the drivers that use it), until
 // Ctrl+C. For terminals and editors without the extension; text output only.
-import { statSync, watch, type FSWatcher } from "node:fs";
+import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import * as path from "node:path";
 import { checkFiles, collectFiles, displayPath, formatText, InputError } from "./check";
 
@@ -26,7 +26,6 @@ export function watchCheck(paths: readonly string[], out: NodeJS.WritableStream 
     out.write(`\n[${time}] ${why} (${Math.round(performance.now() - started)} ms)\n${text}`);
   };
   run("checked");
-  out.write("watching for changes; Ctrl+C to stop\n");
   return new Promise<number>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const changed = new Set<string>();
@@ -42,13 +41,13 @@ export function watchCheck(paths: readonly string[], out: NodeJS.WritableStream 
       }, SETTLE_MS);
     };
     // A folder is watched whole; a file through its folder (editors often replace a file on save).
-    const watchers: FSWatcher[] = paths.map((p) => {
-      const dir = statSync(p).isDirectory() ? p : path.dirname(p);
-      return watch(dir, { recursive: true }, onChange(dir));
-    });
+    const tree = new FolderWatch(onChange);
+    for (const p of paths) tree.add(statSync(p).isDirectory() ? p : path.dirname(p));
+    // Every folder has its watcher now: a save from here on is seen.
+    out.write("watching for changes; Ctrl+C to stop\n");
     const stop = (): void => {
       clearTimeout(timer);
-      for (const w of watchers) w.close();
+      tree.close();
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       resolve(0);
@@ -56,4 +55,71 @@ export function watchCheck(paths: readonly string[], out: NodeJS.WritableStream 
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+}
+
+/**
+ * A watcher per folder, set up synchronously, skipping what `check` skips (node_modules, dot
+ * folders); a folder created later is added when it appears. (Node 20's recursive `fs.watch` on
+ * Linux sets its watchers up asynchronously, so a save right after it returns can go unseen.)
+ */
+class FolderWatch {
+  private readonly watchers = new Map<string, FSWatcher>();
+
+  constructor(private readonly onChange: (dir: string) => (event: string, name: string | Buffer | null) => void) {}
+
+  add(dir: string): void {
+    const key = path.resolve(dir);
+    if (this.watchers.has(key)) return;
+    let watcher: FSWatcher;
+    let entries;
+    try {
+      watcher = watch(dir, this.listener(dir));
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // gone or unreadable: nothing there to check either
+    }
+    watcher.on("error", () => this.forget(key));
+    this.watchers.set(key, watcher);
+    for (const entry of entries) if (entry.isDirectory() && !skipped(entry.name)) this.add(path.join(dir, entry.name));
+  }
+
+  close(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
+
+  private listener(dir: string): (event: string, name: string | Buffer | null) => void {
+    const changed = this.onChange(dir);
+    return (event, name) => {
+      const entry = name === null ? undefined : name.toString();
+      if (entry !== undefined && event === "rename" && !skipped(entry)) {
+        const p = path.join(dir, entry);
+        let isDir = false;
+        try {
+          isDir = statSync(p).isDirectory();
+        } catch {
+          this.forget(path.resolve(p)); // removed
+        }
+        if (isDir) {
+          // A new folder may come with files in it already: check everything again.
+          this.add(p);
+          return changed(event, null);
+        }
+      }
+      changed(event, name);
+    };
+  }
+
+  private forget(key: string): void {
+    for (const [dir, w] of this.watchers) {
+      if (dir === key || dir.startsWith(key + path.sep)) {
+        w.close();
+        this.watchers.delete(dir);
+      }
+    }
+  }
+}
+
+function skipped(name: string): boolean {
+  return name === "node_modules" || name.startsWith(".");
 }

@@ -1,8 +1,8 @@
 // The architecture invariants (ARCHITECTURE.md, "Code map"): only client/ talks to the VS Code API;
 // runtime/ imports neither `vscode` nor server/; server/ imports no `vscode` and no client/; nothing
-// imports cli/. Code that runs outside the extension host (the TS server plugin in tsserver, the
-// debug adapter on stdio, webview pages in the browser) must not reach `vscode`, and a view's page
-// side and host side import only what runs where they run.
+// imports cli/; the analyser's interpreter imports no rule. Code that runs outside the extension host
+// (the TS server plugin in tsserver, the debug adapter on stdio, webview pages in the browser) must
+// not reach `vscode`, and a view's page side and host side import only what runs where they run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -155,6 +155,53 @@ test("a view's page side imports only page code, the message types and defined()
   assert.ok(hosts.length > 0);
   assert.deepEqual(
     importers(hosts, (s, f) => resolveSource(s, f)?.split(path.sep).includes("page") === true),
+    [],
+  );
+});
+
+test("the analyser's interpreter and passive walker import no rule: rules hear them through hooks (listeners.ts)", () => {
+  const analysis = path.join(repo, "server", "src", "analysis");
+  const rulesDir = path.join(analysis, "rules") + path.sep;
+  for (const entry of [path.join(analysis, "core", "index.ts"), path.join(analysis, "passive", "walker.ts")]) {
+    const graph = moduleGraph(entry);
+    assert.ok(
+      graph.some((f) => f.endsWith(path.join("analysis", "listeners.ts"))),
+      `the walk from ${path.relative(repo, entry)} reaches listeners.ts`,
+    );
+    assert.deepEqual(
+      graph.filter((f) => f.startsWith(rulesDir)).map((f) => path.relative(repo, f)),
+      [],
+    );
+  }
+  const registry = moduleGraph(path.join(analysis, "rules.ts"));
+  assert.ok(
+    registry.some((f) => f.startsWith(rulesDir)),
+    "the registry does reach the rules (the scan works)",
+  );
+});
+
+test("tests beside modules (server/src/**/*.test.ts) never ship: no entry point of esbuild.js reaches one, or test/", async () => {
+  const loaded = (await import(path.join(repo, "esbuild.js"))) as { nodeEntries: [string, string][]; browserEntries: [string, string][] };
+  const entries = [...loaded.nodeEntries, ...loaded.browserEntries].map(([source]) => path.join(repo, source));
+  assert.ok(entries.length > 0);
+  const reached = new Set(entries.flatMap(moduleGraph));
+  assert.ok(reached.has(path.join(repo, "server", "src", "analysis", "rules.ts")), "the walk reaches the rule registry");
+  const testCode = [...reached].filter((f) => f.endsWith(".test.ts") || f.startsWith(path.join(repo, "test") + path.sep));
+  assert.deepEqual(
+    testCode.map((f) => path.relative(repo, f)),
+    [],
+  );
+});
+
+test("under server/, only tests import from test/ (the rule tester)", () => {
+  const server = sources(path.join(repo, "server"));
+  const tests = server.filter((f) => f.endsWith(".test.ts"));
+  assert.ok(importers(tests, into("test")).length > 0, "the rules' tests do use the tester (the scan works)");
+  assert.deepEqual(
+    importers(
+      server.filter((f) => !f.endsWith(".test.ts")),
+      into("test"),
+    ),
     [],
   );
 });

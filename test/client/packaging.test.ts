@@ -78,6 +78,7 @@ before(() => {
   write("client/views/media/webview.css", "body {}\n");
   write("client/src/extension.ts", "// a source: must stay out\n");
   write("runtime/src/index.ts", "// a source: must stay out\n");
+  write("server/src/analysis/rules/ad001-missing-wait.test.ts", "// a test beside its module: must stay out\n");
   fs.symlinkSync(path.join(repo, "node_modules"), path.join(tmp, "node_modules"), "dir");
 });
 

@@ -1,12 +1,13 @@
 // The debug worker has the limits of `run`: a driver that loops without waiting ends the session
-// with its line named, and one that keeps 16 typed arrays of 256 MB ends it with an out-of-memory
-// error, instead of spinning forever or taking the adapter past the limit.
+// with its line named (or, with "Driver errors" on, is held before the delivery it took last), and
+// one that keeps 16 typed arrays of 256 MB ends it with an out-of-memory error, instead of spinning
+// forever or taking the adapter past the limit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { startStdio, type Client } from "../debug/helpers";
+import { evaluate, launch, startStdio, stopAfter, type Client } from "../debug/helpers";
 import { lineOf, TYPED_ARRAY_HOARD, tempDir, writeDriver } from "./helpers";
 
 const dir = tempDir("debug-limits");
@@ -57,6 +58,79 @@ export default defineDriver({ protocol: Ethernet }, async (d) => {
       located.some((e) => e.body.source?.path === driver && e.body.line === lineOf(driver, "spins here")),
       "the output event points at the line",
     );
+  } finally {
+    await client.close();
+  }
+});
+
+test('debugger: with "Driver errors" on, a driver that spins is held before the delivery it took last; Next runs into it again', bound, async () => {
+  const driver = writeDriver(
+    dir,
+    "spin-held.ts",
+    `
+export default defineDriver({ protocol: Ethernet }, async (d) => {
+  await d.wait(d.mb.open); // waits here
+  let n = 0;
+  for (;;) n++; // spins here
+});
+`,
+  );
+  const client = await startStdio();
+  const { dc } = client;
+  try {
+    const output: string[] = [];
+    dc.on("output", (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+    const held = await launch(dc, { driver, scenario: quiet, stopOnEntry: false }, async () => {
+      await dc.setExceptionBreakpointsRequest({ filters: ["error"] });
+    });
+    assert.equal(held.body.reason, "exception");
+    assert.match(held.body.text ?? held.body.description ?? "", /Driver error: the run was stopped: .*without waiting/);
+    assert.match(output.join(""), /The run was stopped: .*was stopped: it ran for \d+ ms without waiting/);
+    assert.equal(await evaluate(dc, "delivery.mailbox"), "open", "held before the delivery of open, after which it spins");
+    const info = await dc.exceptionInfoRequest({ threadId: held.body.threadId ?? 3 });
+    assert.match(info.body.description ?? "", /held before the last delivery the driver took; Next runs into it again/);
+    // The worker is new (a replay): stepping runs into the loop again and is held again.
+    const again = await stopAfter(dc, (threadId) => dc.nextRequest({ threadId }), held.body.threadId ?? 3);
+    assert.equal(again.body.reason, "exception");
+  } finally {
+    await client.close();
+  }
+});
+
+test('debugger: a "Driver errors" condition that does not hold at the watchdog ends the session as without the filter', bound, async () => {
+  const driver = writeDriver(
+    dir,
+    "spin-unheld.ts",
+    `
+export default defineDriver({ protocol: Ethernet }, async (d) => {
+  await d.wait(d.mb.open);
+  for (;;); // spins here
+});
+`,
+  );
+  const client = await startStdio();
+  const { dc } = client;
+  try {
+    const events: DebugProtocol.OutputEvent[] = [];
+    dc.on("output", (e: DebugProtocol.OutputEvent) => events.push(e));
+    const stops: DebugProtocol.StoppedEvent[] = [];
+    dc.on("stopped", (e: DebugProtocol.StoppedEvent) => stops.push(e));
+    const terminated = dc.waitForEvent("terminated");
+    await dc.initializeRequest({ adapterID: "active-driver", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: "error", condition: 'kind === "out-of-memory"' }] });
+    const launched = dc.launchRequest({
+      type: "active-driver",
+      request: "launch",
+      driver,
+      scenario: quiet,
+      seed: 1,
+      stopOnEntry: false,
+    } as DebugProtocol.LaunchRequestArguments);
+    await dc.configurationDoneRequest();
+    await launched;
+    await terminated;
+    assert.deepEqual(stops, []);
+    assert.match(events.map((e) => e.body.output).join(""), /The run was stopped: .*was stopped: it ran for \d+ ms without waiting/);
   } finally {
     await client.close();
   }

@@ -8,7 +8,7 @@ import type { TraceEvent } from "active-driver";
 import { outputClash, StagedOutput, unwritableReason } from "active-driver/host";
 import { isCounted, parseHitCondition } from "./breakpointOptions";
 import { exceptionTest } from "./exceptionConditions";
-import { decorate, stopAt, type Judge } from "./stops";
+import { decorate, exceptionHit, stopAt, type Judge } from "./stops";
 import { Sandbox } from "./worker/sandbox";
 import type { BreakpointSpec, Delivery, HitRecord, StopHit } from "./worker/messages";
 
@@ -107,6 +107,11 @@ export class RunHistory {
       if (hit !== undefined) return { position: p, hit };
     }
     return undefined;
+  }
+
+  /** The stop an exception filter (and its condition) makes at a fault the trace does not hold (the worker was stopped). */
+  exceptionAt(fault: TraceEvent, bps: BreakpointSpec): StopHit | undefined {
+    return exceptionHit([fault], bps, this.exceptionTest);
   }
 
   /** The first position held after trace event `seq` happened (-1 when the record does not reach it). */

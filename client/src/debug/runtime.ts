@@ -6,6 +6,7 @@
 import { EventEmitter } from "node:events";
 import * as path from "node:path";
 import type { SourceLocation, TraceEvent } from "active-driver";
+import type { SerializedError } from "active-driver/host";
 import { entryPointLocation } from "./breakpointLines";
 import { specKeys } from "./breakpointOptions";
 import { BreakpointTable, type BreakpointVerdict, type FunctionBreakpointRequest, type SourceBreakpointRequest } from "./breakpoints";
@@ -425,12 +426,14 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     });
     handle.on("limit", (error) => {
       if (handle !== this.worker || !loaded) return; // before loading, `handle.loaded` rejects with it
-      // The watchdog (a loop that never waits: the error names its line) or the memory limit ended the worker: the session ends with it.
+      // The watchdog (a loop that never waits: the error names its line) or the memory limit ended the worker.
       this.worker = undefined;
       this.endSilence();
       if (this.ended) return;
       this.emit("output", `The run was stopped: ${error.message}\n`, "stderr", error.loc);
-      void this.enqueue(() => this.finishRun(1));
+      const held = this.limitStop(error, handle.lastDelivery);
+      // With "Driver errors" on, a fresh worker replays to the last delivery before it; otherwise the session ends.
+      void this.enqueue(() => (held !== undefined ? this.replayTo(held.position, held.hit) : this.finishRun(1)));
     });
     handle.on("exit", (code, error) => {
       if (handle !== this.worker || !loaded) return; // before loading, `handle.loaded` rejects instead
@@ -486,6 +489,36 @@ export class DriverDebugRuntime extends EventEmitter<RuntimeEvents> {
     this.current = undefined;
     this.snapshotPromise = undefined;
     await worker?.dispose();
+  }
+
+  /**
+   * Where to hold a run whose worker the watchdog or the memory limit ended, when an exception
+   * filter ("Driver errors", with its condition) stops at that error: before the last delivery the
+   * driver took, the last place a debugger can stand before it. Next runs into it again.
+   */
+  private limitStop(error: SerializedError, lastDelivery: number | undefined): { position: number; hit: StopHit } | undefined {
+    if (lastDelivery === undefined) return undefined;
+    const last = this.history.events.at(-1);
+    const thread = this.history.deliveries[lastDelivery]?.thread;
+    const fault: TraceEvent = {
+      seq: this.history.events.length,
+      time: last?.time ?? 0,
+      kind: "fault",
+      from: thread !== undefined ? `thread:${thread}` : "os",
+      fault: error.kind,
+      detail: `the run was stopped: ${error.message}`,
+      ...defined({ loc: error.loc }),
+    };
+    const hit = this.history.exceptionAt(fault, this.breakpointSpec());
+    if (hit === undefined) return undefined;
+    return {
+      position: lastDelivery,
+      hit: {
+        reason: "exception",
+        text: `${hit.text} (held before the last delivery the driver took; Next runs into it again)`,
+        ...defined({ thread }),
+      },
+    };
   }
 
   /** Replays the seed into a fresh worker up to `position`, where it reports `hit`. */

@@ -182,6 +182,12 @@ export class DebugWorkerHandle extends EventEmitter<DebugWorkerEvents> {
     Atomics.store(this.flags, Flag.pause, 0);
   }
 
+  /** The position of the last delivery the worker made (undefined before the first), readable after it ended. */
+  get lastDelivery(): number | undefined {
+    const delivered = Atomics.load(this.flags, Flag.delivered);
+    return delivered === 0 ? undefined : delivered - 1;
+  }
+
   snapshot(): Promise<Snapshot> {
     if (!this.alive) return Promise.reject(new Error("the driver's worker has ended"));
     const id = this.nextSnapshot++;

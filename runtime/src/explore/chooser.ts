@@ -120,12 +120,17 @@ export class RecordingChooser implements Chooser {
   readonly options: number[] = [];
   readonly kinds: ChoiceKind[] = [];
   readonly arrivalOrder: boolean | undefined;
-  constructor(private readonly inner: Chooser) {
+  /** `onChoice`: told each recorded decision as it is made (a worker keeps them where its parent can read them). */
+  constructor(
+    private readonly inner: Chooser,
+    private readonly onChoice?: (choice: number) => void,
+  ) {
     this.arrivalOrder = inner.arrivalOrder;
   }
   choose(kind: ChoiceKind, options: number, label?: (index: number) => string): number {
     if (options <= 1) return 0;
     const c = this.inner.choose(kind, options, label);
+    this.onChoice?.(c);
     this.choices.push(c);
     this.options.push(options);
     this.kinds.push(kind);

@@ -58,6 +58,8 @@ export interface WorkerRequest {
   heartbeat: SharedArrayBuffer;
   /** The memory limit the worker samples heap + external memory against, in MB. */
   memoryLimitMb: number;
+  /** Where exploring runs keep their decisions as they make them (choiceLog.ts). */
+  choiceLog?: SharedArrayBuffer;
 }
 
 export { Beat, HEARTBEAT_CELLS } from "./watchdog";

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { TraceEvent } from "../trace";
+import { createChoiceLog, readChoiceLog } from "./choiceLog";
 import type { SerializedError } from "./errors";
 import type { ChoiceSpec } from "../explore/spec";
 import { HEARTBEAT_CELLS, type RunSpec, type RunSummary, type WorkerRequest, type WorkerToParent } from "./messages";
@@ -55,6 +56,8 @@ export interface RunResult {
   events: number;
   /** Wall time of the run (the first run of a worker includes its start). */
   wallMs: number;
+  /** An exploring run whose worker was lost (no summary): the decisions it made until then, its schedule. */
+  choicesUntilLost?: number[];
 }
 
 export interface WorkerEntry {
@@ -197,7 +200,15 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
   const heapMb = options.maxOldGenerationSizeMb ?? DEFAULT_MEMORY_MB;
   const entry = options.worker ?? resolveWorkerEntry();
   const heartbeat = new SharedArrayBuffer(HEARTBEAT_CELLS * Int32Array.BYTES_PER_ELEMENT);
-  const request: WorkerRequest = { driverPath, runs, heartbeat, memoryLimitMb: heapMb, ...(callbacks.onTrace !== undefined ? { streamTrace: true } : {}) };
+  const choiceLog = runs.some((r) => r.explore === true) ? createChoiceLog() : undefined;
+  const request: WorkerRequest = {
+    driverPath,
+    runs,
+    heartbeat,
+    memoryLimitMb: heapMb,
+    ...(callbacks.onTrace !== undefined ? { streamTrace: true } : {}),
+    ...defined({ choiceLog }),
+  };
 
   return new Promise<RunResult[]>((resolve) => {
     const results: RunResult[] = [];
@@ -236,7 +247,10 @@ function runInOneWorker(driverPath: string, runs: RunSpec[], options: WorkerOpti
     /** The worker is lost: the run in progress fails with `error`, the rest are for another worker. */
     const lost = (error: SerializedError): void => {
       if (settled) return;
-      if (results.length < runs.length) record({ ok: false, error });
+      if (results.length < runs.length) {
+        const exploring = runs[results.length]!.explore === true && choiceLog !== undefined;
+        record({ ok: false, error, ...(exploring ? { choicesUntilLost: readChoiceLog(choiceLog) } : {}) });
+      }
       end();
     };
 

@@ -9,6 +9,7 @@ import type { TraceEvent } from "../trace";
 import type { AnyProtocol, DriverInstance } from "../types";
 import { runScenario } from "../nic/index";
 import { RecordingChooser } from "../explore/chooser";
+import { ChoiceLogWriter } from "./choiceLog";
 import { coverageOfRun } from "../explore/coverage";
 import { failureOf, scheduleSize } from "../explore/failure";
 import { chooserFor } from "../explore/spec";
@@ -27,6 +28,7 @@ function post(message: WorkerToParent): void {
 }
 
 async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick: () => void, hostWork: (busy: boolean) => void): Promise<void> {
+  choiceLog?.clear();
   let loaded;
   try {
     loaded = loadDriver(request.driverPath, { onFile: tick, onTranspile: hostWork });
@@ -88,7 +90,10 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     if (events % BATCH === 0) flush();
   };
 
-  const recording = spec.explore === true ? new RecordingChooser(chooserFor(spec.schedule ?? { strategy: "seeded", seed: spec.seed })) : undefined;
+  const recording =
+    spec.explore === true
+      ? new RecordingChooser(chooserFor(spec.schedule ?? { strategy: "seeded", seed: spec.seed }), choiceLog && ((c) => choiceLog.push(c)))
+      : undefined;
   const chooser = recording ?? (spec.schedule !== undefined ? chooserFor(spec.schedule) : undefined);
   try {
     const summary = await runScenario(loaded.exports as never, spec.scenario as never, {
@@ -136,6 +141,8 @@ async function runOne(request: WorkerRequest, index: number, spec: RunSpec, tick
     if (traceFd !== undefined) fs.closeSync(traceFd);
   }
 }
+
+const choiceLog = (workerData as WorkerRequest).choiceLog && new ChoiceLogWriter((workerData as WorkerRequest).choiceLog!);
 
 async function main(request: WorkerRequest): Promise<void> {
   const { tick, hostWork } = workerHeartbeat(request.heartbeat, request.memoryLimitMb);

@@ -2,22 +2,16 @@
 // the protocol, while the threads' messages change), then turns what was learned into diagnostics
 // and a model of the driver.
 import ts from "typescript";
-import { Denotations, mailboxKey, mailboxName } from "./denotation";
+import { Denotations, DRIVER_CONTEXT, mailboxKey } from "./denotation";
 import { fileIndex } from "./fileIndex";
+import { isUnknownMailbox, mailboxName, type MailboxKey } from "./mailboxKeys";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
 import { runThread } from "./core";
-import { Machine, type InterpreterHooks, type ThreadRun } from "./machine";
+import { fanOut, type ActiveListener, type Rule } from "./listeners";
+import { Machine, type ThreadRun } from "./machine";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
-import { missingMessages } from "./rules/ad001-missing-wait";
-import { deadMailboxes } from "./rules/ad002-impossible-wait";
-import { replyDiagnostics } from "./rules/ad003-reply-owed";
-import { sendDiagnostics } from "./rules/ad004-illegal-send";
-import { findFlagCandidates, flagDiagnostics } from "./rules/ad012-flag";
-import { foreignAwaitDiagnostics, onAwait } from "./rules/ad013-foreign-await";
-import { onLoop, pollDiagnostics } from "./rules/ad030-register-poll";
 import { argumentsEnd, ordered } from "./rules/common";
-import type { Declaration } from "./scope";
 import { State, StateSet, UNKNOWN } from "./state";
 import type { FunctionNode } from "./syntax";
 import { rangeOf } from "./text";
@@ -25,15 +19,14 @@ import { Tracking } from "./tracking";
 import type { AnalysisDiagnostic, CancellationLike, DriverModel, MailboxBinding } from "./types";
 import type { StaticValues } from "./values";
 
-/** The rules that listen to the interpreter as it runs (the others read its records afterwards). */
-const hooks: InterpreterHooks = { onAwait, onLoop };
-
 export interface DriverEnvironment {
   root: ts.SourceFile;
   modules: Modules;
   values: StaticValues;
   deadline: number;
   cancellation: CancellationLike | undefined;
+  /** The registry (rules.ts): each rule with an `active` listener hears the interpreter. */
+  rules: readonly Rule[];
 }
 
 interface ThreadEntry {
@@ -100,20 +93,19 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
   const model = baseModel(driver, protocol, fn);
   if (!fn) return { diagnostics: [], model };
   const first = fn.parameters[0];
-  if (first) den.bindParameter(first, "ctx");
+  if (first) den.bindParameter(first, DRIVER_CONTEXT);
   const tracking = new Tracking();
-  const candidates = findFlagCandidates(fn, den);
-  const bits = new Map<Declaration, number>([...candidates.keys()].map((d) => [d, tracking.freshId()]));
   const initial = new State(protocol?.usable ? protocol.initial! : UNKNOWN, "", new Map(), false);
 
   let shares: Shares = new Map();
   let m!: Machine;
+  let listeners: ActiveListener[] = [];
   let threads: ThreadEntry[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     m = new Machine(env.root, env.modules, den, env.values, tracking, protocol, env.deadline, env.cancellation);
-    m.hooks = hooks;
-    for (const [d, bit] of bits) m.flagBits.set(d, bit);
-    m.flagBitIds = [...bits.values()];
+    const machine = m;
+    listeners = env.rules.flatMap((rule) => (rule.active ? [rule.active({ fn, machine })] : []));
+    m.hooks = fanOut(listeners);
     const current: ThreadEntry[] = [{ key: fn, name: "main", fn, entry: StateSet.of([initial]) }];
     m.onSpawn = (req) => {
       let t = current.find((x) => x.key === req.call);
@@ -137,29 +129,10 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
     shares = next;
   }
 
-  const diagnostics = [
-    ...coverageDiagnostics(m, den),
-    ...replyDiagnostics(m, den),
-    ...sendDiagnostics(m),
-    ...foreignAwaitDiagnostics(m),
-    ...pollDiagnostics(m),
-    ...flagDiagnostics(m, candidates),
-  ];
+  // Only the last pass reports: its threads saw the others' final shares of the protocol.
+  const diagnostics = listeners.flatMap((l) => l.report());
   fillModel(model, m, den, threads);
   return { diagnostics, model };
-}
-
-/** AD001 and AD002 at every protocol wait the interpreter reached. */
-function coverageDiagnostics(m: Machine, den: Denotations): AnalysisDiagnostic[] {
-  const protocol = m.protocol;
-  if (!protocol || !m.usable) return [];
-  const out: AnalysisDiagnostic[] = [];
-  for (const rec of m.records.waits.values()) {
-    if (!rec.protocol) continue;
-    if (rec.missing.size > 0 && !m.unknownThread) out.push(...missingMessages(m, rec, protocol, den));
-    if (!rec.stateUnknown && rec.states.size > 0) out.push(...deadMailboxes(m, rec, protocol));
-  }
-  return out;
 }
 
 function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: readonly ThreadEntry[]): void {
@@ -190,7 +163,7 @@ function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: re
     model.sends.push({
       file: rec.call.getSourceFile().fileName,
       range: rangeOf(rec.call),
-      ...(rec.key !== undefined && rec.key !== "u" ? { message: mailboxName(rec.key) } : {}),
+      ...(rec.key !== undefined && !isUnknownMailbox(rec.key) ? { message: mailboxName(rec.key) } : {}),
       kind: rec.key ? den.mailboxKind(rec.key) : "unknown",
       states: order(rec.states),
       thread: rec.thread,
@@ -203,8 +176,8 @@ function fillModel(model: DriverModel, m: Machine, den: Denotations, threads: re
 function mailboxBindings(sf: ts.SourceFile, den: Denotations): MailboxBinding[] {
   const index = fileIndex(sf);
   const out: MailboxBinding[] = [];
-  const add = (node: ts.Node, key: string | undefined, declaration: boolean): void => {
-    if (key === undefined || key === "u") return;
+  const add = (node: ts.Node, key: MailboxKey | undefined, declaration: boolean): void => {
+    if (key === undefined || isUnknownMailbox(key)) return;
     out.push({ range: rangeOf(node, sf), text: node.getText(sf), mailbox: mailboxName(key), kind: den.mailboxKind(key), declaration });
   };
   const memberNames = new Set(["irq", ...(den.protocol ? den.protocol.messageNames() : [])]);

@@ -5,9 +5,9 @@
 // A table of handlers is looked up only while no code reassigns its members.
 import ts from "typescript";
 import { baseClassOf, classOf, classOfOwner, constructorOf, ownMethod, thisOwner } from "./classes";
-import type { Denotation, Denotations } from "./denotation";
+import { objectLiteralDen, objectLiteralIdOf, type Denotation, type Denotations } from "./denotation";
 import { fileIndex, resolveLocal } from "./fileIndex";
-import type { CallTarget } from "./instances";
+import { isInstance, type CallTarget } from "./instances";
 import type { Modules, Target } from "./modules";
 import { isAsync, isFunctionNode, memberAccess, propertyNameText, unwrap, type FunctionNode } from "./syntax";
 import { defined } from "../../../runtime/src/defined";
@@ -79,9 +79,9 @@ export class Callees {
 
   /** `obj.name` or `inst.name` as a function to run, or undefined (not a function, or a table something reassigns). */
   memberFunction(base: Denotation, name: string): CallTarget | undefined {
-    if (base.startsWith("inst:")) return this.den.instances.method(base, name);
-    if (!base.startsWith("obj:")) return undefined;
-    const id = Number(base.slice(4));
+    if (isInstance(base)) return this.den.instances.method(base, name);
+    const id = objectLiteralIdOf(base);
+    if (id === undefined) return undefined;
     const obj = this.den.objectLiteral(base);
     const prop = obj?.properties.find((p) => propertyNameText(p.name) === name);
     if (prop === undefined || !this.isFixedObject(id)) return undefined;
@@ -123,9 +123,9 @@ export class Callees {
 
   /** True when the object literal has a member named so (`undefined`: it cannot be told). */
   hasMember(base: Denotation, name: string): boolean | undefined {
-    if (base.startsWith("inst:")) return this.den.instances.method(base, name) !== undefined ? true : undefined;
-    if (!base.startsWith("obj:")) return undefined;
-    const id = Number(base.slice(4));
+    if (isInstance(base)) return this.den.instances.method(base, name) !== undefined ? true : undefined;
+    const id = objectLiteralIdOf(base);
+    if (id === undefined) return undefined;
     const obj = this.den.objectLiteral(base);
     if (obj === undefined || !this.isFixedObject(id) || obj.properties.some((p) => !p.name || propertyNameText(p.name) === undefined)) return undefined;
     return obj.properties.some((p) => propertyNameText(p.name) === name);
@@ -150,7 +150,7 @@ export class Callees {
    */
   private isFixedObject(id: number): boolean {
     let fixed = this.fixedObjects.get(id);
-    if (fixed === undefined) this.fixedObjects.set(id, (fixed = computeFixed(this.den.objectLiteral(`obj:${id}`)!)));
+    if (fixed === undefined) this.fixedObjects.set(id, (fixed = computeFixed(this.den.objectLiteral(objectLiteralDen(id))!)));
     return fixed;
   }
 

@@ -3,8 +3,8 @@
 // calls) must be followed; values that carry the driver (the context, an object built with it, a
 // table of such functions) make a call the analysis cannot follow a possible protocol step.
 import ts from "typescript";
-import { isDriverCapability, type Denotation } from "./denotation";
-import type { CallTarget } from "./instances";
+import { DEVICE, isDriverCapability, isMailbox, isObjectLiteral, type Denotation } from "./denotation";
+import { isInstance, type CallTarget } from "./instances";
 import type { Machine } from "./machine";
 import { fieldFacts } from "./classes";
 import { isReference } from "./fileIndex";
@@ -19,7 +19,7 @@ const capturesCache = new WeakMap<Machine, Map<ts.Node, boolean>>();
 
 /** What a use of the driver is: its context, functions, mailboxes or device. */
 function isVocabulary(den: Denotation | undefined): boolean {
-  return den !== undefined && (isDriverCapability(den) || den.startsWith("mbx:") || den === "dev");
+  return den !== undefined && (isDriverCapability(den) || isMailbox(den) || den === DEVICE);
 }
 
 /**
@@ -161,7 +161,7 @@ export function carriesCapability(m: Machine, expr: ts.Expression, depth = 0): b
       return isFunctionNode(p) && usesDriver(m, { fn: p });
     });
   }
-  if (den !== undefined && (den.startsWith("inst:") || den.startsWith("obj:"))) return objectCarries(m, den, depth);
+  if (isInstance(den) || isObjectLiteral(den)) return objectCarries(m, den, depth);
   if (ts.isArrayLiteralExpression(e)) return e.elements.some((x) => carriesCapability(m, x, depth + 1));
   if (ts.isNewExpression(e)) return (e.arguments ?? []).some((x) => carriesCapability(m, x, depth + 1));
   if (ts.isIdentifier(e)) {

@@ -2,58 +2,127 @@
 // `d` (or a passive driver's `k`), `d.mb`, `d.dev`, one of `d`'s functions, a mailbox, an object
 // literal or an object made with `new` (whose fields may hold any of these). Aliases and
 // destructuring are followed through declarations; parameters of inlined helpers, and `this` of
-// inlined methods, are bound by the interpreter (`bindParameter`, `bindThis`).
+// inlined methods, are bound by the interpreter (`bindParameter`, `bindThis`). Denotations are
+// short strings (cheap to compare and cache); only this module builds or reads them, except the
+// `inst:` ones, which instances.ts owns.
 import ts from "typescript";
 import { Callees } from "./callees";
 import { classOf, thisOwner } from "./classes";
-import { Instances, type CallTarget } from "./instances";
+import { Instances, instanceDen, isInstance, type CallTarget, type InstanceDen } from "./instances";
+import { DEVICE_IRQ, internalMailbox, mailboxKind, protocolMailbox, UNKNOWN_MAILBOX, type MailboxKey } from "./mailboxKeys";
 import type { Modules, Target } from "./modules";
 import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
 import { isFunctionNode, memberAccess, propertyNameText, unwrap, unwrapAwait, type FunctionNode } from "./syntax";
 import type { MailboxKind } from "./types";
 
+/** The functions of `d` (`d.wait` ...) and of `d.dev` (`read8`, `read16` and `read32` are all `read`). */
+export type DriverFunctionName = "wait" | "send" | "sleep" | "spawn" | "mailbox" | "log" | "read" | "write" | "dma";
+/** The functions of a passive driver's `k`. */
+export type KernelFunctionName = "schedule" | "lock" | "unlock" | "sleep" | "send" | "log";
+export type DriverFunction = `fn:${DriverFunctionName}`;
+export type KernelFunction = `kfn:${KernelFunctionName}`;
+export type MailboxDen = `mbx:${MailboxKey}`;
+/** An object literal, by its index in `Denotations`. */
+export type ObjectLiteralDen = `obj:${number}`;
+
 /**
  * `ctx` (d), `kctx` (k), `mb` (d.mb), `dev` (d.dev), `fn:<op>` (d.wait, d.dev.read8 ...),
- * `kfn:<op>` (k.schedule ...), `mbx:<key>` with key `p:<message>`, `d:irq`, `i:<name>` or `u`,
- * `obj:<n>` (an object literal whose properties may denote any of these, e.g. a record of mailboxes,
- * or hold functions: a handler table), `inst:<n>` (an object made with `new`, see instances.ts).
+ * `kfn:<op>` (k.schedule ...), `mbx:<key>` (a mailbox, keys in mailboxKeys.ts), `obj:<n>` (an
+ * object literal whose properties may denote any of these, e.g. a record of mailboxes, or hold
+ * functions: a handler table), `inst:<n>` (an object made with `new`, see instances.ts).
  */
-export type Denotation = string;
+export type Denotation =
+  | typeof DRIVER_CONTEXT
+  | typeof KERNEL_CONTEXT
+  | typeof MAILBOXES
+  | typeof DEVICE
+  | DriverFunction
+  | KernelFunction
+  | MailboxDen
+  | ObjectLiteralDen
+  | InstanceDen;
+
+/** `d`, an active driver's context. */
+export const DRIVER_CONTEXT = "ctx";
+/** `k`, a passive driver's kernel. */
+export const KERNEL_CONTEXT = "kctx";
+/** `d.mb`, the protocol's mailboxes. */
+export const MAILBOXES = "mb";
+/** `d.dev`, the device. */
+export const DEVICE = "dev";
+
+/** The Driver API's functions, `d.wait`, `d.dev.read8` ... by name. */
+export const driverApi: { readonly [N in DriverFunctionName]: `fn:${N}` } = {
+  wait: "fn:wait",
+  send: "fn:send",
+  sleep: "fn:sleep",
+  spawn: "fn:spawn",
+  mailbox: "fn:mailbox",
+  log: "fn:log",
+  read: "fn:read",
+  write: "fn:write",
+  dma: "fn:dma",
+};
+
+/** A passive driver's kernel functions, `k.schedule` ... by name. */
+export const kernelApi: { readonly [N in KernelFunctionName]: `kfn:${N}` } = {
+  schedule: "kfn:schedule",
+  lock: "kfn:lock",
+  unlock: "kfn:unlock",
+  sleep: "kfn:sleep",
+  send: "kfn:send",
+  log: "kfn:log",
+};
 
 /** `d.<name>` and `k.<name>` functions, with their denotations (built once: member lookups run per evaluation). */
-const contextFunctions = new Map(["wait", "send", "sleep", "spawn", "mailbox", "log"].map((n) => [n, `fn:${n}`]));
-const kernelFunctions = new Map(["schedule", "lock", "unlock", "sleep", "send", "log"].map((n) => [n, `kfn:${n}`]));
-const deviceFunctions = new Map([
-  ["read8", "fn:read"],
-  ["read16", "fn:read"],
-  ["read32", "fn:read"],
-  ["write8", "fn:write"],
-  ["write16", "fn:write"],
-  ["write32", "fn:write"],
-  ["dma", "fn:dma"],
+const contextFunctions = new Map<string, Denotation>((["wait", "send", "sleep", "spawn", "mailbox", "log"] as const).map((n) => [n, driverApi[n]]));
+const kernelFunctions = new Map<string, Denotation>((["schedule", "lock", "unlock", "sleep", "send", "log"] as const).map((n) => [n, kernelApi[n]]));
+const deviceFunctions = new Map<string, Denotation>([
+  ["read8", driverApi.read],
+  ["read16", driverApi.read],
+  ["read32", driverApi.read],
+  ["write8", driverApi.write],
+  ["write16", driverApi.write],
+  ["write32", driverApi.write],
+  ["dma", driverApi.dma],
 ]);
 
 const SK = ts.SyntaxKind;
 
-/** Mailbox key of a denotation (`p:open`, `d:irq`, `i:work`, `u`), if it is a mailbox. */
-export function mailboxKey(den: Denotation | undefined): string | undefined {
-  return den !== undefined && den.startsWith("mbx:") ? den.slice(4) : undefined;
+/** A mailbox as a denotation. */
+export function mailboxDen(key: MailboxKey): MailboxDen {
+  return `mbx:${key}`;
 }
 
-/** The protocol message a mailbox key names (`p:open` -> `open`); undefined for a device, internal or unknown mailbox. */
-export function protocolMessage(key: string | undefined): string | undefined {
-  return key !== undefined && key.startsWith("p:") ? key.slice(2) : undefined;
+const UNKNOWN_MAILBOX_DEN = mailboxDen(UNKNOWN_MAILBOX);
+const DEVICE_IRQ_DEN = mailboxDen(DEVICE_IRQ);
+
+/** Mailbox key of a denotation (`p:open`, `d:irq`, `i:work`, `?`), if it is a mailbox. */
+export function mailboxKey(den: Denotation | undefined): MailboxKey | undefined {
+  return den !== undefined && den.startsWith("mbx:") ? (den.slice(4) as MailboxKey) : undefined;
 }
 
-/** The name a mailbox key carries at run time (`r.name`). */
-export function mailboxName(key: string): string {
-  return key === "u" ? "?" : key.slice(2);
+export function isMailbox(den: Denotation | undefined): den is MailboxDen {
+  return den !== undefined && den.startsWith("mbx:");
+}
+
+export function objectLiteralDen(id: number): ObjectLiteralDen {
+  return `obj:${id}`;
+}
+
+export function isObjectLiteral(den: Denotation | undefined): den is ObjectLiteralDen {
+  return den !== undefined && den.startsWith("obj:");
+}
+
+/** The index of an object literal denotation; undefined for any other denotation. */
+export function objectLiteralIdOf(den: Denotation | undefined): number | undefined {
+  return isObjectLiteral(den) ? Number(den.slice(4)) : undefined;
 }
 
 /** True for denotations through which code can wait or send on the protocol. */
 export function isDriverCapability(den: Denotation | undefined): boolean {
-  return den === "ctx" || den === "mb" || den === "fn:wait" || den === "fn:send" || den === "fn:spawn" || den === "kctx";
+  return den === DRIVER_CONTEXT || den === MAILBOXES || den === driverApi.wait || den === driverApi.send || den === driverApi.spawn || den === KERNEL_CONTEXT;
 }
 
 function isForOfVariable(decl: Declaration): boolean {
@@ -88,15 +157,8 @@ export class Denotations {
     this.callees = new Callees(this, modules);
   }
 
-  mailboxKind(key: string): MailboxKind {
-    if (key.startsWith("p:")) {
-      const name = key.slice(2);
-      if (this.protocol === undefined) return "unknown";
-      return this.protocol.isIncoming(name) ? "in" : this.protocol.isOutgoing(name) ? "out" : "unknown";
-    }
-    if (key.startsWith("d:")) return "device";
-    if (key.startsWith("i:")) return "internal";
-    return "unknown";
+  mailboxKind(key: MailboxKey): MailboxKind {
+    return mailboxKind(key, this.protocol);
   }
 
   /** Binds a parameter (of the main function or an inlined helper); returns the previous binding. */
@@ -190,21 +252,22 @@ export class Denotations {
   }
 
   member(base: Denotation | undefined, name: string): Denotation | undefined {
-    if (base !== undefined && base.startsWith("obj:")) return this.objectMember(Number(base.slice(4)), name);
-    if (base !== undefined && base.startsWith("inst:")) return this.instances.field(base, name);
+    const objectId = objectLiteralIdOf(base);
+    if (objectId !== undefined) return this.objectMember(objectId, name);
+    if (isInstance(base)) return this.instances.field(base, name);
     switch (base) {
-      case "ctx":
-        if (name === "mb") return "mb";
-        if (name === "dev") return "dev";
+      case DRIVER_CONTEXT:
+        if (name === "mb") return MAILBOXES;
+        if (name === "dev") return DEVICE;
         return contextFunctions.get(name);
-      case "kctx":
-        if (name === "dev") return "dev";
+      case KERNEL_CONTEXT:
+        if (name === "dev") return DEVICE;
         return kernelFunctions.get(name);
-      case "mb":
-        if (this.protocol !== undefined && this.protocol.complete && !this.protocol.messages.has(name)) return "mbx:u";
+      case MAILBOXES:
+        if (this.protocol !== undefined && this.protocol.complete && !this.protocol.messages.has(name)) return UNKNOWN_MAILBOX_DEN;
         return this.protocolMailbox(name);
-      case "dev":
-        if (name === "irq") return "mbx:d:irq";
+      case DEVICE:
+        if (name === "irq") return DEVICE_IRQ_DEN;
         return deviceFunctions.get(name);
       default:
         return undefined;
@@ -213,7 +276,7 @@ export class Denotations {
 
   private protocolMailbox(name: string): Denotation {
     let den = this.protocolMailboxes.get(name);
-    if (den === undefined) this.protocolMailboxes.set(name, (den = `mbx:p:${name}`));
+    if (den === undefined) this.protocolMailboxes.set(name, (den = mailboxDen(protocolMailbox(name))));
     return den;
   }
 
@@ -240,7 +303,7 @@ export class Denotations {
       this.objects.push(obj);
       this.objectIds.set(obj, id);
     }
-    return `obj:${id}`;
+    return objectLiteralDen(id);
   }
 
   /** The denotation of an expression, or undefined when it is not part of the driver's vocabulary. */
@@ -294,15 +357,15 @@ export class Denotations {
         const cls = classOf(n.expression, this.modules);
         if (cls === undefined) return undefined;
         const args = (n.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? undefined : this.of(a)));
-        return `inst:${this.instances.create(n, cls, args).id}`;
+        return instanceDen(this.instances.create(n, cls, args).id);
       }
       case SK.CallExpression: {
         const call = e as ts.CallExpression;
         const callee = this.of(call.expression);
         if (callee === undefined) return this.callees.madeBy(call);
-        if (callee !== "fn:mailbox") return undefined;
+        if (callee !== driverApi.mailbox) return undefined;
         const arg = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
-        return arg && ts.isStringLiteralLike(arg) ? `mbx:i:${arg.text}` : "mbx:u";
+        return arg && ts.isStringLiteralLike(arg) ? mailboxDen(internalMailbox(arg.text)) : UNKNOWN_MAILBOX_DEN;
       }
       default: {
         const access = memberAccess(e);
@@ -397,7 +460,8 @@ export class Denotations {
 
   /** The object literal an `obj:` denotation stands for. */
   objectLiteral(den: Denotation): ts.ObjectLiteralExpression | undefined {
-    return den.startsWith("obj:") ? this.objects[Number(den.slice(4))] : undefined;
+    const id = objectLiteralIdOf(den);
+    return id === undefined ? undefined : this.objects[id];
   }
 
   /** The function an inlined call binds to a parameter (a callback). */
@@ -411,6 +475,6 @@ export class Denotations {
     while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node)) node = node.parent;
     if (!ts.isVariableDeclaration(node) || !node.initializer) return undefined;
     const init = unwrapAwait(node.initializer);
-    return ts.isCallExpression(init) && this.of(init.expression) === "fn:wait" ? init : undefined;
+    return ts.isCallExpression(init) && this.of(init.expression) === driverApi.wait ? init : undefined;
   }
 }

@@ -13,7 +13,8 @@ import { readProtocol } from "./protocol";
 import { isStackOverflow, tooDeep } from "./nesting";
 import { nestingDiagnostic, unreadImportDiagnostics } from "./rules/ad090-analysis-limit";
 import { checkProtocolSpec } from "./rules/ad020-protocol-spec";
-import { analyzePassive } from "./rules/passive";
+import { analyzePassive } from "./passive/walker";
+import { rules } from "./rules";
 import { StaticValues } from "./values";
 import type { AnalysisCache, AnalysisDiagnostic, AnalysisHost, AnalysisOptions, AnalysisResult } from "./types";
 
@@ -74,6 +75,7 @@ export function analyzeFile(fileName: string, text: string, host: AnalysisHost, 
       values,
       deadline: options.budgetMs !== undefined ? Date.now() + options.budgetMs : Number.POSITIVE_INFINITY,
       cancellation: options.cancellation,
+      rules,
     };
     for (const driver of findDrivers(root)) {
       try {
@@ -88,7 +90,7 @@ export function analyzeFile(fileName: string, text: string, host: AnalysisHost, 
           const fn = driverFunction(driver.fnExpr, (e) => den.functionOf(e));
           const model = baseModel(driver, protocol, fn);
           if (fn) {
-            const passive = analyzePassive(fn, den, values);
+            const passive = analyzePassive(fn, den, values, rules);
             result.diagnostics.push(...passive.diagnostics);
             model.entryPoints = passive.entryPoints;
           }

@@ -1,5 +1,5 @@
-// Objects the driver creates with `new C(...)`, as denotations (`inst:<n>`): one per `new` site and
-// constructor arguments. What a field holds (`this.d`, `this.dev`, `this.hw`) is read from the
+// Objects the driver creates with `new C(...)`, as denotations (`inst:<n>`, built and read only
+// here): one per `new` site and constructor arguments. What a field holds (`this.d`, `this.dev`, `this.hw`) is read from the
 // class: a parameter property, a field initializer, or the one assignment in the constructor;
 // a field assigned anywhere else is not known. Methods are looked up along the `extends` chain,
 // with `this` the concrete object (so an override wins).
@@ -30,6 +30,17 @@ export interface Instance {
   fields: Map<string, Denotation | null>;
   /** Methods looked up so far (calls ask again and again). */
   methods: Map<string, CallTarget | null>;
+}
+
+/** An object made with `new`, by its id here. */
+export type InstanceDen = `inst:${number}`;
+
+export function instanceDen(id: number): InstanceDen {
+  return `inst:${id}`;
+}
+
+export function isInstance(den: Denotation | undefined): den is InstanceDen {
+  return den !== undefined && den.startsWith("inst:");
 }
 
 /** Classes in one `extends` chain at most (a cycle is a user error: stop somewhere). */
@@ -73,7 +84,7 @@ export class Instances {
   }
 
   get(den: Denotation | undefined): Instance | undefined {
-    return den !== undefined && den.startsWith("inst:") ? this.list[Number(den.slice(5))] : undefined;
+    return isInstance(den) ? this.list[Number(den.slice(5))] : undefined;
   }
 
   /** The object and the parts its base classes make, most derived first. */
@@ -89,7 +100,7 @@ export class Instances {
     const cls = baseClassOf(inst.cls, this.modules);
     if (cls === undefined) return undefined;
     const ctor = constructorOf(inst.cls);
-    const self = `inst:${inst.self}`;
+    const self = instanceDen(inst.self);
     let args: ReadonlyArray<Denotation | undefined> = inst.args; // no constructor: the implicit one passes everything on
     let site: ts.Node = inst.cls;
     if (ctor) {
@@ -125,7 +136,7 @@ export class Instances {
   }
 
   private lookupField(inst: Instance, name: string): Denotation | undefined {
-    const self = `inst:${inst.self}`;
+    const self = instanceDen(inst.self);
     for (const part of this.chain(inst)) {
       const facts = fieldFacts(part.cls);
       const writes = facts.writes.get(name) ?? [];
@@ -173,7 +184,7 @@ export class Instances {
     for (const part of this.chain(inst)) {
       for (const member of part.cls.members) {
         if (ts.isGetAccessorDeclaration(member) && member.body && !hasModifier(member, ts.SyntaxKind.StaticKeyword) && propertyNameText(member.name) === name)
-          return { fn: member, self: `inst:${inst.self}` };
+          return { fn: member, self: instanceDen(inst.self) };
       }
     }
     return undefined;
@@ -186,7 +197,7 @@ export class Instances {
       if (!fn) continue;
       // A field holding a function that some code reassigns: which function runs cannot be told.
       if (!ts.isMethodDeclaration(fn) && parts.some((p) => fieldFacts(p.cls).writes.has(name) || fieldFacts(p.cls).counters.has(name))) return undefined;
-      return { fn, self: `inst:${inst.self}`, owner: ts.isArrowFunction(fn) ? part.cls : fn };
+      return { fn, self: instanceDen(inst.self), owner: ts.isArrowFunction(fn) ? part.cls : fn };
     }
     return undefined;
   }

@@ -1,20 +1,23 @@
 // The interpreter's shared context: what it knows about the program (modules, denotations, static
 // values, tracked variables, the protocol), the thread being run, the inline call stack, the
-// analysis budget, and the findings that do not belong to a wait or send site.
+// analysis budget, the sites reached (sites.ts) and the rules' hooks (listeners.ts).
 import ts from "typescript";
-import { mailboxKey, mailboxName, type Denotation, type Denotations } from "./denotation";
+import { driverApi, mailboxKey, type Denotation, type Denotations } from "./denotation";
 import { fieldFacts } from "./classes";
 import { fileIndex } from "./fileIndex";
+import { isInstance } from "./instances";
+import type { MailboxKey } from "./mailboxKeys";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
 import type { Declaration } from "./scope";
 import { Records } from "./sites";
 import { UNKNOWN, type State } from "./state";
-import { unwrap, type CallSite, type FunctionNode, type LoopStatement } from "./syntax";
+import { silentHooks, type InterpreterHooks } from "./listeners";
+import { unwrap, type CallSite, type FunctionNode } from "./syntax";
 import { conditionIdentifiers, conditionPropertyAccesses, hasEffects, isNumericLiteral } from "./subtrees";
 import type { Tracking } from "./tracking";
 import type { CancellationLike } from "./types";
-import { truthiness, valuesEqual, type StaticValues, type Value } from "./values";
+import { boolValue, isWaitResult, mailboxValue, truthiness, UNDEFINED, valuesEqual, waitResultMember, type StaticValues, type Value } from "./values";
 
 const SK = ts.SyntaxKind;
 
@@ -32,7 +35,7 @@ export interface ThreadRun {
   /** Protocol messages other threads wait on (ins) or send (outs); tracked variables and fields they assign. */
   others: { ins: ReadonlySet<string>; outs: ReadonlySet<string>; writes: readonly number[] };
   /** Mailbox keys this thread waits on. */
-  waitsOn: Set<string>;
+  waitsOn: Set<MailboxKey>;
   ins: Set<string>;
   outs: Set<string>;
   /** Tracked ids this thread assigns (shared variables and fields change under the others while they wait). */
@@ -52,25 +55,12 @@ export interface Frame {
 }
 
 /** Functions of `d` whose calls change no abstract state (with plain arguments). */
-const inertFunctions = new Set(["fn:read", "fn:write", "fn:dma", "fn:log", "fn:mailbox"]);
-
-/**
- * Where rules listen to the interpreter, which imports no rule: the driver's analysis (active.ts)
- * wires the rule modules in. Waits, sends and thread ends are recorded in `records` instead, and the
- * rules read those once the fixpoint is reached.
- */
-export interface InterpreterHooks {
-  /** An `await` is evaluated (AD013 decides whether it awaits something foreign). */
-  onAwait(m: Machine, node: ts.AwaitExpression): void;
-  /** A loop is run (AD030 decides whether it polls a register). */
-  onLoop(m: Machine, loop: LoopStatement): void;
-}
-
-const noHooks: InterpreterHooks = { onAwait: () => undefined, onLoop: () => undefined };
+const inertFunctions = new Set<string>([driverApi.read, driverApi.write, driverApi.dma, driverApi.log, driverApi.mailbox]);
 
 export class Machine {
   readonly records = new Records();
-  hooks: InterpreterHooks = noHooks;
+  /** The rules' listeners (listeners.ts), wired in by active.ts. */
+  hooks: InterpreterHooks = silentHooks;
   thread: ThreadRun = {
     name: "main",
     others: { ins: new Set(), outs: new Set(), writes: [] },
@@ -82,19 +72,14 @@ export class Machine {
   readonly stack: Frame[] = [];
   /** Functions run (thread roots and inlined helpers). */
   readonly executed = new Set<ts.Node>();
-  /** Awaits of something foreign (AD013), with the analysed-file calls that reach them. */
-  readonly foreignAwaits = new Map<ts.AwaitExpression, Set<CallSite>>();
-  private readonly awaitVerdicts = new Map<ts.AwaitExpression, boolean>();
-  /** Register-polling loops (AD030). */
-  readonly pollLoops = new Map<ts.Node, Set<CallSite>>();
-  readonly loopVerdicts = new Map<ts.Node, boolean>();
   /** A spawn whose function cannot be analysed: coverage checks stay silent. */
   unknownThread = false;
-  /** AD012: candidate flag variable -> its "written since the last protocol wait" bit. */
-  readonly flagBits = new Map<Declaration, number>();
-  flagBitIds: number[] = [];
-  /** Candidates tested while written since the last wait: state variables, not flags. */
-  readonly stateVariables = new Set<Declaration>();
+  /**
+   * Ghost variables a rule adds to the state (AD012): variable -> the id of its "written since the
+   * last protocol wait" bit, set when the variable is assigned and dropped at each protocol wait.
+   */
+  readonly ghosts = new Map<Declaration, number>();
+  ghostIds: number[] = [];
   onSpawn: (request: SpawnRequest) => void = () => undefined;
 
   private ticks = 0;
@@ -191,7 +176,7 @@ export class Machine {
     if (ts.isVariableStatement(statement)) {
       return statement.declarationList.declarations.every((d) => {
         if (!ts.isIdentifier(d.name) || (d.initializer !== undefined && this.hasEffects(d.initializer))) return false;
-        return this.tracking.idOf(d) === undefined && !this.flagBits.has(d);
+        return this.tracking.idOf(d) === undefined && !this.ghosts.has(d);
       });
     }
     return false;
@@ -223,7 +208,7 @@ export class Machine {
       const decl = this.variableOf(e);
       if (decl === undefined) return undefined;
       const key = mailboxKey(this.den.ofDeclaration(decl));
-      if (key !== undefined) return `m:${key}`;
+      if (key !== undefined) return mailboxValue(key);
       const id = this.tracking.idOf(decl);
       return id === undefined ? undefined : s.get(id);
     }
@@ -234,20 +219,15 @@ export class Machine {
           ? (unwrap(e.argumentExpression) as ts.StringLiteral).text
           : undefined;
       const object = this.valueOf(e.expression, s);
-      if (object !== undefined && object.startsWith("r:")) {
-        const key = object.slice(2);
-        if (name === "mb") return `m:${key}`;
-        if (name === "name") return key === "u" ? undefined : `s:${mailboxName(key)}`;
-        return undefined;
-      }
+      if (isWaitResult(object)) return waitResultMember(object, name);
       if (name === undefined) return undefined;
       const base = this.den.of(e.expression);
-      if (base !== undefined && base.startsWith("inst:")) {
+      if (isInstance(base)) {
         const id = this.fieldId(base, name);
         if (id !== undefined) return s.get(id);
       }
       const key = mailboxKey(this.den.member(base, name));
-      return key === undefined ? undefined : `m:${key}`;
+      return key === undefined ? undefined : mailboxValue(key);
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
@@ -255,7 +235,7 @@ export class Machine {
         const eq = valuesEqual(this.valueOf(e.left, s), this.valueOf(e.right, s), op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsToken);
         if (eq === undefined) return undefined;
         const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
-        return eq !== negated ? "b:1" : "b:0";
+        return boolValue(eq !== negated);
       }
       if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken) {
         const left = this.valueOf(e.left, s);
@@ -268,7 +248,7 @@ export class Machine {
     }
     if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
       const t = truthiness(this.valueOf(e.operand, s));
-      return t === undefined ? undefined : t ? "b:0" : "b:1";
+      return t === undefined ? undefined : boolValue(!t);
     }
     if (ts.isConditionalExpression(e)) {
       const t = truthiness(this.valueOf(e.condition, s));
@@ -324,7 +304,7 @@ export class Machine {
 
   /** The id of a tracked field of an object made with `new` (`this.state`), or undefined. */
   fieldId(object: Denotation | undefined, name: string): number | undefined {
-    if (object === undefined || !object.startsWith("inst:")) return undefined;
+    if (!isInstance(object)) return undefined;
     return this.tracking.fieldId(object, name, () => this.den.instances.isTrackedField(object, name, () => this.isStateLikeField(object, name)));
   }
 
@@ -357,31 +337,20 @@ export class Machine {
         const id = this.fieldId(object, name);
         if (id === undefined) continue;
         const init = facts.initializers.get(name);
-        start.push([id, facts.parameterProperties.has(name) ? undefined : init !== undefined ? this.values.of(init) : "u"]);
+        start.push([id, facts.parameterProperties.has(name) ? undefined : init !== undefined ? this.values.of(init) : UNDEFINED]);
       }
     }
     this.startFields.set(object, start);
     return start;
   }
 
-  /** AD012: a condition that reads a candidate flag written since the last wait makes it a state variable. */
-  noteTests(expr: ts.Expression, states: readonly State[]): void {
-    if (this.flagBits.size === 0) return;
-    for (const id of this.conditionIdentifiers(expr)) {
-      const decl = this.variableOf(id);
-      const bit = decl === undefined ? undefined : this.flagBits.get(decl);
-      if (bit === undefined) continue;
-      if (states.some((s) => s.get(bit) !== undefined)) this.stateVariables.add(decl!);
+  /** Adds a ghost bit for a variable (see `ghosts`); returns its id. */
+  addGhost(decl: Declaration): number {
+    let id = this.ghosts.get(decl);
+    if (id === undefined) {
+      this.ghosts.set(decl, (id = this.tracking.freshId()));
+      this.ghostIds.push(id);
     }
-  }
-
-  /** AD013 verdict for an await, computed once. */
-  checkAwait(node: ts.AwaitExpression, isForeign: () => boolean): void {
-    let foreign = this.awaitVerdicts.get(node);
-    if (foreign === undefined) this.awaitVerdicts.set(node, (foreign = isForeign()));
-    if (!foreign) return;
-    let anchors = this.foreignAwaits.get(node);
-    if (!anchors) this.foreignAwaits.set(node, (anchors = new Set()));
-    for (const a of this.anchorsFor(node)) anchors.add(a);
+    return id;
   }
 }

@@ -1,6 +1,7 @@
-// The rule registry: one module per code under rules/, each owning its detection, message text,
-// related information and quick-fix data, and its entry of the table in docs/contracts.md
-// ("Diagnostic codes"). A new code is a new module that exports its `rule`, plus one line here. The CLI's SARIF
+// The rule registry: one module per code under rules/, each owning its detection (the listeners
+// it gives the interpreter or the passive walker, listeners.ts), message text, related information
+// and quick-fix data, and its entry of the table in docs/contracts.md ("Diagnostic codes"). A new
+// code is a new module that exports its `rule`, plus one line here. The CLI's SARIF
 // output and the language server's code descriptions read the table from here.
 import { rule as ad001 } from "./rules/ad001-missing-wait";
 import { rule as ad002 } from "./rules/ad002-impossible-wait";
@@ -13,14 +14,15 @@ import { rule as ad013 } from "./rules/ad013-foreign-await";
 import { rule as ad020 } from "./rules/ad020-protocol-spec";
 import { rule as ad030 } from "./rules/ad030-register-poll";
 import { rule as ad090 } from "./rules/ad090-analysis-limit";
-import type { DiagnosticCode, RuleInfo } from "./types";
+import type { Rule } from "./listeners";
+import type { DiagnosticCode } from "./types";
 
 export type { RuleInfo } from "./types";
 
-export const rules: readonly RuleInfo[] = [ad001, ad002, ad003, ad004, ad010, ad011, ad012, ad013, ad020, ad030, ad090];
+export const rules: readonly Rule[] = [ad001, ad002, ad003, ad004, ad010, ad011, ad012, ad013, ad020, ad030, ad090];
 
 const byCode = new Map(rules.map((rule) => [rule.code, rule]));
 
-export function ruleInfo(code: DiagnosticCode): RuleInfo {
+export function ruleInfo(code: DiagnosticCode): Rule {
   return byCode.get(code)!;
 }

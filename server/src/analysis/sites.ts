@@ -1,6 +1,8 @@
-// What the interpreter learns at each wait, send and thread end, accumulated over every path and
-// loop iteration. The rules turn these records into diagnostics once the fixpoint is reached.
+// The sites the interpreter reaches (waits, sends, thread ends), with what it learns there over
+// every path and loop iteration: the driver's model is built from them, and the rules' hooks
+// (listeners.ts) receive them as the identity of a site. What a rule concludes is its own.
 import type ts from "typescript";
+import type { MailboxKey } from "./mailboxKeys";
 import type { CallSite } from "./syntax";
 
 /** Calls in the analysed file through which code in another file was reached, with the protocol states there. */
@@ -8,8 +10,8 @@ export type Anchors = Map<CallSite, Set<string>>;
 
 export interface WaitArgument {
   node: ts.Expression;
-  /** Mailbox key (`p:open`, `d:irq`, `i:work`, `u`), undefined for a spread or an unknown value. */
-  key: string | undefined;
+  /** Mailbox key (see mailboxKeys.ts), undefined for a spread or an unknown value. */
+  key: MailboxKey | undefined;
 }
 
 export class WaitRecord {
@@ -20,19 +22,12 @@ export class WaitRecord {
   /** Protocol states (after recovery) on every path, vague ones included. */
   readonly states = new Set<string>();
   stateUnknown = false;
-  /** Non-vague state -> incoming messages enabled there that no argument (or other thread) covers. */
-  readonly missing = new Map<string, Set<string>>();
-  /** Indices of protocol arguments enabled in some state. */
-  readonly liveArgs = new Set<number>();
-  /** Reply -> non-vague states (before recovery) where it is owed at this protocol wait. */
-  readonly owed = new Map<string, Set<string>>();
+  /** Replies owed (in any state) when a path reaches this protocol wait. */
   readonly owedAny = new Set<string>();
+  /** Incoming messages enabled in the states that hold here. */
   readonly enabled = new Set<string>();
   /** Calls in the analysed file through which a wait in another file was reached. */
   readonly anchors = new Set<CallSite>();
-  /** Those through which it was reached missing a message (AD001) or owing a reply (AD003), with the states there. */
-  readonly missingAnchors: Anchors = new Map();
-  readonly owedAnchors: Anchors = new Map();
 
   constructor(
     readonly call: ts.CallExpression,
@@ -42,15 +37,9 @@ export class WaitRecord {
 }
 
 export class SendRecord {
-  key: string | undefined;
-  /** Every mailbox key the call sent: more than one for a `for...of` variable or a helper's parameter bound to several. */
-  readonly sentKeys = new Set<string>();
+  key: MailboxKey | undefined;
   readonly states = new Set<string>();
-  /** Non-vague states where the protocol does not allow the message. */
-  readonly illegal = new Set<string>();
   readonly anchors = new Set<CallSite>();
-  /** The calls through which the send was reached in such a state, with the states there. */
-  readonly illegalAnchors: Anchors = new Map();
 
   constructor(
     readonly call: ts.CallExpression,
@@ -60,7 +49,6 @@ export class SendRecord {
 
 /** A `return` of a thread's function, or the end of its body. */
 export class EndRecord {
-  readonly owed = new Map<string, Set<string>>();
   readonly anchors = new Set<CallSite>();
 
   constructor(
@@ -71,10 +59,16 @@ export class EndRecord {
   ) {}
 }
 
-function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+/** Adds `value` to the set `map` holds for `key`. */
+export function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   set.add(value);
+}
+
+/** Notes the calls that reached a site from the analysed file (`Machine.anchorsFor`), with the protocol state on this path. */
+export function noteAnchorState(anchors: Anchors, calls: readonly CallSite[], state: string): void {
+  for (const call of calls) addTo(anchors, call, state);
 }
 
 export class Records {
@@ -98,9 +92,5 @@ export class Records {
     let r = this.ends.get(node);
     if (!r) this.ends.set(node, (r = new EndRecord(node, thread, isReturn)));
     return r;
-  }
-
-  static note(map: Map<string, Set<string>>, key: string, value: string): void {
-    addTo(map, key, value);
   }
 }

@@ -102,6 +102,8 @@ export interface OwedReplyData {
   insertText: string;
   /** A statement that sends the reply, e.g. `d.send(openComplete, { status: 0 });`. */
   sendText: string;
+  /** The driver context is destructured without `send` (`async ({ wait, mb }) => ...`): insert `text` (`, send`) at `position` too. */
+  bindSend?: { position: Position; text: string };
 }
 
 /** AD004. */

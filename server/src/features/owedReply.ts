@@ -51,10 +51,10 @@ export function replyCandidates(input: FeatureInput, waitRange: Range, data: Owe
     where: data.at === "wait" ? "before the wait" : "before the thread ends",
     edits: [{ range: { start: data.insertPosition, end: data.insertPosition }, newText: data.insertText ?? `${data.sendText}${nl}${data.indent}` }],
   };
-  if (data.at !== "wait") return [given];
+  if (data.at !== "wait") return bindSend([given], data);
   const sf = sourceFileOf(document);
   const statement = statementAt(sf, document.offsetAt(data.insertPosition));
-  if (statement === undefined) return [given];
+  if (statement === undefined) return bindSend([given], data);
   const driver = input.result.drivers.find((d) => d.waits.some((w) => sameRange(w.range, waitRange)));
   const receiving = (driver?.waits ?? []).filter((w) => w.file === input.result.fileName && w.mailboxes.some((m) => data.requests.includes(m.name)));
   const span = (n: ts.Node) => ({ start: document.positionAt(n.getStart(sf)), end: document.positionAt(n.getEnd()) });
@@ -93,5 +93,13 @@ export function replyCandidates(input: FeatureInput, waitRange: Range, data: Owe
     if (continues.length > 1) candidates.push({ where: "before continue", edits: continues.map(sendBefore), needsCheck: true });
   }
   candidates.push(given);
-  return candidates;
+  return bindSend(candidates, data);
+}
+
+/** Every candidate also destructures `send` when the driver's context pattern lacks it. */
+function bindSend(candidates: ReplyCandidate[], data: OwedReplyData): ReplyCandidate[] {
+  const binding = data.bindSend;
+  if (binding === undefined) return candidates;
+  const edit: TextEdit = { range: { start: binding.position, end: binding.position }, newText: binding.text };
+  return candidates.map((c) => ({ ...c, edits: [edit, ...c.edits] }));
 }

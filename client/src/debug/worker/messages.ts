@@ -28,8 +28,13 @@ export interface DebugWorkerData {
 export const Flag = {
   /** Non-zero: stop at the next delivery (set by the parent's pause, read synchronously at each delivery). */
   pause: 0,
+  /**
+   * The position of the last delivery made, plus one (0: none yet). Written at each delivery, so the
+   * parent knows it even when the worker is stopped in the middle of a batch (a driver that spins).
+   */
+  delivered: 1,
 } as const;
-export const FLAG_CELLS = 1;
+export const FLAG_CELLS = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Breakpoints and stop rules (shared by the worker, which stops live, and the parent, which

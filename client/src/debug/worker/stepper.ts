@@ -86,6 +86,7 @@ export class Stepper {
   /** Numbers the delivery, evaluates what applies there, and holds the run when it stops there. */
   private decide(event: DeliveryEvent): Promise<void> | undefined {
     const position = this.position++;
+    Atomics.store(this.flags, Flag.delivered, position + 1);
     const kind = deliveryKind(event);
     const delivery: Delivery = {
       position,

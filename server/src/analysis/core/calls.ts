@@ -8,12 +8,13 @@ import ts from "typescript";
 import { passesCapability, usesDriver } from "../capability";
 import { handleSend, handleSleep, handleSpawn, handleWait } from "./effects";
 import { bindName, ev, evSequence, evStates, withValue } from "./evaluate";
-import type { CallTarget } from "../instances";
+import { driverApi, isObjectLiteral } from "../denotation";
+import { isInstance, type CallTarget } from "../instances";
 import { runBody } from "./interpreter";
 import type { Machine, Pair } from "../machine";
 import { UNKNOWN, type State } from "../state";
 import { isAsync, isFunctionNode, memberAccess, unwrap, type CallSite } from "../syntax";
-import { stringValue, type Value } from "../values";
+import { stringValue, UNDEFINED, type Value } from "../values";
 import { defined } from "../../../../runtime/src/defined";
 
 const MAX_INLINE_DEPTH = 12;
@@ -22,13 +23,13 @@ export function evCall(m: Machine, call: ts.CallExpression, states: readonly Sta
   const callee = unwrap(call.expression);
   const den = m.den.of(callee);
   switch (den) {
-    case "fn:wait":
+    case driverApi.wait:
       return handleWait(m, call, states);
-    case "fn:sleep":
+    case driverApi.sleep:
       return handleSleep(m, call, evSequence(m, call.arguments, states));
-    case "fn:send":
+    case driverApi.send:
       return withValue(handleSend(m, call, evSequence(m, call.arguments.slice(1), states)), undefined);
-    case "fn:spawn":
+    case driverApi.spawn:
       handleSpawn(m, call, states);
       return withValue(states, undefined);
     default:
@@ -82,7 +83,7 @@ function callOrApply(m: Machine, call: ts.CallExpression, callee: ts.Expression,
 /** `new C(...)`: the object's tracked fields start as the class writes them, then its constructor runs. */
 export function evNew(m: Machine, e: ts.NewExpression, states: readonly State[]): Pair[] {
   const den = m.den.of(e);
-  if (den === undefined || !den.startsWith("inst:")) return withValue(evSequence(m, e.arguments ?? [], states), undefined);
+  if (!isInstance(den)) return withValue(evSequence(m, e.arguments ?? [], states), undefined);
   const start = m.initialFields(den);
   const fresh = (s: State): State => start.reduce((t, [id, v]) => t.set(id, v), s);
   const ctor = m.den.instances.constructorTarget(den);
@@ -131,7 +132,7 @@ function opaque(m: Machine, call: ts.CallExpression, states: readonly State[], u
  */
 function dispatch(m: Machine, call: ts.CallExpression, callee: ts.ElementAccessExpression, states: readonly State[]): Pair[] | undefined {
   const base = m.den.of(callee.expression);
-  if (base === undefined || !(base.startsWith("obj:") || base.startsWith("inst:"))) return undefined;
+  if (!(isObjectLiteral(base) || isInstance(base))) return undefined;
   const groups = new Map<ts.Node | "none" | "opaque", { target?: CallTarget; states: State[] }>();
   const add = (key: ts.Node | "none" | "opaque", s: State, target?: CallTarget): void => {
     const group = groups.get(key);
@@ -151,7 +152,7 @@ function dispatch(m: Machine, call: ts.CallExpression, callee: ts.ElementAccessE
   const out: Pair[] = [];
   for (const [key, group] of groups) {
     if (group.target) out.push(...follow(m, group.target, call, group.states));
-    else if (key === "none") out.push(...withValue(group.states, "u"));
+    else if (key === "none") out.push(...withValue(group.states, UNDEFINED));
     else out.push(...opaque(m, call, group.states));
   }
   return out;
@@ -206,7 +207,7 @@ function inline(m: Machine, target: CallTarget, call: CallSite, states: readonly
   const entry = paths.map((path) => {
     let s = path.s;
     params.forEach((p, i) => {
-      const v = i < args.length ? path.vals[i] : p.initializer ? m.values.of(p.initializer) : "u";
+      const v = i < args.length ? path.vals[i] : p.initializer ? m.values.of(p.initializer) : UNDEFINED;
       s = bindName(m, p.name, p, [{ s, v }])[0] ?? s;
     });
     return s;

@@ -2,24 +2,17 @@
 // (Calls of helpers, methods and handler tables are in calls.ts.)
 import ts from "typescript";
 import { spreadElements } from "../arrays";
-import { mailboxKey, protocolMessage } from "../denotation";
+import { mailboxKey } from "../denotation";
+import { isUnknownMailbox, protocolMessage } from "../mailboxKeys";
 import type { Machine, Pair } from "../machine";
-import { Records, type Anchors, type WaitArgument, type WaitRecord } from "../sites";
+import type { SendEvent, WaitEvent } from "../listeners";
+import type { WaitArgument, WaitRecord } from "../sites";
 import { UNKNOWN, owedWith, owedWithout, type State } from "../state";
 import { unwrapAwait, type CallSite } from "../syntax";
-import { stringValue } from "../values";
+import { stringValue, UNDEFINED, waitResult } from "../values";
 
 function noteAnchors(m: Machine, node: ts.Node, anchors: Set<CallSite>): void {
   for (const a of m.anchorsFor(node)) anchors.add(a);
-}
-
-/** Notes the calls that reached `node` from the analysed file, with the protocol state on this path. */
-function noteAnchorState(m: Machine, node: ts.Node, anchors: Anchors, state: string): void {
-  for (const a of m.anchorsFor(node)) {
-    let states = anchors.get(a);
-    if (!states) anchors.set(a, (states = new Set()));
-    states.add(state);
-  }
 }
 
 /** The state after the owed replies are sent (recovery past AD003). */
@@ -35,45 +28,14 @@ function recover(m: Machine, s: State): State {
   return s.withPs(ps).withOwed("");
 }
 
-/** Protocol messages a wait's arguments name (`p:open` -> `open`), kept per argument list. */
-const protocolMessages = new WeakMap<readonly WaitArgument[], Set<string>>();
-
-function protocolMessagesOf(args: readonly WaitArgument[]): Set<string> {
-  let names = protocolMessages.get(args);
-  if (names === undefined) {
-    names = new Set();
-    for (const a of args) {
-      const message = protocolMessage(a.key);
-      if (message !== undefined) names.add(message);
-    }
-    protocolMessages.set(args, names);
-  }
-  return names;
-}
-
-function noteState(m: Machine, rec: WaitRecord, s: State, args: readonly WaitArgument[], coverage: boolean): void {
+/** What the site records of a state its thread waits in (the rules hear it through `onWait`). */
+function noteState(m: Machine, rec: WaitRecord, s: State, coverage: boolean): void {
   if (s.ps === UNKNOWN || !m.usable) {
     rec.stateUnknown = true;
     return;
   }
   rec.states.add(s.ps);
-  if (!coverage) return;
-  const enabled = m.protocol!.enabledIn(s.ps);
-  const enabledSet = m.protocol!.enabledSetIn(s.ps);
-  for (const e of enabled) rec.enabled.add(e);
-  args.forEach((a, i) => {
-    const message = protocolMessage(a.key);
-    if (message !== undefined && enabledSet.has(message)) rec.liveArgs.add(i);
-  });
-  if (s.vague || rec.dynamic) return;
-  let waited: Set<string> | undefined;
-  for (const msg of enabled) {
-    if (m.thread.others.ins.has(msg)) continue;
-    waited ??= protocolMessagesOf(args);
-    if (waited.has(msg)) continue;
-    Records.note(rec.missing, s.ps, msg);
-    noteAnchorState(m, rec.call, rec.missingAnchors, s.ps);
-  }
+  if (coverage) for (const e of m.protocol!.enabledIn(s.ps)) rec.enabled.add(e);
 }
 
 export function handleWait(m: Machine, call: ts.CallExpression, states: readonly State[]): Pair[] {
@@ -87,7 +49,7 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
     return elements === undefined ? [{ node: a, key: undefined }] : elements.map((e) => ({ node: e, key: mailboxKey(m.den.of(e)) }));
   });
   rec.args = args;
-  if (args.length === 0 || args.some((a) => a.key === undefined || a.key === "u")) rec.dynamic = true;
+  if (args.length === 0 || args.some((a) => a.key === undefined || isUnknownMailbox(a.key))) rec.dynamic = true;
   const isProtocolWait = args.some((a) => protocolMessage(a.key) !== undefined);
   rec.protocol ||= isProtocolWait;
   for (const a of args) {
@@ -96,6 +58,7 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
     const message = protocolMessage(a.key);
     if (message !== undefined && protocol?.isIncoming(message)) m.thread.ins.add(message);
   }
+  const event: WaitEvent = { site: rec, args, protocol: isProtocolWait };
   const out: Pair[] = [];
   const changed = m.thread.others.writes;
   for (const s0 of states) {
@@ -105,26 +68,22 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
       let r = s;
       if (isProtocolWait) {
         if (r.owed !== "" && r.owed !== UNKNOWN) {
-          for (const reply of r.owedList()) {
-            rec.owedAny.add(reply);
-            if (r.vague) continue;
-            Records.note(rec.owed, reply, r.ps);
-            noteAnchorState(m, call, rec.owedAnchors, r.ps);
-          }
+          for (const reply of r.owedList()) rec.owedAny.add(reply);
           r = recover(m, r).withVague(); // one mistake, one diagnostic: the recovered path stays silent
         }
-        if (m.flagBitIds.length > 0) r = r.drop(m.flagBitIds);
+        if (m.ghostIds.length > 0) r = r.drop(m.ghostIds);
       }
-      noteState(m, rec, r, args, isProtocolWait);
+      noteState(m, rec, r, isProtocolWait);
+      m.hooks.onWait(m, event, s, r);
       for (const a of args) {
         const key = a.key;
-        if (key === undefined || key === "u") {
+        if (key === undefined || isUnknownMailbox(key)) {
           out.push({ s: protocol ? r.withPs(UNKNOWN).withOwed(UNKNOWN) : r, v: undefined });
           continue;
         }
         const name = protocolMessage(key);
         if (name === undefined || !protocol) {
-          out.push({ s: r, v: `r:${key}` });
+          out.push({ s: r, v: waitResult(key) });
           continue;
         }
         if (!protocol.isIncoming(name)) continue; // an outgoing mailbox never delivers
@@ -137,7 +96,7 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
         }
         const reply = protocol.messages.get(name)?.reply;
         if (reply !== undefined && protocol.isOutgoing(reply) && !m.thread.others.outs.has(reply)) next = next.withOwed(owedWith(next.owed, reply));
-        out.push({ s: next, v: `r:${key}` });
+        out.push({ s: next, v: waitResult(key) });
       }
     }
   }
@@ -147,12 +106,14 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
 export function handleSleep(m: Machine, call: ts.CallExpression, states: readonly State[]): Pair[] {
   const rec = m.records.wait(call, m.thread.name, true);
   noteAnchors(m, call, rec.anchors);
+  const event: WaitEvent = { site: rec, args: [], protocol: false };
   const out: Pair[] = [];
   const changed = m.thread.others.writes;
   for (const s0 of states) {
     for (const s of m.closure(changed.length === 0 ? s0 : s0.drop(changed))) {
-      noteState(m, rec, s, [], false);
-      out.push({ s, v: "u" });
+      noteState(m, rec, s, false);
+      m.hooks.onWait(m, event, s, s);
+      out.push({ s, v: UNDEFINED });
     }
   }
   return out;
@@ -164,25 +125,20 @@ export function handleSend(m: Machine, call: ts.CallExpression, states: readonly
   const arg = call.arguments[0];
   const key = arg && !ts.isSpreadElement(arg) ? mailboxKey(m.den.of(arg)) : undefined;
   rec.key = key;
-  if (key !== undefined) rec.sentKeys.add(key);
   const protocol = m.protocol;
   // A mailbox the analysis cannot tell may be a protocol one: the protocol state becomes unknown.
-  if ((key === undefined || key === "u") && protocol) return states.map((s) => s.withPs(UNKNOWN).withOwed(UNKNOWN));
+  if ((key === undefined || isUnknownMailbox(key)) && protocol) return states.map((s) => s.withPs(UNKNOWN).withOwed(UNKNOWN));
   const name = protocolMessage(key);
   if (name === undefined || !protocol) return states as State[];
   if (!protocol.isOutgoing(name)) return states as State[];
   m.thread.outs.add(name);
+  const event: SendEvent = { site: rec, message: name };
   return states.map((s) => {
     if (s.ps === UNKNOWN || !m.usable) return s.withOwed(owedWithout(s.owed, name));
     rec.states.add(s.ps);
+    m.hooks.onSend(m, event, s);
     const next = protocol.next(s.ps, name);
-    if (next === undefined) {
-      if (!s.vague) {
-        rec.illegal.add(s.ps);
-        noteAnchorState(m, call, rec.illegalAnchors, s.ps);
-      }
-      return s.withVague(); // recovery: as if the send had not happened, and silent from here
-    }
+    if (next === undefined) return s.withVague(); // recovery: as if the send had not happened, and silent from here
     return s.withPs(next ?? UNKNOWN).withOwed(owedWithout(s.owed, name));
   });
 }

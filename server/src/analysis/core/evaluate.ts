@@ -2,14 +2,14 @@
 // where a wait delivers one of several messages. Conditions split states into those where the
 // condition holds and those where it does not, refining on wait results and tracked variables.
 import ts from "typescript";
-import { isDriverCapability, mailboxName } from "../denotation";
+import { isDriverCapability } from "../denotation";
 import { evCall, evNew } from "./calls";
 import type { Machine, Pair } from "../machine";
 import type { Declaration } from "../scope";
 import type { State } from "../state";
 import { memberAccess, propertyNameText, unwrap } from "../syntax";
 import { identifiersIn } from "../tracking";
-import { truthiness, valuesEqual, type Value } from "../values";
+import { boolValue, truthiness, valuesEqual, waitResultMember, type Value } from "../values";
 
 const SK = ts.SyntaxKind;
 
@@ -19,15 +19,6 @@ export function withValue(states: readonly State[], v: Value | undefined): Pair[
 
 export function statesOf(pairs: readonly Pair[]): State[] {
   return pairs.map((p) => p.s);
-}
-
-/** `r.mb` / `r.name` of a wait result value. */
-export function memberValue(object: Value | undefined, name: string | undefined): Value | undefined {
-  if (object === undefined || !object.startsWith("r:")) return undefined;
-  const key = object.slice(2);
-  if (name === "mb") return `m:${key}`;
-  if (name === "name") return key === "u" ? undefined : `s:${mailboxName(key)}`;
-  return undefined;
 }
 
 /** Evaluates for effects only. */
@@ -63,7 +54,7 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
     if (e.operator !== SK.ExclamationToken) return withValue(statesOf(pairs), undefined);
     return pairs.map((p) => {
       const t = truthiness(p.v);
-      return { s: p.s, v: t === undefined ? undefined : t ? "b:0" : "b:1" };
+      return { s: p.s, v: t === undefined ? undefined : boolValue(!t) };
     });
   }
   if (ts.isConditionalExpression(e)) {
@@ -71,13 +62,13 @@ export function ev(m: Machine, expr: ts.Expression, states: readonly State[]): P
     return [...ev(m, e.whenTrue, t), ...ev(m, e.whenFalse, f)];
   }
   if (ts.isPropertyAccessExpression(e)) {
-    return ev(m, e.expression, states).map((p) => ({ s: p.s, v: memberValue(p.v, e.name.text) }));
+    return ev(m, e.expression, states).map((p) => ({ s: p.s, v: waitResultMember(p.v, e.name.text) }));
   }
   if (ts.isElementAccessExpression(e)) {
     const pairs = ev(m, e.expression, states);
     const arg = unwrap(e.argumentExpression);
     const name = ts.isStringLiteralLike(arg) ? arg.text : undefined;
-    return pairs.flatMap((p) => withValue(evStates(m, e.argumentExpression, [p.s]), memberValue(p.v, name)));
+    return pairs.flatMap((p) => withValue(evStates(m, e.argumentExpression, [p.s]), waitResultMember(p.v, name)));
   }
   if (ts.isObjectLiteralExpression(e)) {
     const parts = e.properties.map((p) => (ts.isPropertyAssignment(p) ? p.initializer : ts.isSpreadAssignment(p) ? p.expression : undefined));
@@ -137,7 +128,7 @@ function evBinary(m: Machine, e: ts.BinaryExpression, states: readonly State[]):
         const loose = op === SK.EqualsEqualsToken || op === SK.ExclamationEqualsToken;
         const eq = valuesEqual(p.v, q.v, loose);
         const negated = op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken;
-        v = eq === undefined ? undefined : eq !== negated ? "b:1" : "b:0";
+        v = eq === undefined ? undefined : boolValue(eq !== negated);
       }
       out.push({ s: q.s, v });
     }
@@ -197,7 +188,7 @@ export function split(m: Machine, expr: ts.Expression, states: readonly State[])
 
 /** A statement-level test (if, loop, switch): notes flag reads, then splits. */
 export function test(m: Machine, expr: ts.Expression, states: readonly State[]): { t: State[]; f: State[] } {
-  m.noteTests(expr, states);
+  m.hooks.onTest(m, expr, states);
   return split(m, expr, states);
 }
 
@@ -208,13 +199,13 @@ export function assignTo(m: Machine, target: ts.Expression, pairs: Pair[]): Pair
     const decl = m.variableOf(t);
     if (decl === undefined) return pairs;
     const id = m.tracking.idOf(decl);
-    const bit = m.flagBits.get(decl);
-    if (id === undefined && bit === undefined) return pairs;
+    const ghost = m.ghosts.get(decl);
+    if (id === undefined && ghost === undefined) return pairs;
     if (id !== undefined) m.thread.writes.add(id);
     return pairs.map((p) => {
       let s = p.s;
       if (id !== undefined) s = s.set(id, p.v);
-      if (bit !== undefined) s = s.set(bit, "b:1");
+      if (ghost !== undefined) s = s.set(ghost, boolValue(true));
       return { s, v: p.v };
     });
   }
@@ -254,7 +245,7 @@ export function bindName(m: Machine, name: ts.BindingName, decl: Declaration, pa
     const id = m.tracking.idOf(element);
     if (id === undefined) continue;
     const prop = element.dotDotDotToken ? undefined : propertyNameText(element.propertyName ?? element.name);
-    out = out.map((p) => ({ s: p.s.set(id, memberValue(p.v, prop)), v: p.v }));
+    out = out.map((p) => ({ s: p.s.set(id, waitResultMember(p.v, prop)), v: p.v }));
   }
   return statesOf(out);
 }

@@ -12,6 +12,7 @@
 //        v  driver's own operations with
 //   effects.ts      wait, sleep, send, spawn: the protocol's semantics
 //
-// The entry point is `runThread` (one thread's function from its entry states); the rules listen
-// through the Machine's hooks (onAwait, onLoop) and read its records afterwards; none is imported here.
+// The entry point is `runThread` (one thread's function from its entry states). The rules hear the
+// run through the Machine's hooks (listeners.ts: onWait, onSend, onAwait, onLoop, onTest,
+// onThreadEnd) and keep what they conclude themselves; none is imported here.
 export { runThread } from "./interpreter";

@@ -1,13 +1,13 @@
 // Statements over sets of abstract states: blocks, declarations, if, switch (with fall-through),
 // loops to a fixpoint (with labels, break and continue), try, return. Runs a thread's function.
 import ts from "typescript";
+import { DRIVER_CONTEXT } from "../denotation";
 import { bindName, ev, evStates, statesOf, test, withValue } from "./evaluate";
 import { spreadElements } from "../arrays";
 import type { Machine, Pair } from "../machine";
-import { Records } from "../sites";
-import { Completion, StateSet, UNKNOWN, type State } from "../state";
+import { Completion, StateSet, type State } from "../state";
 import { isLoop, type FunctionNode, type LoopStatement } from "../syntax";
-import { valuesEqual } from "../values";
+import { UNDEFINED, valuesEqual } from "../values";
 
 const SK = ts.SyntaxKind;
 
@@ -131,7 +131,7 @@ function consumeBreaks(c: Completion, labels: readonly string[]): Completion {
 export function execDeclarations(m: Machine, list: ts.VariableDeclarationList, states: State[]): State[] {
   let current = states;
   for (const d of list.declarations) {
-    const pairs: Pair[] = d.initializer ? ev(m, d.initializer, current) : withValue(current, "u");
+    const pairs: Pair[] = d.initializer ? ev(m, d.initializer, current) : withValue(current, UNDEFINED);
     current = bindName(m, d.name, d, pairs);
   }
   return current;
@@ -151,7 +151,7 @@ function execIf(m: Machine, statement: ts.IfStatement, states: State[]): Complet
 }
 
 function execSwitch(m: Machine, statement: ts.SwitchStatement, states: State[], labels: readonly string[]): Completion {
-  m.noteTests(statement.expression, states);
+  m.hooks.onTest(m, statement.expression, states);
   const pairs = ev(m, statement.expression, states);
   const clauses = statement.caseBlock.clauses;
   const entries: State[][] = clauses.map(() => []);
@@ -381,32 +381,29 @@ function afterFinallies(m: Machine, statement: ts.ReturnStatement, states: State
 }
 
 function execReturn(m: Machine, statement: ts.ReturnStatement, states: State[]): Completion {
-  const pairs = statement.expression ? ev(m, statement.expression, states) : withValue(states, "u");
+  const pairs = statement.expression ? ev(m, statement.expression, states) : withValue(states, UNDEFINED);
   if (m.stack.length === 0) noteEnd(m, statement, afterFinallies(m, statement, statesOf(pairs)), true);
   const c = new Completion();
   c.addReturn(pairs.map((p) => p.s.withRet(p.v)));
   return c;
 }
 
-/** AD003 at a thread's end: replies still owed. */
+/** A thread ends here (a `return` of its function, or the end of its body) in these states. */
 function noteEnd(m: Machine, node: ts.Node, states: readonly State[], isReturn: boolean): void {
   const rec = m.records.end(node, m.thread.name, isReturn);
   for (const a of m.anchorsFor(node)) rec.anchors.add(a);
-  for (const s of states) {
-    if (s.vague || s.owed === "" || s.owed === UNKNOWN) continue;
-    for (const reply of s.owedList()) Records.note(rec.owed, reply, s.ps);
-  }
+  m.hooks.onThreadEnd(m, rec, states);
 }
 
 /** Runs a function body: the normal end states and the (state, returned value) pairs. */
 export function runBody(m: Machine, fn: FunctionNode, entry: State[]): { normal: State[]; values: Pair[] } {
   m.executed.add(fn);
   const body = fn.body;
-  if (!body) return { normal: entry, values: withValue(entry, "u") };
+  if (!body) return { normal: entry, values: withValue(entry, UNDEFINED) };
   if (ts.isBlock(body)) {
     const c = leaveScope(m, body, execList(m, body.statements, entry));
     const normalStates = c.normal.toArray();
-    const values = withValue(normalStates, "u");
+    const values = withValue(normalStates, UNDEFINED);
     if (c.returns) for (const s of c.returns.values()) values.push({ s: s.withRet(undefined), v: s.ret });
     return { normal: normalStates, values };
   }
@@ -417,7 +414,7 @@ export function runBody(m: Machine, fn: FunctionNode, entry: State[]): { normal:
 /** Runs a thread's function from its entry states; its first parameter is the driver context. */
 export function runThread(m: Machine, fn: FunctionNode, entry: State[]): void {
   const first = fn.parameters[0];
-  if (first) m.den.bindParameter(first, "ctx");
+  if (first) m.den.bindParameter(first, DRIVER_CONTEXT);
   const start = StateSet.of(entry.flatMap((s) => m.closure(s))).toArray();
   const { normal: end } = runBody(m, fn, start);
   noteEnd(m, fn.body ?? fn, end, false);

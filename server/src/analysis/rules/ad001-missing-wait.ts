@@ -2,14 +2,16 @@
 // that another thread of the domain waits on). Reported at the wait, with the protocol rows that
 // enable each missing message; the quick fix adds the mailboxes with a handler stub.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import { protocolMessage } from "../mailboxKeys";
 import { mailboxText } from "../fixes";
+import type { ActiveContext, ActiveListener, Rule } from "../listeners";
 import type { Machine } from "../machine";
 import type { Protocol } from "../protocol";
 import { diagnostic, place, related } from "../report";
-import type { WaitRecord } from "../sites";
+import { addTo, noteAnchorState, type Anchors, type WaitArgument, type WaitRecord } from "../sites";
+import { UNKNOWN } from "../state";
 import { listText, statesText } from "../text";
-import type { AnalysisDiagnostic, RuleInfo } from "../types";
+import type { AnalysisDiagnostic } from "../types";
 import { argumentsEnd, ordered, unionInOrder } from "./common";
 
 function resultVariable(call: ts.CallExpression): string | undefined {
@@ -18,18 +20,67 @@ function resultVariable(call: ts.CallExpression): string | undefined {
   return ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) ? n.name.text : undefined;
 }
 
-/** The AD001 finding of a wait record, when it misses messages. */
-export function missingMessages(m: Machine, rec: WaitRecord, protocol: Protocol, den: Denotations): AnalysisDiagnostic[] {
+/** What a wait misses: non-vague state -> incoming messages enabled there that no argument (or other thread) covers. */
+interface Missing {
+  byState: Map<string, Set<string>>;
+  /** The calls through which the wait was reached missing a message, with the states there. */
+  anchors: Anchors;
+}
+
+/** Protocol messages a wait's arguments name, kept per argument list. */
+const waitedMessages = new WeakMap<readonly WaitArgument[], Set<string>>();
+
+function waitedMessagesOf(args: readonly WaitArgument[]): Set<string> {
+  let names = waitedMessages.get(args);
+  if (names === undefined) {
+    names = new Set();
+    for (const a of args) {
+      const message = protocolMessage(a.key);
+      if (message !== undefined) names.add(message);
+    }
+    waitedMessages.set(args, names);
+  }
+  return names;
+}
+
+function listen({ machine: m }: ActiveContext): ActiveListener {
+  const found = new Map<WaitRecord, Missing>();
+  return {
+    onWait(m, wait, _arriving, s) {
+      // Vague states are possible, not known; a wait on a mailbox the analysis cannot tell may cover anything.
+      if (!wait.protocol || s.ps === UNKNOWN || !m.usable || s.vague || wait.site.dynamic) return;
+      let waited: Set<string> | undefined;
+      for (const msg of m.protocol!.enabledIn(s.ps)) {
+        if (m.thread.others.ins.has(msg)) continue;
+        waited ??= waitedMessagesOf(wait.args);
+        if (waited.has(msg)) continue;
+        let missing = found.get(wait.site);
+        if (!missing) found.set(wait.site, (missing = { byState: new Map(), anchors: new Map() }));
+        addTo(missing.byState, s.ps, msg);
+        noteAnchorState(missing.anchors, m.anchorsFor(wait.site.call), s.ps);
+      }
+    },
+    report() {
+      // A spawn the analysis cannot follow may wait on anything: coverage stays silent.
+      if (!m.protocol || !m.usable || m.unknownThread) return [];
+      return [...found].flatMap(([site, missing]) => (site.protocol ? missingMessages(m, site, missing, m.protocol!) : []));
+    },
+  };
+}
+
+/** The AD001 finding of a wait that misses messages. */
+function missingMessages(m: Machine, rec: WaitRecord, missing: Missing, protocol: Protocol): AnalysisDiagnostic[] {
   const messageOrder = protocol.messageNames();
   const byState = new Map<string, string[]>();
-  for (const state of ordered(protocol, rec.missing.keys())) {
+  for (const state of ordered(protocol, missing.byState.keys())) {
     byState.set(
       state,
-      [...rec.missing.get(state)!].sort((a, b) => messageOrder.indexOf(a) - messageOrder.indexOf(b)),
+      [...missing.byState.get(state)!].sort((a, b) => messageOrder.indexOf(a) - messageOrder.indexOf(b)),
     );
   }
   const messages = messageOrder.filter((msg) => [...byState.values()].some((list) => list.includes(msg)));
-  return place(m.root, rec.call, rec.missingAnchors, (at) => {
+  const den = m.den;
+  return place(m.root, rec.call, missing.anchors, (at) => {
     const rel = [];
     for (const [state, list] of byState) {
       for (const msg of list) {
@@ -52,12 +103,13 @@ export function missingMessages(m: Machine, rec: WaitRecord, protocol: Protocol,
   });
 }
 
-export const rule: RuleInfo = {
+export const rule: Rule = {
   code: "AD001",
   severity: "error",
   name: "MissingWaitMailbox",
   title: "A protocol wait does not accept a message that can arrive in the current protocol state.",
   help: "In each protocol state a driver must wait on every incoming message that the state's row enables (or leave it to another thread that waits on it). Add the missing mailbox to the wait and handle it, even if only to ignore it.",
+  active: listen,
   merge: mergeMissingMessages,
 };
 

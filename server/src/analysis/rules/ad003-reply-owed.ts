@@ -1,16 +1,16 @@
 // AD003: a reply owed (request received, its reply not yet sent) at a protocol wait or when the
 // thread ends. The interpreter recovers as if the reply had been sent.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
 import { sendText } from "../fixes";
-import type { Anchors } from "../sites";
+import type { ActiveContext, ActiveListener, Rule } from "../listeners";
+import { addTo, noteAnchorState, type Anchors, type EndRecord, type WaitRecord } from "../sites";
 import type { CallSite } from "../syntax";
 import type { Machine } from "../machine";
 import type { Protocol } from "../protocol";
 import { diagnostic, place } from "../report";
-import { UNKNOWN } from "../state";
+import { UNKNOWN, type State } from "../state";
 import { indentAt, listText, positionAt, spanRange, statesText } from "../text";
-import type { AnalysisDiagnostic, OwedReplyData, Range, RuleInfo } from "../types";
+import type { AnalysisDiagnostic, OwedReplyData, Range } from "../types";
 import { ordered, unionInOrder } from "./common";
 
 /** The statement holding a node (the place to insert a statement before it). */
@@ -26,7 +26,6 @@ function statementOf(node: ts.Node): ts.Node {
 
 function owedDiagnostic(
   m: Machine,
-  den: Denotations,
   protocol: Protocol,
   node: ts.Node,
   anchors: Iterable<CallSite> | Anchors,
@@ -41,7 +40,7 @@ function owedDiagnostic(
   );
   const requests = [...new Set(replies.flatMap((r) => protocol.requestsOf(r)))];
   const sf = node.getSourceFile();
-  const send = sendText(node, reply, protocol, den);
+  const { text: send, binding } = sendText(node, reply, protocol, m.den);
   let insertOffset: number;
   let insertText: string;
   let range: Range | undefined;
@@ -58,30 +57,67 @@ function owedDiagnostic(
   return place(m.root, node, anchors, (target) =>
     diagnostic(rule, target, owedReplyText(replies.join(" and "), requests, states, at), {
       ...(range && target === node ? { range } : {}),
-      data: { kind: "owedReply", reply, requests, states, at, insertPosition: positionAt(sf, insertOffset), indent, insertText, sendText: send },
+      data: {
+        kind: "owedReply",
+        reply,
+        requests,
+        states,
+        at,
+        insertPosition: positionAt(sf, insertOffset),
+        indent,
+        insertText,
+        sendText: send,
+        ...(binding ? { bindSend: { position: positionAt(sf, binding.offset), text: binding.text } } : {}),
+      },
     }),
   );
 }
 
-export function replyDiagnostics(m: Machine, den: Denotations): AnalysisDiagnostic[] {
-  const protocol = m.protocol;
-  if (!protocol) return [];
-  const out: AnalysisDiagnostic[] = [];
-  for (const rec of m.records.waits.values()) {
-    if (rec.protocol && rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.call, rec.owedAnchors, rec.owed, "wait"));
-  }
-  for (const rec of m.records.ends.values()) {
-    if (rec.owed.size > 0) out.push(...owedDiagnostic(m, den, protocol, rec.node, rec.anchors, rec.owed, "threadEnd"));
-  }
-  return out;
+/** Reply -> non-vague states where it is owed, and the calls that reached the site owing it. */
+interface Owed {
+  byReply: Map<string, Set<string>>;
+  anchors: Anchors;
 }
 
-export const rule: RuleInfo = {
+function owedIn(s: State): boolean {
+  return !s.vague && s.owed !== "" && s.owed !== UNKNOWN;
+}
+
+function listen({ machine: m }: ActiveContext): ActiveListener {
+  const atWaits = new Map<WaitRecord, Owed>();
+  const atEnds = new Map<EndRecord, Owed>();
+  const note = <K>(sites: Map<K, Owed>, site: K, s: State, anchors: readonly CallSite[]): void => {
+    let owed = sites.get(site);
+    if (!owed) sites.set(site, (owed = { byReply: new Map(), anchors: new Map() }));
+    for (const reply of s.owedList()) addTo(owed.byReply, reply, s.ps);
+    noteAnchorState(owed.anchors, anchors, s.ps);
+  };
+  return {
+    onWait(m, wait, arriving) {
+      // Inner waits (on the device) may come before the reply; only a protocol wait takes new requests.
+      if (wait.protocol && owedIn(arriving)) note(atWaits, wait.site, arriving, m.anchorsFor(wait.site.call));
+    },
+    onThreadEnd(_m, end, states) {
+      for (const s of states) if (owedIn(s)) note(atEnds, end, s, []);
+    },
+    report() {
+      const protocol = m.protocol;
+      if (!protocol) return [];
+      return [
+        ...[...atWaits].flatMap(([site, owed]) => owedDiagnostic(m, protocol, site.call, owed.anchors, owed.byReply, "wait")),
+        ...[...atEnds].flatMap(([end, owed]) => owedDiagnostic(m, protocol, end.node, end.anchors, owed.byReply, "threadEnd")),
+      ];
+    },
+  };
+}
+
+export const rule: Rule = {
   code: "AD003",
   severity: "error",
   name: "ReplyOwed",
   title: "A request's reply is still owed when the driver waits for new requests or its thread ends.",
   help: "A request declared with `reply:` blocks its caller until the driver sends that reply. Send the reply before the next protocol wait (inner waits on the device are fine) and before the thread ends.",
+  active: listen,
   merge: mergeOwedReplies,
 };
 

@@ -1,37 +1,50 @@
 // AD004: a send of an outgoing message that the protocol does not allow in the states that can hold
 // there. The interpreter recovers as if the send had not happened.
-import { protocolMessage } from "../denotation";
-import type { Machine } from "../machine";
+import type { ActiveContext, ActiveListener, Rule } from "../listeners";
 import { diagnostic, place } from "../report";
+import { noteAnchorState, type Anchors, type SendRecord } from "../sites";
 import { statesText } from "../text";
-import type { AnalysisDiagnostic, RuleInfo } from "../types";
+import type { AnalysisDiagnostic } from "../types";
 import { ordered, unionInOrder } from "./common";
 
-export function sendDiagnostics(m: Machine): AnalysisDiagnostic[] {
-  const protocol = m.protocol;
-  if (!protocol || !m.usable) return [];
-  const out: AnalysisDiagnostic[] = [];
-  for (const rec of m.records.sends.values()) {
-    const message = protocolMessage(rec.key);
-    // A call that sent several messages (one per element of a for...of): which was illegal cannot be told.
-    if (rec.illegal.size === 0 || message === undefined || rec.sentKeys.size > 1) continue;
-    const states = ordered(protocol, rec.illegal);
-    const allowedIn = protocol.statesAllowing(message);
-    out.push(
-      ...place(m.root, rec.call, rec.illegalAnchors, (at) =>
-        diagnostic(rule, at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } }),
-      ),
-    );
-  }
-  return out;
+/** The non-vague states a send was reached in where the protocol does not allow its message, and the calls that reached it there. */
+interface Illegal {
+  message: string;
+  states: Set<string>;
+  anchors: Anchors;
 }
 
-export const rule: RuleInfo = {
+function listen({ machine: m }: ActiveContext): ActiveListener {
+  const found = new Map<SendRecord, Illegal>();
+  return {
+    onSend(m, send, s) {
+      if (s.vague || m.protocol!.next(s.ps, send.message) !== undefined) return;
+      let illegal = found.get(send.site);
+      if (!illegal) found.set(send.site, (illegal = { message: send.message, states: new Set(), anchors: new Map() }));
+      illegal.states.add(s.ps);
+      noteAnchorState(illegal.anchors, m.anchorsFor(send.site.call), s.ps);
+    },
+    report() {
+      const protocol = m.protocol;
+      if (!protocol || !m.usable) return [];
+      return [...found].flatMap(([site, { message, states: reached, anchors }]) => {
+        const states = ordered(protocol, reached);
+        const allowedIn = protocol.statesAllowing(message);
+        return place(m.root, site.call, anchors, (at) =>
+          diagnostic(rule, at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } }),
+        );
+      });
+    },
+  };
+}
+
+export const rule: Rule = {
   code: "AD004",
   severity: "error",
   name: "IllegalSend",
   title: "The driver sends an outgoing message the protocol does not allow in the current state.",
   help: "Each state's row lists the outgoing messages the driver may send in it. Send the message only in a state that allows it, or fix the protocol.",
+  active: listen,
   merge: mergeIllegalSends,
 };
 

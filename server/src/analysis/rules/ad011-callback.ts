@@ -1,21 +1,41 @@
 // AD011: in a passive driver, an entry point continues its own work in a callback (`k.schedule`,
 // timers, `queueMicrotask`, `.then`...): the rest runs later, on another thread. Reported at the
-// call. (Found by the passive walker, which asks `continuationCallee` of every call.)
+// call, once however many entry points reach it.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import { kernelApi, type Denotations } from "../denotation";
 import { resolveLocal } from "../fileIndex";
 import { diagnostic } from "../report";
 import { isFunctionNode, unwrap } from "../syntax";
-import type { AnalysisDiagnostic, RuleInfo } from "../types";
-import { ownField, type PassiveClass } from "./passiveClass";
+import type { PassiveContext, PassiveListener, Rule } from "../listeners";
+import type { AnalysisDiagnostic } from "../types";
+import { forEachReachedNode } from "../passive/walker";
+import { ownField, type PassiveClass } from "../passive/passiveClass";
 
-export const rule: RuleInfo = {
+export const rule: Rule = {
   code: "AD011",
   severity: "warning",
   name: "CallbackContinuation",
   title: "Passive driver: an entry point continues its work in a callback.",
   help: "Deferring work (k.schedule, setTimeout, queueMicrotask, .then) splits one operation across threads that must re-check shared state. In an active driver the same work is a wait on the device in straight-line code.",
+  passive: listen,
 };
+
+function listen({ den, pc }: PassiveContext): PassiveListener {
+  const seen = new Set<ts.Node>();
+  const out: AnalysisDiagnostic[] = [];
+  return {
+    onEntryPoint(entry) {
+      forEachReachedNode(entry, (n) => {
+        if (!ts.isCallExpression(n) || seen.has(n)) return;
+        const callee = continuationCallee(n, den, pc);
+        if (callee === undefined) return;
+        seen.add(n);
+        out.push(callbackDiagnostic(n, entry.name, callee));
+      });
+    },
+    report: () => out,
+  };
+}
 
 /** AD011. */
 export function callbackContinuationText(entryPoint: string, callee: string): string {
@@ -33,7 +53,7 @@ export function continuationCallee(call: ts.CallExpression, den: Denotations, pc
   });
   if (!hasCallback) return undefined;
   const callee = unwrap(call.expression);
-  if (den.of(callee) === "kfn:schedule") return callee.getText();
+  if (den.of(callee) === kernelApi.schedule) return callee.getText();
   if (pc !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === "schedule") {
     const holder = ownField(pc, callee.expression);
     if (holder !== undefined && pc.kernelFields.has(holder)) return callee.getText();

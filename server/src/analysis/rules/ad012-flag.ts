@@ -3,14 +3,16 @@
 // `if (r.mb !== open) continue;`); whether a test comes before the next wait (a state variable, not
 // a flag) is learned by the interpreter through a "written since the last wait" bit.
 import ts from "typescript";
-import { mailboxKey, mailboxName, type Denotations } from "../denotation";
+import { mailboxKey, type Denotations } from "../denotation";
+import { isUnknownMailbox, mailboxName } from "../mailboxKeys";
 import { fileIndex, resolveLocal } from "../fileIndex";
 import type { Declaration } from "../scope";
+import type { ActiveContext, ActiveListener, Rule } from "../listeners";
 import type { Machine } from "../machine";
 import { diagnostic } from "../report";
 import { equalityOf, unwrap, type FunctionNode } from "../syntax";
 import { listText } from "../text";
-import type { AnalysisDiagnostic, RuleInfo } from "../types";
+import type { AnalysisDiagnostic } from "../types";
 
 const SK = ts.SyntaxKind;
 
@@ -50,7 +52,7 @@ function waitNames(call: ts.CallExpression, den: Denotations): string[] | undefi
   const names: string[] = [];
   for (const a of call.arguments) {
     const key = ts.isSpreadElement(a) ? undefined : mailboxKey(den.of(a));
-    if (key === undefined || key === "u") return undefined;
+    if (key === undefined || isUnknownMailbox(key)) return undefined;
     names.push(mailboxName(key));
   }
   return names;
@@ -60,7 +62,7 @@ function labelName(label: ts.Expression, access: WaitAccess, den: Denotations): 
   const e = unwrap(label);
   if (access.prop === "name") return ts.isStringLiteralLike(e) ? e.text : undefined;
   const key = mailboxKey(den.of(e));
-  return key === undefined || key === "u" ? undefined : mailboxName(key);
+  return key === undefined || isUnknownMailbox(key) ? undefined : mailboxName(key);
 }
 
 /** Messages whose handler a branch is, when `cond` evaluates to `truth`. */
@@ -216,27 +218,46 @@ function enclosingExecuted(decl: ts.Node, m: Machine): ts.Node | undefined {
   return undefined;
 }
 
-/** The AD012 findings: candidates the interpreter did not see tested before the next wait (state variables). */
-export function flagDiagnostics(m: Machine, candidates: ReadonlyMap<Declaration, FlagCandidate>): AnalysisDiagnostic[] {
-  const out: AnalysisDiagnostic[] = [];
-  for (const [decl, c] of candidates) {
-    if (m.stateVariables.has(decl)) continue;
-    const fn = enclosingExecuted(decl, m);
-    if (!fn) continue;
-    const name = c.decl.name.getText();
-    const setIn = [...c.setIn];
-    const testedIn = [...c.testedIn];
-    out.push(diagnostic(rule, c.decl, flagVariableText(name, setIn, testedIn), { data: { kind: "flagVariable", variable: name, setIn, testedIn } }));
-  }
-  return out;
+/**
+ * Each candidate gets a ghost bit (Machine.ghosts), set when it is assigned and dropped at each
+ * protocol wait: a candidate tested while its bit is set is read before the next wait, a state
+ * variable rather than a flag.
+ */
+function listen({ fn, machine }: ActiveContext): ActiveListener {
+  const candidates = findFlagCandidates(fn, machine.den);
+  const bits = new Map<Declaration, number>([...candidates.keys()].map((d) => [d, machine.addGhost(d)]));
+  const stateVariables = new Set<Declaration>();
+  return {
+    onTest(m, condition, states) {
+      if (bits.size === 0) return;
+      for (const id of m.conditionIdentifiers(condition)) {
+        const decl = m.variableOf(id);
+        const bit = decl === undefined ? undefined : bits.get(decl);
+        if (bit !== undefined && states.some((s) => s.get(bit) !== undefined)) stateVariables.add(decl!);
+      }
+    },
+    report() {
+      const out: AnalysisDiagnostic[] = [];
+      for (const [decl, c] of candidates) {
+        if (stateVariables.has(decl)) continue;
+        if (!enclosingExecuted(decl, machine)) continue;
+        const name = c.decl.name.getText();
+        const setIn = [...c.setIn];
+        const testedIn = [...c.testedIn];
+        out.push(diagnostic(rule, c.decl, flagVariableText(name, setIn, testedIn), { data: { kind: "flagVariable", variable: name, setIn, testedIn } }));
+      }
+      return out;
+    },
+  };
 }
 
-export const rule: RuleInfo = {
+export const rule: Rule = {
   code: "AD012",
   severity: "information",
   name: "FlagVariable",
   title: "Active driver: a flag set in one message's handler and tested in another's after a later wait.",
   help: "The flag encodes control flow the sequential code can hold: after the first message, wait in a new place (a loop or helper) for the messages that follow instead of remembering it in a variable.",
+  active: listen,
 };
 
 /** AD012. */

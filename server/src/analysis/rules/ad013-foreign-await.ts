@@ -2,15 +2,33 @@
 // driver helper (an async function, or one that returns such a promise).
 import ts from "typescript";
 import { passesCapability } from "../capability";
+import { driverApi } from "../denotation";
+import type { ActiveContext, ActiveListener, Rule } from "../listeners";
 import type { Machine } from "../machine";
 import { diagnostic, place } from "../report";
-import { calleeName, isAsync, propertyNameText, unwrap, type FunctionNode } from "../syntax";
+import { calleeName, isAsync, propertyNameText, unwrap, type CallSite, type FunctionNode } from "../syntax";
 import { shortText } from "../text";
-import type { AnalysisDiagnostic, RuleInfo } from "../types";
 
-/** The interpreter's `onAwait` hook: notes a foreign await (verdict computed once per await). */
-export function onAwait(m: Machine, node: ts.AwaitExpression): void {
-  m.checkAwait(node, () => isForeignAwait(m, node));
+function listen({ machine: m }: ActiveContext): ActiveListener {
+  const verdicts = new Map<ts.AwaitExpression, boolean>();
+  /** Foreign awaits, with the analysed-file calls that reach them. */
+  const found = new Map<ts.AwaitExpression, Set<CallSite>>();
+  return {
+    onAwait(m, node) {
+      let foreign = verdicts.get(node);
+      if (foreign === undefined) verdicts.set(node, (foreign = isForeignAwait(m, node)));
+      if (!foreign) return;
+      let anchors = found.get(node);
+      if (!anchors) found.set(node, (anchors = new Set()));
+      for (const a of m.anchorsFor(node)) anchors.add(a);
+    },
+    report() {
+      return [...found].flatMap(([node, anchors]) => {
+        const awaited = awaitedText(node.expression);
+        return place(m.root, node, anchors, (at) => diagnostic(rule, at, foreignAwaitText(awaited), { data: { kind: "foreignAwait", awaited } }));
+      });
+    },
+  };
 }
 
 export function isForeignAwait(m: Machine, node: ts.AwaitExpression): boolean {
@@ -22,7 +40,7 @@ function isDriverAwaitable(m: Machine, expr: ts.Expression, depth: number): bool
   const e = unwrap(expr);
   if (ts.isCallExpression(e)) {
     const den = m.den.of(e.expression);
-    if (den === "fn:wait" || den === "fn:sleep") return true;
+    if (den === driverApi.wait || den === driverApi.sleep) return true;
     if (den !== undefined) return false;
     const fn = m.den.callTarget(e.expression)?.fn;
     if (fn) return isAsync(fn) || returnsDriverPromises(m, fn, depth);
@@ -82,22 +100,13 @@ function awaitedText(expr: ts.Expression): string {
   return shortText(e, 30);
 }
 
-/** The AD013 findings of the awaits the interpreter found foreign. */
-export function foreignAwaitDiagnostics(m: Machine): AnalysisDiagnostic[] {
-  const out: AnalysisDiagnostic[] = [];
-  for (const [node, anchors] of m.foreignAwaits) {
-    const awaited = awaitedText(node.expression);
-    out.push(...place(m.root, node, anchors, (at) => diagnostic(rule, at, foreignAwaitText(awaited), { data: { kind: "foreignAwait", awaited } })));
-  }
-  return out;
-}
-
-export const rule: RuleInfo = {
+export const rule: Rule = {
   code: "AD013",
   severity: "warning",
   name: "ForeignAwait",
   title: "Active driver code awaits something other than wait, sleep or an analysable driver helper.",
   help: "Only `wait` and `sleep` yield in a cooperative domain; awaiting a timer, an I/O promise or any other foreign promise lets other threads run in the middle of a handler. Use `d.sleep(ms)` or wait on a mailbox.",
+  active: listen,
 };
 
 /** AD013. */

@@ -4,14 +4,15 @@
 // made through a helper function or method (`hw.resetPending()`, `this.isGone()`): a call counts
 // as a register read when everything the helper returns is made of register reads and constants.
 import ts from "typescript";
-import type { Denotations } from "../denotation";
+import { driverApi, type Denotation, type Denotations } from "../denotation";
 import { diagnostic, place } from "../report";
 import { spanRange } from "../text";
-import type { AnalysisDiagnostic, RuleInfo } from "../types";
-import type { Machine } from "../machine";
+import type { ActiveContext, ActiveListener, PassiveContext, PassiveListener, Rule } from "../listeners";
+import type { AnalysisDiagnostic } from "../types";
 import { fileIndex, resolveLocal } from "../fileIndex";
 import { isConstDeclaration } from "../scope";
-import { unwrap, type FunctionNode, type LoopStatement } from "../syntax";
+import { isLoop, unwrap, type CallSite, type FunctionNode, type LoopStatement } from "../syntax";
+import { forEachReachedNode } from "../passive/walker";
 import type { StaticValues } from "../values";
 
 const SK = ts.SyntaxKind;
@@ -41,17 +42,17 @@ const MAX_HELPER_DEPTH = 4;
 /** What the active and the passive analysis know: register reads, constants, and helpers through the denotations. */
 export function pollContext(den: Denotations, values: StaticValues): PollContext {
   return {
-    isRead: (call) => den.of(call.expression) === "fn:read",
-    isWait: (call) => den.of(call.expression) === "fn:wait",
+    isRead: (call) => den.of(call.expression) === driverApi.read,
+    isWait: (call) => den.of(call.expression) === driverApi.wait,
     isConstant: (expr) => values.of(expr) !== undefined,
     helper: (call) => {
       const target = den.callTarget(call.expression);
       if (!target) return undefined;
-      const params = target.fn.parameters.map((p, i): [ts.Node, string | undefined] => {
+      const params = target.fn.parameters.map((p, i): [ts.Node, Denotation | undefined] => {
         const arg = call.arguments[i];
         return [p, arg && !ts.isSpreadElement(arg) ? den.of(arg) : undefined];
       });
-      const selves: Array<[ts.Node, string | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
+      const selves: Array<[ts.Node, Denotation | undefined]> = target.owner !== undefined && target.self !== undefined ? [[target.owner, target.self]] : [];
       return { fn: target.fn, within: (check) => den.within(params, selves, check) };
     },
     getter: (access) => {
@@ -63,17 +64,41 @@ export function pollContext(den: Denotations, values: StaticValues): PollContext
   };
 }
 
-/** The interpreter's `onLoop` hook: records an AD030 finding for a loop it runs (verdict computed once). */
-export function onLoop(m: Machine, loop: LoopStatement): void {
-  let verdict = m.loopVerdicts.get(loop);
-  if (verdict === undefined) {
-    verdict = isRegisterPoll(loop, pollContext(m.den, m.values));
-    m.loopVerdicts.set(loop, verdict);
-  }
-  if (!verdict) return;
-  let anchors = m.pollLoops.get(loop);
-  if (!anchors) m.pollLoops.set(loop, (anchors = new Set()));
-  for (const a of m.anchorsFor(loop)) anchors.add(a);
+/** Active drivers: each loop the interpreter runs (in the analysed file or in helpers), its verdict computed once. */
+function listenActive({ machine: m }: ActiveContext): ActiveListener {
+  const verdicts = new Map<ts.Node, boolean>();
+  /** Register-polling loops, with the analysed-file calls that reach them. */
+  const found = new Map<ts.Node, Set<CallSite>>();
+  return {
+    onLoop(m, loop) {
+      let verdict = verdicts.get(loop);
+      if (verdict === undefined) verdicts.set(loop, (verdict = isRegisterPoll(loop, pollContext(m.den, m.values))));
+      if (!verdict) return;
+      let anchors = found.get(loop);
+      if (!anchors) found.set(loop, (anchors = new Set()));
+      for (const a of m.anchorsFor(loop)) anchors.add(a);
+    },
+    report() {
+      return [...found].flatMap(([loop, anchors]) => place(m.root, loop, anchors, (at) => pollLoopDiagnostic(loop, at)));
+    },
+  };
+}
+
+/** Passive drivers: each loop of an entry point's control flow, once however many entry points reach it. */
+function listenPassive({ den, values }: PassiveContext): PassiveListener {
+  const seen = new Set<ts.Node>();
+  const out: AnalysisDiagnostic[] = [];
+  const context = pollContext(den, values);
+  return {
+    onEntryPoint(entry) {
+      forEachReachedNode(entry, (node) => {
+        if (!isLoop(node) || seen.has(node)) return;
+        seen.add(node);
+        if (isRegisterPoll(node, context)) out.push(pollLoopDiagnostic(node, node));
+      });
+    },
+    report: () => out,
+  };
 }
 
 /** Where names are looked up: the loop, or a helper's body (with the call that reached it). */
@@ -290,35 +315,23 @@ export function loopKeywordSpan(loop: ts.Node): [number, number] {
   return [start, start + word];
 }
 
-/** The AD030 findings of the loops the interpreter ran (in the analysed file or in helpers). */
-export function pollDiagnostics(m: Machine): AnalysisDiagnostic[] {
-  const out: AnalysisDiagnostic[] = [];
-  for (const [loop, anchors] of m.pollLoops) {
-    const [start, end] = loopKeywordSpan(loop);
-    out.push(
-      ...place(m.root, loop, anchors, (at) =>
-        diagnostic(rule, at, registerPollText(), {
-          ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}),
-          data: { kind: "registerPoll" },
-        }),
-      ),
-    );
-  }
-  return out;
-}
-
-/** An AD030 finding on a loop (the passive walker's own loops). */
-export function pollLoopDiagnostic(loop: ts.Node): AnalysisDiagnostic {
+/** An AD030 finding on a loop, reported at `at` (the loop's keyword, or a call that reaches it from the analysed file). */
+function pollLoopDiagnostic(loop: ts.Node, at: ts.Node): AnalysisDiagnostic {
   const [start, end] = loopKeywordSpan(loop);
-  return diagnostic(rule, loop, registerPollText(), { range: spanRange(loop.getSourceFile(), start, end), data: { kind: "registerPoll" } });
+  return diagnostic(rule, at, registerPollText(), {
+    ...(at === loop ? { range: spanRange(loop.getSourceFile(), start, end) } : {}),
+    data: { kind: "registerPoll" },
+  });
 }
 
-export const rule: RuleInfo = {
+export const rule: Rule = {
   code: "AD030",
   severity: "warning",
   name: "UnboundedRegisterPoll",
   title: "A loop whose exit depends only on device register reads, with no bound.",
   help: "A dead or unplugged device (reads return all ones) never changes the register, and the loop never ends. Bound the loop with a counter or a timeout, or wait for the device's interrupt.",
+  active: listenActive,
+  passive: listenPassive,
 };
 
 /** AD030. */
