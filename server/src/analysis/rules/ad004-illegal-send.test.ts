@@ -67,5 +67,22 @@ export default defineDriver({ protocol: Ethernet }, async ({ wait, send, mb }) =
         },
       ],
     },
+    {
+      name: "a for...of over replies: each message its own finding, in the states it was sent in",
+      code: activeDriver(`  await d.wait(d.mb.open, d.mb.txTimeout);
+  for (const reply of [d.mb.openComplete, d.mb.closeComplete]) [|d.send(reply, { status: 0 })|];`),
+      errors: [
+        {
+          message: "closeComplete cannot be sent in state 'open': the protocol allows it only in state 'closing'",
+          data: { kind: "illegalSend", message: "closeComplete", states: ["open"], allowedIn: ["closing"] },
+        },
+        {
+          message: "openComplete cannot be sent in state 'closed': the protocol allows it only in state 'opening'",
+          line: 6,
+          column: 64,
+          data: { kind: "illegalSend", message: "openComplete", states: ["closed"], allowedIn: ["opening"] },
+        },
+      ],
+    },
   ],
 });

@@ -15,25 +15,30 @@ interface Illegal {
 }
 
 function listen({ machine: m }: ActiveContext): ActiveListener {
-  const found = new Map<SendRecord, Illegal>();
+  // Per send site, per message: one site sends several (a for...of variable, a helper's parameter).
+  const found = new Map<SendRecord, Map<string, Illegal>>();
   return {
     onSend(m, send, s) {
       if (s.vague || m.protocol!.next(s.ps, send.message) !== undefined) return;
-      let illegal = found.get(send.site);
-      if (!illegal) found.set(send.site, (illegal = { message: send.message, states: new Set(), anchors: new Map() }));
+      let bySite = found.get(send.site);
+      if (!bySite) found.set(send.site, (bySite = new Map()));
+      let illegal = bySite.get(send.message);
+      if (!illegal) bySite.set(send.message, (illegal = { message: send.message, states: new Set(), anchors: new Map() }));
       illegal.states.add(s.ps);
       noteAnchorState(illegal.anchors, m.anchorsFor(send.site.call), s.ps);
     },
     report() {
       const protocol = m.protocol;
       if (!protocol || !m.usable) return [];
-      return [...found].flatMap(([site, { message, states: reached, anchors }]) => {
-        const states = ordered(protocol, reached);
-        const allowedIn = protocol.statesAllowing(message);
-        return place(m.root, site.call, anchors, (at) =>
-          diagnostic(rule, at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } }),
-        );
-      });
+      return [...found].flatMap(([site, bySite]) =>
+        [...bySite.values()].flatMap(({ message, states: reached, anchors }) => {
+          const states = ordered(protocol, reached);
+          const allowedIn = protocol.statesAllowing(message);
+          return place(m.root, site.call, anchors, (at) =>
+            diagnostic(rule, at, illegalSendText(message, states, allowedIn), { data: { kind: "illegalSend", message, states, allowedIn } }),
+          );
+        }),
+      );
     },
   };
 }
