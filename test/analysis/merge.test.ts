@@ -105,16 +105,17 @@ test("findings at other places, or of a code without a merge, stay apart; equal 
 });
 
 test("AD003 and AD004 from two drivers: the states (and requests) of both in one message", () => {
-  const owed = (states: string[], requests: string[], file: string): HelperDiagnostic => ({
+  const owed = (states: string[], requests: string[], file: string, replies = ["openComplete"]): HelperDiagnostic => ({
     file: helper,
     code: "AD003",
     severity: "error",
-    message: owedReplyText("openComplete", requests, states, "wait"),
+    message: owedReplyText(replies.join(" and "), requests, states, "wait"),
     range: at,
     related: [rel(file, 4, `reached from settle() in state '${states[0]}'`)],
     data: {
       kind: "owedReply",
-      reply: "openComplete",
+      reply: replies[0]!,
+      replies,
       requests,
       states,
       at: "wait",
@@ -129,16 +130,16 @@ test("AD003 and AD004 from two drivers: the states (and requests) of both in one
   assert.equal(reply!.message, owedReplyText("openComplete", ["open"], ["opening", "closing"], "wait"));
   assert.deepEqual(reply!.data?.kind === "owedReply" && reply!.data.states, ["opening", "closing"]);
   // Two replies owed in one finding: the message names both, and so does the merged one.
-  const both = { ...owed(["opening"], ["open"], "/drivers/c.ts"), message: owedReplyText("closeComplete and openComplete", ["open"], ["opening"], "wait") };
-  const bothLater = {
-    ...owed(["closing"], ["open"], "/drivers/d.ts"),
-    message: owedReplyText("closeComplete and openComplete", ["open"], ["closing"], "wait"),
-  };
+  const both = owed(["opening"], ["open"], "/drivers/c.ts", ["closeComplete", "openComplete"]);
+  const bothLater = owed(["closing"], ["open"], "/drivers/d.ts", ["closeComplete", "openComplete"]);
   assert.deepEqual(
     mergeFindings([both, bothLater]).map((d) => d.message),
     [owedReplyText("closeComplete and openComplete", ["open"], ["opening", "closing"], "wait")],
   );
   assert.equal(mergeFindings([both, owed(["closing"], ["open"], "/drivers/b.ts")]).length, 2, "different replies stay apart");
+
+  // Different replies owed: two findings, as the analysis of each driver said.
+  assert.equal(mergeFindings([owed(["opening"], ["open"], "/drivers/e.ts"), owed(["closing"], ["close"], "/drivers/f.ts", ["closeComplete"])]).length, 2);
 
   const send = (states: string[], file: string): HelperDiagnostic => ({
     file: helper,

@@ -87,8 +87,10 @@ export interface DeadMailboxData {
 /** AD003: a reply is owed at a protocol wait or at the end of a thread. */
 export interface OwedReplyData {
   kind: "owedReply";
-  /** The out message owed (e.g. `openComplete`). */
+  /** The out message owed (e.g. `openComplete`); the first of `replies`, the one the quick fix sends. */
   reply: string;
+  /** Every reply owed there, sorted (usually one). */
+  replies: string[];
   /** The requests that owe it (e.g. `open`). */
   requests: string[];
   /** Protocol states the thread can be in at this point. */

@@ -10,7 +10,7 @@ import type { Protocol } from "../protocol";
 import { diagnostic, place } from "../report";
 import { UNKNOWN, type State } from "../state";
 import { indentAt, listText, positionAt, spanRange, statesText } from "../text";
-import type { AnalysisDiagnostic, OwedReplyData, Range } from "../types";
+import type { AnalysisDiagnostic, Range } from "../types";
 import { ordered, unionInOrder } from "./common";
 
 /** The statement holding a node (the place to insert a statement before it). */
@@ -60,6 +60,7 @@ function owedDiagnostic(
       data: {
         kind: "owedReply",
         reply,
+        replies,
         requests,
         states,
         at,
@@ -131,21 +132,14 @@ export function owedReplyText(reply: string, requests: readonly string[], states
 
 /**
  * AD003 findings at one wait or thread end (a helper reached in different states by several drivers)
- * as one: the requests and states of both. The replies named are the message's part before what
- * `owedReplyText` adds to them (several when several replies are owed); findings naming different
- * replies stay apart.
+ * as one: the requests and states of both. Findings owing different replies stay apart.
  */
 export function mergeOwedReplies(a: AnalysisDiagnostic, b: AnalysisDiagnostic): AnalysisDiagnostic | undefined {
   if (a.data?.kind !== "owedReply" || b.data?.kind !== "owedReply" || a.data.at !== b.data.at) return undefined;
   const x = a.data;
   const y = b.data;
-  const repliesOf = (message: string, data: OwedReplyData): string | undefined => {
-    const rest = owedReplyText("", data.requests, data.states, data.at);
-    return message.endsWith(rest) ? message.slice(0, message.length - rest.length) : undefined;
-  };
-  const replies = repliesOf(a.message, x);
-  if (replies === undefined || replies !== repliesOf(b.message, y)) return undefined;
+  if (x.replies.join() !== y.replies.join()) return undefined;
   const requests = unionInOrder(x.requests, y.requests);
   const states = unionInOrder(x.states, y.states);
-  return { ...a, message: owedReplyText(replies, requests, states, x.at), data: { ...x, requests, states } };
+  return { ...a, message: owedReplyText(x.replies.join(" and "), requests, states, x.at), data: { ...x, requests, states } };
 }
