@@ -2,13 +2,13 @@
 // the protocol, while the threads' messages change), then turns what was learned into diagnostics
 // and a model of the driver.
 import ts from "typescript";
-import { Denotations, DRIVER_CONTEXT, mailboxKey } from "./denotation";
+import { Denotations, DRIVER_CONTEXT, mailboxKey, type Denotation } from "./denotation";
 import { fileIndex } from "./fileIndex";
 import { isUnknownMailbox, mailboxName, type MailboxKey } from "./mailboxKeys";
 import { driverFunction, resolveProtocol, type DriverCall } from "./discovery";
 import { runThread } from "./core";
 import { fanOut, type ActiveListener, type Rule } from "./listeners";
-import { Machine, type ThreadRun } from "./machine";
+import { Machine, type SpawnRequest, type ThreadRun } from "./machine";
 import type { Modules } from "./modules";
 import type { Protocol } from "./protocol";
 import { argumentsEnd, ordered } from "./rules/common";
@@ -30,37 +30,47 @@ export interface DriverEnvironment {
 }
 
 interface ThreadEntry {
-  key: ts.Node;
+  /** "main", or the spawn call and what its function closes over: one thread per lane of a loop that spawns. */
+  key: string;
   name: string;
   fn: FunctionNode;
   call?: ts.CallExpression;
+  captured: Array<[ts.Node, Denotation]>;
   entry: StateSet;
   run?: ThreadRun;
+}
+
+function spawnKey(req: SpawnRequest): string {
+  const at = (n: ts.Node): string => `${n.getSourceFile().fileName}:${n.pos}`;
+  return [at(req.call), ...req.captured.map(([node, den]) => `${at(node)}=${den}`).sort()].join("|");
 }
 
 /** Passes over the threads while their shares of the protocol keep changing. */
 const MAX_PASSES = 4;
 
-type Shares = Map<ts.Node, { ins: Set<string>; outs: Set<string>; writes: number[] }>;
+type Shares = Map<string, { ins: Set<string>; outs: Set<string>; writes: number[]; waitsOnUnknown: boolean }>;
 
-function othersOf(threads: readonly ThreadEntry[], key: ts.Node): Shares extends Map<ts.Node, infer V> ? V : never {
+function othersOf(threads: readonly ThreadEntry[], key: string): Shares extends Map<string, infer V> ? V : never {
   const ins = new Set<string>();
   const outs = new Set<string>();
   const writes = new Set<number>();
+  let waitsOnUnknown = false;
   for (const t of threads) {
     if (t.key === key || !t.run) continue;
     for (const m of t.run.ins) ins.add(m);
     for (const m of t.run.outs) outs.add(m);
     for (const id of t.run.writes) writes.add(id);
+    waitsOnUnknown ||= t.run.waitsOnUnknown;
   }
-  return { ins, outs, writes: [...writes].sort((a, b) => a - b) };
+  return { ins, outs, writes: [...writes].sort((a, b) => a - b), waitsOnUnknown };
 }
 
 function sameShares(a: Shares, b: Shares): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) {
     const w = b.get(k);
-    if (!w || w.ins.size !== v.ins.size || w.outs.size !== v.outs.size || w.writes.join() !== v.writes.join()) return false;
+    if (!w || w.ins.size !== v.ins.size || w.outs.size !== v.outs.size || w.writes.join() !== v.writes.join() || w.waitsOnUnknown !== v.waitsOnUnknown)
+      return false;
     for (const m of v.ins) if (!w.ins.has(m)) return false;
     for (const m of v.outs) if (!w.outs.has(m)) return false;
   }
@@ -106,20 +116,21 @@ export function analyzeActive(driver: DriverCall, env: DriverEnvironment): { dia
     const machine = m;
     listeners = env.rules.flatMap((rule) => (rule.active ? [rule.active({ fn, machine })] : []));
     m.hooks = fanOut(listeners);
-    const current: ThreadEntry[] = [{ key: fn, name: "main", fn, entry: StateSet.of([initial]) }];
+    const current: ThreadEntry[] = [{ key: "main", name: "main", fn, captured: [], entry: StateSet.of([initial]) }];
     m.onSpawn = (req) => {
-      let t = current.find((x) => x.key === req.call);
-      if (!t) current.push((t = { key: req.call, name: req.name, fn: req.fn, call: req.call, entry: new StateSet() }));
+      const key = spawnKey(req);
+      let t = current.find((x) => x.key === key);
+      if (!t) current.push((t = { key, name: req.name, fn: req.fn, call: req.call, captured: req.captured, entry: new StateSet() }));
       for (const s of req.states) t.entry.add(new State(s.ps, "", new Map(), s.vague));
     };
     for (let i = 0; i < current.length; i++) {
       const t = current[i]!;
-      m.beginThread(t.name, shares.get(t.key) ?? { ins: new Set(), outs: new Set(), writes: [] });
+      m.beginThread(t.name, shares.get(t.key) ?? { ins: new Set(), outs: new Set(), writes: [], waitsOnUnknown: false });
       // A spawned thread that waits on no protocol message only sees the protocol state other
       // threads move: whatever it holds at its start is a guess, so its findings stay silent.
       const before = threads.find((x) => x.key === t.key)?.run;
       const entry = t.call && before && before.ins.size === 0 ? t.entry.toArray().map((s) => s.withVague()) : t.entry.toArray();
-      runThread(m, t.fn, entry);
+      den.within(t.captured, [], () => runThread(m, t.fn, entry));
       t.run = m.thread;
     }
     threads = current;

@@ -171,6 +171,21 @@ export class Denotations {
     return previous;
   }
 
+  /**
+   * The bindings a function made here closes over: parameters and `for...of` variables bound now
+   * (an inlined helper's, an unrolled loop's) whose scope holds `fn`. A thread spawned with `fn`
+   * runs after they are gone, so it takes them along.
+   */
+  captured(fn: ts.Node): Array<[ts.Node, Denotation]> {
+    const out: Array<[ts.Node, Denotation]> = [];
+    const sf = fn.getSourceFile();
+    for (const [node, den] of this.params) {
+      const scope = ts.isParameter(node) ? node.parent : node.parent.parent;
+      if (scope.getSourceFile() === sf && scope.pos <= fn.pos && fn.end <= scope.end && scope !== fn) out.push([node, den]);
+    }
+    return out;
+  }
+
   /** Binds a parameter to the function an inlined call passes for it; returns the previous binding. */
   bindFunctionParameter(param: ts.Node, fn: FunctionNode | undefined): FunctionNode | undefined {
     const previous = this.functionParams.get(param);

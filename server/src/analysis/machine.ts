@@ -33,9 +33,17 @@ export class Aborted extends Error {}
 export interface ThreadRun {
   name: string;
   /** Protocol messages other threads wait on (ins) or send (outs); tracked variables and fields they assign. */
-  others: { ins: ReadonlySet<string>; outs: ReadonlySet<string>; writes: readonly number[] };
+  others: {
+    ins: ReadonlySet<string>;
+    outs: ReadonlySet<string>;
+    writes: readonly number[];
+    /** Some other thread waits on a mailbox the analysis cannot tell: it may take any message. */
+    waitsOnUnknown: boolean;
+  };
   /** Mailbox keys this thread waits on. */
   waitsOn: Set<MailboxKey>;
+  /** Some wait of this thread names a mailbox the analysis cannot tell. */
+  waitsOnUnknown: boolean;
   ins: Set<string>;
   outs: Set<string>;
   /** Tracked ids this thread assigns (shared variables and fields change under the others while they wait). */
@@ -47,6 +55,8 @@ export interface SpawnRequest {
   name: string;
   fn: FunctionNode;
   states: State[];
+  /** What `fn` closes over that the interpreter binds (Denotations.captured). */
+  captured: Array<[ts.Node, Denotation]>;
 }
 
 export interface Frame {
@@ -63,8 +73,9 @@ export class Machine {
   hooks: InterpreterHooks = silentHooks;
   thread: ThreadRun = {
     name: "main",
-    others: { ins: new Set(), outs: new Set(), writes: [] },
+    others: { ins: new Set(), outs: new Set(), writes: [], waitsOnUnknown: false },
     waitsOn: new Set(),
+    waitsOnUnknown: false,
     ins: new Set(),
     outs: new Set(),
     writes: new Set(),
@@ -122,7 +133,7 @@ export class Machine {
   }
 
   beginThread(name: string, others: ThreadRun["others"]): void {
-    this.thread = { name, others, waitsOn: new Set(), ins: new Set(), outs: new Set(), writes: new Set() };
+    this.thread = { name, others, waitsOn: new Set(), waitsOnUnknown: false, ins: new Set(), outs: new Set(), writes: new Set() };
     this.closureCache.clear();
   }
 

@@ -49,7 +49,9 @@ export function handleWait(m: Machine, call: ts.CallExpression, states: readonly
     return elements === undefined ? [{ node: a, key: undefined }] : elements.map((e) => ({ node: e, key: mailboxKey(m.den.of(e)) }));
   });
   rec.args = args;
-  if (args.length === 0 || args.some((a) => a.key === undefined || isUnknownMailbox(a.key))) rec.dynamic = true;
+  const unknown = args.some((a) => a.key === undefined || isUnknownMailbox(a.key));
+  if (unknown) m.thread.waitsOnUnknown = true;
+  if (args.length === 0 || unknown) rec.dynamic = true;
   const isProtocolWait = args.some((a) => protocolMessage(a.key) !== undefined);
   rec.protocol ||= isProtocolWait;
   for (const a of args) {
@@ -153,5 +155,5 @@ export function handleSpawn(m: Machine, call: ts.CallExpression, states: readonl
     m.unknownThread = true;
     return;
   }
-  m.onSpawn({ call, name, fn, states: [...states] });
+  m.onSpawn({ call, name, fn, states: [...states], captured: m.den.captured(fn) });
 }

@@ -49,6 +49,8 @@ function listen({ machine: m }: ActiveContext): ActiveListener {
     onWait(m, wait, _arriving, s) {
       // Vague states are possible, not known; a wait on a mailbox the analysis cannot tell may cover anything.
       if (!wait.protocol || s.ps === UNKNOWN || !m.usable || s.vague || wait.site.dynamic) return;
+      // Another thread waits on a mailbox the analysis cannot tell: it may be the one taking the message.
+      if (m.thread.others.waitsOnUnknown) return;
       let waited: Set<string> | undefined;
       for (const msg of m.protocol!.enabledIn(s.ps)) {
         if (m.thread.others.ins.has(msg)) continue;
