@@ -133,6 +133,13 @@ test("threads: spawned threads with the mailboxes each owns", () => {
   assert.ok(d.waits.some((w) => w.thread === "tx" && w.mailboxes[0]!.name === "xmit"));
 });
 
+test("threads: one per lane of a loop that spawns, named from its template, each owning its mailbox", () => {
+  const { result } = analyzePath(path.join(casesDir, "ok-spawn-per-lane.ts"));
+  const d = result.drivers[0]!;
+  const owns = Object.fromEntries(d.threads.map((t) => [t.name, [...t.owns].sort()]));
+  assert.deepEqual(owns, { main: ["close", "open"], "lane-xmit": ["xmit"], "lane-txTimeout": ["txTimeout"] });
+});
+
 test("AD001 data: the missing messages, the states, where the argument goes, the protocol row", () => {
   const r = conformance("missing-txtimeout-open.ts");
   const diag = r.diagnostics[0];

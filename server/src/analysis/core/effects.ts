@@ -3,13 +3,13 @@
 import ts from "typescript";
 import { spreadElements } from "../arrays";
 import { mailboxKey } from "../denotation";
-import { isUnknownMailbox, protocolMessage } from "../mailboxKeys";
+import { isUnknownMailbox, mailboxName, protocolMessage } from "../mailboxKeys";
 import type { Machine, Pair } from "../machine";
 import type { SendEvent, WaitEvent } from "../listeners";
 import type { WaitArgument, WaitRecord } from "../sites";
 import { UNKNOWN, owedWith, owedWithout, type State } from "../state";
-import { unwrapAwait, type CallSite } from "../syntax";
-import { stringValue, UNDEFINED, waitResult } from "../values";
+import { unwrap, unwrapAwait, type CallSite } from "../syntax";
+import { numericValue, stringValue, UNDEFINED, waitResult } from "../values";
 
 function noteAnchors(m: Machine, node: ts.Node, anchors: Set<CallSite>): void {
   for (const a of m.anchorsFor(node)) anchors.add(a);
@@ -145,10 +145,34 @@ export function handleSend(m: Machine, call: ts.CallExpression, states: readonly
   });
 }
 
+/** A text part of a thread's name: a static value, or the name of a mailbox (`${mb.name}` of a lane). */
+function namePart(m: Machine, expr: ts.Expression): string | undefined {
+  const value = m.values.of(expr);
+  const text = stringValue(value) ?? numericValue(value)?.toString();
+  if (text !== undefined) return text;
+  const e = unwrap(expr);
+  if (!ts.isPropertyAccessExpression(e) || e.name.text !== "name") return undefined;
+  const key = mailboxKey(m.den.of(e.expression));
+  return key === undefined || isUnknownMailbox(key) ? undefined : mailboxName(key);
+}
+
+/** A spawned thread's name: a string, or a template whose parts are known (`lane-${mb.name}` in a loop over mailboxes). */
+function threadName(m: Machine, arg: ts.Expression | undefined): string | undefined {
+  if (arg === undefined) return undefined;
+  const e = unwrap(arg);
+  if (!ts.isTemplateExpression(e)) return namePart(m, e);
+  let name = e.head.text;
+  for (const span of e.templateSpans) {
+    const part = namePart(m, span.expression);
+    if (part === undefined) return undefined;
+    name += part + span.literal.text;
+  }
+  return name;
+}
+
 export function handleSpawn(m: Machine, call: ts.CallExpression, states: readonly State[]): void {
   const nameArg = call.arguments[0];
-  const nameValue = nameArg ? m.values.of(nameArg) : undefined;
-  const name = stringValue(nameValue) ?? "thread";
+  const name = threadName(m, nameArg && !ts.isSpreadElement(nameArg) ? nameArg : undefined) ?? "thread";
   const fnArg = call.arguments[1];
   const fn = fnArg ? m.den.functionOf(unwrapAwait(fnArg)) : undefined;
   if (!fn) {
