@@ -39,7 +39,7 @@ function returnedObject(factory: FunctionNode): ts.ObjectLiteralExpression | und
   return found;
 }
 
-export function entryPointsOf(factory: FunctionNode, den: Denotations): EntryPointNode[] {
+function entryPointsOf(factory: FunctionNode, den: Denotations): EntryPointNode[] {
   const obj = returnedObject(factory);
   if (!obj) return [];
   const out: EntryPointNode[] = [];

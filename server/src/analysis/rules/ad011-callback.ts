@@ -46,7 +46,7 @@ const continuationCallees = new Set(["setTimeout", "setImmediate", "queueMicrota
 const continuationMethods = new Set(["then", "catch", "finally", "nextTick"]);
 
 /** What a call defers work to (`k.schedule`, `setTimeout`, `.then`), when it is a continuation. */
-export function continuationCallee(call: ts.CallExpression, den: Denotations, pc: PassiveClass | undefined): string | undefined {
+function continuationCallee(call: ts.CallExpression, den: Denotations, pc: PassiveClass | undefined): string | undefined {
   const hasCallback = call.arguments.some((a) => {
     const e = unwrap(a);
     return isFunctionNode(e) || ts.isIdentifier(e);
@@ -63,6 +63,6 @@ export function continuationCallee(call: ts.CallExpression, den: Denotations, pc
   return undefined;
 }
 
-export function callbackDiagnostic(call: ts.CallExpression, entryPoint: string, callee: string): AnalysisDiagnostic {
+function callbackDiagnostic(call: ts.CallExpression, entryPoint: string, callee: string): AnalysisDiagnostic {
   return diagnostic(rule, call, callbackContinuationText(entryPoint, callee), { data: { kind: "callbackContinuation", entryPoint, callee } });
 }

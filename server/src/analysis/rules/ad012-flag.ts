@@ -136,7 +136,7 @@ function conditionWait(cond: ts.Expression, den: Denotations): ts.CallExpression
  * The messages whose handler `node` lies in: the innermost wait's handler conditions around it,
  * intersected (`else if (r.mb === close)` inside `if (r.mb === open) ... else` is close's alone).
  */
-export function handlerOf(node: ts.Node, den: Denotations): Set<string> | undefined {
+function handlerOf(node: ts.Node, den: Denotations): Set<string> | undefined {
   let wait: ts.CallExpression | undefined;
   let result: Set<string> | undefined;
   const meet = (h: Set<string> | undefined, cond: ts.Expression): void => {
@@ -165,7 +165,7 @@ export function handlerOf(node: ts.Node, den: Denotations): Set<string> | undefi
 }
 
 /** Variables of the driver function that look like flags, before the interpreter rules out state variables. */
-export function findFlagCandidates(main: FunctionNode, den: Denotations): Map<Declaration, FlagCandidate> {
+function findFlagCandidates(main: FunctionNode, den: Denotations): Map<Declaration, FlagCandidate> {
   const index = fileIndex(main.getSourceFile());
   const inMain = (n: ts.Node): boolean => n.pos >= main.pos && n.end <= main.end;
   const local = (id: ts.Identifier): ts.VariableDeclaration | undefined => {
@@ -218,13 +218,22 @@ function enclosingExecuted(decl: ts.Node, m: Machine): ts.Node | undefined {
   return undefined;
 }
 
+/** One driver's candidates, found once however many passes over its threads the analysis makes (one Denotations per driver). */
+const candidatesByDriver = new WeakMap<Denotations, Map<Declaration, FlagCandidate>>();
+
+function candidatesOf(fn: FunctionNode, den: Denotations): Map<Declaration, FlagCandidate> {
+  let found = candidatesByDriver.get(den);
+  if (found === undefined) candidatesByDriver.set(den, (found = findFlagCandidates(fn, den)));
+  return found;
+}
+
 /**
  * Each candidate gets a ghost bit (Machine.ghosts), set when it is assigned and dropped at each
  * protocol wait: a candidate tested while its bit is set is read before the next wait, a state
  * variable rather than a flag.
  */
 function listen({ fn, machine }: ActiveContext): ActiveListener {
-  const candidates = findFlagCandidates(fn, machine.den);
+  const candidates = candidatesOf(fn, machine.den);
   const bits = new Map<Declaration, number>([...candidates.keys()].map((d) => [d, machine.addGhost(d)]));
   const stateVariables = new Set<Declaration>();
   return {

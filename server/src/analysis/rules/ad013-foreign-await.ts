@@ -31,7 +31,7 @@ function listen({ machine: m }: ActiveContext): ActiveListener {
   };
 }
 
-export function isForeignAwait(m: Machine, node: ts.AwaitExpression): boolean {
+function isForeignAwait(m: Machine, node: ts.AwaitExpression): boolean {
   return !isDriverAwaitable(m, node.expression, 0);
 }
 

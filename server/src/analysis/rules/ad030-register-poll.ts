@@ -40,7 +40,7 @@ export interface PollContext {
 const MAX_HELPER_DEPTH = 4;
 
 /** What the active and the passive analysis know: register reads, constants, and helpers through the denotations. */
-export function pollContext(den: Denotations, values: StaticValues): PollContext {
+function pollContext(den: Denotations, values: StaticValues): PollContext {
   return {
     isRead: (call) => den.of(call.expression) === driverApi.read,
     isWait: (call) => den.of(call.expression) === driverApi.wait,
@@ -190,7 +190,7 @@ function waitsEveryIteration(loop: LoopStatement, ctx: PollContext): boolean {
   return straight(loop.statement) === "waits";
 }
 
-export function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
+function isRegisterPoll(loop: LoopStatement, ctx: PollContext): boolean {
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return false;
   const exits = fileIndex(loop.getSourceFile()).loopExits.get(loop);
   if (!exits || exits.unconditional || exits.tests.length === 0) return false;
@@ -309,7 +309,7 @@ function isPunctuation(n: ts.Node): boolean {
 }
 
 /** The `while`/`do`/`for` keyword of a loop: [start, end) offsets. */
-export function loopKeywordSpan(loop: ts.Node): [number, number] {
+function loopKeywordSpan(loop: ts.Node): [number, number] {
   const start = loop.getStart();
   const word = ts.isDoStatement(loop) ? 2 : ts.isWhileStatement(loop) ? 5 : 3;
   return [start, start + word];
